@@ -1,0 +1,32 @@
+# Saddle: the two commands are `make run` and `make test`.
+GO      ?= go
+ADDR    ?= :8080
+PKGS_RACE = ./internal/stream/... ./internal/api/... ./cmd/server/...
+
+.PHONY: run build test generate check-generated vet bench fmt
+
+run: ## build and start the server at http://localhost:8080
+	$(GO) build -o bin/saddle ./cmd/server
+	./bin/saddle -addr $(ADDR)
+
+build:
+	$(GO) build -o bin/saddle ./cmd/server
+
+generate: ## regenerate templ output (commit the *_templ.go files)
+	$(GO) tool templ generate -path web/templates
+
+check-generated: ## fail when the committed templ output is stale
+	@$(GO) tool templ generate -path web/templates >/dev/null
+	@if [ -d .git ] && [ -n "$$(git status --porcelain -- web/templates)" ]; then \
+		echo "templ output is stale: run 'make generate' and commit it"; git status --porcelain -- web/templates; exit 1; fi
+
+vet:
+	@test -z "$$(gofmt -l $$(find . -name '*.go' -not -name '*_templ.go' -not -path './bin/*'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+
+test: check-generated vet ## everything CI runs
+	$(GO) test ./...
+	$(GO) test -race $(PKGS_RACE)
+
+bench: ## the benchmarks quoted in the README
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
