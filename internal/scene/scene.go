@@ -1,0 +1,256 @@
+// Package scene turns a request (objective, start, runs, seed) into runs
+// ready to step, and steps into the points the API and the WebSocket send.
+// Both /api/run and /ws build scenes here, so their trajectories agree
+// point for point.
+package scene
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/saddle-viz/saddle/internal/fielderr"
+	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/optim"
+)
+
+// Limits on what one scene may ask for.
+const (
+	MaxRuns  = 16
+	MaxSteps = 100_000
+)
+
+// Request is a scene as the API and the "start" message carry it.
+type Request struct {
+	Objective landscape.Spec `json:"objective"`
+	Start     []float64      `json:"start,omitempty"` // nil: the objective's suggested start
+	Runs      []RunSpec      `json:"runs"`
+	Seed      uint64         `json:"seed,omitempty"`
+}
+
+// RunSpec is one run of a scene.
+type RunSpec struct {
+	Optimizer string         `json:"optimizer"`
+	Hyper     Hyper          `json:"hyper,omitzero"`
+	Clip      optim.Clip     `json:"clip,omitzero"`
+	Schedule  optim.Schedule `json:"schedule,omitzero"`
+	Label     string         `json:"label,omitempty"` // shown in the legend
+}
+
+// Hyper holds hyperparameters as JSON gives them: numbers, or strings for
+// choices such as cg's "variant".
+type Hyper struct {
+	Num    map[string]float64
+	Choice map[string]string
+}
+
+// UnmarshalJSON splits numbers from strings and refuses anything else.
+func (h *Hyper) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("hyper must be an object of numbers")
+	}
+	for name, v := range raw {
+		var x float64
+		if err := json.Unmarshal(v, &x); err == nil {
+			if h.Num == nil {
+				h.Num = map[string]float64{}
+			}
+			h.Num[name] = x
+			continue
+		}
+		var s string
+		if err := json.Unmarshal(v, &s); err == nil {
+			if h.Choice == nil {
+				h.Choice = map[string]string{}
+			}
+			h.Choice[name] = s
+			continue
+		}
+		return fielderr.New("hyper."+name, "must be a number (or a string for a choice), got %s", v)
+	}
+	return nil
+}
+
+// MarshalJSON writes numbers and choices as one object.
+func (h Hyper) MarshalJSON() ([]byte, error) {
+	m := make(map[string]any, len(h.Num)+len(h.Choice))
+	for k, v := range h.Num {
+		m[k] = v
+	}
+	for k, v := range h.Choice {
+		m[k] = v
+	}
+	return json.Marshal(m)
+}
+
+// IsZero lets omitzero drop an empty Hyper.
+func (h Hyper) IsZero() bool { return len(h.Num) == 0 && len(h.Choice) == 0 }
+
+// Config returns the optim.Config of a run spec.
+func (r RunSpec) Config() optim.Config {
+	return optim.Config{Optimizer: r.Optimizer, Hyper: r.Hyper.Num, Choice: r.Hyper.Choice,
+		Clip: r.Clip, Schedule: r.Schedule}
+}
+
+// Scene is a built request: an objective and its runs at step 0.
+type Scene struct {
+	Request Request
+	Obj     landscape.Objective
+	Info    landscape.Info
+	Start   []float64
+	Runs    []*optim.Run
+
+	hess *mat.SymDense // scratch for gᵀHg; nil when the objective has no cheap Hessian
+}
+
+// Build validates req and builds its runs. Errors are *fielderr.Error with
+// the JSON path of the offending field ("objective.expr", "runs[1].hyper.lr").
+func Build(req Request) (*Scene, error) {
+	obj, info, err := landscape.New(req.Objective)
+	if err != nil {
+		return nil, fielderr.Prefix("objective", err)
+	}
+	start := req.Start
+	if start == nil {
+		start = info.Start
+	}
+	if len(start) != obj.Dim() {
+		return nil, fielderr.New("start", "has %d coordinates, the objective has %d", len(start), obj.Dim())
+	}
+	if err := fielderr.Finite("start", start); err != nil {
+		return nil, err
+	}
+	if f := obj.Value(start); math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil, fielderr.New("start", "the objective is not finite there (J = %v)", f)
+	}
+	if len(req.Runs) == 0 {
+		return nil, fielderr.New("runs", "add at least one run")
+	}
+	if len(req.Runs) > MaxRuns {
+		return nil, fielderr.New("runs", "at most %d runs race in one scene, got %d", MaxRuns, len(req.Runs))
+	}
+	s := &Scene{Request: req, Obj: obj, Info: info, Start: append([]float64(nil), start...)}
+	for i, rs := range req.Runs {
+		run, err := optim.NewRun(obj, start, rs.Config(), optim.SeedFor(req.Seed, i))
+		if err != nil {
+			return nil, fielderr.Prefix(fmt.Sprintf("runs[%d]", i), err)
+		}
+		s.Runs = append(s.Runs, run)
+	}
+	if _, ok := obj.(landscape.Hessianer); ok && obj.Dim() <= 64 {
+		s.hess = mat.NewSymDense(obj.Dim(), nil)
+	}
+	return s, nil
+}
+
+// Point is one step of one run on the wire (API.md). Optional fields carry
+// what the page draws: the update, the raw gradient of a clipped step, gᵀHg,
+// and the optimizer's state.
+type Point struct {
+	Run      int                  `json:"run"`
+	K        int                  `json:"k"`
+	XY       []float64            `json:"xy"`
+	Loss     float64              `json:"loss"`
+	Grad     []float64            `json:"grad,omitempty"`
+	GradNorm float64              `json:"grad_norm"`
+	Clipped  bool                 `json:"clipped"`
+	Update   []float64            `json:"update,omitempty"`
+	RawGrad  []float64            `json:"raw_grad,omitempty"`  // the gradient before clipping, only when clipped
+	UsedGrad []float64            `json:"used_grad,omitempty"` // after clipping, only when clipped
+	LR       float64              `json:"lr,omitempty"`
+	GtHg     *float64             `json:"gthg,omitempty"` // gᵀHg at θ_k (8.2.1)
+	State    map[string][]float64 `json:"state,omitempty"`
+	Evals    int                  `json:"evals,omitempty"`
+}
+
+// Detail chooses how much of a step goes on the wire.
+type Detail int
+
+const (
+	Compact Detail = iota // run, k, xy, loss, grad_norm, clipped, gᵀHg
+	Full                  // plus grad, update, raw/used gradient, lr, state, evals
+)
+
+// PointOf converts run i's current step. It copies every slice, so the
+// point stays valid after the run steps again.
+func (s *Scene) PointOf(i int, st *optim.Step, d Detail) Point {
+	p := Point{Run: i, K: st.K, XY: s.project(st.Theta), Loss: st.Loss,
+		GradNorm: st.GradNorm, Clipped: st.Clipped}
+	if s.hess != nil {
+		if h, ok := s.Obj.(landscape.Hessianer); ok {
+			h.Hess(s.hess, st.Theta)
+			g := mat.NewVecDense(len(st.Grad), st.Grad)
+			v := mat.Inner(g, s.hess, g)
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				p.GtHg = &v
+			}
+		}
+	}
+	if d == Full {
+		p.Grad = clone(st.Grad)
+		p.LR = st.LR
+		p.Evals = st.Evals
+		if st.K > 0 {
+			p.Update = clone(st.Update)
+		}
+		if st.Clipped {
+			p.RawGrad, p.UsedGrad = clone(st.RawGrad), clone(st.UsedGrad)
+		}
+		if len(st.State) > 0 {
+			p.State = make(map[string][]float64, len(st.State))
+			for _, v := range st.State {
+				if allFinite(v.V) {
+					p.State[v.Name] = clone(v.V)
+				}
+			}
+		}
+	}
+	return p
+}
+
+// project maps θ to the plot's plane; for a 2-D objective it is θ itself.
+func (s *Scene) project(theta []float64) []float64 { return clone(theta) }
+
+// RunResult is one run of a batch answer.
+type RunResult struct {
+	Optimizer string       `json:"optimizer"`
+	Label     string       `json:"label,omitempty"`
+	Status    optim.Status `json:"status"`
+	Reason    string       `json:"reason,omitempty"`
+	Clips     int          `json:"clips"`
+	Points    []Point      `json:"points"`
+}
+
+// RunAll steps every run up to steps times (a run that converges or diverges
+// stops early) and returns the trajectories with full detail.
+func (s *Scene) RunAll(steps int) []RunResult {
+	out := make([]RunResult, len(s.Runs))
+	for i, r := range s.Runs {
+		pts := make([]Point, 0, steps+1)
+		pts = append(pts, s.PointOf(i, r.Current(), Full))
+		for k := 0; k < steps && !r.Done(); k++ {
+			pts = append(pts, s.PointOf(i, r.Step(), Full))
+		}
+		st := r.Current().Status
+		if st == optim.Running {
+			st = optim.MaxSteps
+		}
+		out[i] = RunResult{Optimizer: r.Info().ID, Label: s.Request.Runs[i].Label, Status: st,
+			Reason: r.Current().Reason, Clips: r.Clips(), Points: pts}
+	}
+	return out
+}
+
+func clone(x []float64) []float64 { return append([]float64(nil), x...) }
+
+func allFinite(xs []float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
