@@ -1,16 +1,203 @@
-// Command server starts Saddle.
+// Command server starts Saddle: the page, the JSON API and live sessions.
+//
+// Every flag may also be given as an environment variable SADDLE_<FLAG>
+// (dashes become underscores: -max-sessions is SADDLE_MAX_SESSIONS); a flag
+// on the command line wins over the environment. `server -h` lists them.
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
 	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/saddle-viz/saddle/internal/api"
+	"github.com/saddle-viz/saddle/internal/stream"
 )
 
 func main() {
-	addr := flag.String("addr", ":8080", "address to listen on")
-	flag.Parse()
-	http.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "ok") })
-	fmt.Println("Saddle at http://localhost" + *addr)
-	_ = http.ListenAndServe(*addr, nil)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "saddle:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// config is what the flags and the environment set.
+type config struct {
+	addr        string
+	origins     string
+	maxSessions int
+	basePath    string
+	logLevel    string
+	shutdown    time.Duration
+}
+
+// Server timeouts that are not flags.
+const (
+	readHeaderTimeout = 5 * time.Second
+	idleTimeout       = 2 * time.Minute
+)
+
+// envName is the environment variable of a flag: max-sessions → SADDLE_MAX_SESSIONS.
+func envName(flagName string) string {
+	return "SADDLE_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// parseConfig reads args, then the environment for every flag not given.
+// It returns flag.ErrHelp after printing the usage for -h.
+func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("saddle", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on, host:port (port 0 picks a free one)")
+	fs.StringVar(&c.origins, "origins", "", "comma-separated extra origin patterns allowed to open WebSocket sessions\n(e.g. \"course.example.org,*.example.edu\"); the server's own host is always allowed, \"*\" never is")
+	fs.IntVar(&c.maxSessions, "max-sessions", 500, "most live WebSocket sessions at once; more are refused with a close reason")
+	fs.StringVar(&c.basePath, "base-path", "", "path prefix to serve under behind a reverse proxy, e.g. /saddle")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown may take")
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: saddle [flags]\n\nSaddle serves the loss-landscape explorer, its JSON API and live sessions.\n"+
+			"Every flag may also be set by the environment variable shown with it; the command line wins.\n\n")
+		fs.VisitAll(func(f *flag.Flag) {
+			name, usage := flag.UnquoteUsage(f)
+			fmt.Fprintf(out, "  -%s %s\n    \t%s\n    \t(env %s; default %q)\n",
+				f.Name, name, strings.ReplaceAll(usage, "\n", "\n    \t"), envName(f.Name), f.DefValue)
+		})
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments %q; flags start with -", fs.Args())
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if err != nil || given[f.Name] {
+			return
+		}
+		if v := getenv(envName(f.Name)); v != "" {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("%s=%q: %v", envName(f.Name), v, e)
+			}
+		}
+	})
+	if err != nil {
+		return c, err
+	}
+	return c, c.validate()
+}
+
+func (c *config) validate() error {
+	if c.maxSessions < 1 {
+		return fmt.Errorf("-max-sessions must be at least 1, got %d", c.maxSessions)
+	}
+	bp, err := api.NormalizeBasePath(c.basePath)
+	if err != nil {
+		return fmt.Errorf("-base-path: %v", err)
+	}
+	c.basePath = bp
+	for _, o := range c.originPatterns() {
+		if o == "*" {
+			return errors.New(`-origins: "*" would let any web page open sessions on this server; list the hosts instead`)
+		}
+	}
+	if _, err := c.level(); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (c *config) originPatterns() []string {
+	var out []string
+	for _, o := range strings.Split(c.origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func (c *config) level() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return 0, fmt.Errorf("-log-level: want debug, info, warn or error, got %q", c.logLevel)
+	}
+	return l, nil
+}
+
+// run starts the server and blocks until ctx ends, then shuts down
+// gracefully: open sessions get a close frame, requests in flight finish.
+// It prints the URL to stdout once the server accepts connections; logs go
+// to stdout too.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	c, err := parseConfig(args, getenv, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	level, _ := c.level()
+	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: level}))
+
+	sessions := stream.New(stream.Options{OriginPatterns: c.originPatterns(), MaxSessions: c.maxSessions, Logger: log})
+	srv := &http.Server{
+		Handler:           api.NewHandler(api.Options{BasePath: c.basePath, Stream: sessions, Logger: log}),
+		ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout:       idleTimeout,
+		// ReadTimeout and WriteTimeout are set per API request by the handler:
+		// server-wide ones would cut off the long-lived /ws connections.
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Saddle listening on %s\n", displayURL(ln.Addr(), c.basePath))
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err // the listener failed
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", slog.Duration("timeout", c.shutdown))
+	sctx, cancel := context.WithTimeout(context.Background(), c.shutdown)
+	defer cancel()
+	// Close frames first, so pages see a clean close; then stop listening
+	// and let API requests in flight finish.
+	errSessions := sessions.Shutdown(sctx)
+	errServer := srv.Shutdown(sctx)
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return errors.Join(errSessions, errServer)
+}
+
+// displayURL is the URL to open for a listener: an unspecified host
+// (":8080", "0.0.0.0") is shown as localhost.
+func displayURL(addr net.Addr, basePath string) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String() + basePath
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + basePath
 }

@@ -5,9 +5,11 @@
 package scene
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
+	"sort"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -47,12 +49,20 @@ type Hyper struct {
 }
 
 // UnmarshalJSON splits numbers from strings and refuses anything else.
+// Its errors are *fielderr.Error with fields relative to the hyper object
+// ("lr"), so a caller that knows where the object sits can prefix them.
 func (h *Hyper) UnmarshalJSON(b []byte) error {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
-		return fmt.Errorf("hyper must be an object of numbers")
+		return fielderr.New("", "must be an object of numbers, such as {\"lr\": 0.01}")
 	}
-	for name, v := range raw {
+	names := make([]string, 0, len(raw))
+	for name := range raw {
+		names = append(names, name)
+	}
+	sort.Strings(names) // the same error for the same body
+	for _, name := range names {
+		v := raw[name]
 		var x float64
 		if err := json.Unmarshal(v, &x); err == nil {
 			if h.Num == nil {
@@ -69,7 +79,7 @@ func (h *Hyper) UnmarshalJSON(b []byte) error {
 			h.Choice[name] = s
 			continue
 		}
-		return fielderr.New("hyper."+name, "must be a number (or a string for a choice), got %s", v)
+		return fielderr.New(name, "must be a number (or a string for a choice), got %s", v)
 	}
 	return nil
 }
@@ -227,11 +237,21 @@ type RunResult struct {
 // RunAll steps every run up to steps times (a run that converges or diverges
 // stops early) and returns the trajectories with full detail.
 func (s *Scene) RunAll(steps int) []RunResult {
+	out, _ := s.RunAllContext(context.Background(), steps)
+	return out
+}
+
+// RunAllContext is RunAll that gives up when ctx ends (a client that hung up,
+// a request over its time budget), returning ctx's error.
+func (s *Scene) RunAllContext(ctx context.Context, steps int) ([]RunResult, error) {
 	out := make([]RunResult, len(s.Runs))
 	for i, r := range s.Runs {
 		pts := make([]Point, 0, steps+1)
 		pts = append(pts, s.PointOf(i, r.Current(), Full))
 		for k := 0; k < steps && !r.Done(); k++ {
+			if k%256 == 255 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			pts = append(pts, s.PointOf(i, r.Step(), Full))
 		}
 		st := r.Current().Status
@@ -241,7 +261,7 @@ func (s *Scene) RunAll(steps int) []RunResult {
 		out[i] = RunResult{Optimizer: r.Info().ID, Label: s.Request.Runs[i].Label, Status: st,
 			Reason: r.Current().Reason, Clips: r.Clips(), Points: pts}
 	}
-	return out
+	return out, nil
 }
 
 func clone(x []float64) []float64 { return append([]float64(nil), x...) }

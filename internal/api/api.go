@@ -1,0 +1,286 @@
+// Package api serves Saddle's HTTP JSON API (API.md) with chi: the routes,
+// strict JSON decoding, errors as {"error", "field"}, and the middleware every
+// request goes through. NewHandler builds the whole router, pages and /ws
+// included, so tests exercise the real wiring.
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/saddle-viz/saddle/internal/stream"
+	"github.com/saddle-viz/saddle/web"
+)
+
+// Options configure the handler. The zero value works.
+type Options struct {
+	// BasePath is the prefix every route lives under ("" or "/saddle").
+	BasePath string
+	// Stream serves GET /ws; nil builds a default stream.Server (same-origin only).
+	Stream http.Handler
+	// Logger receives one line per request; nil discards.
+	Logger *slog.Logger
+	// ReadTimeout and WriteTimeout bound each API request (not /ws, which
+	// lives long). Zero means DefaultReadTimeout and DefaultWriteTimeout.
+	ReadTimeout, WriteTimeout time.Duration
+}
+
+// Defaults of Options.
+const (
+	DefaultReadTimeout  = 10 * time.Second
+	DefaultWriteTimeout = 30 * time.Second
+)
+
+// NormalizeBasePath turns "", "/", "saddle", "/saddle/" into "" or "/saddle".
+func NormalizeBasePath(p string) (string, error) {
+	p = strings.Trim(strings.TrimSpace(p), "/")
+	if p == "" {
+		return "", nil
+	}
+	if strings.ContainsAny(p, "?#{}* \t") || strings.Contains(p, "//") {
+		return "", fmt.Errorf("base path %q may hold only plain path segments, such as /saddle", p)
+	}
+	return "/" + p, nil
+}
+
+// NewHandler returns the whole router: /healthz, /api/..., /ws and the pages,
+// under opts.BasePath.
+func NewHandler(opts Options) http.Handler {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.ReadTimeout <= 0 {
+		opts.ReadTimeout = DefaultReadTimeout
+	}
+	if opts.WriteTimeout <= 0 {
+		opts.WriteTimeout = DefaultWriteTimeout
+	}
+	base, err := NormalizeBasePath(opts.BasePath)
+	if err != nil {
+		panic("api: " + err.Error()) // a programmer error: cmd/server validates the flag
+	}
+	if opts.Stream == nil {
+		opts.Stream = stream.New(stream.Options{Logger: opts.Logger})
+	}
+	h := &handlers{log: opts.Logger, grids: newGrids()}
+
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, logRequests(opts.Logger), recoverJSON(opts.Logger))
+	r.NotFound(notFound)
+	r.MethodNotAllowed(methodNotAllowed)
+
+	site := chi.NewRouter()
+	site.NotFound(notFound)
+	site.MethodNotAllowed(methodNotAllowed)
+	site.Get("/healthz", healthz)
+	site.Group(func(r chi.Router) {
+		r.Use(deadlines(opts.ReadTimeout, opts.WriteTimeout))
+		r.Get("/api/objectives", h.objectives)
+		r.Get("/api/optimizers", h.optimizers)
+		r.Post("/api/run", h.run)
+		r.Post("/api/hessian", h.hessian)
+		r.Post("/api/landscape", h.landscape)
+	})
+	site.Handle("/ws", opts.Stream)
+	web.Routes(site, web.Options{BasePath: base})
+
+	if base == "" {
+		r.Mount("/", site)
+	} else {
+		r.Mount(base, site)
+		r.Get("/healthz", healthz) // probes need not know the prefix
+	}
+	return r
+}
+
+// allowed names the methods of each API route, for the Allow header of a 405.
+var allowed = map[string]string{
+	"/healthz": "GET, HEAD", "/api/objectives": "GET, HEAD", "/api/optimizers": "GET, HEAD",
+	"/api/run": "POST", "/api/hessian": "POST", "/api/landscape": "POST", "/ws": "GET",
+}
+
+func healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte("ok"))
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) {
+	if isAPI(r.URL.Path) {
+		writeError(w, &httpError{Status: http.StatusNotFound, Offset: -1,
+			Msg: fmt.Sprintf("no such endpoint %s; see GET /api/objectives, /api/optimizers and POST /api/run, /api/hessian, /api/landscape", r.URL.Path)})
+		return
+	}
+	http.Error(w, "404 page not found", http.StatusNotFound)
+}
+
+func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	for p, m := range allowed {
+		if strings.HasSuffix(r.URL.Path, p) {
+			w.Header().Set("Allow", m)
+			writeError(w, &httpError{Status: http.StatusMethodNotAllowed, Offset: -1,
+				Msg: fmt.Sprintf("%s takes %s, not %s", p, m, r.Method)})
+			return
+		}
+	}
+	writeError(w, &httpError{Status: http.StatusMethodNotAllowed, Offset: -1,
+		Msg: fmt.Sprintf("%s is not allowed here", r.Method)})
+}
+
+func isAPI(path string) bool {
+	return strings.Contains(path, "/api/") || strings.HasSuffix(path, "/api")
+}
+
+// errorBody is every error the API answers.
+type errorBody struct {
+	Error  string `json:"error"`
+	Field  string `json:"field"`
+	Offset *int   `json:"offset,omitempty"`
+}
+
+func writeError(w http.ResponseWriter, e *httpError) {
+	b := errorBody{Error: e.Msg, Field: e.Field}
+	if e.Offset >= 0 {
+		off := e.Offset
+		b.Offset = &off
+	}
+	writeJSON(w, e.Status, b)
+}
+
+// writeJSON encodes v before writing anything, so an encoding failure (a
+// non-finite number that slipped through: a bug) is a clean 500.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		status = http.StatusInternalServerError
+		buf.Reset()
+		_ = json.NewEncoder(&buf).Encode(errorBody{Error: "the answer could not be encoded; this is a bug, please report it"})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// deadlines bounds an API request: reading its body, writing its answer, and
+// (through the context) the computation in between. /ws is not under it.
+func deadlines(read, write time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			now := time.Now()
+			rc := http.NewResponseController(w)
+			// Recorders in tests do not support deadlines; real connections do.
+			_ = rc.SetReadDeadline(now.Add(read))
+			_ = rc.SetWriteDeadline(now.Add(write))
+			ctx, cancel := context.WithTimeout(r.Context(), write)
+			defer cancel()
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
+// statusWriter records the status and size of an answer. Unwrap lets
+// http.ResponseController and the WebSocket upgrade reach the connection.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// logRequests logs one line per request when it ends (for /ws: when the
+// session ends; frames are not requests).
+func logRequests(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			sw := &statusWriter{ResponseWriter: w}
+			defer func() {
+				status := sw.status
+				if status == 0 {
+					status = http.StatusSwitchingProtocols // hijacked by /ws, or nothing written
+					if r.Header.Get("Upgrade") == "" {
+						status = http.StatusOK
+					}
+				}
+				level := slog.LevelInfo
+				if status >= 500 {
+					level = slog.LevelError
+				}
+				log.LogAttrs(r.Context(), level, "request",
+					slog.String("method", r.Method), slog.String("path", r.URL.Path),
+					slog.Int("status", status), slog.Int("bytes", sw.bytes),
+					slog.Duration("duration", time.Since(start)),
+					slog.String("remote", r.RemoteAddr),
+					slog.String("request_id", middleware.GetReqID(r.Context())))
+			}()
+			next.ServeHTTP(sw, r)
+		})
+	}
+}
+
+// recoverJSON turns a panic (a bug) into a logged stack and a JSON 500 that
+// shows no stack to the user.
+func recoverJSON(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				v := recover()
+				if v == nil {
+					return
+				}
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.ErrorContext(r.Context(), "panic", slog.Any("panic", v),
+					slog.String("path", r.URL.Path), slog.String("request_id", middleware.GetReqID(r.Context())),
+					slog.String("stack", string(debug.Stack())))
+				if r.Header.Get("Upgrade") == "" {
+					writeError(w, &httpError{Status: http.StatusInternalServerError, Offset: -1,
+						Msg: "internal error (request " + middleware.GetReqID(r.Context()) + "); this is a bug, please report it"})
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// timeoutError is the answer when a computation outlives its request.
+func timeoutError(err error) *httpError {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &httpError{Status: http.StatusServiceUnavailable, Offset: -1,
+			Msg: "the computation took too long; ask for fewer steps, runs or grid points"}
+	}
+	// The client went away: nobody reads this answer.
+	return &httpError{Status: 499, Offset: -1, Msg: "the request was cancelled"}
+}

@@ -1,0 +1,117 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/saddle-viz/saddle/internal/fielderr"
+	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/optim"
+	"github.com/saddle-viz/saddle/internal/scene"
+)
+
+// Limits of one /api/run request.
+const (
+	// MaxSteps caps "steps" per run.
+	MaxSteps = scene.MaxSteps
+	// DefaultSteps is used when "steps" is left out.
+	DefaultSteps = 100
+	// MaxPoints caps the points of one answer, summed over runs: full-detail
+	// points are a few hundred bytes each, so this keeps an answer under
+	// about 60 MB. High-dimensional objectives count dim/2 per point, since
+	// their gradients and updates travel in full.
+	MaxPoints = 200_000
+)
+
+type handlers struct {
+	log   *slog.Logger
+	grids *grids
+}
+
+func (h *handlers) objectives(w http.ResponseWriter, _ *http.Request) {
+	cat := landscape.Catalogue()
+	for i := range cat {
+		// Lists are lists on the wire, even when empty.
+		if cat[i].Params == nil {
+			cat[i].Params = []landscape.Param{}
+		}
+		if cat[i].Minima == nil {
+			cat[i].Minima = [][]float64{}
+		}
+	}
+	writeJSON(w, http.StatusOK, cat)
+}
+
+func (h *handlers) optimizers(w http.ResponseWriter, _ *http.Request) {
+	cat := optim.Catalogue()
+	for i := range cat {
+		if cat[i].Hyper == nil {
+			cat[i].Hyper = []optim.HyperSpec{}
+		}
+	}
+	writeJSON(w, http.StatusOK, cat)
+}
+
+// runRequest is a scene plus how many steps to take.
+type runRequest struct {
+	scene.Request
+	Steps *int `json:"steps"`
+}
+
+// runResponse is the answer of POST /api/run.
+type runResponse struct {
+	Runs []scene.RunResult `json:"runs"`
+}
+
+func (h *handlers) run(w http.ResponseWriter, r *http.Request) {
+	var req runRequest
+	if e := decode(w, r, &req); e != nil {
+		writeError(w, e)
+		return
+	}
+	steps := DefaultSteps
+	if req.Steps != nil {
+		steps = *req.Steps
+	}
+	if steps < 0 || steps > MaxSteps {
+		writeError(w, badRequest("steps", "must be between 0 and %d (the cap on steps per run), got %d", MaxSteps, steps))
+		return
+	}
+	s, err := scene.Build(req.Request)
+	if err != nil {
+		writeError(w, userError(err))
+		return
+	}
+	weight := max(1, s.Obj.Dim()/2)
+	if points := (steps + 1) * len(s.Runs) * weight; points > MaxPoints {
+		writeError(w, badRequest("steps", "%d runs × %d steps is more than one answer may hold (%d points%s); ask for at most %d steps",
+			len(s.Runs), steps, MaxPoints, weightNote(weight), MaxPoints/(len(s.Runs)*weight)-1))
+		return
+	}
+	runs, err := s.RunAllContext(r.Context(), steps)
+	if err != nil {
+		writeError(w, timeoutError(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, runResponse{Runs: runs})
+}
+
+func weightNote(weight int) string {
+	if weight == 1 {
+		return ""
+	}
+	return ", a point of this objective counting as " + strconv.Itoa(weight)
+}
+
+// userError maps an error from validation to its answer: a *fielderr.Error
+// is the user's mistake (400); anything else is a bug (500).
+func userError(err error) *httpError {
+	var fe *fielderr.Error
+	if errors.As(err, &fe) {
+		return fromFieldErr(fe)
+	}
+	return &httpError{Status: http.StatusInternalServerError, Offset: -1,
+		Msg: "internal error: " + err.Error()}
+}
