@@ -17,6 +17,11 @@ import (
 type entry struct {
 	info  Info
 	build func(p map[string]float64) Objective
+	// minima, when set, gives the minima for parameters other than the
+	// defaults (Info.Minima holds those of the defaults).
+	minima func(p map[string]float64) [][]float64
+	// check, when set, validates parameters beyond their ranges.
+	check func(p map[string]float64) error
 }
 
 // catalogue lists the built-in objectives in the order the page shows them.
@@ -37,6 +42,12 @@ var catalogue = []entry{
 			Formula:     "½(a u² + b v²), (u, v) = R(angle)·(x, y)",
 		},
 		build: func(p map[string]float64) Objective { return NewQuadratic(p["a"], p["b"], p["angle"]) },
+		minima: func(p map[string]float64) [][]float64 {
+			if p["a"] > 0 && p["b"] > 0 {
+				return [][]float64{{0, 0}}
+			}
+			return [][]float64{} // a saddle or a trough: no strict minimum
+		},
 	},
 	{
 		info: Info{
@@ -50,6 +61,180 @@ var catalogue = []entry{
 		},
 		build: func(map[string]float64) Objective { return Rosenbrock{} },
 	},
+	{
+		info: Info{
+			ID: "himmelblau", Name: "Himmelblau", Dim: 2,
+			Domain:      Domain{X: [2]float64{-5, 5}, Y: [2]float64{-5, 5}},
+			Minima:      polish(Himmelblau{}, []float64{3, 2}, []float64{-2.805, 3.131}, []float64{-3.779, -3.283}, []float64{3.584, -1.848}),
+			Start:       []float64{-0.3, -0.9},
+			Section:     "8.2.2",
+			Description: "Four minima of equal height (8.2.2): where gradient descent ends depends only on which basin it starts in.",
+			Formula:     "(x² + y − 11)² + (x + y² − 7)²",
+		},
+		build: func(map[string]float64) Objective { return Himmelblau{} },
+	},
+	{
+		info: Info{
+			ID: "beale", Name: "Beale", Dim: 2,
+			Domain:      Domain{X: [2]float64{-4.5, 4.5}, Y: [2]float64{-4.5, 4.5}},
+			Minima:      [][]float64{{3, 0.5}},
+			Start:       []float64{1, 1.5},
+			Section:     "8.4",
+			Description: "A flat basin between steep ridges (8.4): gradient scales differ by orders of magnitude, where per-coordinate adaptive rates help.",
+			Formula:     "(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
+		},
+		build: func(map[string]float64) Objective { return Beale{} },
+	},
+	{
+		info: Info{
+			ID: "saddle", Name: "Saddle", Dim: 2,
+			Domain:      Domain{X: [2]float64{-2, 2}, Y: [2]float64{-2, 2}},
+			Minima:      [][]float64{},
+			Start:       []float64{-1.5, 0.05},
+			Section:     "8.2.4",
+			Description: "A saddle point at the origin (8.2.4): gradient descent slides off it, Newton's method is drawn into it.",
+			Formula:     "x² − y²",
+		},
+		build: func(map[string]float64) Objective { return Saddle{} },
+	},
+	{
+		info: Info{
+			ID: "monkey_saddle", Name: "Monkey saddle", Dim: 2,
+			Domain:      Domain{X: [2]float64{-2, 2}, Y: [2]float64{-2, 2}},
+			Minima:      [][]float64{},
+			Start:       []float64{1.5, 0.1},
+			Section:     "8.2.4",
+			Description: "A degenerate saddle with three downhill valleys (8.2.4): its Hessian vanishes at the origin, so curvature says nothing there.",
+			Formula:     "x³ − 3xy²",
+		},
+		build: func(map[string]float64) Objective { return MonkeySaddle{} },
+	},
+	{
+		info: Info{
+			ID: "six_hump_camel", Name: "Six-hump camel", Dim: 2,
+			Domain: Domain{X: [2]float64{-2, 2}, Y: [2]float64{-1.2, 1.2}},
+			Minima: polish(SixHumpCamel{},
+				[]float64{0.0898, -0.7126}, []float64{-0.0898, 0.7126},
+				[]float64{-1.7036, 0.7961}, []float64{1.7036, -0.7961},
+				[]float64{-1.6071, -0.5687}, []float64{1.6071, 0.5687}),
+			Start:       []float64{-1.2, -0.2},
+			Section:     "8.2.2",
+			Description: "Two global and four local minima (8.2.2): local minima of higher cost are where a descent method may be caught.",
+			Formula:     "(4 − 2.1x² + x⁴/3)x² + xy + (−4 + 4y²)y²",
+		},
+		build: func(map[string]float64) Objective { return SixHumpCamel{} },
+	},
+	{
+		info: Info{
+			ID: "rastrigin", Name: "Rastrigin", Dim: 2,
+			Params:      []Param{{Name: "a", Default: 10, Min: 0, Max: 50}},
+			Domain:      Domain{X: [2]float64{-5.12, 5.12}, Y: [2]float64{-5.12, 5.12}},
+			Minima:      rastriginMinima(10),
+			Start:       []float64{3.2, -2.3},
+			Section:     "8.7.5",
+			Description: "A bowl covered in local minima (8.2.2, 8.7.5): blurring it (continuation) leaves one convex basin whose minimum is tracked as σ falls. Minima listed near the origin.",
+			Formula:     "2a + x² − a·cos 2πx + y² − a·cos 2πy",
+		},
+		build:  func(p map[string]float64) Objective { return Rastrigin{A: p["a"]} },
+		minima: func(p map[string]float64) [][]float64 { return rastriginMinima(p["a"]) },
+	},
+	{
+		info: Info{
+			ID: "plateau", Name: "Plateau", Dim: 2,
+			Params: []Param{
+				{Name: "width", Default: 1, Min: 0.2, Max: 5},
+				{Name: "tilt", Default: 0.01, Min: 0, Max: 1},
+			},
+			Domain:      Domain{X: [2]float64{-3, 3}, Y: [2]float64{-3, 3}},
+			Minima:      [][]float64{{0, 0}},
+			Start:       []float64{2.5, 2},
+			Section:     "8.2.4",
+			Description: "A bowl squashed flat by tanh (8.2.4): on the shelf the gradient all but vanishes and gradient descent crawls, then drops into the well.",
+			Formula:     "tanh((x² + 2y²)/width²) + ½·tilt·(x² + y²)",
+		},
+		build: func(p map[string]float64) Objective { return Plateau{Width: p["width"], Tilt: p["tilt"]} },
+	},
+	{
+		info: Info{
+			ID: "cliff", Name: "Cliff", Dim: 2,
+			Domain:      Domain{X: [2]float64{-2.5, 1.5}, Y: [2]float64{-2, 2}},
+			Minima:      [][]float64{cliffMinimum},
+			Start:       []float64{-2, 1.5},
+			Section:     "8.2.5",
+			Description: "A gentle slope ending at a near-vertical wall (8.2.5, Figs 8.2-8.3): the step that lands on the wall is catapulted far away unless the gradient is clipped.",
+			Formula:     "−x + ½y² + (10⁴/500)·softplus(500·(x − 1 − y²/4))",
+		},
+		build: func(map[string]float64) Objective { return Cliff{} },
+	},
+	{
+		info: Info{
+			ID: "coordinate", Name: "Coordinate descent trap", Dim: 2,
+			Params:      []Param{{Name: "alpha", Default: 0.1, Min: 0, Max: 10}},
+			Domain:      Domain{X: [2]float64{-3, 3}, Y: [2]float64{-3, 3}},
+			Minima:      [][]float64{{0, 0}},
+			Start:       []float64{2.5, -2},
+			Section:     "8.7.1",
+			Description: "(x₁ − x₂)² + α(x₁² + x₂²) (8.7.1): the coordinates are strongly coupled, so coordinate descent stalls as α → 0.",
+			Formula:     "(x − y)² + α(x² + y²)",
+		},
+		build: func(p map[string]float64) Objective { return Coordinate{Alpha: p["alpha"]} },
+	},
+	{
+		info: Info{
+			ID: "linear_regression", Name: "Linear regression", Dim: 2,
+			Domain:      domainAround(linearRegression.min, 3, 3),
+			Minima:      [][]float64{linearRegression.Minimum()},
+			Start:       []float64{linearRegression.min[0] - 2.5, linearRegression.min[1] + 2.5},
+			Section:     "8.1.3",
+			Description: "Mean squared error of a line y = w·x + b on 256 built-in points (8.1.3, 8.3.1): an empirical risk, so SGD samples real minibatches.",
+			Formula:     "(1/n)Σᵢ(w·xᵢ + b − yᵢ)², (x, y) = (w, b)",
+		},
+		build: func(map[string]float64) Objective { return linearRegression },
+	},
+	{
+		info: Info{
+			ID: "logistic_regression", Name: "Logistic regression", Dim: 2,
+			Domain:      domainAround(logisticRegression.min, 3, 3),
+			Minima:      [][]float64{logisticRegression.Minimum()},
+			Start:       []float64{logisticRegression.min[0] - 2.5, logisticRegression.min[1] + 2.5},
+			Section:     "8.6",
+			Description: "Negative log-likelihood of p(y=1|x) = σ(w·x + b) on 300 built-in points (8.6): a probabilistic model, with its Fisher information for the natural gradient.",
+			Formula:     "(1/n)Σᵢ[log(1 + e^(w·xᵢ+b)) − yᵢ(w·xᵢ + b)], (x, y) = (w, b)",
+		},
+		build: func(map[string]float64) Objective { return logisticRegression },
+	},
+	{
+		info: Info{
+			ID: "recurrent", Name: "Recurrent network", Dim: 2,
+			Params:      []Param{{Name: "steps", Default: 30, Min: 2, Max: MaxRecurrentSteps}},
+			Domain:      Domain{X: [2]float64{-1.2, 1.2}, Y: [2]float64{-1, 3}},
+			Minima:      [][]float64{{1, 1}},
+			Start:       []float64{0.5, 0.5},
+			Section:     "8.2.6",
+			Description: "A linear recurrent net h_t = w·h_{t−1} + u·x_t that must sum its inputs (8.2.6, Fig 8.4): products of Jacobians w^t vanish for |w| < 1 and explode for |w| > 1.",
+			Formula:     "(1/M)Σ ½(h_T − Σₜxₜ)², h_t = w·h_{t−1} + u·x_t, (x, y) = (w, u)",
+		},
+		build: func(p map[string]float64) Objective { return NewRecurrent(int(p["steps"])) },
+		check: func(p map[string]float64) error {
+			if s := p["steps"]; s != math.Trunc(s) {
+				return fielderr.New("params.steps", "must be a whole number of steps, got %g", s)
+			}
+			return nil
+		},
+	},
+}
+
+// The data-set objectives hold no mutable state, so one of each is shared.
+var (
+	linearRegression   = NewLinearRegression()
+	logisticRegression = NewLogisticRegression()
+)
+
+// domainAround is the rectangle of half-widths hx, hy centred on c, with
+// ends rounded to a tenth so the axes read cleanly.
+func domainAround(c []float64, hx, hy float64) Domain {
+	r := func(v float64) float64 { return math.Round(v*10) / 10 }
+	return Domain{X: [2]float64{r(c[0] - hx), r(c[0] + hx)}, Y: [2]float64{r(c[1] - hy), r(c[1] + hy)}}
 }
 
 // Catalogue returns the descriptions of every built-in objective.
@@ -136,7 +321,16 @@ func New(spec Spec) (Objective, Info, error) {
 		}
 		p[name] = v
 	}
-	return e.build(p), e.info, nil
+	if e.check != nil {
+		if err := e.check(p); err != nil {
+			return nil, Info{}, err
+		}
+	}
+	info := e.info
+	if e.minima != nil && len(spec.Params) > 0 {
+		info.Minima = e.minima(p)
+	}
+	return e.build(p), info, nil
 }
 
 func findParam(ps []Param, name string) (Param, bool) {
