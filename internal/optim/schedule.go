@@ -1,11 +1,14 @@
 package optim
 
 import (
+	"math"
+
 	"github.com/saddle-viz/saddle/internal/fielderr"
 )
 
-// Schedule is a learning-rate schedule ε_k (8.3.1). The zero value (or
-// kind "constant") keeps the base rate.
+// Schedule is a learning-rate schedule ε_k (8.3.1): the rate of step k
+// (k = 0 for the first step) as a function of the base rate ε₀, the run's
+// "lr". The zero value (or kind "constant") keeps the base rate.
 //
 //	linear:       ε_k = (1−k/τ)·ε₀ + (k/τ)·ε_τ for k ≤ τ, then ε_τ  (eq. 8.14)
 //	inverse_time: ε_k = ε₀ / (1 + decay·k)
@@ -20,14 +23,103 @@ type Schedule struct {
 	Every float64 `json:"every,omitempty"` // step: period in steps
 }
 
-// Validate checks the schedule. PLACEHOLDER until schedules are written.
+// ScheduleKinds lists the schedule kinds, in the order the page offers them.
+var ScheduleKinds = []string{"constant", "linear", "inverse_time", "step", "exponential"}
+
+// Limits of the schedule fields: generous, but they keep every rate finite.
+const (
+	maxTau   = 1e9
+	maxDecay = 1e3
+	maxRate  = 100 // the largest lr a HyperSpec allows
+)
+
+// Validate checks the schedule: a known kind, the fields that kind needs, in
+// range, and no field the kind does not use (a forgotten "kind" would
+// otherwise silently keep the rate constant).
 func (s Schedule) Validate() error {
+	uses := map[string]bool{}
 	switch s.Kind {
 	case "", "constant":
-		return nil
+	case "linear":
+		uses["tau"], uses["final"] = true, true
+		if err := positive("tau", s.Tau, maxTau, "the number of steps over which the rate decays"); err != nil {
+			return err
+		}
+		if err := fielderr.Range("final", s.Final, 0, maxRate); err != nil {
+			return err
+		}
+	case "inverse_time", "exponential":
+		uses["decay"] = true
+		if err := positive("decay", s.Decay, maxDecay, "the decay rate per step"); err != nil {
+			return err
+		}
+	case "step":
+		uses["gamma"], uses["every"] = true, true
+		if err := positive("gamma", s.Gamma, 1, "the factor applied every period, in (0, 1]"); err != nil {
+			return err
+		}
+		if err := positive("every", s.Every, maxTau, "the period in steps"); err != nil {
+			return err
+		}
+		if s.Every != math.Trunc(s.Every) {
+			return fielderr.New("every", "must be a whole number of steps, got %g", s.Every)
+		}
+	default:
+		return fielderr.New("kind", "unknown schedule %q; known: constant, linear, inverse_time, step, exponential", s.Kind)
 	}
-	return fielderr.New("kind", "unknown schedule %q", s.Kind)
+	kind := s.Kind
+	if kind == "" {
+		kind = "constant"
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"tau", s.Tau}, {"final", s.Final}, {"decay", s.Decay}, {"gamma", s.Gamma}, {"every", s.Every}} {
+		if f.v != 0 && !uses[f.name] {
+			return fielderr.New(f.name, "is not used by a %s schedule", kind)
+		}
+	}
+	return nil
 }
 
-// Rate returns ε_k for base rate base.
-func (s Schedule) Rate(k int, base float64) float64 { return base }
+// positive checks 0 < x ≤ hi, with a message that says what the field is.
+func positive(field string, x, hi float64, what string) error {
+	if err := fielderr.Range(field, x, 0, hi); err != nil {
+		return err
+	}
+	if x == 0 {
+		return fielderr.New(field, "is required: %s, a positive number", what)
+	}
+	return nil
+}
+
+// Rate returns ε_k for base rate base; k = 0 is the first step. A method
+// without a learning rate (base 0) gets 0 whatever the schedule.
+func (s Schedule) Rate(k int, base float64) float64 {
+	if base == 0 {
+		return 0
+	}
+	kf := float64(k)
+	switch s.Kind {
+	case "linear":
+		final := s.Final
+		if final == 0 {
+			final = base / 100
+		}
+		if kf >= s.Tau {
+			return final
+		}
+		a := kf / s.Tau
+		return (1-a)*base + a*final
+	case "inverse_time":
+		return base / (1 + s.Decay*kf)
+	case "step":
+		if s.Every < 1 { // not validated: keep the rate finite
+			return base
+		}
+		return base * math.Pow(s.Gamma, math.Floor(kf/s.Every))
+	case "exponential":
+		return base * math.Exp(-s.Decay*kf)
+	}
+	return base
+}
