@@ -162,7 +162,7 @@ var catalogue = []entry{
 			Start:       []float64{-2, 1.5},
 			Section:     "8.2.5",
 			Description: "A gentle slope ending at a near-vertical wall (8.2.5, Figs 8.2-8.3): the step that lands on the wall is catapulted far away unless the gradient is clipped.",
-			Formula:     "−x + ½y² + (10⁴/500)·softplus(500·(x − 1 − y²/4))",
+			Formula:     "−x + ½y² + (10⁴/5000)·softplus(5000·(x − 1 − y²/4))",
 		},
 		build: func(map[string]float64) Objective { return Cliff{} },
 	},

@@ -262,17 +262,18 @@ func (p Plateau) Hess(dst *mat.SymDense, x []float64) {
 
 // Cliff is a gentle slope −s·x (plus a shallow ½·y² valley) that ends at a
 // near-vertical wall: (W/k)·softplus(k·u), u = x − c − γy², rises with slope
-// W = 10⁴ within 1/k = 0.002 of the curved line u = 0. Its minimum sits at
+// W = 10⁴ within 1/k = 0.0002 of the curved line u = 0. Its minimum sits at
 // the wall's foot, where the curvature k·s makes an unclipped step of any
-// reasonable learning rate unstable: the step that lands on the face is
-// W/s = 10⁴ times longer than the steps on the slope (8.2.5, Figs 8.2-8.3).
+// reasonable learning rate unstable, and the foot is narrower than such a
+// step, so descent lands on the face, where the step is W/s = 10⁴ times
+// longer than the steps on the slope (8.2.5, Figs 8.2-8.3).
 type Cliff struct{}
 
 const (
 	cliffSlope  = 1.0  // s: the gentle slope's gradient
 	cliffValley = 1.0  // curvature of the shallow valley across the slope
 	cliffWall   = 1e4  // W: the gradient on the face of the wall
-	cliffSharp  = 500  // k: 1/k is the width of the wall's foot
+	cliffSharp  = 5000 // k: 1/k is the width of the wall's foot
 	cliffAt     = 1.0  // c: where the wall stands on y = 0
 	cliffBend   = 0.25 // γ: how the wall curves away from the slope
 )
