@@ -56,12 +56,20 @@ const (
 
 // lineSearch runs a gonum LinesearchMethod one major iteration per Step,
 // satisfying its evaluation requests through the Oracle.
+//
+// Clipping: the direction rule (CG's β, BFGS's M, L-BFGS's history) sees
+// the clipped gradient, as every optimizer does; the 1-D search along the
+// direction sees the raw slope φ'(η) = ∇J·ρ, which must agree with the values
+// J it also sees or the search cannot find the minimum along the line. The
+// step length comes from the line search, so clipping can change a
+// line-search method's direction but not make it overshoot.
 type lineSearch struct {
 	name   string
 	method optimize.LinesearchMethod
 	search forgivingSearch
 	dirs   recordDirection
-	loc    optimize.Location
+	loc    optimize.Location // Gradient holds the raw gradient at X
+	used   []float64         // the clipped gradient at loc.X
 
 	started bool
 	points  []float64 // trial points of the last line search, flattened
@@ -70,7 +78,8 @@ type lineSearch struct {
 
 func (l *lineSearch) init(name string, n int, next optimize.NextDirectioner, curvature float64) {
 	l.name = name
-	l.dirs = recordDirection{next: next, dir: make([]float64, n)}
+	l.used = make([]float64, n)
+	l.dirs = recordDirection{next: next, dir: make([]float64, n), used: l.used}
 	l.search.mt = optimize.MoreThuente{DecreaseFactor: decreaseFactor, CurvatureFactor: curvature}
 	l.method = optimize.LinesearchMethod{NextDirectioner: &l.dirs, Linesearcher: &l.search}
 	l.loc = optimize.Location{X: make([]float64, n), Gradient: make([]float64, n)}
@@ -97,7 +106,8 @@ func (l *lineSearch) step(o *Oracle, theta []float64) error {
 	)
 	if !l.started || !floats.Equal(theta, l.loc.X) {
 		copy(l.loc.X, theta)
-		l.loc.F = o.Grad(l.loc.Gradient, theta)
+		l.loc.F = o.Grad(l.used, theta)
+		copy(l.loc.Gradient, o.Raw)
 		l.started = true
 		op, err = l.method.Init(&l.loc)
 	} else {
@@ -116,7 +126,8 @@ func (l *lineSearch) step(o *Oracle, theta []float64) error {
 		}
 		switch {
 		case op&optimize.GradEvaluation != 0:
-			l.loc.F = o.Grad(l.loc.Gradient, l.loc.X)
+			l.loc.F = o.Grad(l.used, l.loc.X)
+			copy(l.loc.Gradient, o.Raw)
 		case op&optimize.FuncEvaluation != 0:
 			l.loc.F = o.Value(l.loc.X)
 		default:
@@ -152,20 +163,28 @@ func (l *lineSearch) explain(err error, f0, g0 float64) error {
 // point can tell.
 const stationaryTol = 1e-6
 
-// recordDirection keeps a copy of each search direction for drawing.
+// recordDirection hands the direction rule the clipped gradient and keeps
+// a copy of each search direction for drawing.
 type recordDirection struct {
 	next optimize.NextDirectioner
 	dir  []float64
+	used []float64 // the clipped gradient at loc.X
 }
 
 func (r *recordDirection) InitDirection(loc *optimize.Location, dir []float64) float64 {
+	raw := loc.Gradient
+	loc.Gradient = r.used
 	step := r.next.InitDirection(loc, dir)
+	loc.Gradient = raw
 	copy(r.dir, dir)
 	return step
 }
 
 func (r *recordDirection) NextDirection(loc *optimize.Location, dir []float64) float64 {
+	raw := loc.Gradient
+	loc.Gradient = r.used
 	step := r.next.NextDirection(loc, dir)
+	loc.Gradient = raw
 	if !allFinite(dir) || !finite(step) || step <= 0 {
 		// A degenerate update (Δθ·Δg = 0 in L-BFGS's history): a zero
 		// direction is not a descent direction, so lineSearch.step starts
@@ -272,7 +291,7 @@ func (m *cg) Configure(h Values) {
 		if m.ls.started {
 			// β's denominator is the last gradient's norm, which the new
 			// variant must learn.
-			m.dirs.Variant.Init(&m.ls.loc)
+			m.dirs.Variant.Init(&optimize.Location{X: m.ls.loc.X, Gradient: m.ls.used})
 		}
 	}
 	if r := int(h.Num["restart"]); r != m.restart {
@@ -342,7 +361,7 @@ func (m *bfgs) Step(o *Oracle, theta []float64, _ float64) error {
 	}
 	// Update M now rather than when the next search begins, so the state
 	// after step k shows the estimate that has learnt from step k.
-	m.dirs.update(m.ls.loc.X, m.ls.loc.Gradient)
+	m.dirs.update(m.ls.loc.X, m.ls.used)
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -201,7 +202,6 @@ func TestLineSearchLiveChanges(t *testing.T) {
 // A line search that runs into a region where J is not finite backs off
 // instead of handing NaN to the page.
 func TestLineSearchNonFiniteRegion(t *testing.T) {
-	// J = −log(1 − x²) − log(1 − y²)/2... defined only on the open square.
 	obj := soBarrier{}
 	for _, id := range []string{"cg", "bfgs", "lbfgs"} {
 		t.Run(id, func(t *testing.T) {
@@ -240,4 +240,25 @@ func BenchmarkLBFGSStepRosenbrock(b *testing.B) {
 
 func BenchmarkCGStepRosenbrock(b *testing.B) {
 	benchMethodStep(b, "cg", landscape.Rosenbrock{})
+}
+
+// Clipped gradients disagree with J's slope; the line-search methods must
+// still make progress and never hand NaN on.
+func TestLineSearchWithClipping(t *testing.T) {
+	for _, id := range []string{"cg", "bfgs", "lbfgs", "coordinate"} {
+		for _, clip := range []Clip{{Norm: 1}, {Value: 0.5}} {
+			t.Run(fmt.Sprintf("%s/%+v", id, clip), func(t *testing.T) {
+				r := soRun(t, landscape.Rosenbrock{}, []float64{-1.2, 1}, Config{Optimizer: id, Clip: clip})
+				first := r.Current().Loss
+				soSteps(t, r, 300)
+				s := r.Current()
+				if s.Status == Diverged || s.Loss > first/100 {
+					t.Errorf("%s with loss %g from %g at %v (%s)", s.Status, s.Loss, first, s.Theta, s.Reason)
+				}
+				if r.Clips() == 0 {
+					t.Errorf("no step was clipped: the case tests nothing")
+				}
+			})
+		}
+	}
 }
