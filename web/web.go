@@ -3,11 +3,18 @@
 package web
 
 import (
+	"bytes"
 	"embed"
 	"io/fs"
+	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
+
+	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/optim"
+	"github.com/saddle-viz/saddle/web/templates"
 )
 
 //go:embed static
@@ -20,13 +27,47 @@ type Options struct {
 	BasePath string
 }
 
-// Routes mounts the pages and static files on r.
-// PLACEHOLDER: the explorer page is being written.
+// Static returns the embedded static files (ES modules and CSS).
+func Static() fs.FS {
+	static, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		panic("web: " + err.Error())
+	}
+	return static
+}
+
+// Data returns what the explorer renders and hands to its scripts.
+func Data(opts Options) templates.PageData {
+	return templates.PageData{
+		Base:       strings.TrimRight(opts.BasePath, "/"),
+		Objectives: landscape.Catalogue(),
+		Optimizers: optim.Catalogue(),
+		Scenes:     templates.Scenes(),
+	}
+}
+
+// Routes mounts the explorer on "/" and the static files on "/static/*".
 func Routes(r chi.Router, opts Options) {
-	static, _ := fs.Sub(staticFiles, "static")
-	r.Handle("/static/*", http.StripPrefix("/static/", http.FileServerFS(static)))
-	r.Get("/", func(w http.ResponseWriter, _ *http.Request) {
+	static := http.StripPrefix("/static/", http.FileServerFS(Static()))
+	r.Handle("/static/*", http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		// Tests skip *.test.mjs; they are part of the repo, not of the page.
+		if strings.HasSuffix(req.URL.Path, ".test.mjs") {
+			http.NotFound(w, req)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		static.ServeHTTP(w, req)
+	}))
+	r.Get("/", func(w http.ResponseWriter, req *http.Request) {
+		// Render into a buffer so a failure is a clean 500, not half a page.
+		var buf bytes.Buffer
+		if err := templates.Explorer(Data(opts)).Render(req.Context(), &buf); err != nil {
+			slog.Error("render explorer", "err", err)
+			http.Error(w, "the page could not be rendered", http.StatusInternalServerError)
+			return
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte("<!doctype html><title>Saddle</title><p>Saddle: the explorer page is coming.</p>"))
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'")
+		_, _ = w.Write(buf.Bytes())
 	})
 }

@@ -1,0 +1,493 @@
+// A landscape panel: heat map, contours, axes and colour bar drawn once into
+// an offscreen canvas; trails drawn incrementally into a second one; only
+// the overlays (current points, arrows, hover) are drawn per frame.
+
+import { paint, lut } from './colormap.mjs';
+import { trace } from './contour.mjs';
+import { niceTicks, fmt } from './ticks.mjs';
+import { apply2, inv2, quadModel } from './linalg.mjs';
+import { runColour } from './track.mjs';
+
+const TABLE = lut();
+const MARGIN = { left: 48, right: 70, top: 10, bottom: 36 };
+
+export class Panel {
+  /**
+   * app is the page (store and settings); opts.runs lists the runs shown
+   * (null: all); opts.phi draws in φ-space (Fig 8.7); opts.title labels it.
+   */
+  constructor(app, host, opts = {}) {
+    this.app = app;
+    this.opts = opts;
+    this.el = document.createElement('div');
+    this.el.className = 'panel';
+    this.el.dataset.testid = opts.phi ? 'panel-phi' : 'panel';
+    if (opts.title) {
+      const t = document.createElement('div');
+      t.className = 'panel-title';
+      t.textContent = opts.title;
+      this.el.append(t);
+    }
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'landscape';
+    this.canvas.dataset.testid = 'landscape';
+    this.el.append(this.canvas);
+    host.append(this.el);
+    this.ctx = this.canvas.getContext('2d');
+    this.heat = document.createElement('canvas');
+    this.trails = document.createElement('canvas');
+    this.heatDirty = true;
+    this.trailsDirty = true;
+    this.drawn = [];
+    this.T = null; // θ → plotted coordinates (φ-space); null is the identity
+    this.resize();
+  }
+
+  shows(run) { return !this.opts.runs || this.opts.runs.includes(run); }
+
+  resize() {
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.max(200, Math.round(this.el.clientWidth || 600));
+    const h = Math.max(200, Math.round(Math.min(w * 0.8, (window.innerHeight || 800) - 190)));
+    this.w = w; this.h = h; this.dpr = dpr;
+    for (const c of [this.canvas, this.heat, this.trails]) {
+      c.width = Math.round(w * dpr);
+      c.height = Math.round(h * dpr);
+    }
+    this.canvas.style.width = w + 'px';
+    this.canvas.style.height = h + 'px';
+    this.plot = { x: MARGIN.left, y: MARGIN.top, w: w - MARGIN.left - MARGIN.right, h: h - MARGIN.top - MARGIN.bottom };
+    this.heatDirty = this.trailsDirty = true;
+  }
+
+  /** view returns [x0, x1, y0, y1] in plotted coordinates. */
+  view() {
+    if (!this.T) return this.app.state.view;
+    // φ-space: centred on the model's minimum, wide enough for the start,
+    // with equal scales so the model's contours are circles.
+    const r = this.phiR, ry = (r * this.plot.h) / this.plot.w;
+    return [-r, r, -ry, ry];
+  }
+
+  /**
+   * setPhi sets φ = A(θ − origin) (origin: the quadratic model's minimum),
+   * or clears it with A = null.
+   */
+  setPhi(A, origin, start) {
+    this.T = A; this.origin = origin;
+    if (A) {
+      const s = apply2(A, start[0] - origin[0], start[1] - origin[1]);
+      this.phiR = Math.max(1.4 * Math.hypot(s[0], s[1]), 1e-6);
+    }
+    this.heatDirty = this.trailsDirty = true;
+  }
+
+  /** matrix returns the affine map θ → CSS px as [a, b, c, d, e, f] (canvas order). */
+  matrix() {
+    const [x0, x1, y0, y1] = this.view();
+    const p = this.plot;
+    const sx = p.w / (x1 - x0), sy = -p.h / (y1 - y0);
+    const ex = p.x - x0 * sx, fy = p.y + p.h - y0 * sy;
+    if (!this.T) return [sx, 0, 0, sy, ex, fy];
+    const [t0, t1, t2, t3] = this.T, [ox, oy] = this.origin;
+    // px = sx·(t0 (x−ox) + t1 (y−oy)) + ex, py = sy·(t2 (x−ox) + t3 (y−oy)) + fy
+    return [sx * t0, sy * t2, sx * t1, sy * t3,
+      ex - sx * (t0 * ox + t1 * oy), fy - sy * (t2 * ox + t3 * oy)];
+  }
+
+  toPx(x, y, m = this.matrix()) {
+    return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+  }
+
+  /** fromPx maps CSS px to θ. */
+  fromPx(px, py) {
+    const m = this.matrix();
+    const inv = inv2([m[0], m[2], m[1], m[3]]);
+    if (!inv) return null;
+    return apply2(inv, px - m[4], py - m[5]);
+  }
+
+  inPlot(px, py) {
+    const p = this.plot;
+    return px >= p.x && px <= p.x + p.w && py >= p.y && py <= p.y + p.h;
+  }
+
+  clipPlot(ctx) {
+    const p = this.plot;
+    ctx.beginPath();
+    ctx.rect(p.x, p.y, p.w, p.h);
+    ctx.clip();
+  }
+
+  renderHeat() {
+    const ctx = this.heat.getContext('2d');
+    const dpr = this.dpr, L = this.app.land, p = this.plot;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, this.w, this.h);
+    ctx.fillStyle = '#d9d9de';
+    ctx.fillRect(p.x, p.y, p.w, p.h);
+    const m = this.matrix();
+    if (L) {
+      ctx.save();
+      this.clipPlot(ctx);
+      // Grid point i sits at the centre of image pixel i.
+      const dx = (L.x[1] - L.x[0]) / (L.nx - 1), dy = (L.y[1] - L.y[0]) / (L.ny - 1);
+      const X0 = L.x[0] - dx / 2, Y1 = L.y[1] + dy / 2;
+      ctx.setTransform(dpr * m[0] * dx, dpr * m[1] * dx, -dpr * m[2] * dy, -dpr * m[3] * dy,
+        dpr * (m[0] * X0 + m[2] * Y1 + m[4]), dpr * (m[1] * X0 + m[3] * Y1 + m[5]));
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(L.image, 0, 0);
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      // Contours, in grid coordinates → θ → px.
+      ctx.lineWidth = 0.8;
+      ctx.strokeStyle = 'rgba(255,255,255,0.45)';
+      ctx.beginPath();
+      const gx = (i) => L.x[0] + i * dx, gy = (j) => L.y[0] + j * dy;
+      for (const seg of L.contours) {
+        for (let s = 0; s < seg.length; s += 4) {
+          const a = this.toPx(gx(seg[s]), gy(seg[s + 1]), m), b = this.toPx(gx(seg[s + 2]), gy(seg[s + 3]), m);
+          ctx.moveTo(a[0], a[1]);
+          ctx.lineTo(b[0], b[1]);
+        }
+      }
+      ctx.stroke();
+      // Known minima.
+      ctx.fillStyle = '#fff';
+      ctx.strokeStyle = '#000';
+      ctx.lineWidth = 1;
+      for (const mn of this.app.minima()) {
+        const [px, py] = this.toPx(mn[0], mn[1], m);
+        star(ctx, px, py, 7);
+      }
+      ctx.restore();
+    }
+    this.drawAxes(ctx);
+    if (L) this.drawColourBar(ctx, L);
+    this.heatDirty = false;
+  }
+
+  drawAxes(ctx) {
+    const p = this.plot, [x0, x1, y0, y1] = this.view();
+    ctx.strokeStyle = '#444';
+    ctx.lineWidth = 1;
+    ctx.strokeRect(p.x + 0.5, p.y + 0.5, p.w - 1, p.h - 1);
+    ctx.fillStyle = getComputedStyle(document.body).color || '#222';
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const t of niceTicks(x0, x1, Math.max(3, Math.round(p.w / 80)))) {
+      const px = p.x + ((t - x0) / (x1 - x0)) * p.w;
+      ctx.fillRect(px, p.y + p.h, 1, 4);
+      ctx.fillText(fmt(t, 3), px, p.y + p.h + 6);
+    }
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const t of niceTicks(y0, y1, Math.max(3, Math.round(p.h / 60)))) {
+      const py = p.y + p.h - ((t - y0) / (y1 - y0)) * p.h;
+      ctx.fillRect(p.x - 4, py, 4, 1);
+      ctx.fillText(fmt(t, 3), p.x - 6, py);
+    }
+    const sym = this.T ? 'φ' : 'θ';
+    ctx.font = 'italic 13px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(sym + '₁', p.x + p.w / 2, this.h - 2);
+    ctx.save();
+    ctx.translate(12, p.y + p.h / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = 'middle';
+    ctx.fillText(sym + '₂', 0, 0);
+    ctx.restore();
+  }
+
+  drawColourBar(ctx, L) {
+    const p = this.plot, bx = p.x + p.w + 10, bw = 12;
+    for (let i = 0; i < p.h; i++) {
+      const t = 1 - i / (p.h - 1), c = 3 * Math.round(t * 255);
+      ctx.fillStyle = `rgb(${TABLE[c]},${TABLE[c + 1]},${TABLE[c + 2]})`;
+      ctx.fillRect(bx, p.y + i, bw, 1);
+    }
+    ctx.strokeStyle = '#444';
+    ctx.strokeRect(bx + 0.5, p.y + 0.5, bw - 1, p.h - 1);
+    ctx.fillStyle = getComputedStyle(document.body).color || '#222';
+    ctx.font = '10px system-ui, sans-serif';
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    for (let i = 0; i <= 4; i++) {
+      const t = i / 4, py = p.y + p.h - t * (p.h - 1);
+      ctx.fillRect(bx + bw, py, 3, 1);
+      ctx.fillText(fmt(L.scale.inverse(t), 3), bx + bw + 4, py);
+    }
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(L.scale.kind === 'log' ? 'J (log)' : 'J', bx - 2, p.y + p.h + 24);
+  }
+
+  renderTrails(full) {
+    const ctx = this.trails.getContext('2d');
+    const dpr = this.dpr, tracks = this.app.tracks;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    if (full) {
+      ctx.clearRect(0, 0, this.w, this.h);
+      this.drawn = tracks.map(() => 0);
+    }
+    const m = this.matrix();
+    ctx.save();
+    this.clipPlot(ctx);
+    ctx.lineJoin = 'round';
+    for (let r = 0; r < tracks.length; r++) {
+      if (!this.shows(r)) continue;
+      const t = tracks[r];
+      let from = this.drawn[r] || 0;
+      if (from >= t.n) continue;
+      if (from > 0) from--; // join onto the last drawn point
+      ctx.strokeStyle = runColour(r);
+      ctx.fillStyle = runColour(r);
+      ctx.lineWidth = r === this.app.state.sel ? 2.2 : 1.6;
+      ctx.beginPath();
+      let [lx, ly] = this.toPx(t.x[from], t.y[from], m);
+      ctx.moveTo(lx, ly);
+      const dots = [];
+      for (let i = from + 1; i < t.n; i++) {
+        const [px, py] = this.toPx(t.x[i], t.y[i], m);
+        const d = Math.abs(px - lx) + Math.abs(py - ly);
+        // Points closer than half a pixel add nothing but time.
+        if (d < 0.5 && i !== t.n - 1) continue;
+        ctx.lineTo(px, py);
+        if (d > 6) dots.push(px, py);
+        lx = px; ly = py;
+      }
+      ctx.stroke();
+      for (let i = 0; i < dots.length; i += 2) ctx.fillRect(dots[i] - 1.5, dots[i + 1] - 1.5, 3, 3);
+      this.drawn[r] = t.n;
+    }
+    ctx.restore();
+    this.trailsDirty = false;
+  }
+
+  /** draw composes the layers and the overlays; called once per display frame. */
+  draw() {
+    if (this.heatDirty) { this.renderHeat(); this.trailsDirty = true; }
+    this.renderTrails(this.trailsDirty);
+    const ctx = this.ctx, dpr = this.dpr;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.drawImage(this.heat, 0, 0);
+    ctx.drawImage(this.trails, 0, 0);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.save();
+    this.clipPlot(ctx);
+    this.drawOverlays(ctx);
+    ctx.restore();
+  }
+
+  drawOverlays(ctx) {
+    const app = this.app, m = this.matrix(), st = app.state;
+    // Start.
+    if (app.start) {
+      const [sx, sy] = this.toPx(app.start[0], app.start[1], m);
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = '#000';
+      ctx.fillStyle = '#fff';
+      ctx.beginPath();
+      ctx.arc(sx, sy, 5, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
+    }
+    // Quadratic model and eigen-directions at the geometry point.
+    const g = app.geometry;
+    if (g && !this.T) {
+      if (st.quad) this.drawQuadModel(ctx, g, m);
+      if (st.eigen) this.drawEigen(ctx, g, m);
+    }
+    if (this.T && app.startGeometry) this.drawPhiCircles(ctx, m);
+    // Clipped steps: the raw step faint, the step taken solid.
+    for (let r = 0; r < app.tracks.length; r++) {
+      if (!this.shows(r)) continue;
+      const p = app.full[r];
+      if (!p || !p.clipped || !p.update || !p.raw_grad || !(p.lr > 0)) continue;
+      const prev = [p.xy[0] - p.update[0], p.xy[1] - p.update[1]];
+      const a = this.toPx(prev[0], prev[1], m);
+      const raw = this.toPx(prev[0] - p.lr * p.raw_grad[0], prev[1] - p.lr * p.raw_grad[1], m);
+      const b = this.toPx(p.xy[0], p.xy[1], m);
+      ctx.globalAlpha = 0.45;
+      ctx.setLineDash([5, 4]);
+      arrow(ctx, a, raw, runColour(r), 1.5);
+      ctx.setLineDash([]);
+      ctx.globalAlpha = 1;
+      arrow(ctx, a, b, runColour(r), 2.5);
+    }
+    // Current points; the selected run's is larger; a diverged run gets a cross.
+    for (let r = 0; r < app.tracks.length; r++) {
+      if (!this.shows(r)) continue;
+      const t = app.tracks[r];
+      if (!t.n) continue;
+      const [px, py] = this.toPx(t.x[t.n - 1], t.y[t.n - 1], m);
+      const big = r === st.sel ? 7 : 5;
+      ctx.fillStyle = runColour(r);
+      ctx.strokeStyle = '#000';
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.arc(px, py, big, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
+      if (app.status[r]?.status === 'diverged') {
+        ctx.strokeStyle = '#fff';
+        ctx.lineWidth = 2.5;
+        ctx.beginPath();
+        ctx.moveTo(px - 8, py - 8); ctx.lineTo(px + 8, py + 8);
+        ctx.moveTo(px + 8, py - 8); ctx.lineTo(px - 8, py + 8);
+        ctx.stroke();
+      }
+    }
+    // Hover: the point of each run at the hovered step.
+    if (app.hoverK != null) {
+      for (let r = 0; r < app.tracks.length; r++) {
+        if (!this.shows(r)) continue;
+        const t = app.tracks[r], i = t.indexOf(app.hoverK);
+        if (i < 0) continue;
+        const [px, py] = this.toPx(t.x[i], t.y[i], m);
+        ctx.strokeStyle = '#fff';
+        ctx.lineWidth = 2;
+        ctx.beginPath();
+        ctx.arc(px, py, 9, 0, 2 * Math.PI);
+        ctx.stroke();
+        ctx.strokeStyle = runColour(r);
+        ctx.beginPath();
+        ctx.arc(px, py, 11, 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+      ctx.fillStyle = 'rgba(0,0,0,0.65)';
+      ctx.fillRect(this.plot.x + 4, this.plot.y + 4, 70, 18);
+      ctx.fillStyle = '#fff';
+      ctx.font = '12px system-ui, sans-serif';
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'middle';
+      ctx.fillText('k = ' + app.hoverK, this.plot.x + 9, this.plot.y + 13);
+    }
+  }
+
+  drawEigen(ctx, g, m) {
+    const at = g.xy;
+    const [px, py] = this.toPx(at[0], at[1], m);
+    const big = Math.max(Math.abs(g.eigenvalues[0]), Math.abs(g.eigenvalues[1]), 1e-300);
+    const len = Math.min(this.plot.w, this.plot.h) * 0.18;
+    for (let i = 0; i < 2; i++) {
+      const lam = g.eigenvalues[i], v = g.eigenvectors[i];
+      // Direction on screen: push the unit θ-vector through the map.
+      const q = this.toPx(at[0] + v[0], at[1] + v[1], m);
+      let dx = q[0] - px, dy = q[1] - py;
+      const n = Math.hypot(dx, dy) || 1;
+      const L = len * Math.max(Math.abs(lam) / big, 0.08);
+      dx = (dx / n) * L; dy = (dy / n) * L;
+      const col = lam >= 0 ? '#4dd0e1' : '#ff5252';
+      arrow(ctx, [px, py], [px + dx, py + dy], col, 2.5);
+      arrow(ctx, [px, py], [px - dx, py - dy], col, 2.5);
+      ctx.fillStyle = col;
+      ctx.font = 'bold 12px system-ui, sans-serif';
+      ctx.textAlign = 'left';
+      ctx.fillText(`λ${i ? '₂' : '₁'} = ${fmt(lam, 3)}`, px + dx + 4, py + dy);
+    }
+  }
+
+  drawQuadModel(ctx, g, m) {
+    if (!g.model) {
+      const [x0, x1, y0, y1] = this.app.state.view;
+      const r = Math.max(x1 - x0, y1 - y0) * 0.2, n = 48;
+      const f = quadModel(g.xy, g.loss, g.grad, g.hessian);
+      const vals = new Float64Array(n * n);
+      for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) vals[j * n + i] = f(g.xy[0] - r + (2 * r * i) / (n - 1), g.xy[1] - r + (2 * r * j) / (n - 1));
+      const segs = [];
+      let lo = Infinity, hi = -Infinity;
+      for (const v of vals) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      for (let l = 1; l <= 6; l++) trace(vals, n, n, lo + ((hi - lo) * l * l) / 49, segs);
+      g.model = { segs, r, n };
+    }
+    const { segs, r, n } = g.model;
+    const gx = (i) => g.xy[0] - r + (2 * r * i) / (n - 1), gy = (j) => g.xy[1] - r + (2 * r * j) / (n - 1);
+    ctx.strokeStyle = 'rgba(255,64,129,0.9)';
+    ctx.lineWidth = 1.2;
+    ctx.setLineDash([3, 3]);
+    ctx.beginPath();
+    for (let s = 0; s < segs.length; s += 4) {
+      const a = this.toPx(gx(segs[s]), gy(segs[s + 1]), m), b = this.toPx(gx(segs[s + 2]), gy(segs[s + 3]), m);
+      ctx.moveTo(a[0], a[1]);
+      ctx.lineTo(b[0], b[1]);
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
+  // In φ-space the quadratic model at the start has circular contours
+  // around its minimum.
+  drawPhiCircles(ctx, m) {
+    const [ox, oy] = this.toPx(this.origin[0], this.origin[1], m);
+    const unit = this.plot.w / (2 * this.phiR);
+    ctx.strokeStyle = 'rgba(255,64,129,0.8)';
+    ctx.setLineDash([3, 3]);
+    ctx.lineWidth = 1;
+    for (let k = 1; k <= 5; k++) {
+      ctx.beginPath();
+      ctx.arc(ox, oy, (k * this.phiR * unit) / 4, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+  }
+
+  /** nearest returns {run, k} of the path point within 10 px of (px, py), or null. */
+  nearest(px, py) {
+    const m = this.matrix();
+    let best = null, bd = 100;
+    this.app.tracks.forEach((t, r) => {
+      if (!this.shows(r)) return;
+      for (let i = 0; i < t.n; i++) {
+        const q = this.toPx(t.x[i], t.y[i], m);
+        const d = (q[0] - px) ** 2 + (q[1] - py) ** 2;
+        if (d < bd) { bd = d; best = { run: r, k: t.k[i] }; }
+      }
+    });
+    return best;
+  }
+}
+
+function star(ctx, x, y, r) {
+  ctx.beginPath();
+  for (let i = 0; i < 10; i++) {
+    const a = -Math.PI / 2 + (i * Math.PI) / 5, rr = i % 2 ? r * 0.45 : r;
+    ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
+  }
+  ctx.closePath();
+  ctx.fill();
+  ctx.stroke();
+}
+
+export function arrow(ctx, a, b, colour, width) {
+  const dx = b[0] - a[0], dy = b[1] - a[1], n = Math.hypot(dx, dy);
+  if (!(n > 1) || !Number.isFinite(n)) return;
+  ctx.strokeStyle = colour;
+  ctx.fillStyle = colour;
+  ctx.lineWidth = width;
+  ctx.beginPath();
+  ctx.moveTo(a[0], a[1]);
+  ctx.lineTo(b[0], b[1]);
+  ctx.stroke();
+  const h = Math.min(10, n / 2), ux = dx / n, uy = dy / n;
+  ctx.beginPath();
+  ctx.moveTo(b[0], b[1]);
+  ctx.lineTo(b[0] - h * ux + h * 0.5 * uy, b[1] - h * uy - h * 0.5 * ux);
+  ctx.lineTo(b[0] - h * ux - h * 0.5 * uy, b[1] - h * uy + h * 0.5 * ux);
+  ctx.closePath();
+  ctx.fill();
+}
+
+/** buildLandscape turns a "landscape" message into what panels draw. */
+export function buildLandscape(msg, scale, levelsOf) {
+  const { nx, ny, values } = msg;
+  const image = document.createElement('canvas');
+  image.width = nx; image.height = ny;
+  const ictx = image.getContext('2d');
+  const img = ictx.createImageData(nx, ny);
+  paint(img.data, values, nx, ny, scale, TABLE);
+  ictx.putImageData(img, 0, 0);
+  const contours = levelsOf(scale).map((lv) => trace(values, nx, ny, lv));
+  return { x: msg.x, y: msg.y, nx, ny, min: msg.min, max: msg.max, scale, image, contours };
+}

@@ -1,0 +1,140 @@
+// The page's state in its URL query, so a copied link restores the scene
+// and replays it to the same step. Pure functions (urlstate.test.mjs).
+//
+//   obj=quadratic&p=a:1,b:25,angle:30   or   expr=0.5*(x^2+25*y^2)
+//   start=-2.5,1.5
+//   run=gd|lr=0.07   run=sgd|lr=0.05|clip.norm=1|sched.kind=step|sched.every=100|label=SGD
+//   seed=1  view=x0,x1,y0,y1  k=120  mode=single|side|phi  pair=0,1  sel=0
+//   speed=60  eigen=1  quad=1  log=0  scene=cliffs  grid=256
+
+export const DEFAULTS = Object.freeze({
+  scene: '', objective: { id: 'quadratic' }, start: null, runs: [], seed: 1, view: null,
+  k: 0, mode: 'single', pair: [0, 1], sel: 0, speed: 60, eigen: false, quad: false, logLoss: true, grid: 0,
+});
+
+const num = (s) => {
+  if (s === null || s === undefined || s.trim() === '') return NaN;
+  return Number(s);
+};
+
+function nums(s, n) {
+  if (s == null) return null;
+  const parts = s.split(',').map(num);
+  if (parts.length !== n || parts.some((v) => !Number.isFinite(v))) return null;
+  return parts;
+}
+
+// Numbers print with the shortest text that parses back to the same double.
+const str = (v) => String(v);
+
+/** encodeState returns the query string (without "?") for state. */
+export function encodeState(s) {
+  const q = new URLSearchParams();
+  if (s.scene) q.set('scene', s.scene);
+  if (s.objective.expr !== undefined && s.objective.expr !== '') {
+    q.set('expr', s.objective.expr);
+  } else {
+    q.set('obj', s.objective.id);
+    const ps = Object.keys(s.objective.params || {}).sort();
+    if (ps.length) q.set('p', ps.map((k) => `${k}:${str(s.objective.params[k])}`).join(','));
+  }
+  if (s.start) q.set('start', s.start.map(str).join(','));
+  for (const r of s.runs) q.append('run', encodeRun(r));
+  if (s.seed !== DEFAULTS.seed) q.set('seed', str(s.seed));
+  if (s.view) q.set('view', s.view.map(str).join(','));
+  if (s.k) q.set('k', str(s.k));
+  if (s.mode !== DEFAULTS.mode) q.set('mode', s.mode);
+  if (s.mode !== 'single') q.set('pair', s.pair.join(','));
+  if (s.sel) q.set('sel', str(s.sel));
+  if (s.speed !== DEFAULTS.speed) q.set('speed', str(s.speed));
+  if (s.eigen) q.set('eigen', '1');
+  if (s.quad) q.set('quad', '1');
+  if (!s.logLoss) q.set('log', '0');
+  if (s.grid) q.set('grid', str(s.grid));
+  return q.toString();
+}
+
+/** encodeRun writes one run as "optimizer|name=value|...". */
+export function encodeRun(r) {
+  const parts = [encodeURIComponent(r.optimizer)];
+  for (const k of Object.keys(r.hyper || {}).sort()) {
+    parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(str(r.hyper[k]))}`);
+  }
+  const clip = r.clip || {};
+  if (clip.norm > 0) parts.push(`clip.norm=${str(clip.norm)}`);
+  if (clip.value > 0) parts.push(`clip.value=${str(clip.value)}`);
+  const sch = r.schedule || {};
+  if (sch.kind && sch.kind !== 'constant') {
+    for (const k of Object.keys(sch).sort()) {
+      parts.push(`sched.${encodeURIComponent(k)}=${encodeURIComponent(str(sch[k]))}`);
+    }
+  }
+  if (r.label) parts.push(`label=${encodeURIComponent(r.label)}`);
+  return parts.join('|');
+}
+
+/** decodeRun parses encodeRun's text; null when it has no optimizer. */
+export function decodeRun(text) {
+  const parts = text.split('|');
+  const optimizer = decodeURIComponent(parts[0] || '');
+  if (!optimizer) return null;
+  const r = { optimizer, hyper: {}, clip: {}, schedule: {}, label: '' };
+  for (const p of parts.slice(1)) {
+    const eq = p.indexOf('=');
+    if (eq < 0) continue;
+    const key = decodeURIComponent(p.slice(0, eq)), raw = decodeURIComponent(p.slice(eq + 1));
+    const v = num(raw);
+    if (key === 'label') r.label = raw;
+    else if (key === 'clip.norm' || key === 'clip.value') {
+      if (v > 0) r.clip = { [key.slice(5)]: v };
+    } else if (key.startsWith('sched.')) {
+      r.schedule[key.slice(6)] = key === 'sched.kind' ? raw : (Number.isFinite(v) ? v : raw);
+    } else {
+      r.hyper[key] = Number.isFinite(v) ? v : raw;
+    }
+  }
+  return r;
+}
+
+/** decodeState parses a query string ("?..." or "...") onto the defaults. */
+export function decodeState(search) {
+  const q = new URLSearchParams(search);
+  const s = structuredClone({ ...DEFAULTS, objective: { ...DEFAULTS.objective } });
+  s.scene = q.get('scene') || '';
+  if (q.has('expr')) s.objective = { expr: q.get('expr') };
+  else if (q.has('obj')) {
+    s.objective = { id: q.get('obj') };
+    const p = q.get('p');
+    if (p) {
+      const params = {};
+      for (const kv of p.split(',')) {
+        const i = kv.indexOf(':');
+        const v = num(kv.slice(i + 1));
+        if (i > 0 && Number.isFinite(v)) params[kv.slice(0, i)] = v;
+      }
+      if (Object.keys(params).length) s.objective.params = params;
+    }
+  }
+  s.start = nums(q.get('start'), 2);
+  s.runs = q.getAll('run').map(decodeRun).filter(Boolean);
+  const int = (name, lo, hi, def) => {
+    const v = num(q.get(name));
+    return Number.isInteger(v) && v >= lo && v <= hi ? v : def;
+  };
+  s.seed = int('seed', 0, Number.MAX_SAFE_INTEGER, DEFAULTS.seed);
+  const view = nums(q.get('view'), 4);
+  s.view = view && view[1] > view[0] && view[3] > view[2] ? view : null;
+  s.k = int('k', 0, 100000, 0);
+  const mode = q.get('mode');
+  s.mode = mode === 'side' || mode === 'phi' ? mode : 'single';
+  const pair = nums(q.get('pair'), 2);
+  s.pair = pair && pair.every((v) => Number.isInteger(v) && v >= 0) ? pair : [0, 1];
+  s.sel = int('sel', 0, 64, 0);
+  const speed = num(q.get('speed'));
+  s.speed = speed >= 1 && speed <= 10000 ? speed : DEFAULTS.speed;
+  s.eigen = q.get('eigen') === '1';
+  s.quad = q.get('quad') === '1';
+  s.logLoss = q.get('log') !== '0';
+  s.grid = int('grid', 0, 1024, 0);
+  return s;
+}
