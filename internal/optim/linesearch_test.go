@@ -3,6 +3,7 @@ package optim
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"gonum.org/v1/gonum/floats"
@@ -257,6 +258,55 @@ func TestLineSearchWithClipping(t *testing.T) {
 				}
 				if r.Clips() == 0 {
 					t.Errorf("no step was clipped: the case tests nothing")
+				}
+			})
+		}
+	}
+}
+
+// soRandomSPD returns BᵀB + I for a seeded random n×n matrix B.
+func soRandomSPD(n int, seed uint64) *mat.SymDense {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	b := mat.NewDense(n, n, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			b.Set(i, j, rng.NormFloat64())
+		}
+	}
+	a := mat.NewSymDense(n, nil)
+	a.SymOuterK(1, b.T())
+	for i := 0; i < n; i++ {
+		a.SetSym(i, i, a.At(i, i)+1)
+	}
+	return a
+}
+
+// In n dimensions CG (restarting every n line searches) solves a quadratic
+// in n line searches, up to rounding, and not much earlier.
+func TestCGQuadraticNDimensions(t *testing.T) {
+	for _, n := range []int{3, 6, 10} {
+		for _, variant := range []string{"polak_ribiere", "fletcher_reeves"} {
+			t.Run(fmt.Sprintf("%d-D %s", n, variant), func(t *testing.T) {
+				a := soRandomSPD(n, uint64(n))
+				b := make([]float64, n)
+				for i := range b {
+					b[i] = float64(i%3) - 1
+				}
+				var want mat.VecDense
+				if err := want.SolveVec(a, mat.NewVecDense(n, b)); err != nil {
+					t.Fatal(err)
+				}
+				r := soRun(t, soQuadN{a: a, b: b}, make([]float64, n), Config{Optimizer: "cg",
+					Choice: map[string]string{"variant": variant}})
+				var s *Step
+				for k := 1; k <= n; k++ {
+					s = r.Step()
+					if k == n-1 && floats.Distance(s.Theta, want.RawVector().Data, 2) < 1e-6*floats.Norm(want.RawVector().Data, 2) {
+						t.Fatalf("already at the minimum after %d of %d line searches", k, n)
+					}
+				}
+				if d := floats.Distance(s.Theta, want.RawVector().Data, 2); d > 1e-8*floats.Norm(want.RawVector().Data, 2) {
+					t.Errorf("after %d line searches ‖θ − θ*‖ = %.3g", n, d)
 				}
 			})
 		}

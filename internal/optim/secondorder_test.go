@@ -50,6 +50,24 @@ func soState(s *Step, name string) []float64 {
 	return nil
 }
 
+// soWide is ½‖x‖² in n dimensions, with a Hessian.
+type soWide struct{ n int }
+
+func (w soWide) Dim() int { return w.n }
+
+func (w soWide) Value(x []float64) float64 { return 0.5 * floats.Dot(x, x) }
+
+func (w soWide) Grad(g, x []float64) float64 {
+	copy(g, x)
+	return w.Value(x)
+}
+
+func (w soWide) Hess(dst *mat.SymDense, _ []float64) {
+	for i := 0; i < w.n; i++ {
+		dst.SetSym(i, i, 1)
+	}
+}
+
 // soNoHessian hides every interface of an objective but Objective.
 type soNoHessian struct{ landscape.Objective }
 
@@ -421,10 +439,14 @@ func TestSecondOrderBadInput(t *testing.T) {
 		{"zero memory", landscape.Rosenbrock{}, Config{Optimizer: "lbfgs", Hyper: map[string]float64{"memory": 0}}, "hyper.memory"},
 		{"negative damping", landscape.Rosenbrock{}, Config{Optimizer: "newton", Hyper: map[string]float64{"damping": -1}}, "hyper.damping"},
 		{"bfgs takes no lr", landscape.Rosenbrock{}, Config{Optimizer: "bfgs", Hyper: map[string]float64{"lr": 0.1}}, "hyper.lr"},
+		{"newton beyond its dimension", soWide{maxDimEigen + 1}, Config{Optimizer: "newton"}, "optimizer"},
+		{"bfgs beyond its dimension", soWide{maxDimBFGS + 1}, Config{Optimizer: "bfgs"}, "optimizer"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := NewRun(c.obj, []float64{-1.2, 1}, c.cfg, 1)
+			start := make([]float64, c.obj.Dim())
+			start[0] = -1.2
+			_, err := NewRun(c.obj, start, c.cfg, 1)
 			var fe *fielderr.Error
 			if !errors.As(err, &fe) {
 				t.Fatalf("error %v, want a *fielderr.Error", err)
