@@ -2,6 +2,7 @@ package optim
 
 import (
 	"math"
+	"strings"
 
 	"github.com/saddle-viz/saddle/internal/fielderr"
 )
@@ -33,15 +34,13 @@ const (
 	maxRate  = 100 // the largest lr a HyperSpec allows
 )
 
-// Validate checks the schedule: a known kind, the fields that kind needs, in
-// range, and no field the kind does not use (a forgotten "kind" would
-// otherwise silently keep the rate constant).
+// Validate checks the schedule: a known kind and the fields that kind needs,
+// in range. Fields another kind uses are ignored (a form may keep them), but
+// fields without any kind are an error.
 func (s Schedule) Validate() error {
-	uses := map[string]bool{}
 	switch s.Kind {
 	case "", "constant":
 	case "linear":
-		uses["tau"], uses["final"] = true, true
 		if err := positive("tau", s.Tau, maxTau, "the number of steps over which the rate decays"); err != nil {
 			return err
 		}
@@ -49,12 +48,10 @@ func (s Schedule) Validate() error {
 			return err
 		}
 	case "inverse_time", "exponential":
-		uses["decay"] = true
 		if err := positive("decay", s.Decay, maxDecay, "the decay rate per step"); err != nil {
 			return err
 		}
 	case "step":
-		uses["gamma"], uses["every"] = true, true
 		if err := positive("gamma", s.Gamma, 1, "the factor applied every period, in (0, 1]"); err != nil {
 			return err
 		}
@@ -65,18 +62,17 @@ func (s Schedule) Validate() error {
 			return fielderr.New("every", "must be a whole number of steps, got %g", s.Every)
 		}
 	default:
-		return fielderr.New("kind", "unknown schedule %q; known: constant, linear, inverse_time, step, exponential", s.Kind)
+		return fielderr.New("kind", "unknown schedule %q; known: %s", s.Kind, strings.Join(ScheduleKinds, ", "))
 	}
-	kind := s.Kind
-	if kind == "" {
-		kind = "constant"
-	}
-	for _, f := range []struct {
-		name string
-		v    float64
-	}{{"tau", s.Tau}, {"final", s.Final}, {"decay", s.Decay}, {"gamma", s.Gamma}, {"every", s.Every}} {
-		if f.v != 0 && !uses[f.name] {
-			return fielderr.New(f.name, "is not used by a %s schedule", kind)
+	if s.Kind == "" {
+		// A forgotten "kind" would otherwise keep the rate constant in silence.
+		for _, f := range []struct {
+			name string
+			v    float64
+		}{{"tau", s.Tau}, {"final", s.Final}, {"decay", s.Decay}, {"gamma", s.Gamma}, {"every", s.Every}} {
+			if f.v != 0 {
+				return fielderr.New("kind", "missing: %q is set but no schedule kind (%s) is given", f.name, strings.Join(ScheduleKinds, ", "))
+			}
 		}
 	}
 	return nil

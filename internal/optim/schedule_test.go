@@ -19,6 +19,8 @@ func TestScheduleRate(t *testing.T) {
 	}{
 		{"zero value is constant", Schedule{}, 0.3, 1000, 0.3},
 		{"constant", Schedule{Kind: "constant"}, 0.3, 7, 0.3},
+		{"constant ignores another kind's fields", Schedule{Kind: "constant", Decay: 0.5, Tau: 3}, 0.3, 7, 0.3},
+		{"exponential ignores tau", Schedule{Kind: "exponential", Decay: 0.1, Tau: 3}, 2, 10, 2 / math.E},
 		// eq. 8.14 with ε₀ = 1, ε_τ = 0.1, τ = 10.
 		{"linear start", Schedule{Kind: "linear", Tau: 10, Final: 0.1}, 1, 0, 1},
 		{"linear midway", Schedule{Kind: "linear", Tau: 10, Final: 0.1}, 1, 5, 0.5*1 + 0.5*0.1},
@@ -64,8 +66,7 @@ func TestScheduleValidate(t *testing.T) {
 		{"step gamma above 1", Schedule{Kind: "step", Gamma: 2, Every: 10}, "gamma"},
 		{"step needs every", Schedule{Kind: "step", Gamma: 0.5}, "every"},
 		{"fractional every", Schedule{Kind: "step", Gamma: 0.5, Every: 2.5}, "every"},
-		{"field of another kind", Schedule{Kind: "exponential", Decay: 0.1, Tau: 10}, "tau"},
-		{"constant with a decay", Schedule{Decay: 0.1}, "decay"},
+		{"fields without a kind", Schedule{Decay: 0.1}, "kind"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
