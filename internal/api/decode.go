@@ -91,8 +91,10 @@ func decodeError(body []byte, dst any, err error) *httpError {
 	var syn *json.SyntaxError
 	switch {
 	case errors.As(err, &syn):
-		e := badRequest("", "malformed JSON at byte %d: %s", syn.Offset, strings.TrimPrefix(syn.Error(), "json: "))
-		e.Offset = int(syn.Offset)
+		// Offset counts the bytes read, the bad one included.
+		off := max(int(syn.Offset)-1, 0)
+		e := badRequest("", "malformed JSON at byte %d: %s", off, strings.TrimPrefix(syn.Error(), "json: "))
+		e.Offset = off
 		return e
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		e := badRequest("", "malformed JSON: the body ends at byte %d in the middle of a value", len(body))

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+var urlLine = regexp.MustCompile(`Saddle listening on (http://\S+)`)
+
+// start runs the server until the test ends and returns its URL.
+func start(t *testing.T, args []string, getenv func(string) string) (url string, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, args, getenv, out) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for url == "" {
+		if m := urlLine.FindStringSubmatch(out.String()); m != nil {
+			url = m[1]
+			break
+		}
+		select {
+		case err := <-done:
+			cancel()
+			t.Fatalf("run returned %v before serving; output:\n%s", err, out)
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("no URL printed in 10 s; output:\n%s", out)
+		}
+	}
+	stopped := false
+	stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(15 * time.Second):
+			t.Fatal("run did not return 15 s after its context ended")
+			return nil
+		}
+	}
+	t.Cleanup(func() { _ = stop() })
+	return url, stop
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestRunServesAndShutsDown(t *testing.T) {
+	url, stop := start(t, []string{"-addr", "127.0.0.1:0"}, env(nil))
+	if !strings.HasPrefix(url, "http://127.0.0.1:") || strings.HasSuffix(url, ":0") {
+		t.Errorf("printed URL %q, want the real port on 127.0.0.1", url)
+	}
+	if code, body := get(t, url+"/healthz"); code != 200 || body != "ok" {
+		t.Errorf("GET /healthz = %d %q, want 200 ok", code, body)
+	}
+	if code, _ := get(t, url+"/api/objectives"); code != 200 {
+		t.Errorf("GET /api/objectives = %d, want 200", code)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("run after cancel = %v, want nil (a clean shutdown)", err)
+	}
+	if _, err := http.Get(url + "/healthz"); err == nil {
+		t.Error("the server still answers after shutdown")
+	}
+}
+
+func TestRunFromEnvironment(t *testing.T) {
+	url, _ := start(t, nil, env(map[string]string{"SADDLE_ADDR": "127.0.0.1:0", "SADDLE_BASE_PATH": "/saddle"}))
+	if !strings.HasPrefix(url, "http://127.0.0.1:") || !strings.HasSuffix(url, "/saddle") {
+		t.Fatalf("printed URL %q, want 127.0.0.1 (SADDLE_ADDR) under /saddle (SADDLE_BASE_PATH)", url)
+	}
+	if code, body := get(t, url+"/healthz"); code != 200 || body != "ok" {
+		t.Errorf("GET %s/healthz = %d %q", url, code, body)
+	}
+}
+
+func TestRunFailsOnBusyAddress(t *testing.T) {
+	url, _ := start(t, []string{"-addr", "127.0.0.1:0"}, env(nil))
+	addr := strings.TrimPrefix(url, "http://")
+	err := run(context.Background(), []string{"-addr", addr}, env(nil), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "address already in use") {
+		t.Errorf("a second server on %s: %v, want 'address already in use'", addr, err)
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    config
+		wantErr string
+	}{
+		{name: "defaults", want: config{addr: ":8080", maxSessions: 500, logLevel: "info", shutdown: 10 * time.Second}},
+		{name: "env", env: map[string]string{"SADDLE_ADDR": ":9090", "SADDLE_MAX_SESSIONS": "7", "SADDLE_ORIGINS": "a.example, b.example",
+			"SADDLE_BASE_PATH": "saddle/", "SADDLE_LOG_LEVEL": "debug", "SADDLE_SHUTDOWN_TIMEOUT": "3s"},
+			want: config{addr: ":9090", maxSessions: 7, origins: "a.example, b.example", basePath: "/saddle", logLevel: "debug", shutdown: 3 * time.Second}},
+		{name: "flags win over env", args: []string{"-addr", ":7070", "-max-sessions", "9"}, env: map[string]string{"SADDLE_ADDR": ":9090", "SADDLE_MAX_SESSIONS": "7"},
+			want: config{addr: ":7070", maxSessions: 9, logLevel: "info", shutdown: 10 * time.Second}},
+		{name: "bad env value", env: map[string]string{"SADDLE_MAX_SESSIONS": "many"}, wantErr: "SADDLE_MAX_SESSIONS"},
+		{name: "no sessions", args: []string{"-max-sessions", "0"}, wantErr: "max-sessions"},
+		{name: "any origin refused", args: []string{"-origins", "a.example,*"}, wantErr: `"*"`},
+		{name: "bad log level", args: []string{"-log-level", "loud"}, wantErr: "log-level"},
+		{name: "bad base path", args: []string{"-base-path", "/a?b"}, wantErr: "base-path"},
+		{name: "stray argument", args: []string{"8080"}, wantErr: "unexpected"},
+		{name: "unknown flag", args: []string{"-port", "1"}, wantErr: "-port"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseConfig(tt.args, env(tt.env), io.Discard)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one mentioning %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("config = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestHelpListsEveryFlag(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-h"}, env(nil), &out); err != nil {
+		t.Fatalf("run -h = %v, want nil", err)
+	}
+	for _, want := range []string{"-addr", "SADDLE_ADDR", "-origins", "SADDLE_ORIGINS", "-max-sessions", "SADDLE_MAX_SESSIONS",
+		"-base-path", "SADDLE_BASE_PATH", "-log-level", "SADDLE_LOG_LEVEL", "-shutdown-timeout", "SADDLE_SHUTDOWN_TIMEOUT", `":8080"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("-h output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestDisplayURL(t *testing.T) {
+	for addr, want := range map[string]string{
+		"[::]:8080": "http://localhost:8080", "0.0.0.0:80": "http://localhost:80",
+		"127.0.0.1:9090": "http://127.0.0.1:9090", "[::1]:9090": "http://[::1]:9090",
+	} {
+		a, err := netAddr(addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := displayURL(a, ""); got != want {
+			t.Errorf("displayURL(%s) = %s, want %s", addr, got, want)
+		}
+	}
+}
+
+func netAddr(s string) (net.Addr, error) { return net.ResolveTCPAddr("tcp", s) }
