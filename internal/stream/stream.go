@@ -2,32 +2,311 @@ package stream
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// Defaults of Options.
+const (
+	DefaultMaxSessions  = 1000
+	DefaultReadLimit    = 64 << 10
+	DefaultWriteTimeout = 10 * time.Second
+	// A waiting frame keeps at most this many points per run (older ones
+	// are thinned), and at most this many messages wait for the writer.
+	DefaultMaxPendingPerRun = 512
+	DefaultMaxQueued        = 64
 )
 
 // Options configure the live-session server.
 type Options struct {
 	// OriginPatterns are the hosts (besides the server's own) whose pages may
 	// open a session, as coder/websocket's AcceptOptions.OriginPatterns.
+	// Never "*": New refuses it.
 	OriginPatterns []string
-	// MaxSessions caps live sessions on this server; 0 means the default.
+	// MaxSessions caps live sessions on this server; 0 means
+	// DefaultMaxSessions. A page over the cap is accepted and closed at once
+	// with StatusTryAgainLater and the reason "server full: N live
+	// sessions", so a browser (which cannot read a refused upgrade's body)
+	// learns why.
 	MaxSessions int
 	Logger      *slog.Logger
+
+	// ReadLimit caps one message from the page in bytes (0: DefaultReadLimit).
+	ReadLimit int64
+	// WriteTimeout bounds each write to the page (0: DefaultWriteTimeout);
+	// a page that takes longer is dropped.
+	WriteTimeout time.Duration
+	// MaxPendingPerRun and MaxQueued bound what waits for a slow page
+	// (0: the defaults).
+	MaxPendingPerRun, MaxQueued int
 }
 
 // Server accepts WebSocket sessions on GET /ws.
-// PLACEHOLDER: sessions are being written.
-type Server struct{ opts Options }
+type Server struct {
+	opts Options
+	log  *slog.Logger
 
-// New returns a session server.
-func New(opts Options) *Server { return &Server{opts: opts} }
+	mu       sync.Mutex
+	sessions map[*session]struct{}
+	closing  bool
+	wg       sync.WaitGroup // one per live session's handler
 
-// ServeHTTP upgrades the request to a live session.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	http.Error(w, "live sessions are not implemented yet", http.StatusNotImplemented)
+	grids landscapeCache
 }
 
-// Shutdown sends a close frame to every open session and waits for their
-// goroutines to end, or for ctx.
-func (s *Server) Shutdown(ctx context.Context) error { return nil }
+// New returns a session server. It panics if OriginPatterns holds "*",
+// which would let any site drive a student's session.
+func New(opts Options) *Server {
+	for _, p := range opts.OriginPatterns {
+		if p == "*" {
+			panic(`stream: OriginPatterns must not contain "*"`)
+		}
+	}
+	if opts.MaxSessions <= 0 {
+		opts.MaxSessions = DefaultMaxSessions
+	}
+	if opts.ReadLimit <= 0 {
+		opts.ReadLimit = DefaultReadLimit
+	}
+	if opts.WriteTimeout <= 0 {
+		opts.WriteTimeout = DefaultWriteTimeout
+	}
+	if opts.MaxPendingPerRun <= 0 {
+		opts.MaxPendingPerRun = DefaultMaxPendingPerRun
+	}
+	if opts.MaxQueued <= 0 {
+		opts.MaxQueued = DefaultMaxQueued
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{opts: opts, log: log, sessions: map[*session]struct{}{}}
+}
+
+// session is one live page: the handler goroutine reads, an engine
+// goroutine steps, a writer goroutine writes.
+type session struct {
+	srv    *Server
+	conn   *websocket.Conn
+	out    *outbox
+	ctx    context.Context // ends when the session does
+	cancel context.CancelFunc
+
+	closeOnce sync.Once
+	closed    chan struct{} // closed when the close handshake is over
+}
+
+// ServeHTTP upgrades the request to a live session and serves it until the
+// page leaves, the server shuts down, or the page stops reading.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	if closing {
+		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.opts.OriginPatterns})
+	if err != nil {
+		// Accept has answered (403 for a foreign origin, 426 ...).
+		s.log.Info("stream: refused a session", "remote", r.RemoteAddr, "origin", r.Header.Get("Origin"), "err", err)
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ss := &session{srv: s, conn: conn, ctx: ctx, cancel: cancel, closed: make(chan struct{}),
+		out: newOutbox(s.opts.MaxQueued, s.opts.MaxPendingPerRun)}
+	if n, ok := s.add(ss); !ok {
+		cancel()
+		reason := fmt.Sprintf("server full: %d live sessions", n)
+		s.log.Warn("stream: "+reason, "remote", r.RemoteAddr)
+		conn.Close(websocket.StatusTryAgainLater, reason)
+		return
+	}
+	defer s.wg.Done()
+	defer s.remove(ss)
+	ss.serve()
+}
+
+// add registers a session unless the server is full or closing; it returns
+// the number of live sessions.
+func (s *Server) add(ss *session) (int, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.sessions)
+	if s.closing || n >= s.opts.MaxSessions {
+		return n, false
+	}
+	s.sessions[ss] = struct{}{}
+	s.wg.Add(1)
+	return n + 1, true
+}
+
+func (s *Server) remove(ss *session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.sessions, ss)
+}
+
+// stats returns the outbox counters of every live session.
+func (s *Server) stats() []outboxStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]outboxStats, 0, len(s.sessions))
+	for ss := range s.sessions {
+		out = append(out, ss.out.stats())
+	}
+	return out
+}
+
+// Live returns the number of live sessions.
+func (s *Server) Live() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+// Shutdown sends a close frame (StatusGoingAway, "server shutting down")
+// to every open session and waits for their goroutines to end, or for ctx.
+// New sessions are refused with 503 from the first call on.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	live := make([]*session, 0, len(s.sessions))
+	for ss := range s.sessions {
+		live = append(live, ss)
+	}
+	s.mu.Unlock()
+	for _, ss := range live {
+		ss.close(websocket.StatusGoingAway, "server shutting down")
+	}
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// serve runs the session: it starts the engine and the writer, then reads
+// messages until the connection ends; on return every goroutine of the
+// session has ended.
+func (ss *session) serve() {
+	s := ss.srv
+	ss.conn.SetReadLimit(s.opts.ReadLimit)
+	cmds := make(chan any, 4)
+	var wg sync.WaitGroup
+	eng := newEngine(s, ss.out, ss.overflow)
+	wg.Go(func() { eng.loop(ss.ctx, cmds) })
+	wg.Go(ss.writeLoop)
+
+	// The reader's context is not the session's: cancelling a read closes
+	// the connection at once, and a shutdown still has a close frame to send.
+	for {
+		typ, b, err := ss.conn.Read(context.Background())
+		if err != nil {
+			ss.end(err)
+			break
+		}
+		if typ != websocket.MessageText {
+			pushErr(ss.out, errors.New("send JSON in text messages"), ss.overflow)
+			continue
+		}
+		c, err := parse(b)
+		if err != nil {
+			pushErr(ss.out, err, ss.overflow)
+			continue
+		}
+		select {
+		case cmds <- c:
+		case <-ss.ctx.Done():
+		}
+	}
+	ss.cancel()
+	wg.Wait()
+	ss.out.close()
+	// Wait for a close handshake another goroutine started; then release
+	// the connection for good.
+	ss.closeOnce.Do(func() { close(ss.closed) })
+	<-ss.closed
+	ss.conn.CloseNow()
+}
+
+// end records why the session ended and logs it: a page that leaves is
+// normal, anything else is worth a line.
+func (ss *session) end(err error) {
+	switch st := websocket.CloseStatus(err); {
+	case st == websocket.StatusNormalClosure || st == websocket.StatusGoingAway:
+		ss.srv.log.Debug("stream: page left", "status", st)
+	case errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, context.Canceled):
+		ss.srv.log.Debug("stream: connection ended", "err", err)
+	case ss.ctx.Err() != nil:
+		// The session was ended on purpose (shutdown, a page not reading).
+	default:
+		ss.srv.log.Warn("stream: session ended", "err", err)
+	}
+}
+
+// overflow ends a session whose page has stopped reading.
+func (ss *session) overflow(error) {
+	ss.srv.log.Warn("stream: closing a session whose page stopped reading")
+	ss.close(websocket.StatusPolicyViolation, "too many unread messages")
+}
+
+// close stops the session's engine and writer and starts the close
+// handshake in its own goroutine (it may wait on a page that does not
+// answer); serve waits for it.
+func (ss *session) close(code websocket.StatusCode, reason string) {
+	ss.closeOnce.Do(func() {
+		ss.cancel()
+		go func() {
+			defer close(ss.closed)
+			ss.conn.Close(code, reason)
+		}()
+	})
+}
+
+// writeLoop writes what the outbox holds, one message at a time, each with
+// its own timeout. A failed write ends the session.
+func (ss *session) writeLoop() {
+	var buf []byte
+	for {
+		select {
+		case <-ss.ctx.Done():
+			return
+		case <-ss.out.wake:
+		}
+		for _, it := range ss.out.take() {
+			if ss.ctx.Err() != nil {
+				return
+			}
+			b := it.msg
+			if it.frame != nil {
+				buf = appendFrame(buf[:0], it.frame)
+				b = buf
+			}
+			// Not the session's context: cancelling a write closes the
+			// connection, and Shutdown still has a close frame to send.
+			ctx, cancel := context.WithTimeout(context.Background(), ss.srv.opts.WriteTimeout)
+			err := ss.conn.Write(ctx, websocket.MessageText, b)
+			cancel()
+			if err != nil {
+				if ss.ctx.Err() == nil {
+					ss.srv.log.Info("stream: write failed; dropping the page", "err", err)
+				}
+				ss.conn.CloseNow() // the reader sees it and ends the session
+				return
+			}
+		}
+	}
+}

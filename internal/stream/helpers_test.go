@@ -1,0 +1,199 @@
+package stream
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/saddle-viz/saddle/internal/scene"
+)
+
+// wire is any message from the server, decoded loosely.
+type wire struct {
+	Type string `json:"type"`
+	Raw  []byte `json:"-"`
+	// frame
+	T      float64       `json:"t"`
+	Points []scene.Point `json:"points"`
+	// status
+	Run    *int   `json:"run"`
+	Status string `json:"status"`
+	Reason string `json:"reason"`
+	K      *int   `json:"k"`
+	// error
+	Error string `json:"error"`
+	Field string `json:"field"`
+	// landscape
+	X      [2]float64 `json:"x"`
+	Y      [2]float64 `json:"y"`
+	NX     int        `json:"nx"`
+	NY     int        `json:"ny"`
+	Values []float64  `json:"values"`
+	Min    float64    `json:"min"`
+	Max    float64    `json:"max"`
+	// scene
+	Runs []runInfo `json:"runs"`
+	// geometry
+	Eigenvalues  []float64   `json:"eigenvalues"`
+	Eigenvectors [][]float64 `json:"eigenvectors"`
+	Condition    *float64    `json:"condition"`
+}
+
+type client struct {
+	t    *testing.T
+	conn *websocket.Conn
+	msgs chan wire  // filled by pump
+	end  error     // why the pump stopped; set before msgs is closed
+}
+func newTestServer(t *testing.T, opts Options) (*Server, *httptest.Server) {
+	t.Helper()
+	srv := New(opts)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		ts.Close()
+	})
+	return srv, ts
+}
+
+func wsURL(ts *httptest.Server) string { return "ws" + strings.TrimPrefix(ts.URL, "http") }
+
+func dial(t *testing.T, ts *httptest.Server) *client {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, wsURL(ts), nil)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	c.SetReadLimit(16 << 20)
+	t.Cleanup(func() { c.CloseNow() })
+	cl := &client{t: t, conn: c, msgs: make(chan wire, 64)}
+	go cl.pump()
+	return cl
+}
+
+// pump reads every message into c.msgs (a read cancelled by a timeout
+// would close the connection, so reads never time out; tests time out on
+// the channel instead).
+func (c *client) pump() {
+	for {
+		_, b, err := c.conn.Read(context.Background())
+		if err != nil {
+			c.end = err
+			close(c.msgs)
+			return
+		}
+		var m wire
+		if err := json.Unmarshal(b, &m); err != nil {
+			c.t.Errorf("server sent bad JSON: %v: %.200s", err, b)
+		}
+		m.Raw = b
+		if (m.Type == "frame" || m.Type == "landscape") && bytes.Contains(b, []byte("null")) ||
+			bytes.Contains(b, []byte("NaN")) || bytes.Contains(b, []byte("Inf")) {
+			c.t.Errorf("non-finite value or null on the wire: %.300s", b)
+		}
+		c.msgs <- m
+	}
+}
+
+func (c *client) send(v any) {
+	c.t.Helper()
+	var b []byte
+	switch v := v.(type) {
+	case string:
+		b = []byte(v)
+	default:
+		var err error
+		if b, err = json.Marshal(v); err != nil {
+			c.t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.conn.Write(ctx, websocket.MessageText, b); err != nil {
+		c.t.Fatalf("send %s: %v", b, err)
+	}
+}
+
+var errTimeout = errors.New("no message in time")
+
+// read returns the next message, or errTimeout, or the error that ended
+// the connection.
+func (c *client) read(d time.Duration) (wire, error) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case m, ok := <-c.msgs:
+		if !ok {
+			return wire{}, c.end
+		}
+		return m, nil
+	case <-t.C:
+		return wire{}, errTimeout
+	}
+}
+
+// until reads messages until pred holds for one, returning all read.
+func (c *client) until(d time.Duration, what string, pred func(wire) bool) []wire {
+	c.t.Helper()
+	deadline := time.Now().Add(d)
+	var got []wire
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			c.t.Fatalf("timed out waiting for %s; read %d messages", what, len(got))
+		}
+		m, err := c.read(left)
+		if err != nil {
+			c.t.Fatalf("waiting for %s: %v", what, err)
+		}
+		got = append(got, m)
+		if pred(m) {
+			return got
+		}
+	}
+}
+
+func isType(typ string) func(wire) bool { return func(m wire) bool { return m.Type == typ } }
+
+func isSession(status string) func(wire) bool {
+	return func(m wire) bool {
+		return m.Type == "status" && m.Run != nil && *m.Run == sessionWide && m.Status == status
+	}
+}
+
+// lastK is the k of run's last point among ms, or -1.
+func lastK(ms []wire, run int) int {
+	k := -1
+	for _, m := range ms {
+		for _, p := range m.Points {
+			if p.Run == run {
+				k = p.K
+			}
+		}
+	}
+	return k
+}
+
+func startMsgOf(req scene.Request, extra map[string]any) map[string]any {
+	m := map[string]any{"type": "start", "objective": req.Objective, "runs": req.Runs, "seed": req.Seed}
+	if req.Start != nil {
+		m["start"] = req.Start
+	}
+	for k, v := range extra {
+		m[k] = v
+	}
+	return m
+}
+
+var smallView = map[string]any{"x": []float64{-3, 3}, "y": []float64{-3, 3}, "nx": 16, "ny": 16}

@@ -1,0 +1,211 @@
+package stream
+
+import (
+	"errors"
+	"sync"
+
+	"github.com/saddle-viz/saddle/internal/scene"
+)
+
+// The outbox is the one buffer between a session's stepping loop and its
+// writer goroutine. It holds an ordered queue of waiting messages; frames
+// that wait next to each other are merged into one, so a page that reads
+// slowly gets fewer, fuller frames. It never grows without bound:
+//
+//   - a waiting frame holds at most maxPerRun points per run; beyond that
+//     its older points are thinned (every other one dropped, the newest
+//     always kept), so a frame always ends with the run's latest point;
+//   - a waiting landscape is replaced by a newer one (only the last view
+//     matters);
+//   - at most maxItems messages wait; past that the page is not reading at
+//     all and the session is closed.
+//
+// Pushing never blocks: the stepping loop runs at its own pace whatever the
+// page does.
+type outbox struct {
+	maxItems, maxPerRun int
+
+	mu     sync.Mutex
+	items  []outItem
+	closed bool
+	// Counters, for tests and the load benchmark.
+	pending   int // points waiting now
+	peak      int // most points ever waiting at once
+	merges    int // frames merged into a waiting one
+	thinned   int // points dropped by thinning
+	overflows int
+
+	wake chan struct{} // capacity 1: "there is something to write"
+}
+
+// outItem is one waiting message: encoded bytes, or a frame that is encoded
+// when the writer takes it (so merging stays cheap).
+type outItem struct {
+	msg   []byte
+	kind  string // "landscape" items replace each other
+	frame *frame
+}
+
+// frame is a batch of points by run; t is when its oldest points were made
+// (ms since the Unix epoch), so the page can measure lag.
+type frame struct {
+	t    float64
+	runs [][]scene.Point
+}
+
+func (f *frame) points() int {
+	n := 0
+	for _, r := range f.runs {
+		n += len(r)
+	}
+	return n
+}
+
+var errOverflow = errors.New("stream: the page stopped reading")
+
+func newOutbox(maxItems, maxPerRun int) *outbox {
+	return &outbox{maxItems: maxItems, maxPerRun: maxPerRun, wake: make(chan struct{}, 1)}
+}
+
+func (o *outbox) signal() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// pushFrame queues f, merging it into a frame that still waits at the end
+// of the queue. f is owned by the outbox afterwards.
+func (o *outbox) pushFrame(f *frame) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.closed {
+		return nil
+	}
+	if n := len(o.items); n > 0 && o.items[n-1].frame != nil {
+		o.merge(o.items[n-1].frame, f)
+		o.merges++
+	} else {
+		if len(o.items) >= o.maxItems {
+			o.overflows++
+			return errOverflow
+		}
+		for i := range f.runs {
+			o.thin(&f.runs[i])
+		}
+		o.items = append(o.items, outItem{frame: f})
+	}
+	o.count()
+	o.signal()
+	return nil
+}
+
+// merge appends src's points to dst's, run by run. A run's previous last
+// point loses its full detail: only the newest point of a frame carries it.
+func (o *outbox) merge(dst, src *frame) {
+	for len(dst.runs) < len(src.runs) {
+		dst.runs = append(dst.runs, nil)
+	}
+	for i, pts := range src.runs {
+		if len(pts) == 0 {
+			continue
+		}
+		if n := len(dst.runs[i]); n > 0 {
+			compact(&dst.runs[i][n-1])
+		}
+		dst.runs[i] = append(dst.runs[i], pts...)
+		o.thin(&dst.runs[i])
+	}
+}
+
+// thin halves *pts until it fits maxPerRun, keeping the first and the last
+// point.
+func (o *outbox) thin(pts *[]scene.Point) {
+	for len(*pts) > o.maxPerRun {
+		p := *pts
+		last := p[len(p)-1]
+		kept := p[:0]
+		for j := 0; j < len(p)-1; j += 2 {
+			kept = append(kept, p[j])
+		}
+		kept = append(kept, last)
+		o.thinned += len(p) - len(kept)
+		clear(p[len(kept):]) // let the dropped points' slices go
+		*pts = kept
+	}
+}
+
+// pushMsg queues an encoded message. A landscape replaces any landscape
+// still waiting.
+func (o *outbox) pushMsg(kind string, b []byte) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.closed {
+		return nil
+	}
+	if kind == "landscape" {
+		kept := o.items[:0]
+		for _, it := range o.items {
+			if it.kind != "landscape" {
+				kept = append(kept, it)
+			}
+		}
+		clear(o.items[len(kept):])
+		o.items = kept
+	}
+	if len(o.items) >= o.maxItems {
+		o.overflows++
+		return errOverflow
+	}
+	o.items = append(o.items, outItem{msg: b, kind: kind})
+	o.signal()
+	return nil
+}
+
+// take hands the writer everything waiting.
+func (o *outbox) take() []outItem {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	items := o.items
+	o.items = nil
+	o.pending = 0
+	return items
+}
+
+// close drops what waits and refuses more.
+func (o *outbox) close() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.closed = true
+	o.items = nil
+	o.pending = 0
+}
+
+// count recomputes the waiting points; called with mu held.
+func (o *outbox) count() {
+	n := 0
+	for _, it := range o.items {
+		if it.frame != nil {
+			n += it.frame.points()
+		}
+	}
+	o.pending = n
+	o.peak = max(o.peak, n)
+}
+
+// outboxStats are the outbox's counters.
+type outboxStats struct {
+	Pending, Peak, Merges, Thinned, Overflows int
+}
+
+func (o *outbox) stats() outboxStats {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return outboxStats{o.pending, o.peak, o.merges, o.thinned, o.overflows}
+}
+
+// compact drops a point's full detail.
+func compact(p *scene.Point) {
+	p.Grad, p.Update, p.RawGrad, p.UsedGrad, p.State = nil, nil, nil, nil, nil
+	p.LR, p.Evals = 0, 0
+}

@@ -1,0 +1,177 @@
+package stream
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/saddle-viz/saddle/internal/fielderr"
+	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/optim"
+)
+
+// sceneMsg echoes a started scene as the server resolved it, so the page
+// can label runs and sliders: every hyperparameter with its default filled
+// in, and a distinct label per run.
+type sceneMsg struct {
+	Type           string         `json:"type"`
+	Objective      landscape.Info `json:"objective"`
+	Spec           landscape.Spec `json:"spec"`
+	Start          []float64      `json:"start"`
+	Seed           uint64         `json:"seed"`
+	StepsPerSecond float64        `json:"steps_per_second"`
+	MaxSteps       int            `json:"max_steps"`
+	Runs           []runInfo      `json:"runs"`
+}
+
+type runInfo struct {
+	Run       int            `json:"run"`
+	Optimizer string         `json:"optimizer"`
+	Name      string         `json:"name"`
+	Label     string         `json:"label"`
+	Hyper     map[string]any `json:"hyper"`
+	Clip      optim.Clip     `json:"clip,omitzero"`
+	Schedule  optim.Schedule `json:"schedule,omitzero"`
+}
+
+func (e *engine) sendScene() {
+	sc := e.sc
+	m := sceneMsg{Type: "scene", Objective: sc.Info, Spec: sc.Request.Objective, Start: sc.Start,
+		Seed: sc.Request.Seed, StepsPerSecond: e.speed, MaxSteps: e.maxSteps}
+	names := map[string]int{}
+	for i, r := range sc.Runs {
+		info, cfg := r.Info(), r.Config()
+		hyper := make(map[string]any, len(info.Hyper))
+		for _, h := range info.Hyper {
+			if h.Choices != nil {
+				hyper[h.Name] = h.DefaultStr
+				if c, ok := cfg.Choice[h.Name]; ok {
+					hyper[h.Name] = c
+				}
+				continue
+			}
+			hyper[h.Name] = h.Default
+			if x, ok := cfg.Hyper[h.Name]; ok {
+				hyper[h.Name] = x
+			}
+		}
+		label := sc.Request.Runs[i].Label
+		if label == "" {
+			label = info.Name
+		}
+		names[label]++
+		m.Runs = append(m.Runs, runInfo{Run: i, Optimizer: info.ID, Name: info.Name, Label: label,
+			Hyper: hyper, Clip: cfg.Clip, Schedule: cfg.Schedule})
+	}
+	// Two runs of one optimizer get numbered labels: "Adam 1", "Adam 2".
+	seen := map[string]int{}
+	for i := range m.Runs {
+		if l := m.Runs[i].Label; names[l] > 1 {
+			seen[l]++
+			m.Runs[i].Label = fmt.Sprintf("%s %d", l, seen[l])
+		}
+	}
+	e.send("scene", m)
+}
+
+// sendLandscape queues the landscape of the current view.
+func (e *engine) sendLandscape(ctx context.Context) {
+	b, err := e.srv.landscape(ctx, e.sc, e.view)
+	if err != nil {
+		if ctx.Err() == nil {
+			e.sendErr(err)
+		}
+		return
+	}
+	if err := e.out.pushMsg("landscape", b); err != nil {
+		e.fail(err)
+	}
+}
+
+// geometryMsg is the local geometry at a point, as POST /api/hessian
+// answers it, for the page's eigen-direction overlay.
+type geometryMsg struct {
+	Type         string      `json:"type"`
+	At           []float64   `json:"at"`
+	Run          *int        `json:"run,omitempty"`
+	Loss         float64     `json:"loss"`
+	Grad         []float64   `json:"grad"`
+	Hessian      [][]float64 `json:"hessian"`
+	Eigenvalues  []float64   `json:"eigenvalues"`
+	Eigenvectors [][]float64 `json:"eigenvectors"`
+	Condition    *float64    `json:"condition,omitempty"` // absent when λmin = 0
+}
+
+func (e *engine) geometry(c hessianCmd) {
+	sc := e.sc
+	at := c.at
+	m := geometryMsg{Type: "geometry"}
+	if at == nil {
+		if c.run < 0 || c.run >= len(sc.Runs) {
+			e.sendErr(fielderr.New("run", "no run %d: the scene has runs 0 to %d", c.run, len(sc.Runs)-1))
+			return
+		}
+		at = append([]float64(nil), sc.Runs[c.run].Current().Theta...)
+		m.Run = &c.run
+	}
+	n := sc.Obj.Dim()
+	if len(at) != n {
+		e.sendErr(fielderr.New("at", "has %d coordinates, the objective has %d", len(at), n))
+		return
+	}
+	h, ok := sc.Obj.(landscape.Hessianer)
+	if !ok || n > 64 {
+		e.sendErr(fielderr.New("", "this objective gives no Hessian to analyse"))
+		return
+	}
+	m.At = at
+	m.Grad = make([]float64, n)
+	m.Loss = sc.Obj.Grad(m.Grad, at)
+	hess := mat.NewSymDense(n, nil)
+	h.Hess(hess, at)
+	var eig mat.EigenSym
+	if !finiteAll(m.Grad) || !finite(m.Loss) || !eig.Factorize(hess, true) {
+		e.sendErr(fielderr.New("at", "the curvature is not finite there"))
+		return
+	}
+	m.Hessian = make([][]float64, n)
+	for i := range n {
+		m.Hessian[i] = make([]float64, n)
+		for j := range n {
+			m.Hessian[i][j] = hess.At(i, j)
+		}
+	}
+	m.Eigenvalues = eig.Values(nil) // ascending
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	m.Eigenvectors = make([][]float64, n)
+	for j := range n {
+		m.Eigenvectors[j] = mat.Col(nil, j, &vecs)
+	}
+	if !finiteAll(m.Eigenvalues) {
+		e.sendErr(fielderr.New("at", "the curvature is not finite there"))
+		return
+	}
+	lo, hi := math.Inf(1), 0.0
+	for _, l := range m.Eigenvalues {
+		lo, hi = math.Min(lo, math.Abs(l)), math.Max(hi, math.Abs(l))
+	}
+	if lo > 0 {
+		cond := hi / lo
+		m.Condition = &cond
+	}
+	e.send("geometry", m)
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+func finiteAll(xs []float64) bool {
+	for _, x := range xs {
+		if !finite(x) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,354 @@
+package stream
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/saddle-viz/saddle/internal/fielderr"
+	"github.com/saddle-viz/saddle/internal/optim"
+	"github.com/saddle-viz/saddle/internal/scene"
+)
+
+// Pacing.
+const (
+	frameInterval = time.Second / 60 // frames go out at most this often
+	maxFramePts   = 200              // points per run in one tick's frame; more are thinned
+	maxDebt       = 0.25             // seconds of steps a late tick may catch up
+)
+
+// sessionWide is the "run" of a status that concerns the whole session
+// (paused, running).
+const sessionWide = -1
+
+// engine owns a session's scene and steps it; it runs in its own goroutine
+// and talks to the page only through the outbox.
+type engine struct {
+	srv  *Server
+	out  *outbox
+	fail func(error) // ends the session (outbox overflow)
+
+	sc       *scene.Scene
+	ended    []bool
+	playing  bool
+	speed    float64
+	maxSteps int
+	view     viewMsg
+
+	ticker *time.Ticker
+	last   time.Time // when steps were last paid out
+	debt   float64   // steps owed since last, fractional
+}
+
+func newEngine(srv *Server, out *outbox, fail func(error)) *engine {
+	return &engine{srv: srv, out: out, fail: fail, speed: DefaultSpeed, maxSteps: DefaultMaxSteps}
+}
+
+// loop handles commands and ticks until ctx ends.
+func (e *engine) loop(ctx context.Context, cmds <-chan any) {
+	defer e.stopTicker()
+	for {
+		var tick <-chan time.Time
+		if e.ticker != nil {
+			tick = e.ticker.C
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case c := <-cmds:
+			e.handle(ctx, c)
+		case now := <-tick:
+			e.tick(now)
+		}
+	}
+}
+
+func (e *engine) handle(ctx context.Context, c any) {
+	if _, ok := c.(startCmd); !ok && e.sc == nil {
+		e.sendErr(fielderr.New("type", `no scene yet: send "start" first`))
+		return
+	}
+	switch c := c.(type) {
+	case startCmd:
+		e.start(ctx, c)
+	case pauseCmd:
+		e.pause("")
+	case resumeCmd:
+		e.resume()
+	case stepCmd:
+		e.pause("")
+		e.advance(c.n, time.Now())
+	case resetCmd:
+		for _, r := range e.sc.Runs {
+			r.Reset()
+		}
+		e.begin()
+	case speedCmd:
+		e.speed = c.speed
+		if e.playing {
+			e.startTicker()
+		}
+		e.sendStatus(sessionWide, e.sessionStatus(), "", -1)
+	case setCmd:
+		e.set(c)
+	case viewCmd:
+		e.view = c.view
+		e.sendLandscape(ctx)
+	case hessianCmd:
+		e.geometry(c)
+	default:
+		panic(fmt.Sprintf("stream: unknown command %T", c))
+	}
+}
+
+func (e *engine) start(ctx context.Context, c startCmd) {
+	sc, err := scene.Build(c.req)
+	if err != nil {
+		e.sendErr(err)
+		return
+	}
+	e.stopTicker()
+	e.sc, e.speed, e.maxSteps = sc, c.speed, c.maxSteps
+	if c.view != nil {
+		e.view = *c.view
+	} else {
+		d := sc.Info.Domain
+		e.view = viewMsg{X: d.X, Y: d.Y, NX: DefaultGrid, NY: DefaultGrid}
+	}
+	e.sendScene()
+	e.sendLandscape(ctx)
+	e.playing = !c.paused
+	e.begin()
+}
+
+// begin sends every run's first point and status (after start and reset)
+// and the session's status, and starts the clock if playing.
+func (e *engine) begin() {
+	e.ended = make([]bool, len(e.sc.Runs))
+	f := &frame{t: nowMs(), runs: make([][]scene.Point, len(e.sc.Runs))}
+	for i, r := range e.sc.Runs {
+		f.runs[i] = []scene.Point{e.sc.PointOf(i, r.Current(), scene.Full)}
+	}
+	e.push(f)
+	for i, r := range e.sc.Runs {
+		st := r.Current()
+		e.sendStatus(i, st.Status, st.Reason, st.K)
+		e.ended[i] = st.Status != optim.Running
+	}
+	if e.allEnded() {
+		e.playing = false
+	}
+	if e.playing {
+		e.startTicker()
+	} else {
+		e.stopTicker()
+	}
+	e.sendStatus(sessionWide, e.sessionStatus(), e.endedReason(), -1)
+}
+
+func (e *engine) pause(reason string) {
+	if !e.playing {
+		return
+	}
+	e.playing = false
+	e.stopTicker()
+	e.sendStatus(sessionWide, optim.Paused, reason, -1)
+}
+
+func (e *engine) resume() {
+	if e.playing {
+		return
+	}
+	if e.allEnded() {
+		e.sendStatus(sessionWide, optim.Paused, e.endedReason(), -1)
+		return
+	}
+	e.playing = true
+	e.startTicker()
+	e.sendStatus(sessionWide, optim.Running, "", -1)
+}
+
+func (e *engine) sessionStatus() optim.Status {
+	if e.playing {
+		return optim.Running
+	}
+	return optim.Paused
+}
+
+func (e *engine) allEnded() bool {
+	for _, d := range e.ended {
+		if !d {
+			return false
+		}
+	}
+	return true
+}
+
+func (e *engine) endedReason() string {
+	if e.sc != nil && e.allEnded() {
+		return "every run has ended"
+	}
+	return ""
+}
+
+// startTicker (re)starts the clock at the current speed: one tick per
+// frame, or per step when steps are slower than frames.
+func (e *engine) startTicker() {
+	d := max(frameInterval, time.Duration(float64(time.Second)/e.speed))
+	if e.ticker == nil {
+		e.ticker = time.NewTicker(d)
+	} else {
+		e.ticker.Reset(d)
+	}
+	e.last, e.debt = time.Now(), 0
+}
+
+func (e *engine) stopTicker() {
+	if e.ticker != nil {
+		e.ticker.Stop()
+		e.ticker = nil
+	}
+}
+
+// tick pays out the steps owed since the last tick.
+func (e *engine) tick(now time.Time) {
+	e.debt += now.Sub(e.last).Seconds() * e.speed
+	e.last = now
+	e.debt = min(e.debt, max(1, maxDebt*e.speed)) // a stalled tick does not burst
+	n := int(e.debt)
+	if n == 0 {
+		return
+	}
+	e.debt -= float64(n)
+	e.advance(n, now)
+}
+
+// advance steps every unfinished run n times in lock-step and queues one
+// frame: at most maxFramePts points per run, always with the newest, which
+// carries full detail.
+func (e *engine) advance(n int, now time.Time) {
+	every := (n + maxFramePts - 1) / maxFramePts
+	f := &frame{t: timeMs(now), runs: make([][]scene.Point, len(e.sc.Runs))}
+	var endedNow []int
+	for i, r := range e.sc.Runs {
+		if e.ended[i] {
+			continue
+		}
+		pts := make([]scene.Point, 0, min(n, maxFramePts)+1)
+		for j := 1; j <= n; j++ {
+			st := r.Step()
+			last := j == n || r.Done() || st.K >= e.maxSteps
+			if last {
+				pts = append(pts, e.sc.PointOf(i, st, scene.Full))
+				break
+			}
+			if j%every == 0 {
+				pts = append(pts, e.sc.PointOf(i, st, scene.Compact))
+			}
+		}
+		f.runs[i] = pts
+		if st := r.Current(); r.Done() || st.K >= e.maxSteps {
+			e.ended[i] = true
+			endedNow = append(endedNow, i)
+		}
+	}
+	e.push(f)
+	for _, i := range endedNow {
+		st := e.sc.Runs[i].Current()
+		status := st.Status
+		if status == optim.Running {
+			status = optim.MaxSteps
+		}
+		reason := st.Reason
+		if status == optim.MaxSteps {
+			reason = fmt.Sprintf("reached max_steps = %d", e.maxSteps)
+		}
+		e.sendStatus(i, status, reason, st.K)
+	}
+	if len(endedNow) > 0 && e.allEnded() {
+		e.pause(e.endedReason())
+	}
+}
+
+func (e *engine) set(c setCmd) {
+	if c.run < 0 || c.run >= len(e.sc.Runs) {
+		e.sendErr(fielderr.New("run", "no run %d: the scene has runs 0 to %d", c.run, len(e.sc.Runs)-1))
+		return
+	}
+	err := e.sc.Runs[c.run].Set(c.hyper.Num, c.hyper.Choice, c.clip, c.schedule)
+	if err != nil {
+		e.sendErr(err)
+		return
+	}
+	e.sendScene()
+}
+
+func (e *engine) push(f *frame) {
+	if err := e.out.pushFrame(f); err != nil {
+		e.fail(err)
+	}
+}
+
+func (e *engine) send(kind string, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only a bug gets here (points are finite by construction); say so
+		// rather than send half a message.
+		e.srv.log.Error("stream: encoding a message", "type", kind, "err", err)
+		b, _ = json.Marshal(errorMsg{Type: "error", Error: "internal error encoding a " + kind + " message"})
+	}
+	if err := e.out.pushMsg(kind, b); err != nil {
+		e.fail(err)
+	}
+}
+
+// Messages to the page.
+
+type statusMsg struct {
+	Type   string       `json:"type"`
+	Run    int          `json:"run"`
+	Status optim.Status `json:"status"`
+	Reason string       `json:"reason,omitempty"`
+	K      *int         `json:"k,omitempty"`
+}
+
+type errorMsg struct {
+	Type   string `json:"type"`
+	Error  string `json:"error"`
+	Field  string `json:"field"`
+	Offset *int   `json:"offset,omitempty"`
+}
+
+func (e *engine) sendStatus(run int, st optim.Status, reason string, k int) {
+	m := statusMsg{Type: "status", Run: run, Status: st, Reason: reason}
+	if k >= 0 {
+		m.K = &k
+	}
+	e.send("status", m)
+}
+
+func (e *engine) sendErr(err error) { pushErr(e.out, err, e.fail) }
+
+// pushErr queues an error message for err.
+func pushErr(out *outbox, err error, fail func(error)) {
+	m := errorMsg{Type: "error", Error: err.Error()}
+	var fe *fielderr.Error
+	if errors.As(err, &fe) {
+		m.Error, m.Field = fe.Msg, fe.Field
+		if fe.Offset >= 0 {
+			m.Offset = &fe.Offset
+		}
+	}
+	b, _ := json.Marshal(m)
+	if err := out.pushMsg("error", b); err != nil {
+		fail(err)
+	}
+}
+
+func nowMs() float64 { return timeMs(time.Now()) }
+
+// timeMs is t in milliseconds since the Unix epoch, to the microsecond.
+func timeMs(t time.Time) float64 { return math.Round(float64(t.UnixMicro())) / 1000 }
