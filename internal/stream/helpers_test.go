@@ -49,9 +49,10 @@ type wire struct {
 type client struct {
 	t    *testing.T
 	conn *websocket.Conn
-	msgs chan wire  // filled by pump
+	msgs chan wire // filled by pump
 	end  error     // why the pump stopped; set before msgs is closed
 }
+
 func newTestServer(t *testing.T, opts Options) (*Server, *httptest.Server) {
 	t.Helper()
 	srv := New(opts)
