@@ -56,7 +56,7 @@ const (
 // Tolerances for the end of a run.
 const (
 	GradTol   = 1e-8  // ‖∇J‖ below this: converged
-	StepTol   = 1e-12 // ‖Δθ‖ below StepTol·(1+‖θ‖) on a method without an lr: converged
+	StepTol   = 1e-12 // ‖Δθ‖ below StepTol·(1+‖θ‖) for a curvature method (Newton and kin): converged
 	DivergeAt = 1e15  // |J| or |θᵢ| above this: diverged
 )
 
@@ -397,13 +397,6 @@ func (r *Run) Step() *Step {
 	r.cur.Status = r.status
 	r.cur.State = r.method.State()
 	return &r.cur
-}
-
-// hasLR reports whether the method takes a learning rate; methods without
-// one (Newton, line searches) have converged when their step vanishes.
-func (r *Run) hasLR() bool {
-	_, ok := r.values.Num["lr"]
-	return ok
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
