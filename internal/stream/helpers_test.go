@@ -43,7 +43,7 @@ type wire struct {
 	// geometry
 	Eigenvalues  []float64   `json:"eigenvalues"`
 	Eigenvectors [][]float64 `json:"eigenvectors"`
-	Condition    *float64    `json:"condition"`
+	Condition    float64     `json:"condition"`
 }
 
 type client struct {

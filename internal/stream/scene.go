@@ -2,10 +2,8 @@ package stream
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"math"
-
-	"gonum.org/v1/gonum/mat"
 
 	"github.com/saddle-viz/saddle/internal/fielderr"
 	"github.com/saddle-viz/saddle/internal/landscape"
@@ -93,85 +91,31 @@ func (e *engine) sendLandscape(ctx context.Context) {
 // geometryMsg is the local geometry at a point, as POST /api/hessian
 // answers it, for the page's eigen-direction overlay.
 type geometryMsg struct {
-	Type         string      `json:"type"`
-	At           []float64   `json:"at"`
-	Run          *int        `json:"run,omitempty"`
-	Loss         float64     `json:"loss"`
-	Grad         []float64   `json:"grad"`
-	Hessian      [][]float64 `json:"hessian"`
-	Eigenvalues  []float64   `json:"eigenvalues"`
-	Eigenvectors [][]float64 `json:"eigenvectors"`
-	Condition    *float64    `json:"condition,omitempty"` // absent when λmin = 0
+	Type string    `json:"type"`
+	At   []float64 `json:"at"`
+	Run  *int      `json:"run,omitempty"` // when asked at a run's current point
+	landscape.Geometry
 }
 
 func (e *engine) geometry(c hessianCmd) {
 	sc := e.sc
-	at := c.at
-	m := geometryMsg{Type: "geometry"}
-	if at == nil {
+	m := geometryMsg{Type: "geometry", At: c.at}
+	if c.at == nil {
 		if c.run < 0 || c.run >= len(sc.Runs) {
 			e.sendErr(fielderr.New("run", "no run %d: the scene has runs 0 to %d", c.run, len(sc.Runs)-1))
 			return
 		}
-		at = append([]float64(nil), sc.Runs[c.run].Current().Theta...)
+		m.At = append([]float64(nil), sc.Runs[c.run].Current().Theta...)
 		m.Run = &c.run
 	}
-	n := sc.Obj.Dim()
-	if len(at) != n {
-		e.sendErr(fielderr.New("at", "has %d coordinates, the objective has %d", len(at), n))
+	g, err := landscape.Curvature(sc.Obj, m.At)
+	if errors.Is(err, landscape.ErrNoHessian) {
+		err = fielderr.New("", "this objective gives no Hessian to analyse")
+	}
+	if err != nil {
+		e.sendErr(err)
 		return
 	}
-	h, ok := sc.Obj.(landscape.Hessianer)
-	if !ok || n > 64 {
-		e.sendErr(fielderr.New("", "this objective gives no Hessian to analyse"))
-		return
-	}
-	m.At = at
-	m.Grad = make([]float64, n)
-	m.Loss = sc.Obj.Grad(m.Grad, at)
-	hess := mat.NewSymDense(n, nil)
-	h.Hess(hess, at)
-	var eig mat.EigenSym
-	if !finiteAll(m.Grad) || !finite(m.Loss) || !eig.Factorize(hess, true) {
-		e.sendErr(fielderr.New("at", "the curvature is not finite there"))
-		return
-	}
-	m.Hessian = make([][]float64, n)
-	for i := range n {
-		m.Hessian[i] = make([]float64, n)
-		for j := range n {
-			m.Hessian[i][j] = hess.At(i, j)
-		}
-	}
-	m.Eigenvalues = eig.Values(nil) // ascending
-	var vecs mat.Dense
-	eig.VectorsTo(&vecs)
-	m.Eigenvectors = make([][]float64, n)
-	for j := range n {
-		m.Eigenvectors[j] = mat.Col(nil, j, &vecs)
-	}
-	if !finiteAll(m.Eigenvalues) {
-		e.sendErr(fielderr.New("at", "the curvature is not finite there"))
-		return
-	}
-	lo, hi := math.Inf(1), 0.0
-	for _, l := range m.Eigenvalues {
-		lo, hi = math.Min(lo, math.Abs(l)), math.Max(hi, math.Abs(l))
-	}
-	if lo > 0 {
-		cond := hi / lo
-		m.Condition = &cond
-	}
+	m.Geometry = g
 	e.send("geometry", m)
-}
-
-func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
-
-func finiteAll(xs []float64) bool {
-	for _, x := range xs {
-		if !finite(x) {
-			return false
-		}
-	}
-	return true
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/saddle-viz/saddle/internal/landscape"
 )
 
 // Defaults of Options.
@@ -47,6 +49,9 @@ type Options struct {
 	// MaxPendingPerRun and MaxQueued bound what waits for a slow page
 	// (0: the defaults).
 	MaxPendingPerRun, MaxQueued int
+	// Grids computes landscapes; share one with the HTTP API so a scene's
+	// grid is computed once (nil: a cache of the server's own).
+	Grids *landscape.GridCache
 }
 
 // Server accepts WebSocket sessions on GET /ws.
@@ -59,7 +64,8 @@ type Server struct {
 	closing  bool
 	wg       sync.WaitGroup // one per live session's handler
 
-	grids landscapeCache
+	grids   *landscape.GridCache
+	encoded encodedCache
 }
 
 // New returns a session server. It panics if OriginPatterns holds "*",
@@ -89,7 +95,11 @@ func New(opts Options) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{opts: opts, log: log, sessions: map[*session]struct{}{}}
+	grids := opts.Grids
+	if grids == nil {
+		grids = landscape.NewGridCache(32)
+	}
+	return &Server{opts: opts, log: log, sessions: map[*session]struct{}{}, grids: grids}
 }
 
 // session is one live page: the handler goroutine reads, an engine

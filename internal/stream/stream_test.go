@@ -284,7 +284,7 @@ func TestViewAndGeometry(t *testing.T) {
 	if len(g.Eigenvalues) != 2 || math.Abs(g.Eigenvalues[0]-1) > 1e-12 || math.Abs(g.Eigenvalues[1]-25) > 1e-12 {
 		t.Errorf("eigenvalues %v, want [1 25]", g.Eigenvalues)
 	}
-	if g.Condition == nil || math.Abs(*g.Condition-25) > 1e-9 {
+	if math.Abs(g.Condition-25) > 1e-9 {
 		t.Errorf("condition %v, want 25", g.Condition)
 	}
 	if v := g.Eigenvectors[1]; math.Abs(math.Abs(v[1])-1) > 1e-12 {
