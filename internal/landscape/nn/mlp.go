@@ -94,7 +94,7 @@ type MLP struct {
 	blocks []hd.Block // W_0, b_0, W_1, b_1, ...
 	dim    int
 	data   *Dataset
-	x      blas64.General
+	xT     blas64.General // the inputs transposed: features × N
 	pool   sync.Pool
 }
 
@@ -120,7 +120,9 @@ func NewMLP(arch Arch, data *Dataset) (*MLP, error) {
 	}
 	_, in := data.X.Dims()
 	sizes := append(append([]int{in}, arch.Hidden...), data.Classes)
-	m := &MLP{sizes: sizes, act: arch.Act, loss: arch.Loss, data: data, x: data.X.RawMatrix()}
+	m := &MLP{sizes: sizes, act: arch.Act, loss: arch.Loss, data: data}
+	resize(&m.xT, in, data.N())
+	transposeTo(m.xT, data.X.RawMatrix())
 	off := 0
 	for l := 0; l+1 < len(sizes); l++ {
 		if sizes[l] < 1 || sizes[l] > 1024 {
@@ -159,7 +161,7 @@ func (m *MLP) Value(theta []float64) float64 {
 	m.checkLen(theta)
 	ws := m.get()
 	defer m.pool.Put(ws)
-	return m.forward(ws, theta, m.x, m.data.Labels, false)
+	return m.forward(ws, theta, m.xT, m.data.Labels, false)
 }
 
 // Grad writes the full-batch gradient into grad and returns the loss.
@@ -168,7 +170,7 @@ func (m *MLP) Grad(grad, theta []float64) float64 {
 	m.checkLen(grad)
 	ws := m.get()
 	defer m.pool.Put(ws)
-	f := m.forward(ws, theta, m.x, m.data.Labels, true)
+	f := m.forward(ws, theta, m.xT, m.data.Labels, true)
 	m.backward(ws, grad, nil, theta, nil)
 	return f
 }
@@ -198,10 +200,12 @@ func (m *MLP) BatchGrad(grad, theta []float64, batch int, rng *rand.Rand) float6
 		ws.idx[i], ws.idx[j] = ws.idx[j], ws.idx[i]
 	}
 	in := m.sizes[0]
-	resize(&ws.in, batch, in)
+	resize(&ws.in, in, batch)
 	ws.labels = resizeInts(ws.labels, batch)
 	for r, i := range ws.idx[:batch] {
-		copy(ws.in.Data[r*in:(r+1)*in], m.x.Data[i*m.x.Stride:i*m.x.Stride+in])
+		for c := range in {
+			ws.in.Data[c*batch+r] = m.xT.Data[c*m.xT.Stride+i]
+		}
 		ws.labels[r] = m.data.Labels[i]
 	}
 	f := m.forward(ws, theta, ws.in, ws.labels, true)
@@ -219,7 +223,7 @@ func (m *MLP) HessVec(dst, theta, v []float64) {
 	m.checkLen(v)
 	ws := m.get()
 	defer m.pool.Put(ws)
-	m.forward(ws, theta, m.x, m.data.Labels, true)
+	m.forward(ws, theta, m.xT, m.data.Labels, true)
 	m.forwardR(ws, theta, v, m.data.Labels)
 	m.backward(ws, nil, dst, theta, v)
 }
@@ -247,13 +251,14 @@ func (m *MLP) Predict(dst []int, theta []float64, points *mat.Dense) {
 	}
 	ws := m.get()
 	defer m.pool.Put(ws)
-	m.forward(ws, theta, points.RawMatrix(), nil, false)
+	resize(&ws.in, c, r)
+	transposeTo(ws.in, points.RawMatrix())
+	m.forward(ws, theta, ws.in, nil, false)
 	out := ws.a[len(m.sizes)-1]
 	for i := range r {
-		row := out.Data[i*out.Stride : i*out.Stride+out.Cols]
 		best := 0
-		for k, z := range row {
-			if z > row[best] {
+		for k := range out.Rows {
+			if out.Data[k*r+i] > out.Data[best*r+i] {
 				best = k
 			}
 		}
@@ -270,7 +275,9 @@ func (m *MLP) checkLen(x []float64) {
 // workspace is the scratch of one call: per layer l = 1..L the layer's
 // outputs a[l] (pre-activation for the last), the adjoints d[l] = ∂J/∂z_l,
 // and for the R-operator rz[l] = R{z_l}, ra[l] = R{a_l}, rd[l] = R{d_l}.
-// a[0] is a view of the input.
+// a[0] is a view of the input. Every matrix is units × batch (one example
+// per column), so the forward product W·A is a Dgemm without transposes
+// whose inner loops run along the long batch dimension.
 type workspace struct {
 	a, d, rz, ra, rd []blas64.General
 	tmp              blas64.General
@@ -311,23 +318,35 @@ func (m *MLP) weights(theta []float64, l int) (blas64.General, []float64) {
 		theta[b.Offset : b.Offset+b.Rows]
 }
 
-// affine sets z = 1·bᵀ + a·Wᵀ: the whole batch in one Dgemm.
+// affine sets z = W·a + b·1ᵀ: the whole batch in one Dgemm.
 func affine(z, a, w blas64.General, b []float64) {
-	for r := range z.Rows {
-		copy(z.Data[r*z.Stride:r*z.Stride+z.Cols], b)
+	for r, v := range b {
+		row := z.Data[r*z.Stride : r*z.Stride+z.Cols]
+		for i := range row {
+			row[i] = v
+		}
 	}
-	blas64.Gemm(blas.NoTrans, blas.Trans, 1, a, w, 1, z)
+	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, w, a, 1, z)
+}
+
+// transposeTo sets dst = srcᵀ.
+func transposeTo(dst, src blas64.General) {
+	for i := range src.Rows {
+		for j := range src.Cols {
+			dst.Data[j*dst.Stride+i] = src.Data[i*src.Stride+j]
+		}
+	}
 }
 
 // forward runs the network on x and returns the mean loss against labels
 // (0 if labels is nil). With delta it also leaves ∂J/∂z_L in d[L].
 func (m *MLP) forward(ws *workspace, theta []float64, x blas64.General, labels []int, delta bool) float64 {
 	L := len(m.sizes) - 1
-	B := x.Rows
+	B := x.Cols
 	ws.a[0] = x
 	for l := range L {
 		w, b := m.weights(theta, l)
-		resize(&ws.a[l+1], B, w.Rows)
+		resize(&ws.a[l+1], w.Rows, B)
 		affine(ws.a[l+1], ws.a[l], w, b)
 		if l < L-1 {
 			activate(m.act, ws.a[l+1].Data)
@@ -336,44 +355,43 @@ func (m *MLP) forward(ws *workspace, theta []float64, x blas64.General, labels [
 	if labels == nil {
 		return 0
 	}
-	out := ws.a[L]
-	k := out.Cols
+	z := ws.a[L].Data // k × B: logits of example i at z[j*B+i]
+	k := ws.a[L].Rows
 	if delta {
-		resize(&ws.d[L], B, k)
+		resize(&ws.d[L], k, B)
 	}
+	d := ws.d[L].Data
 	inv := 1 / float64(B)
 	var sum float64
 	for i := range B {
-		z := out.Data[i*k : (i+1)*k]
 		y := labels[i]
 		switch m.loss {
 		case CrossEntropy:
-			mx := z[0]
-			for _, v := range z[1:] {
-				mx = max(mx, v)
+			mx := z[i]
+			for j := 1; j < k; j++ {
+				mx = max(mx, z[j*B+i])
 			}
 			var s float64
-			for _, v := range z {
-				s += math.Exp(v - mx)
+			for j := range k {
+				s += math.Exp(z[j*B+i] - mx)
 			}
 			lse := mx + math.Log(s)
-			sum += lse - z[y]
+			sum += lse - z[y*B+i]
 			if delta {
-				d := ws.d[L].Data[i*k : (i+1)*k]
-				for j, v := range z {
-					d[j] = math.Exp(v-lse) * inv
+				for j := range k {
+					d[j*B+i] = math.Exp(z[j*B+i]-lse) * inv
 				}
-				d[y] -= inv
+				d[y*B+i] -= inv
 			}
 		case Squared:
-			for j, v := range z {
-				r := v
+			for j := range k {
+				r := z[j*B+i]
 				if j == y {
 					r--
 				}
 				sum += 0.5 * r * r
 				if delta {
-					ws.d[L].Data[i*k+j] = r * inv
+					d[j*B+i] = r * inv
 				}
 			}
 		}
@@ -386,19 +404,19 @@ func (m *MLP) forward(ws *workspace, theta []float64, x blas64.General, labels [
 // R{∂J/∂z_L} in rd[L].
 func (m *MLP) forwardR(ws *workspace, theta, v []float64, labels []int) {
 	L := len(m.sizes) - 1
-	B := ws.a[0].Rows
+	B := ws.a[0].Cols
 	for l := range L {
 		w, _ := m.weights(theta, l)
 		vw, vb := m.weights(v, l)
 		rz := &ws.rz[l+1]
-		resize(rz, B, w.Rows)
+		resize(rz, w.Rows, B)
 		affine(*rz, ws.a[l], vw, vb)
 		if l > 0 {
-			blas64.Gemm(blas.NoTrans, blas.Trans, 1, ws.ra[l], w, 1, *rz)
+			blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, w, ws.ra[l], 1, *rz)
 		}
 		if l < L-1 {
 			ra := &ws.ra[l+1]
-			resize(ra, B, w.Rows)
+			resize(ra, w.Rows, B)
 			a := ws.a[l+1].Data
 			for i, r := range rz.Data {
 				ra.Data[i] = deriv(m.act, a[i]) * r
@@ -406,7 +424,7 @@ func (m *MLP) forwardR(ws *workspace, theta, v []float64, labels []int) {
 		}
 	}
 	k := m.sizes[L]
-	resize(&ws.rd[L], B, k)
+	resize(&ws.rd[L], k, B)
 	inv := 1 / float64(B)
 	rz, rd := ws.rz[L].Data, ws.rd[L].Data
 	switch m.loss {
@@ -419,14 +437,14 @@ func (m *MLP) forwardR(ws *workspace, theta, v []float64, labels []int) {
 			p := ws.tmp.Data[:k] // p = B·d + onehot(y)
 			var dot float64
 			for j := range k {
-				p[j] = d[i*k+j] * float64(B)
+				p[j] = d[j*B+i] * float64(B)
 				if j == y {
 					p[j]++
 				}
-				dot += p[j] * rz[i*k+j]
+				dot += p[j] * rz[j*B+i]
 			}
 			for j := range k {
-				rd[i*k+j] = p[j] * (rz[i*k+j] - dot) * inv
+				rd[j*B+i] = p[j] * (rz[j*B+i] - dot) * inv
 			}
 		}
 	case Squared:
@@ -441,39 +459,39 @@ func (m *MLP) forwardR(ws *workspace, theta, v []float64, labels []int) {
 // Hessian-vector product into hv.
 func (m *MLP) backward(ws *workspace, grad, hv, theta, v []float64) {
 	L := len(m.sizes) - 1
-	B := ws.a[0].Rows
+	B := ws.a[0].Cols
 	for l := L - 1; l >= 0; l-- {
 		w, _ := m.weights(theta, l)
 		d := ws.d[l+1]
 		if grad != nil {
 			gw, gb := m.weights(grad, l)
-			blas64.Gemm(blas.Trans, blas.NoTrans, 1, d, ws.a[l], 0, gw)
-			colSum(gb, d)
+			blas64.Gemm(blas.NoTrans, blas.Trans, 1, d, ws.a[l], 0, gw)
+			rowSum(gb, d)
 		}
 		if v != nil {
 			hw, hb := m.weights(hv, l)
 			rd := ws.rd[l+1]
-			blas64.Gemm(blas.Trans, blas.NoTrans, 1, rd, ws.a[l], 0, hw)
+			blas64.Gemm(blas.NoTrans, blas.Trans, 1, rd, ws.a[l], 0, hw)
 			if l > 0 {
-				blas64.Gemm(blas.Trans, blas.NoTrans, 1, d, ws.ra[l], 1, hw)
+				blas64.Gemm(blas.NoTrans, blas.Trans, 1, d, ws.ra[l], 1, hw)
 			}
-			colSum(hb, rd)
+			rowSum(hb, rd)
 		}
 		if l == 0 {
 			break
 		}
-		// tmp = d·W is ∂J/∂a_l; the adjoint of z_l masks it by f'(z_l).
-		resize(&ws.tmp, B, w.Cols)
-		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, d, w, 0, ws.tmp)
-		resize(&ws.d[l], B, w.Cols)
+		// tmp = Wᵀ·d is ∂J/∂a_l; the adjoint of z_l masks it by f'(z_l).
+		resize(&ws.tmp, w.Cols, B)
+		blas64.Gemm(blas.Trans, blas.NoTrans, 1, w, d, 0, ws.tmp)
+		resize(&ws.d[l], w.Cols, B)
 		a, t, dl := ws.a[l].Data, ws.tmp.Data, ws.d[l].Data
 		if v != nil {
-			// R{d_l} = (R{d}·W + d·V) ⊙ f' + (d·W) ⊙ f'' ⊙ R{z_l}.
+			// R{d_l} = (Wᵀ·R{d} + Vᵀ·d) ⊙ f' + (Wᵀ·d) ⊙ f'' ⊙ R{z_l}.
 			vw, _ := m.weights(v, l)
 			rdl := &ws.rd[l]
-			resize(rdl, B, w.Cols)
-			blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, ws.rd[l+1], w, 0, *rdl)
-			blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, d, vw, 1, *rdl)
+			resize(rdl, w.Cols, B)
+			blas64.Gemm(blas.Trans, blas.NoTrans, 1, w, ws.rd[l+1], 0, *rdl)
+			blas64.Gemm(blas.Trans, blas.NoTrans, 1, vw, d, 1, *rdl)
 			rz := ws.rz[l].Data
 			for i := range rdl.Data {
 				rdl.Data[i] = rdl.Data[i]*deriv(m.act, a[i]) + t[i]*deriv2(m.act, a[i])*rz[i]
@@ -485,14 +503,14 @@ func (m *MLP) backward(ws *workspace, grad, hv, theta, v []float64) {
 	}
 }
 
-// colSum sets dst[j] = Σᵢ g[i, j].
-func colSum(dst []float64, g blas64.General) {
-	clear(dst)
+// rowSum sets dst[i] = Σⱼ g[i, j]: a bias gradient summed over the batch.
+func rowSum(dst []float64, g blas64.General) {
 	for i := range g.Rows {
-		row := g.Data[i*g.Stride : i*g.Stride+g.Cols]
-		for j, v := range row {
-			dst[j] += v
+		var s float64
+		for _, v := range g.Data[i*g.Stride : i*g.Stride+g.Cols] {
+			s += v
 		}
+		dst[i] = s
 	}
 }
 
