@@ -22,6 +22,8 @@ var goldenCases = []struct{ name, path, body string }{
 		"runs": [{"optimizer": "momentum", "hyper": {"lr": 0.05, "momentum": 0.9}}, {"optimizer": "newton"}]}`},
 	{"run_rosenbrock_sgd_clipped", "/api/run", `{"objective": {"id": "rosenbrock"}, "start": [-1.2, 1.0], "steps": 20, "seed": 42,
 		"runs": [{"optimizer": "sgd", "hyper": {"lr": 0.002, "noise": 1}, "clip": {"norm": 10}}]}`},
+	{"landscape_rosenbrock_8x8", "/api/landscape", `{"objective": {"id": "rosenbrock"}, "x": [-2, 2], "y": [-1, 3], "nx": 8, "ny": 8}`},
+	{"hessian_rosenbrock", "/api/hessian", `{"objective": {"id": "rosenbrock"}, "at": [-1.2, 1]}`},
 }
 
 func TestGolden(t *testing.T) {
