@@ -135,9 +135,10 @@ func Blur(obj Objective, sigma float64) Objective {
 	return &b
 }
 
-// blurred is E[J(θ + σε)]. Its fields are read-only after Blur, and the
-// evaluation scratch lives on the stack, so it is safe for concurrent use
-// when obj is.
+// blurred is E[J(θ + σε)]. Its fields are read-only after Blur, and each
+// evaluation takes its own scratch from a pool (a stack array would escape
+// through the interface call), so it is safe for concurrent use when obj
+// is, and does not allocate in steady state.
 type blurred struct {
 	obj     Objective
 	sigma   float64
@@ -154,8 +155,14 @@ func (b *blurred) Unblurred() Objective { return b.obj }
 
 func (b *blurred) Dim() int { return b.dim }
 
+// blurScratch holds a point and a gradient of up to maxBlurDim coordinates.
+type blurScratch [2 * maxBlurDim]float64
+
+var blurPool = sync.Pool{New: func() any { return new(blurScratch) }}
+
 func (b *blurred) Value(x []float64) float64 {
-	var buf [maxBlurDim]float64
+	buf := blurPool.Get().(*blurScratch)
+	defer blurPool.Put(buf)
 	p := buf[:b.dim]
 	var f float64
 	for k, w := range b.weights {
@@ -169,8 +176,9 @@ func (b *blurred) Value(x []float64) float64 {
 }
 
 func (b *blurred) Grad(g, x []float64) float64 {
-	var buf, gbuf [maxBlurDim]float64
-	p, gp := buf[:b.dim], gbuf[:b.dim]
+	buf := blurPool.Get().(*blurScratch)
+	defer blurPool.Put(buf)
+	p, gp := buf[:b.dim], buf[maxBlurDim:maxBlurDim+b.dim]
 	for i := range g[:b.dim] {
 		g[i] = 0
 	}
@@ -192,8 +200,7 @@ type blurredHess struct{ blurred }
 
 func (b *blurredHess) Hess(dst *mat.SymDense, x []float64) {
 	h := b.obj.(Hessianer)
-	var buf [maxBlurDim]float64
-	p := buf[:b.dim]
+	p := make([]float64, b.dim)
 	hp := mat.NewSymDense(b.dim, nil)
 	acc := mat.NewSymDense(b.dim, nil)
 	for k, w := range b.weights {

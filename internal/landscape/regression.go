@@ -114,6 +114,16 @@ func (r *LogisticRegression) Minimum() []float64 { return append([]float64(nil),
 // nll is one example's −log p(label | x) = softplus(z) − label·z.
 func nll(z, label float64) float64 { return softplus(z) - label*z }
 
+// nllGrad is nll and its derivative σ(z) − label, sharing one exponential.
+func nllGrad(z, label float64) (f, d float64) {
+	e := math.Exp(-math.Abs(z))
+	p := 1 / (1 + e) // σ(|z|)
+	if z < 0 {
+		p = e * p
+	}
+	return math.Max(z, 0) + math.Log1p(e) - label*z, p - label
+}
+
 func (r *LogisticRegression) Value(th []float64) float64 {
 	var f float64
 	for i, xi := range r.x {
@@ -125,9 +135,8 @@ func (r *LogisticRegression) Value(th []float64) float64 {
 func (r *LogisticRegression) Grad(g, th []float64) float64 {
 	var f, gw, gb float64
 	for i, xi := range r.x {
-		z := th[0]*xi + th[1]
-		f += nll(z, r.label[i])
-		e := sigmoid(z) - r.label[i] // ∂nll/∂z
+		l, e := nllGrad(th[0]*xi+th[1], r.label[i]) // e = ∂nll/∂z
+		f += l
 		gw += e * xi
 		gb += e
 	}
@@ -162,9 +171,8 @@ func (r *LogisticRegression) BatchGrad(g, th []float64, batch int, rng *rand.Ran
 	var f, gw, gb float64
 	m := float64(s.need)
 	for i, ok := s.next(rng); ok; i, ok = s.next(rng) {
-		z := th[0]*r.x[i] + th[1]
-		f += nll(z, r.label[i])
-		e := sigmoid(z) - r.label[i]
+		l, e := nllGrad(th[0]*r.x[i]+th[1], r.label[i])
+		f += l
 		gw += e * r.x[i]
 		gb += e
 	}
