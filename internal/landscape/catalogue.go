@@ -66,7 +66,7 @@ var catalogue = []entry{
 			ID: "himmelblau", Name: "Himmelblau", Dim: 2,
 			Domain:      Domain{X: [2]float64{-5, 5}, Y: [2]float64{-5, 5}},
 			Minima:      polish(Himmelblau{}, []float64{3, 2}, []float64{-2.805, 3.131}, []float64{-3.779, -3.283}, []float64{3.584, -1.848}),
-			Start:       []float64{-0.3, -0.9},
+			Start:       []float64{0, 0},
 			Section:     "8.2.2",
 			Description: "Four minima of equal height (8.2.2): where gradient descent ends depends only on which basin it starts in.",
 			Formula:     "(x² + y − 11)² + (x + y² − 7)²",

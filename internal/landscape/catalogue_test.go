@@ -139,7 +139,12 @@ func TestMinimaAreMinima(t *testing.T) {
 			h := c.obj.(Hessianer)
 			g := make([]float64, 2)
 			hs := mat.NewSymDense(2, nil)
-			for _, m := range c.info.Minima {
+			for i, m := range c.info.Minima {
+				for _, o := range c.info.Minima[:i] {
+					if math.Hypot(m[0]-o[0], m[1]-o[1]) < 1e-6 {
+						t.Errorf("minimum %v listed twice", m)
+					}
+				}
 				c.obj.Grad(g, m)
 				// The gradient vanishes to rounding: judge it against the
 				// curvature times the point's size.
