@@ -218,8 +218,10 @@ func (e *engine) tick(now time.Time) {
 	e.debt += now.Sub(e.last).Seconds() * e.speed
 	e.last = now
 	e.debt = min(e.debt, max(1, maxDebt*e.speed)) // a stalled tick does not burst
-	n := int(e.debt)
-	if n == 0 {
+	// Round to the nearest step, so a tick a hair early still steps once
+	// (the debt may go slightly negative and is repaid on the next tick).
+	n := int(math.Floor(e.debt + 0.5))
+	if n <= 0 {
 		return
 	}
 	e.debt -= float64(n)
