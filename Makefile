@@ -1,13 +1,15 @@
 # Saddle: the two commands are `make run` and `make test`.
 GO      ?= go
-ADDR    ?= :8080
+# ADDR, when set, is passed as -addr; unset, the server's default (:8080)
+# or SADDLE_ADDR from the environment applies.
+ADDR    ?=
 PKGS_RACE = ./internal/stream/... ./internal/api/... ./cmd/server/...
 
 .PHONY: run build test generate check-generated vet bench fmt
 
 run: ## build and start the server at http://localhost:8080
 	$(GO) build -o bin/saddle ./cmd/server
-	./bin/saddle -addr $(ADDR)
+	./bin/saddle $(if $(ADDR),-addr $(ADDR))
 
 build:
 	$(GO) build -o bin/saddle ./cmd/server
@@ -30,3 +32,6 @@ test: check-generated vet ## everything CI runs
 
 bench: ## the benchmarks quoted in the README
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
+
+fmt: ## gofmt every Go file but templ's output
+	gofmt -w $$(find . -name '*.go' -not -name '*_templ.go' -not -path './bin/*')
