@@ -188,7 +188,8 @@ class App {
   onMessage(m) {
     switch (m.type) {
       case 'scene':
-        this.sceneInfo = m.info || m.objective_info || null;
+        this.sceneInfo = m.objective || null;
+        for (const p of this.panels) p.heatDirty = true;
         this.dirty = true;
         break;
       case 'landscape': this.onLandscape(m); break;
@@ -357,9 +358,11 @@ class App {
     if (!g || !phi) return;
     const A = phiTransform(g.eigenvalues, g.eigenvectors);
     // The model's minimum θ* = θ0 − |H|⁻¹ g (|H| so a saddle still has one).
-    const Hinv = inv2([g.hessian[0][0], g.hessian[0][1], g.hessian[1][0], g.hessian[1][1]]);
+    // |H|⁻¹ = Q |Λ|⁻¹ Qᵀ = (AᵀA)⁻¹.
+    const AtA = [A[0] * A[0] + A[2] * A[2], A[0] * A[1] + A[2] * A[3], A[0] * A[1] + A[2] * A[3], A[1] * A[1] + A[3] * A[3]];
+    const Hinv = inv2(AtA);
     let origin = g.xy;
-    if (Hinv && g.eigenvalues[0] > 0) {
+    if (Hinv) {
       const d = apply2(Hinv, g.grad[0], g.grad[1]);
       origin = [g.xy[0] - d[0], g.xy[1] - d[1]];
     }
@@ -378,7 +381,7 @@ class App {
     if (s.mode === 'side') {
       this.panels = s.pair.map((r) => new Panel(this, host, { runs: [r], title: this.runName(r) }));
     } else if (s.mode === 'phi') {
-      this.panels = [new Panel(this, host, { title: 'θ-space' }), new Panel(this, host, { phi: true, title: 'φ = Λ^½ Qᵀ(θ − θ*): the model at the start is isotropic' })];
+      this.panels = [new Panel(this, host, { title: 'θ-space' }), new Panel(this, host, { phi: true, title: 'φ = |Λ|^½ Qᵀ(θ − θ*), Fig 8.7' })];
       this.setupPhi();
     } else {
       this.panels = [new Panel(this, host, {})];
@@ -791,15 +794,20 @@ class App {
       const clips = this.tracks.reduce((a, t) => a + t.clips, 0);
       $('clips').textContent = clips ? `· ${clips} clipped` : '';
       this.state.k = k;
-      this.readout();
+      // The URL follows the step at most twice a second, and always ends on the last one.
+      clearTimeout(this.urlTimer);
       const now = performance.now();
       if (!this.urlTime || now - this.urlTime > 500) { this.urlTime = now; this.saveURL(); }
+      else this.urlTimer = setTimeout(() => { this.urlTime = performance.now(); this.saveURL(); }, 500);
     }
     this.maybeGeometry(k);
     if (!this.dirty && !this.plotsDirty) return;
     const t0 = performance.now();
     for (const p of this.panels) p.draw();
-    if (this.plotsDirty) for (const pl of this.plots) pl.draw(this.hoverK);
+    if (this.plotsDirty) {
+      for (const pl of this.plots) pl.draw(this.hoverK);
+      this.readout();
+    }
     const dt = performance.now() - t0;
     this.frameTimes.push(dt);
     if (this.frameTimes.length > 2000) this.frameTimes.splice(0, 1000);
@@ -816,6 +824,24 @@ class App {
     if (!t || !t.n) return;
     this.lastGeomTime = now; this.lastGeomK = k; this.lastGeomSel = this.state.sel;
     this.requestGeometry({ run: this.state.sel, at: undefined }, 'run');
+  }
+
+  /**
+   * benchRedraw redraws n frames (panels, and the plots when withPlots)
+   * and returns the median time of one redraw in ms.
+   */
+  benchRedraw(n, withPlots) {
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      this.hoverK = i % 2 ? null : 5000;
+      const t0 = performance.now();
+      for (const p of this.panels) p.draw();
+      if (withPlots) for (const pl of this.plots) pl.draw(this.hoverK);
+      times.push(performance.now() - t0);
+    }
+    this.hoverK = null;
+    times.sort((a, b) => a - b);
+    return times[times.length >> 1];
   }
 
   readout() {

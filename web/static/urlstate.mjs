@@ -51,7 +51,9 @@ export function encodeState(s) {
   if (s.quad) q.set('quad', '1');
   if (!s.logLoss) q.set('log', '0');
   if (s.grid) q.set('grid', str(s.grid));
-  return q.toString();
+  // Separators need no escaping in a query value; leaving them readable
+  // makes a copied link legible.
+  return q.toString().replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%7C/g, '|').replace(/%3D/g, '=');
 }
 
 /** encodeRun writes one run as "optimizer|name=value|...". */

@@ -1,0 +1,367 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/saddle-viz/saddle/internal/api"
+)
+
+// Browser tests drive the real page in headless Chromium against the real
+// handler (pages, API and live sessions) on httptest. They skip when no
+// Chromium is installed, unless SADDLE_REQUIRE_BROWSER=1.
+
+func chromiumPath(t testing.TB) string {
+	for _, p := range []string{os.Getenv("SADDLE_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if p == "" {
+			continue
+		}
+		if _, err := exec.LookPath(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("SADDLE_REQUIRE_BROWSER") == "1" {
+		t.Fatal("chromium not found and SADDLE_REQUIRE_BROWSER=1")
+	}
+	t.Skip("chromium not installed; set SADDLE_REQUIRE_BROWSER=1 to make this a failure")
+	return ""
+}
+
+// browser is one headless Chromium, a server, and the console of the tab.
+type browser struct {
+	t     testing.TB
+	ctx   context.Context
+	srv   *httptest.Server
+	shots string
+	log   *consoleLog
+}
+
+type consoleLog struct {
+	mu       sync.Mutex
+	messages []chromedp.ConsoleMessage
+}
+
+// on returns the browser reporting failures to t (a subtest).
+func (b *browser) on(t testing.TB) *browser {
+	c := *b
+	c.t = t
+	return &c
+}
+
+func newBrowser(t testing.TB, width, height int) *browser {
+	path := chromiumPath(t)
+	srv := httptest.NewServer(api.NewHandler(api.Options{}))
+	t.Cleanup(srv.Close)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.Flag("force-device-scale-factor", "1"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(width, height),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	b := &browser{t: t, ctx: ctx, srv: srv, log: &consoleLog{}}
+	dir := os.Getenv("SADDLE_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "saddle-screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b.shots = dir
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			b.log.mu.Lock()
+			b.log.messages = append(b.log.messages, m)
+			b.log.mu.Unlock()
+		}
+	}()
+	return b
+}
+
+func (b *browser) do(actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func eval[T any](b *browser, js string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		b.t.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
+
+// wait polls a JavaScript predicate until it is true.
+func (b *browser) wait(what, js string) {
+	b.t.Helper()
+	var err error
+	for try := 0; try < 5; try++ {
+		_, err = chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(20*time.Second)))
+		// Right after a navigation the old document's context may be gone.
+		if err == nil || !strings.Contains(err.Error(), "context with specified id") {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if err != nil {
+		b.t.Fatalf("waiting for %s (%s): %v", what, js, err)
+	}
+}
+
+// open loads the page with query q and waits for the landscape and step 0.
+func (b *browser) open(q string) {
+	b.t.Helper()
+	b.do(chromedp.Navigate(b.srv.URL + "/" + q))
+	b.wait("the landscape and the first points",
+		`window.saddle && saddle.land && saddle.tracks.length > 0 && saddle.tracks.every(t => t.n > 0)`)
+}
+
+func (b *browser) screenshot(name string) {
+	b.t.Helper()
+	buf, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	p := filepath.Join(b.shots, name+".png")
+	if err := os.WriteFile(p, buf, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.t.Logf("screenshot: %s", p)
+}
+
+// errors returns console errors and uncaught exceptions so far.
+func (b *browser) errors() []string {
+	b.log.mu.Lock()
+	defer b.log.mu.Unlock()
+	var out []string
+	for _, m := range b.log.messages {
+		if m.IsException() || m.Type == chromedp.ConsoleError {
+			out = append(out, m.String())
+		}
+	}
+	return out
+}
+
+// canvasHash fingerprints the first landscape canvas's pixels.
+const canvasHash = `(() => { const c = document.querySelector('canvas.landscape'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let h = 0; for (let i = 0; i < d.length; i += 7) h = (h * 31 + d[i]) | 0; return h; })()`
+
+func TestExplorerInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1500, 1000)
+	b.open("?obj=quadratic&p=a:1,b:25,angle:30&start=-2.5,1.5&run=gd|lr=0.07&run=momentum|lr=0.01|momentum=0.9&eigen=1")
+
+	t.Run("loads without console errors", func(t *testing.T) {
+		b := b.on(t)
+		b.screenshot("01-loaded")
+		if errs := b.errors(); len(errs) > 0 {
+			t.Errorf("console errors: %q", errs)
+		}
+		if n := eval[int](b, `document.querySelectorAll('[data-testid=run]').length`); n != 2 {
+			t.Errorf("%d run rows, want 2", n)
+		}
+	})
+
+	t.Run("step advances exactly one step", func(t *testing.T) {
+		b := b.on(t)
+		b.do(chromedp.Click(chromedp.CSS(`[data-testid=step]`)))
+		b.wait("step 1", `saddle.currentK() >= 1`)
+		b.do(chromedp.Sleep(400 * time.Millisecond))
+		if k := eval[int](b, `saddle.currentK()`); k != 1 {
+			t.Fatalf("after one step k = %d, want 1", k)
+		}
+		if got := eval[string](b, `document.querySelector('[data-testid=step-count]').textContent`); got != "1" {
+			t.Errorf("step counter shows %q, want 1", got)
+		}
+		// The keyboard's → steps too.
+		b.do(chromedp.KeyEvent(kb.ArrowRight))
+		b.wait("step 2", `saddle.currentK() >= 2`)
+		b.do(chromedp.Sleep(300 * time.Millisecond))
+		if k := eval[int](b, `saddle.currentK()`); k != 2 {
+			t.Errorf("after → k = %d, want 2", k)
+		}
+	})
+
+	t.Run("play makes frames arrive and pixels change", func(t *testing.T) {
+		b := b.on(t)
+		before := eval[int](b, canvasHash)
+		k0 := eval[int](b, `saddle.currentK()`)
+		b.do(chromedp.Click(chromedp.CSS(`[data-testid=play]`)))
+		b.wait("frames", fmt.Sprintf(`saddle.currentK() > %d + 20`, k0))
+		b.do(chromedp.Click(chromedp.CSS(`[data-testid=play]`)))
+		b.do(chromedp.Sleep(200 * time.Millisecond))
+		after := eval[int](b, canvasHash)
+		if before == after {
+			t.Error("the landscape canvas did not change while playing")
+		}
+		b.screenshot("02-played")
+	})
+
+	t.Run("clicking the landscape moves the start", func(t *testing.T) {
+		b := b.on(t)
+		// Click where θ = (1, -1) is drawn.
+		px := eval[[]float64](b, `(() => { const p = saddle.panels[0], r = p.canvas.getBoundingClientRect(); const q = p.toPx(1, -1); return [r.left + q[0], r.top + q[1]]; })()`)
+		b.do(chromedp.MouseClickXY(px[0], px[1]))
+		b.wait("the new start", `Math.abs(saddle.state.start[0] - 1) < 0.05 && Math.abs(saddle.state.start[1] + 1) < 0.05`)
+		b.wait("runs restarted from it", `saddle.tracks.every(t => t.n === 1 && Math.abs(t.x[0] - saddle.state.start[0]) < 1e-9)`)
+		if u, _ := url.Parse(eval[string](b, `location.href`)); !strings.HasPrefix(u.Query().Get("start"), "0.99") && !strings.HasPrefix(u.Query().Get("start"), "1") {
+			t.Errorf("the URL does not hold the new start: %s", eval[string](b, `location.search`))
+		}
+	})
+
+	t.Run("a bad expression shows its error at the offending character", func(t *testing.T) {
+		b := b.on(t)
+		b.do(chromedp.SetValue(chromedp.CSS(`#objective`), "expr"))
+		b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('objective').dispatchEvent(new Event('change'))`))
+		b.do(chromedp.SetValue(chromedp.CSS(`#expr`), "x^2 + * y"))
+		b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('expr').dispatchEvent(new Event('input'))`))
+		b.wait("the error", `!document.querySelector('[data-testid=expr-error]').hidden`)
+		bad := eval[string](b, `document.querySelector('.bad-char')?.textContent ?? ''`)
+		if bad != "*" {
+			t.Errorf("underlined %q, want the '*' at offset 6", bad)
+		}
+		b.screenshot("03-bad-expression")
+		// Fixing it clears the error and draws the new landscape.
+		b.do(chromedp.SetValue(chromedp.CSS(`#expr`), "x^2 + 3*y^2"))
+		b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('expr').dispatchEvent(new Event('input'))`))
+		b.wait("the error to clear", `document.querySelector('[data-testid=expr-error]').hidden`)
+	})
+
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors during the session: %q", errs)
+	}
+}
+
+func TestSideBySideAndPermalink(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1500, 1000)
+	b.open("?obj=rosenbrock&start=-1.2,1&run=gd|lr=0.001&run=newton&mode=side&pair=0,1&eigen=1")
+
+	t.Run("two panels step together", func(t *testing.T) {
+		b := b.on(t)
+		if n := eval[int](b, `document.querySelectorAll('#panels canvas.landscape').length`); n != 2 {
+			t.Fatalf("%d panels, want 2", n)
+		}
+		for i := 0; i < 5; i++ {
+			b.do(chromedp.Click(chromedp.CSS(`[data-testid=step]`)))
+			b.wait("the step", fmt.Sprintf(`saddle.tracks.every(t => t.lastK >= %d) || saddle.status.some(s => s && s.status !== 'running' && s.status !== 'paused')`, i+1))
+		}
+		ks := eval[[]int](b, `saddle.tracks.map(t => t.lastK)`)
+		if ks[0] != 5 || ks[1] > 5 {
+			t.Errorf("runs at steps %v, want 5 and at most 5 (Newton may converge early)", ks)
+		}
+		if got := eval[string](b, `document.querySelector('[data-testid=step-count]').textContent`); got != "5" {
+			t.Errorf("shared counter %q, want 5", got)
+		}
+		b.screenshot("04-side-by-side")
+	})
+
+	t.Run("a permalink reloads to the same step", func(t *testing.T) {
+		b := b.on(t)
+		for i := 0; i < 7; i++ {
+			b.do(chromedp.Click(chromedp.CSS(`[data-testid=step]`)))
+		}
+		b.wait("step 12", `saddle.currentK() === 12`)
+		b.do(chromedp.Sleep(700 * time.Millisecond)) // the URL is written at most twice a second
+		link := eval[string](b, `location.href`)
+		want := eval[[]float64](b, `[saddle.tracks[0].x[saddle.tracks[0].n-1], saddle.tracks[0].y[saddle.tracks[0].n-1]]`)
+		u, err := url.Parse(link)
+		if err != nil || u.Query().Get("k") != "12" {
+			t.Fatalf("permalink %s does not hold k=12", link)
+		}
+		b.do(chromedp.Navigate("about:blank"))
+		b.do(chromedp.Navigate(link))
+		b.wait("the replay", `window.saddle && saddle.tracks.length && saddle.currentK() === 12`)
+		got := eval[[]float64](b, `[saddle.tracks[0].x[saddle.tracks[0].n-1], saddle.tracks[0].y[saddle.tracks[0].n-1]]`)
+		if got[0] != want[0] || got[1] != want[1] {
+			t.Errorf("replayed to %v, the link was made at %v", got, want)
+		}
+		if m := eval[string](b, `saddle.state.mode`); m != "side" {
+			t.Errorf("mode %q after reload, want side", m)
+		}
+		b.screenshot("05-permalink")
+	})
+
+	t.Run("phi-space panel", func(t *testing.T) {
+		b := b.on(t)
+		b.do(chromedp.Click(chromedp.CSS(`[data-testid=mode-phi]`)))
+		b.wait("the φ panel", `document.querySelector('[data-testid=panel-phi]') && saddle.panels[1].T`)
+		b.do(chromedp.Sleep(300 * time.Millisecond))
+		b.screenshot("06-phi")
+	})
+
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+}
+
+func TestReadyScenes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1500, 1000)
+	for i, id := range []string{"ill-conditioning", "cliffs", "newton-vs-gd"} {
+		b.open("?scene=" + id)
+		b.do(chromedp.Click(chromedp.CSS(`[data-testid=play]`)))
+		b.wait("steps", `saddle.currentK() > 40 || saddle.status.filter(Boolean).every(s => s.status !== 'running')`)
+		b.do(chromedp.Click(chromedp.CSS(`[data-testid=play]`)))
+		b.do(chromedp.Sleep(300 * time.Millisecond))
+		b.screenshot(fmt.Sprintf("1%d-scene-%s", i, id))
+	}
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+}
+
+// BenchmarkBrowserRedraw measures the page's redraw time per display frame
+// with 8 runs of 10 000 steps on a 512×512 landscape (ms/frame, median).
+func BenchmarkBrowserRedraw(b *testing.B) {
+	br := newBrowser(b, 1500, 1000)
+	runs := strings.Repeat("&run=gd|lr=0.001&run=momentum|lr=0.0005&run=adam|lr=0.01&run=rmsprop|lr=0.005", 2)
+	br.open("?obj=rosenbrock&start=-1.2,1&grid=512&speed=10000" + runs)
+	br.do(chromedp.Evaluate[chromedp.Void](`saddle.stepBy(10000)`))
+	br.wait("10 000 steps", `saddle.tracks.every(t => t.lastK === 10000 || (saddle.status[saddle.tracks.indexOf(t)] || {}).status === 'diverged' || (saddle.status[saddle.tracks.indexOf(t)] || {}).status === 'converged')`)
+	br.screenshot("20-bench")
+	b.ResetTimer()
+	var med, medAll float64
+	for range b.N {
+		// Overlays only (what a new frame costs), then with the plots redrawn too.
+		med = eval[float64](br, `saddle.benchRedraw(120, false)`)
+		medAll = eval[float64](br, `saddle.benchRedraw(120, true)`)
+	}
+	b.ReportMetric(med, "ms/frame")
+	b.ReportMetric(medAll, "ms/frame+plots")
+	b.ReportMetric(float64(eval[int](br, `saddle.tracks.reduce((a, t) => a + t.n, 0)`)), "points")
+}
