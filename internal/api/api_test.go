@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/saddle-viz/saddle/internal/landscape/expr"
 )
@@ -95,7 +96,8 @@ func TestObjectives(t *testing.T) {
 			t.Errorf("%s: domain %v × %v is not two ordered ranges", o.ID, o.Domain.X, o.Domain.Y)
 		}
 	}
-	for _, id := range []string{"quadratic", "rosenbrock"} {
+	// The ids API.md promises.
+	for _, id := range []string{"quadratic", "rosenbrock", "himmelblau", "beale", "saddle"} {
 		if _, ok := byID[id]; !ok {
 			t.Errorf("GET /api/objectives lacks %q", id)
 		}
@@ -135,6 +137,17 @@ func TestOptimizers(t *testing.T) {
 	decodeBody(t, rec, &opts)
 	if len(opts) == 0 || opts[0].ID != "gd" {
 		t.Fatalf("first optimizer = %+v, want gd first (the chapter's order)", opts)
+	}
+	have := map[string]bool{}
+	for _, o := range opts {
+		have[o.ID] = true
+	}
+	// The ids API.md promises.
+	for _, id := range []string{"gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "rmsprop_nesterov", "adam",
+		"adadelta", "newton", "saddle_free_newton", "cg", "bfgs", "lbfgs", "coordinate", "natural_gradient"} {
+		if !have[id] {
+			t.Errorf("GET /api/optimizers lacks %q", id)
+		}
 	}
 	gd := opts[0]
 	if len(gd.Hyper) != 1 || gd.Hyper[0].Name != "lr" || gd.Hyper[0].Symbol != "ε" ||
@@ -446,3 +459,38 @@ func TestRequestLog(t *testing.T) {
 }
 
 func slogTo(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
+
+func TestComputationOverItsTimeIs503(t *testing.T) {
+	h := NewHandler(Options{WriteTimeout: time.Nanosecond})
+	rec := do(t, h, "POST", "/api/run", `{"objective": {"id": "rosenbrock"}, "steps": 5000, "runs": [{"optimizer": "gd", "hyper": {"lr": 0.0001}}]}`)
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503: %s", rec.Code, rec.Body)
+	}
+	var e errAnswer
+	decodeBody(t, rec, &e)
+	if !strings.Contains(e.Error, "fewer steps") {
+		t.Errorf("error %q does not say what to do", e.Error)
+	}
+}
+
+func TestWebSocketRoute(t *testing.T) {
+	// /ws goes to the stream server, outside the API's deadlines: its
+	// context carries no deadline.
+	var hasDeadline, called bool
+	ws := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		called = true
+		_, hasDeadline = r.Context().Deadline()
+		w.WriteHeader(http.StatusTeapot)
+	})
+	for _, base := range []string{"", "/saddle"} {
+		called = false
+		h := NewHandler(Options{Stream: ws, BasePath: base})
+		rec := do(t, h, "GET", base+"/ws", "")
+		if !called || rec.Code != http.StatusTeapot {
+			t.Errorf("GET %s/ws did not reach the stream server (status %d)", base, rec.Code)
+		}
+		if hasDeadline {
+			t.Errorf("GET %s/ws runs under a deadline; sessions are long-lived", base)
+		}
+	}
+}
