@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -38,4 +39,27 @@ func BenchmarkRun(b *testing.B) {
 	}
 	b.ReportMetric(float64(size)/float64(points), "bytes/point")
 	b.ReportMetric(float64(points), "points/op")
+}
+
+// BenchmarkLandscape is POST /api/landscape of a 256×256 Rosenbrock grid,
+// each request a new range so the cache never answers: evaluation on every
+// core plus encoding 65 536 numbers.
+func BenchmarkLandscape(b *testing.B) {
+	h := NewHandler(Options{})
+	var size int
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		body := fmt.Sprintf(`{"objective": {"id": "rosenbrock"}, "x": [-2, %v], "y": [-1, 3], "nx": 256, "ny": 256}`, 2+float64(i)*1e-9)
+		req := httptest.NewRequest("POST", "/api/landscape", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		size = rec.Body.Len()
+	}
+	b.ReportMetric(float64(size)/(256*256), "bytes/value")
 }
