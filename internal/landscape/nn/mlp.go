@@ -518,7 +518,7 @@ func activate(act Activation, z []float64) {
 	switch act {
 	case Tanh:
 		for i, v := range z {
-			z[i] = math.Tanh(v)
+			z[i] = fastTanh(v)
 		}
 	case ReLU:
 		for i, v := range z {
@@ -526,17 +526,9 @@ func activate(act Activation, z []float64) {
 		}
 	case Sigmoid:
 		for i, v := range z {
-			z[i] = sigmoid(v)
+			z[i] = fastSigmoid(v)
 		}
 	}
-}
-
-func sigmoid(v float64) float64 {
-	if v >= 0 {
-		return 1 / (1 + math.Exp(-v))
-	}
-	e := math.Exp(v)
-	return e / (1 + e)
 }
 
 // deriv is f'(z) written through a = f(z), which is what the passes keep.
