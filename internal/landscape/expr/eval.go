@@ -20,8 +20,8 @@ func mulz(c, g float64) float64 {
 }
 
 // apply1 evaluates a one-operand op (c is its folded constant).
-func apply1(op opcode, a, c float64) float64 {
-	switch op {
+func apply1(code opcode, a, c float64) float64 {
+	switch code {
 	case opNeg:
 		return -a
 	case opSq:
@@ -69,8 +69,8 @@ func apply1(op opcode, a, c float64) float64 {
 }
 
 // apply2 evaluates a two-register op.
-func apply2(op opcode, a, b float64) float64 {
-	switch op {
+func apply2(code opcode, a, b float64) float64 {
+	switch code {
 	case opAdd:
 		return a + b
 	case opSub:
@@ -113,11 +113,11 @@ func maxOf(a, b float64) float64 {
 
 // pickFirst reports whether min/max (or its const form) takes operand a, and
 // whether the result is NaN.
-func pickFirst(op opcode, a, b float64) (first, nan bool) {
+func pickFirst(code opcode, a, b float64) (first, nan bool) {
 	if a != a || b != b {
 		return false, true
 	}
-	if op == opMin || op == opMinC {
+	if code == opMin || code == opMinC {
 		return a <= b, false
 	}
 	return a >= b, false
@@ -138,8 +138,8 @@ func softplus(a float64) float64 {
 
 // derivs1 returns the first and second derivatives of a one-operand op at a,
 // given its value v there.
-func derivs1(op opcode, a, c, v float64) (d1, d2 float64) {
-	switch op {
+func derivs1(code opcode, a, c, v float64) (d1, d2 float64) {
+	switch code {
 	case opNeg:
 		return -1, 0
 	case opSq:
@@ -204,8 +204,8 @@ func derivs1(op opcode, a, c, v float64) (d1, d2 float64) {
 
 // derivs2 returns the partial derivatives of a two-register op at (a, b),
 // given its value v: first fa, fb, second faa, fab, fbb.
-func derivs2(op opcode, a, b, v float64) (fa, fb, faa, fab, fbb float64) {
-	switch op {
+func derivs2(code opcode, a, b, v float64) (fa, fb, faa, fab, fbb float64) {
+	switch code {
 	case opAdd:
 		return 1, 1, 0, 0, 0
 	case opSub:
@@ -239,175 +239,353 @@ func derivs2(op opcode, a, b, v float64) (fa, fb, faa, fab, fbb float64) {
 	panic("expr: derivs2: bad opcode")
 }
 
-// value runs the program on plain numbers.
-func (p *program) value(r *[maxRegs]float64) {
-	for i := range p.code {
-		in := &p.code[i]
-		a := r[in.a&regMask]
-		var z float64
-		switch in.op {
-		case opNeg:
-			z = -a
-		case opSq:
-			z = a * a
-		case opAddC:
-			z = a + in.c
-		case opRSubC:
-			z = in.c - a
-		case opMulC:
-			z = in.c * a
+// The evaluators are trees of closures built once by Parse. A closure per
+// operation, its constant captured, its operands either closures or a
+// variable read directly (no call for x or y): evaluation does no look-ups,
+// boxes nothing and allocates nothing, since results come back in registers.
+// The closures capture only immutable values, so one *Func serves many
+// goroutines.
+
+type (
+	valueFn func(x, y float64) float64
+	gradFn  func(x, y float64) dual
+	hessFn  func(x, y float64) hyper
+)
+
+// vArg, gArg and hArg are compiled operands: f, or the variable y when ofY,
+// else x.
+type (
+	vArg struct {
+		f   valueFn
+		ofY bool
+	}
+	// gArg is f; when lin it is also k·v + m for the variable v (y when
+	// ofY, else x), which the hot operations compute inline instead of
+	// calling f.
+	gArg struct {
+		f    gradFn
+		lin  bool
+		ofY  bool
+		k, m float64
+	}
+	hArg struct {
+		f   hessFn
+		ofY bool
+		sx  float64
+		sy  float64
+	}
+)
+
+func (a vArg) at(x, y float64) float64 {
+	if a.f != nil {
+		return a.f(x, y)
+	}
+	if a.ofY {
+		return y
+	}
+	return x
+}
+
+func (a gArg) at(x, y float64) dual { return a.f(x, y) }
+
+// leaf is the value of a lin operand, without a call. k·v + m is the same
+// arithmetic as the operation it replaces: v, v+c, c−v (as −v + c), c·v
+// (as c·v + 0, which differs only in the sign of a zero) and −v.
+func (a gArg) leaf(x, y float64) dual {
+	if a.ofY {
+		return dual{a.k*y + a.m, 0, a.k}
+	}
+	return dual{a.k*x + a.m, a.k, 0}
+}
+
+func (a hArg) at(x, y float64) hyper {
+	if a.f != nil {
+		return a.f(x, y)
+	}
+	if a.ofY {
+		x = y
+	}
+	return hyper{v: x, dx: a.sx, dy: a.sy}
+}
+
+// mathFuncs are the one-argument functions, indexed by opcode-opSin.
+var mathFuncs = [...]func(float64) float64{
+	math.Sin, math.Cos, math.Tan, math.Exp, math.Log, math.Sqrt, math.Abs, math.Tanh, sigmoid, softplus,
+}
+
+func buildValue(o *op) vArg {
+	if o.isVar() {
+		return vArg{ofY: o.c == 1}
+	}
+	a, c := buildValue(o.a), o.c
+	var f valueFn
+	switch o.code {
+	case opNeg:
+		f = func(x, y float64) float64 { return -a.at(x, y) }
+	case opSq:
+		f = func(x, y float64) float64 { v := a.at(x, y); return v * v }
+	case opAddC:
+		f = func(x, y float64) float64 { return a.at(x, y) + c }
+	case opRSubC:
+		f = func(x, y float64) float64 { return c - a.at(x, y) }
+	case opMulC:
+		f = func(x, y float64) float64 { return c * a.at(x, y) }
+	case opDivC:
+		f = func(x, y float64) float64 { return a.at(x, y) / c }
+	case opRDivC:
+		f = func(x, y float64) float64 { return c / a.at(x, y) }
+	case opPowC:
+		f = func(x, y float64) float64 { return math.Pow(a.at(x, y), c) }
+	case opCPow:
+		f = func(x, y float64) float64 { return math.Pow(c, a.at(x, y)) }
+	case opMinC:
+		f = func(x, y float64) float64 { return minOf(a.at(x, y), c) }
+	case opMaxC:
+		f = func(x, y float64) float64 { return maxOf(a.at(x, y), c) }
+	case opAdd, opSub, opMul, opDiv, opPow, opMin, opMax:
+		b := buildValue(o.b)
+		switch o.code {
 		case opAdd:
-			z = a + r[in.b&regMask]
+			f = func(x, y float64) float64 { return a.at(x, y) + b.at(x, y) }
 		case opSub:
-			z = a - r[in.b&regMask]
+			f = func(x, y float64) float64 { return a.at(x, y) - b.at(x, y) }
 		case opMul:
-			z = a * r[in.b&regMask]
+			f = func(x, y float64) float64 { return a.at(x, y) * b.at(x, y) }
 		case opDiv:
-			z = a / r[in.b&regMask]
-		case opPow, opMin, opMax:
-			z = apply2(in.op, a, r[in.b&regMask])
+			f = func(x, y float64) float64 { return a.at(x, y) / b.at(x, y) }
 		default:
-			z = apply1(in.op, a, in.c)
+			code := o.code
+			f = func(x, y float64) float64 { return apply2(code, a.at(x, y), b.at(x, y)) }
 		}
-		r[in.dst&regMask] = z
+	default:
+		g := mathFuncs[o.code-opSin]
+		f = func(x, y float64) float64 { return g(a.at(x, y)) }
 	}
+	return vArg{f: f}
 }
 
-// grad runs the program on values with gradients (forward mode).
-func (p *program) grad(r *[maxRegs]dual) {
-	for i := range p.code {
-		in := &p.code[i]
-		a := r[in.a&regMask]
-		var z dual
-		switch in.op {
-		case opNeg:
-			z = dual{-a.v, -a.dx, -a.dy}
-		case opSq:
-			t := 2 * a.v
-			z = dual{a.v * a.v, t * a.dx, t * a.dy}
-		case opAddC:
-			z = dual{a.v + in.c, a.dx, a.dy}
-		case opRSubC:
-			z = dual{in.c - a.v, -a.dx, -a.dy}
-		case opMulC:
-			z = dual{in.c * a.v, in.c * a.dx, in.c * a.dy}
+// linLeaf returns the lin operand k·v + m as a gArg.
+func linLeaf(ofY bool, k, m float64) gArg {
+	a := gArg{lin: true, ofY: ofY, k: k, m: m}
+	a.f = func(x, y float64) dual { return a.leaf(x, y) }
+	return a
+}
+
+// Inlinable dual arithmetic for the specialised closures.
+func sqD(p dual) dual     { t := 2 * p.v; return dual{p.v * p.v, t * p.dx, t * p.dy} }
+func addD(p, q dual) dual { return dual{p.v + q.v, p.dx + q.dx, p.dy + q.dy} }
+func subD(p, q dual) dual { return dual{p.v - q.v, p.dx - q.dx, p.dy - q.dy} }
+func mulD(p, q dual) dual {
+	return dual{p.v * q.v, mulz(q.v, p.dx) + mulz(p.v, q.dx), mulz(q.v, p.dy) + mulz(p.v, q.dy)}
+}
+
+// pick2 chooses the closure for the kinds of two operands: both lin, only
+// a lin, only b lin, neither.
+func pick2(a, b gArg, ll, lf, fl, ff gradFn) gradFn {
+	switch {
+	case a.lin && b.lin:
+		return ll
+	case a.lin:
+		return lf
+	case b.lin:
+		return fl
+	}
+	return ff
+}
+
+func buildGrad(o *op) gArg {
+	if o.isVar() {
+		return linLeaf(o.c == 1, 1, 0)
+	}
+	a, c, code := buildGrad(o.a), o.c, o.code
+	plain := a.lin && a.k == 1 && a.m == 0 // just x or y
+	var f gradFn
+	switch code {
+	case opNeg:
+		if plain {
+			return linLeaf(a.ofY, -1, 0)
+		}
+		f = func(x, y float64) dual { p := a.at(x, y); return dual{-p.v, -p.dx, -p.dy} }
+	case opSq:
+		if a.lin {
+			f = func(x, y float64) dual { return sqD(a.leaf(x, y)) }
+		} else {
+			f = func(x, y float64) dual { return sqD(a.at(x, y)) }
+		}
+	case opAddC:
+		if plain {
+			return linLeaf(a.ofY, 1, c)
+		}
+		f = func(x, y float64) dual { p := a.at(x, y); return dual{p.v + c, p.dx, p.dy} }
+	case opRSubC:
+		if plain {
+			return linLeaf(a.ofY, -1, c)
+		}
+		f = func(x, y float64) dual { p := a.at(x, y); return dual{c - p.v, -p.dx, -p.dy} }
+	case opMulC:
+		if plain {
+			return linLeaf(a.ofY, c, 0)
+		}
+		f = func(x, y float64) dual { p := a.at(x, y); return dual{c * p.v, c * p.dx, c * p.dy} }
+	case opMinC, opMaxC:
+		f = func(x, y float64) dual {
+			p := a.at(x, y)
+			first, nan := pickFirst(code, p.v, c)
+			switch {
+			case nan:
+				return dual{math.NaN(), math.NaN(), math.NaN()}
+			case first:
+				return p
+			}
+			return dual{v: c}
+		}
+	case opAdd, opSub, opMul, opDiv, opPow, opMin, opMax:
+		b := buildGrad(o.b)
+		switch code {
 		case opAdd:
-			b := r[in.b&regMask]
-			z = dual{a.v + b.v, a.dx + b.dx, a.dy + b.dy}
+			f = pick2(a, b,
+				func(x, y float64) dual { return addD(a.leaf(x, y), b.leaf(x, y)) },
+				func(x, y float64) dual { return addD(a.leaf(x, y), b.at(x, y)) },
+				func(x, y float64) dual { return addD(a.at(x, y), b.leaf(x, y)) },
+				func(x, y float64) dual { return addD(a.at(x, y), b.at(x, y)) })
 		case opSub:
-			b := r[in.b&regMask]
-			z = dual{a.v - b.v, a.dx - b.dx, a.dy - b.dy}
+			f = pick2(a, b,
+				func(x, y float64) dual { return subD(a.leaf(x, y), b.leaf(x, y)) },
+				func(x, y float64) dual { return subD(a.leaf(x, y), b.at(x, y)) },
+				func(x, y float64) dual { return subD(a.at(x, y), b.leaf(x, y)) },
+				func(x, y float64) dual { return subD(a.at(x, y), b.at(x, y)) })
 		case opMul:
-			b := r[in.b&regMask]
-			z = dual{a.v * b.v, mulz(b.v, a.dx) + mulz(a.v, b.dx), mulz(b.v, a.dy) + mulz(a.v, b.dy)}
+			f = pick2(a, b,
+				func(x, y float64) dual { return mulD(a.leaf(x, y), b.leaf(x, y)) },
+				func(x, y float64) dual { return mulD(a.leaf(x, y), b.at(x, y)) },
+				func(x, y float64) dual { return mulD(a.at(x, y), b.leaf(x, y)) },
+				func(x, y float64) dual { return mulD(a.at(x, y), b.at(x, y)) })
 		case opMin, opMax:
-			b := r[in.b&regMask]
-			first, nan := pickFirst(in.op, a.v, b.v)
-			switch {
-			case nan:
-				z = dual{math.NaN(), math.NaN(), math.NaN()}
-			case first:
-				z = a
-			default:
-				z = b
+			f = func(x, y float64) dual {
+				p, q := a.at(x, y), b.at(x, y)
+				first, nan := pickFirst(code, p.v, q.v)
+				switch {
+				case nan:
+					return dual{math.NaN(), math.NaN(), math.NaN()}
+				case first:
+					return p
+				}
+				return q
 			}
-		case opMinC, opMaxC:
-			first, nan := pickFirst(in.op, a.v, in.c)
-			switch {
-			case nan:
-				z = dual{math.NaN(), math.NaN(), math.NaN()}
-			case first:
-				z = a
-			default:
-				z = dual{v: in.c}
+		default: // div, pow
+			f = func(x, y float64) dual {
+				p, q := a.at(x, y), b.at(x, y)
+				v := apply2(code, p.v, q.v)
+				fa, fb, _, _, _ := derivs2(code, p.v, q.v, v)
+				return dual{v, mulz(fa, p.dx) + mulz(fb, q.dx), mulz(fa, p.dy) + mulz(fb, q.dy)}
 			}
-		case opDiv, opPow:
-			b := r[in.b&regMask]
-			v := apply2(in.op, a.v, b.v)
-			fa, fb, _, _, _ := derivs2(in.op, a.v, b.v, v)
-			z = dual{v, mulz(fa, a.dx) + mulz(fb, b.dx), mulz(fa, a.dy) + mulz(fb, b.dy)}
-		default:
-			v := apply1(in.op, a.v, in.c)
-			d1, _ := derivs1(in.op, a.v, in.c, v)
-			z = dual{v, mulz(d1, a.dx), mulz(d1, a.dy)}
 		}
-		r[in.dst&regMask] = z
+	default: // one-argument functions and the remaining constant forms
+		f = func(x, y float64) dual {
+			p := a.at(x, y)
+			v := apply1(code, p.v, c)
+			d1, _ := derivs1(code, p.v, c, v)
+			return dual{v, mulz(d1, p.dx), mulz(d1, p.dy)}
+		}
 	}
+	return gArg{f: f}
 }
 
-// hess runs the program on second-order Taylor numbers.
-func (p *program) hess(r *[maxRegs]hyper) {
-	for i := range p.code {
-		in := &p.code[i]
-		a := r[in.a&regMask]
-		var z hyper
-		switch in.op {
-		case opNeg:
-			z = hyper{-a.v, -a.dx, -a.dy, -a.xx, -a.xy, -a.yy}
-		case opAddC:
-			z = a
-			z.v = a.v + in.c
-		case opRSubC:
-			z = hyper{in.c - a.v, -a.dx, -a.dy, -a.xx, -a.xy, -a.yy}
-		case opMulC:
-			k := in.c
-			z = hyper{k * a.v, k * a.dx, k * a.dy, k * a.xx, k * a.xy, k * a.yy}
+func buildHess(o *op) hArg {
+	if o.isVar() {
+		if o.c == 1 {
+			return hArg{ofY: true, sy: 1}
+		}
+		return hArg{sx: 1}
+	}
+	a, c, code := buildHess(o.a), o.c, o.code
+	var f hessFn
+	switch code {
+	case opNeg:
+		f = func(x, y float64) hyper {
+			p := a.at(x, y)
+			return hyper{-p.v, -p.dx, -p.dy, -p.xx, -p.xy, -p.yy}
+		}
+	case opAddC:
+		f = func(x, y float64) hyper { p := a.at(x, y); p.v += c; return p }
+	case opRSubC:
+		f = func(x, y float64) hyper {
+			p := a.at(x, y)
+			return hyper{c - p.v, -p.dx, -p.dy, -p.xx, -p.xy, -p.yy}
+		}
+	case opMulC:
+		f = func(x, y float64) hyper {
+			p := a.at(x, y)
+			return hyper{c * p.v, c * p.dx, c * p.dy, c * p.xx, c * p.xy, c * p.yy}
+		}
+	case opMinC, opMaxC:
+		f = func(x, y float64) hyper {
+			p := a.at(x, y)
+			first, nan := pickFirst(code, p.v, c)
+			switch {
+			case nan:
+				n := math.NaN()
+				return hyper{n, n, n, n, n, n}
+			case first:
+				return p
+			}
+			return hyper{v: c}
+		}
+	case opAdd, opSub, opMul, opDiv, opPow, opMin, opMax:
+		b := buildHess(o.b)
+		switch code {
 		case opAdd:
-			b := r[in.b&regMask]
-			z = hyper{a.v + b.v, a.dx + b.dx, a.dy + b.dy, a.xx + b.xx, a.xy + b.xy, a.yy + b.yy}
+			f = func(x, y float64) hyper {
+				p, q := a.at(x, y), b.at(x, y)
+				return hyper{p.v + q.v, p.dx + q.dx, p.dy + q.dy, p.xx + q.xx, p.xy + q.xy, p.yy + q.yy}
+			}
 		case opSub:
-			b := r[in.b&regMask]
-			z = hyper{a.v - b.v, a.dx - b.dx, a.dy - b.dy, a.xx - b.xx, a.xy - b.xy, a.yy - b.yy}
+			f = func(x, y float64) hyper {
+				p, q := a.at(x, y), b.at(x, y)
+				return hyper{p.v - q.v, p.dx - q.dx, p.dy - q.dy, p.xx - q.xx, p.xy - q.xy, p.yy - q.yy}
+			}
 		case opMin, opMax:
-			b := r[in.b&regMask]
-			first, nan := pickFirst(in.op, a.v, b.v)
-			switch {
-			case nan:
-				n := math.NaN()
-				z = hyper{n, n, n, n, n, n}
-			case first:
-				z = a
-			default:
-				z = b
+			f = func(x, y float64) hyper {
+				p, q := a.at(x, y), b.at(x, y)
+				first, nan := pickFirst(code, p.v, q.v)
+				switch {
+				case nan:
+					n := math.NaN()
+					return hyper{n, n, n, n, n, n}
+				case first:
+					return p
+				}
+				return q
 			}
-		case opMinC, opMaxC:
-			first, nan := pickFirst(in.op, a.v, in.c)
-			switch {
-			case nan:
-				n := math.NaN()
-				z = hyper{n, n, n, n, n, n}
-			case first:
-				z = a
-			default:
-				z = hyper{v: in.c}
-			}
-		case opMul, opDiv, opPow:
-			b := r[in.b&regMask]
-			v := apply2(in.op, a.v, b.v)
-			if in.op == opMul {
-				v = a.v * b.v // the same rounding as value and grad
-			}
-			fa, fb, faa, fab, fbb := derivs2(in.op, a.v, b.v, v)
-			z = chain2(v, fa, fb, faa, fab, fbb, &a, &b)
-		default:
-			var v float64
-			if in.op == opSq {
-				v = a.v * a.v
-			} else {
-				v = apply1(in.op, a.v, in.c)
-			}
-			d1, d2 := derivs1(in.op, a.v, in.c, v)
-			z = hyper{
-				v:  v,
-				dx: mulz(d1, a.dx),
-				dy: mulz(d1, a.dy),
-				xx: mulz(d1, a.xx) + mulz(d2, a.dx*a.dx),
-				xy: mulz(d1, a.xy) + mulz(d2, a.dx*a.dy),
-				yy: mulz(d1, a.yy) + mulz(d2, a.dy*a.dy),
+		default: // mul, div, pow
+			f = func(x, y float64) hyper {
+				p, q := a.at(x, y), b.at(x, y)
+				var v float64
+				if code == opMul {
+					v = p.v * q.v
+				} else {
+					v = apply2(code, p.v, q.v)
+				}
+				fa, fb, faa, fab, fbb := derivs2(code, p.v, q.v, v)
+				return chain2(v, fa, fb, faa, fab, fbb, &p, &q)
 			}
 		}
-		r[in.dst&regMask] = z
+	default: // sq, one-argument functions and the remaining constant forms
+		f = func(x, y float64) hyper {
+			p := a.at(x, y)
+			v := apply1(code, p.v, c)
+			d1, d2 := derivs1(code, p.v, c, v)
+			return hyper{
+				v:  v,
+				dx: mulz(d1, p.dx),
+				dy: mulz(d1, p.dy),
+				xx: mulz(d1, p.xx) + mulz(d2, p.dx*p.dx),
+				xy: mulz(d1, p.xy) + mulz(d2, p.dx*p.dy),
+				yy: mulz(d1, p.yy) + mulz(d2, p.dy*p.dy),
+			}
+		}
 	}
+	return hArg{f: f}
 }
 
 // chain2 is the second-order chain rule for f(a, b):

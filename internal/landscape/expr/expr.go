@@ -1,13 +1,13 @@
 // Package expr parses typed expressions in x and y (the grammar of API.md)
 // into a tree and evaluates them with exact first and second derivatives.
 //
-// The tree is never evaluated directly: Parse folds constants and compiles it
-// into a short list of register-machine instructions. Value runs them on
-// float64 registers, Grad on (value, ∂x, ∂y) registers and Hess on registers
-// that also carry the three second derivatives, i.e. forward-mode automatic
-// differentiation truncated at second order. The registers live on the
-// caller's stack, so a *Func allocates nothing when evaluated and is safe for
-// concurrent use.
+// The tree is never evaluated directly: Parse folds its constants and builds
+// three trees of closures from it. Value's compute numbers, Grad's compute
+// (value, ∂x, ∂y) and Hess's also carry the three second derivatives: that is
+// forward-mode automatic differentiation truncated at second order. Results
+// travel in registers, so evaluating a *Func allocates nothing, and the
+// closures capture only immutable values, so a *Func is safe for concurrent
+// use.
 package expr
 
 import (
@@ -42,8 +42,13 @@ func (e *Error) Error() string {
 // landscape.Hessianer. It is immutable and safe for concurrent use.
 type Func struct {
 	root         *node
-	prog         program
 	usesX, usesY bool
+
+	isConst bool    // the whole expression folded to c
+	c       float64 // its value
+	val     vArg
+	grad    gArg
+	hess    hArg
 }
 
 // Parse parses src. A mistake in src is reported as an *Error.
@@ -52,11 +57,7 @@ func Parse(src string) (*Func, error) {
 	if err != nil {
 		return nil, err
 	}
-	prog, err := compile(root)
-	if err != nil {
-		return nil, err
-	}
-	f := &Func{root: root, prog: prog}
+	f := &Func{root: root}
 	root.walk(func(n *node) {
 		switch n.kind {
 		case kX:
@@ -65,6 +66,12 @@ func Parse(src string) (*Func, error) {
 			f.usesY = true
 		}
 	})
+	o, c := lower(root)
+	if o == nil {
+		f.isConst, f.c = true, c
+		return f, nil
+	}
+	f.val, f.grad, f.hess = buildValue(o), buildGrad(o), buildHess(o)
 	return f, nil
 }
 
@@ -82,14 +89,10 @@ func (f *Func) Vars() (x, y bool) { return f.usesX, f.usesY }
 // Value returns f(x[0], x[1]).
 func (f *Func) Value(x []float64) float64 {
 	checkPoint(x)
-	p := &f.prog
-	if p.isConst {
-		return p.c
+	if f.isConst {
+		return f.c
 	}
-	var r [maxRegs]float64
-	r[0], r[1] = x[0], x[1]
-	p.value(&r)
-	return r[p.out]
+	return f.val.at(x[0], x[1])
 }
 
 // Grad writes ∇f(x) into g (len 2) and returns f(x).
@@ -98,16 +101,11 @@ func (f *Func) Grad(g, x []float64) float64 {
 	if len(g) != 2 {
 		panic("expr: gradient destination must have length 2")
 	}
-	p := &f.prog
-	if p.isConst {
+	if f.isConst {
 		g[0], g[1] = 0, 0
-		return p.c
+		return f.c
 	}
-	var r [maxRegs]dual
-	r[0] = dual{v: x[0], dx: 1}
-	r[1] = dual{v: x[1], dy: 1}
-	p.grad(&r)
-	z := r[p.out]
+	z := f.grad.at(x[0], x[1])
 	g[0], g[1] = z.dx, z.dy
 	return z.v
 }
@@ -123,16 +121,9 @@ func (f *Func) hessAt(dst *mat.SymDense, x []float64) hyper {
 	if dst.SymmetricDim() != 2 {
 		panic("expr: Hessian destination must be 2×2")
 	}
-	p := &f.prog
-	var z hyper
-	if p.isConst {
-		z.v = p.c
-	} else {
-		var r [maxRegs]hyper
-		r[0] = hyper{v: x[0], dx: 1}
-		r[1] = hyper{v: x[1], dy: 1}
-		p.hess(&r)
-		z = r[p.out]
+	z := hyper{v: f.c}
+	if !f.isConst {
+		z = f.hess.at(x[0], x[1])
 	}
 	dst.SetSym(0, 0, z.xx)
 	dst.SetSym(0, 1, z.xy)

@@ -515,11 +515,17 @@ func splitNames(s string) []string {
 // near enough to be a likely typo, else "".
 func closest(name string, cands []string) string {
 	lower := strings.ToLower(name)
-	best, bestD := "", 3 // accept at most 2 edits
+	// One edit for short names (foo is not cos), two for longer ones.
+	limit := 1
+	if len(name) > 4 {
+		limit = 2
+	}
+	// On a tie prefer the same length: tahn is tanh swapped, not tan.
+	best, bestD, bestL := "", limit+1, 0
 	for _, c := range cands {
-		d := editDistance(lower, c)
-		if d < bestD && d < len(name) {
-			best, bestD = c, d
+		d, l := editDistance(lower, c), abs(len(c)-len(name))
+		if d < len(name) && (d < bestD || d == bestD && l < bestL) {
+			best, bestD, bestL = c, d, l
 		}
 	}
 	return best
@@ -552,4 +558,11 @@ func editDistance(a, b string) int {
 		}
 	}
 	return d[len(a)][len(b)]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
