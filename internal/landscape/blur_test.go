@@ -1,11 +1,14 @@
 package landscape
 
 import (
+	"errors"
 	"math"
 	"testing"
 
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/saddle-viz/saddle/internal/fielderr"
 )
 
 func TestHermiteRule(t *testing.T) {
@@ -159,5 +162,34 @@ func TestBlurKeepsHessianOnlyIfPresent(t *testing.T) {
 	}
 	if _, ok := Blur(Himmelblau{}, 0.5).(Hessianer); !ok {
 		t.Error("blur of an objective with a Hessian lost it")
+	}
+}
+
+func TestNewBlurredSpec(t *testing.T) {
+	raw, _, err := New(Spec{ID: "rastrigin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blurred, info, err := New(Spec{ID: "rastrigin", Blur: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Blur(raw, 0.5)
+	x := []float64{0.7, -1.3}
+	if got, w := blurred.Value(x), want.Value(x); got != w {
+		t.Errorf("New with blur 0.5 gives %v, Blur(rastrigin, 0.5) gives %v", got, w)
+	}
+	if len(info.Minima) != 0 {
+		t.Errorf("a blurred objective lists minima %v; they move with σ", info.Minima)
+	}
+	if SpecKey(Spec{ID: "rastrigin", Blur: 0.5}) == SpecKey(Spec{ID: "rastrigin"}) {
+		t.Error("the cache key ignores blur: a blurred landscape would be served for the sharp one")
+	}
+	for _, sigma := range []float64{-1, MaxBlurSigma + 1, math.NaN()} {
+		_, _, err := New(Spec{ID: "rastrigin", Blur: sigma})
+		var fe *fielderr.Error
+		if !errors.As(err, &fe) || fe.Field != "blur" {
+			t.Errorf("blur %v: got %v, want an error on field blur", sigma, err)
+		}
 	}
 }

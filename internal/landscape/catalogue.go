@@ -271,6 +271,26 @@ func ExprInfo(src string) Info {
 // New builds the objective a Spec chooses. Errors are *fielderr.Error with
 // fields relative to the objective object ("id", "params.a", "expr").
 func New(spec Spec) (Objective, Info, error) {
+	if err := fielderr.Range("blur", spec.Blur, 0, MaxBlurSigma); err != nil {
+		return nil, Info{}, err
+	}
+	obj, info, err := newUnblurred(spec)
+	if err != nil || spec.Blur == 0 {
+		return obj, info, err
+	}
+	if obj.Dim() > maxBlurDim {
+		return nil, Info{}, fielderr.New("blur", "blurring needs quadrature in every dimension; it is limited to dimension %d", maxBlurDim)
+	}
+	info.Name = fmt.Sprintf("%s, blurred (σ = %g)", info.Name, spec.Blur)
+	info.Minima = [][]float64{} // the blurred function's minima move with σ
+	return Blur(obj, spec.Blur), info, nil
+}
+
+// MaxBlurSigma is the largest σ a Spec may ask for: the quadrature is exact
+// to 1e-8 up to about 1.5 on unit-sized ripples and degrades beyond 2.
+const MaxBlurSigma = 2
+
+func newUnblurred(spec Spec) (Objective, Info, error) {
 	if spec.Expr != "" {
 		if spec.ID != "" && spec.ID != "expr" {
 			return nil, Info{}, fielderr.New("", `give either "id" or "expr", not both`)

@@ -156,6 +156,11 @@ func (g *Grid) clamp() {
 // parameters sorted, numbers printed exactly.
 func SpecKey(s Spec) string {
 	var b strings.Builder
+	if s.Blur != 0 {
+		b.WriteString("blur=")
+		b.WriteString(strconv.FormatFloat(s.Blur, 'g', -1, 64))
+		b.WriteString(";")
+	}
 	if s.Expr != "" {
 		b.WriteString("expr:")
 		b.WriteString(s.Expr)

@@ -86,4 +86,6 @@ type Spec struct {
 	ID     string             `json:"id,omitempty"`
 	Params map[string]float64 `json:"params,omitempty"`
 	Expr   string             `json:"expr,omitempty"`
+	// Blur is σ of the continuation E[J(θ+σε)] (8.7.5); 0 is J itself.
+	Blur float64 `json:"blur,omitempty"`
 }
