@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/saddle-viz/saddle/internal/api"
+	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/stream"
 )
 
@@ -154,9 +155,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	level, _ := c.level()
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: level}))
 
-	sessions := stream.New(stream.Options{OriginPatterns: c.originPatterns(), MaxSessions: c.maxSessions, Logger: log})
+	grids := landscape.NewGridCache(api.GridCacheEntries) // one cache for the API and the sessions
+	sessions := stream.New(stream.Options{OriginPatterns: c.originPatterns(), MaxSessions: c.maxSessions, Logger: log, Grids: grids})
 	srv := &http.Server{
-		Handler:           api.NewHandler(api.Options{BasePath: c.basePath, Stream: sessions, Logger: log}),
+		Handler:           api.NewHandler(api.Options{BasePath: c.basePath, Stream: sessions, Logger: log, Grids: grids}),
 		ReadHeaderTimeout: readHeaderTimeout,
 		IdleTimeout:       idleTimeout,
 		// ReadTimeout and WriteTimeout are set per API request by the handler:
@@ -186,6 +188,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	log.Info("stopped")
 	return errors.Join(errSessions, errServer)
 }
 

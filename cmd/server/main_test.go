@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines and the test.
@@ -197,3 +199,42 @@ func TestDisplayURL(t *testing.T) {
 }
 
 func netAddr(s string) (net.Addr, error) { return net.ResolveTCPAddr("tcp", s) }
+
+func TestShutdownSendsCloseFrames(t *testing.T) {
+	url, stop := start(t, []string{"-addr", "127.0.0.1:0"}, env(nil))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(url, "http")+"/ws", nil)
+	if err != nil {
+		t.Fatalf("dial /ws: %v", err)
+	}
+	defer conn.CloseNow()
+	start := `{"type": "start", "objective": {"id": "quadratic"}, "runs": [{"optimizer": "gd"}]}`
+	if err := conn.Write(ctx, websocket.MessageText, []byte(start)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := conn.Read(ctx); err != nil {
+		t.Fatalf("no message after start: %v", err)
+	}
+	// Read as a page does, so the close handshake can complete.
+	closed := make(chan error, 1)
+	go func() {
+		for {
+			if _, _, err := conn.Read(ctx); err != nil {
+				closed <- err
+				return
+			}
+		}
+	}()
+	began := time.Now()
+	if err := stop(); err != nil {
+		t.Fatalf("run after cancel = %v, want nil", err)
+	}
+	if d := time.Since(began); d > 3*time.Second {
+		t.Errorf("shutdown took %v with one reading session", d)
+	}
+	err = <-closed
+	if st := websocket.CloseStatus(err); st != websocket.StatusGoingAway {
+		t.Fatalf("the session ended with %v (status %v), want a close frame with StatusGoingAway", err, st)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/stream"
 	"github.com/saddle-viz/saddle/web"
 )
@@ -31,6 +32,9 @@ type Options struct {
 	Stream http.Handler
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
+	// Grids caches landscapes; share it with the stream server so a scene's
+	// grid is computed once. nil: a cache of GridCacheEntries of its own.
+	Grids *landscape.GridCache
 	// ReadTimeout and WriteTimeout bound each API request (not /ws, which
 	// lives long). Zero means DefaultReadTimeout and DefaultWriteTimeout.
 	ReadTimeout, WriteTimeout time.Duration
@@ -70,10 +74,13 @@ func NewHandler(opts Options) http.Handler {
 	if err != nil {
 		panic("api: " + err.Error()) // a programmer error: cmd/server validates the flag
 	}
-	if opts.Stream == nil {
-		opts.Stream = stream.New(stream.Options{Logger: opts.Logger})
+	if opts.Grids == nil {
+		opts.Grids = landscape.NewGridCache(GridCacheEntries)
 	}
-	h := &handlers{log: opts.Logger, grids: newGrids()}
+	if opts.Stream == nil {
+		opts.Stream = stream.New(stream.Options{Logger: opts.Logger, Grids: opts.Grids})
+	}
+	h := &handlers{log: opts.Logger, grids: &grids{cache: opts.Grids}}
 
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, logRequests(opts.Logger), recoverJSON(opts.Logger))

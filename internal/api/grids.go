@@ -20,8 +20,6 @@ const MaxHessianDim = 64
 // grids computes landscapes through a shared cache.
 type grids struct{ cache *landscape.GridCache }
 
-func newGrids() *grids { return &grids{cache: landscape.NewGridCache(GridCacheEntries)} }
-
 func (g *grids) grid(ctx context.Context, spec landscape.Spec, obj landscape.Objective, x, y [2]float64, nx, ny int) (*landscape.Grid, error) {
 	if obj.Dim() != 2 {
 		return nil, fielderr.New("objective", "is %d-dimensional; its landscape needs a plane through its parameter space, which this endpoint does not take yet", obj.Dim())
