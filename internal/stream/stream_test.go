@@ -199,8 +199,13 @@ func TestFramesAgreeWithRunAll(t *testing.T) {
 	got := make([][]scene.Point, len(req.Runs))
 	status := make([]string, len(req.Runs))
 	for _, m := range ms {
-		for _, p := range m.Points {
+		for j, p := range m.Points {
 			got[p.Run] = append(got[p.Run], p)
+			// Only the newest point of each run in a frame has full detail.
+			newest := j == len(m.Points)-1 || m.Points[j+1].Run != p.Run
+			if full := p.Grad != nil; full != newest {
+				t.Errorf("run %d k=%d: full detail %v, newest in its frame %v", p.Run, p.K, full, newest)
+			}
 		}
 		if m.Type == "status" && *m.Run >= 0 {
 			status[*m.Run] = m.Status
