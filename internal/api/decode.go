@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"reflect"
 	"sort"
 	"strconv"
@@ -56,6 +57,10 @@ func decode(w http.ResponseWriter, r *http.Request, dst any) *httpError {
 		if errors.As(err, &tooBig) {
 			return &httpError{Status: http.StatusRequestEntityTooLarge, Offset: -1,
 				Msg: fmt.Sprintf("the body is larger than %d bytes", MaxBodyBytes)}
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return &httpError{Status: http.StatusRequestTimeout, Offset: -1,
+				Msg: "the body took too long to arrive"}
 		}
 		return badRequest("", "could not read the body: %v", err)
 	}

@@ -1,8 +1,11 @@
 package api
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -90,5 +93,52 @@ func TestLiveSessionAgreesWithRun(t *testing.T) {
 				t.Fatalf("run %d point %d: live %+v, /api/run %+v", i, k, p, q)
 			}
 		}
+	}
+}
+
+// TestReadTimeoutIsPerRoute: a body that trickles in is cut off on the API
+// routes, while a WebSocket session outlives the same timeout.
+func TestReadTimeoutIsPerRoute(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for timeouts")
+	}
+	const timeout = 300 * time.Millisecond
+	ts := httptest.NewServer(NewHandler(Options{ReadTimeout: timeout}))
+	defer ts.Close()
+
+	// Headers promise 100 bytes; 10 arrive.
+	c, err := net.Dial("tcp", ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /api/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"objectiv")
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	began := time.Now()
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer to a trickling body: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestTimeout || time.Since(began) > 3*time.Second {
+		t.Errorf("trickling body: %d after %v, want 408 after about %v", resp.StatusCode, time.Since(began), timeout)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.URL, "http")+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	conn.SetReadLimit(8 << 20)
+	time.Sleep(3 * timeout) // idle longer than the API may
+	if err := conn.Write(ctx, websocket.MessageText, []byte(`{"type": "start", "objective": {"id": "quadratic"}, "runs": [{"optimizer": "gd"}], "paused": true}`)); err != nil {
+		t.Fatalf("writing after %v: %v", 3*timeout, err)
+	}
+	if _, b, err := conn.Read(ctx); err != nil {
+		t.Fatalf("the session died after %v idle: %v", 3*timeout, err)
+	} else if strings.Contains(string(b), `"error"`) {
+		t.Fatalf("the session answered an error: %s", b)
 	}
 }
