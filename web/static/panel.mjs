@@ -171,7 +171,7 @@ export class Panel {
     ctx.strokeStyle = '#444';
     ctx.lineWidth = 1;
     ctx.strokeRect(p.x + 0.5, p.y + 0.5, p.w - 1, p.h - 1);
-    ctx.fillStyle = getComputedStyle(document.body).color || '#222';
+    ctx.fillStyle = this.ink || (this.ink = getComputedStyle(document.body).color || '#222');
     ctx.font = '11px system-ui, sans-serif';
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
@@ -209,7 +209,7 @@ export class Panel {
     }
     ctx.strokeStyle = '#444';
     ctx.strokeRect(bx + 0.5, p.y + 0.5, bw - 1, p.h - 1);
-    ctx.fillStyle = getComputedStyle(document.body).color || '#222';
+    ctx.fillStyle = this.ink || (this.ink = getComputedStyle(document.body).color || '#222');
     ctx.font = '10px system-ui, sans-serif';
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';

@@ -50,6 +50,46 @@ export class CurvePlot {
     this.canvas.style.height = h + 'px';
   }
 
+  // reduce scans the series once per change of data, size or scale and
+  // keeps, per series, one (first, min, max, last) per pixel column.
+  reduce(series, kind, pw) {
+    const shape = kind + pw + series.map((s) => s.field + s.colour).join();
+    const key = shape + series.map((s) => s.track.n).join();
+    const now = performance.now();
+    if (this.cache && this.cache.key === key) return this.cache;
+    // While frames stream in, re-reduce at most 10 times a second; between
+    // times the curves lag by a few steps, never the landscape.
+    if (this.cache && this.cache.shape === shape && now - this.cache.time < 100) return this.cache;
+    const f = fwd[kind];
+    let kmax = 1, lo = Infinity, hi = -Infinity;
+    for (const s of series) if (s.track.n) kmax = Math.max(kmax, s.track.k[s.track.n - 1]);
+    const cols = Math.max(1, Math.floor(pw));
+    const reduced = series.map((s) => {
+      const t = s.track, a = t[s.field];
+      const out = new Float64Array(4 * (cols + 1)).fill(NaN);
+      let i = 0;
+      for (let c = 0; c <= cols && i < t.n; c++) {
+        const kEnd = ((c + 1) / cols) * kmax;
+        let mn = Infinity, mx = -Infinity, first = NaN, last = NaN;
+        for (; i < t.n && t.k[i] <= kEnd; i++) {
+          const v = f(a[i]);
+          if (!Number.isFinite(v)) continue;
+          if (Number.isNaN(first)) first = v;
+          last = v;
+          if (v < mn) mn = v;
+          if (v > mx) mx = v;
+        }
+        if (Number.isNaN(first)) continue;
+        out[4 * c] = first; out[4 * c + 1] = mn; out[4 * c + 2] = mx; out[4 * c + 3] = last;
+        if (mn < lo) lo = mn;
+        if (mx > hi) hi = mx;
+      }
+      return out;
+    });
+    this.cache = { key, shape, time: now, kmax, lo, hi, cols, reduced };
+    return this.cache;
+  }
+
   draw(hoverK) {
     const ctx = this.ctx, dpr = this.dpr, w = this.w, h = this.h;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -58,17 +98,8 @@ export class CurvePlot {
     const series = this.series();
     const kind = this.scale();
     const f = fwd[kind];
-    let kmax = 1, lo = Infinity, hi = -Infinity;
-    for (const s of series) {
-      const t = s.track;
-      if (!t.n) continue;
-      kmax = Math.max(kmax, t.k[t.n - 1]);
-      const a = t[s.field];
-      for (let i = 0; i < t.n; i++) {
-        const v = f(a[i]);
-        if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
-      }
-    }
+    const { kmax, cols, reduced } = this.reduce(series, kind, pw);
+    let { lo, hi } = this.cache;
     this.kmax = kmax;
     ctx.strokeStyle = '#888';
     ctx.lineWidth = 1;
@@ -80,7 +111,7 @@ export class CurvePlot {
     const X = (k) => M.left + (k / kmax) * pw;
     const Y = (v) => M.top + ph - ((v - lo) / (hi - lo)) * ph;
     // Axes.
-    ctx.fillStyle = getComputedStyle(document.body).color || '#222';
+    ctx.fillStyle = this.ink || (this.ink = getComputedStyle(document.body).color || '#222');
     ctx.font = '10px system-ui, sans-serif';
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
@@ -100,34 +131,23 @@ export class CurvePlot {
     ctx.beginPath();
     ctx.rect(M.left, M.top, pw, ph);
     ctx.clip();
-    const cols = Math.max(1, Math.floor(pw));
-    for (const s of series) {
-      const t = s.track, a = t[s.field];
-      if (!t.n) continue;
+    series.forEach((s, si) => {
+      const col = reduced[si];
       ctx.strokeStyle = s.colour;
       ctx.lineWidth = 1.3;
       ctx.setLineDash(s.dash || []);
       ctx.beginPath();
-      let started = false, i = 0;
-      for (let c = 0; c <= cols && i < t.n; c++) {
-        const kEnd = ((c + 1) / cols) * kmax;
-        let mn = Infinity, mx = -Infinity, first = NaN, last = NaN;
-        for (; i < t.n && t.k[i] <= kEnd; i++) {
-          const v = f(a[i]);
-          if (!Number.isFinite(v)) continue;
-          if (Number.isNaN(first)) first = v;
-          last = v;
-          if (v < mn) mn = v;
-          if (v > mx) mx = v;
-        }
+      let started = false;
+      for (let c = 0; c <= cols; c++) {
+        const first = col[4 * c];
         if (Number.isNaN(first)) continue;
         const px = M.left + c + 0.5;
         if (!started) { ctx.moveTo(px, Y(first)); started = true; } else ctx.lineTo(px, Y(first));
-        if (mx > mn) { ctx.lineTo(px, Y(mn)); ctx.lineTo(px, Y(mx)); }
-        ctx.lineTo(px, Y(last));
+        if (col[4 * c + 2] > col[4 * c + 1]) { ctx.lineTo(px, Y(col[4 * c + 1])); ctx.lineTo(px, Y(col[4 * c + 2])); }
+        ctx.lineTo(px, Y(col[4 * c + 3]));
       }
       ctx.stroke();
-    }
+    });
     ctx.setLineDash([]);
     if (hoverK != null && hoverK <= kmax) {
       ctx.strokeStyle = 'rgba(128,128,128,0.9)';
