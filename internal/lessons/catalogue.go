@@ -1,0 +1,502 @@
+package lessons
+
+import (
+	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/optim"
+	"github.com/saddle-viz/saddle/internal/scene"
+)
+
+// Helpers that keep the data below short.
+
+func spec(id string, params map[string]float64) landscape.Spec {
+	return landscape.Spec{ID: id, Params: params}
+}
+
+func run(optimizer, label string, hyper map[string]float64) scene.RunSpec {
+	return scene.RunSpec{Optimizer: optimizer, Label: label, Hyper: scene.Hyper{Num: hyper}}
+}
+
+func view(x0, x1, y0, y1 float64) View {
+	return View{X: [2]float64{x0, x1}, Y: [2]float64{y0, y1}}
+}
+
+// catalogue builds the lessons in chapter order. The numbers in them (starts,
+// rates, step counts) were chosen so that each lesson's claim holds on the
+// engine; lessons_test.go checks every one, so change them together.
+func catalogue() []Lesson {
+	return []Lesson{
+		illConditioning(),
+		localMinima(),
+		saddlePoints(),
+		plateaus(),
+		cliffs(),
+		longTermDependencies(),
+		sgdDecay(),
+		momentum(),
+		adaptiveRates(),
+		newtonVsGD(),
+		conjugateGradients(),
+		bfgs(),
+		naturalGradient(),
+		coordinateDescent(),
+		continuation(),
+	}
+}
+
+// illConditioning: the quadratic valley of condition number 25, with ε just
+// under 2/λmax. The start has as much gradient along the valley as across
+// it, so the class sees gᵀHg/gᵀg climb from the middle of the spectrum to
+// λmax as the shallow direction is used up and the steep one, which GD
+// damps only by |1 − 25ε| per step, is left zig-zagging.
+func illConditioning() Lesson {
+	return Lesson{
+		ID: "ill-conditioning", Title: "Ill-conditioning and curvature", Section: "8.2.1", Figure: "Fig 8.1",
+		Summary: "Gradient descent zig-zags across a narrow valley while gᵀHg outgrows gᵀg.",
+		Caption: "The valley is 25 times steeper across than along (condition number 25), so a rate small enough " +
+			"not to blow up across it (ε < 2/25) creeps along it. Every step across overshoots and the path zig-zags. " +
+			"The curve below shows why: the second-order term ½ε²gᵀHg eats almost all of the first-order gain εgᵀg.",
+		Scene: scene.Request{
+			Objective: spec("quadratic", map[string]float64{"a": 1, "b": 25, "angle": 30}),
+			Start:     []float64{-2.45, -1.3},
+			Runs:      []scene.RunSpec{run("gd", "gradient descent, ε = 0.078", map[string]float64{"lr": 0.078})},
+			Seed:      1,
+		},
+		View: view(-3, 3, -3, 3), Steps: 80, Speed: 10,
+		Overlays: []string{OverlayEigen, OverlayGtgGtHg, OverlayLossCurve},
+		Script: []Cue{
+			{At: 0, Text: "The arrows are the Hessian's eigen-directions: curvature 1 along the valley, 25 across it."},
+			{At: 10, Text: "Each step across the valley overshoots to the other side: the zig-zag."},
+			{At: 40, Text: "gᵀHg/gᵀg has climbed towards 25: the gradient now points mostly across the valley."},
+			{At: 80, Text: "Now raise ε above 2/25 = 0.08 and press play again: the zig-zag grows and GD diverges."},
+		},
+	}
+}
+
+// localMinima: the six-hump camel (two global, four local minima); each
+// variant starts in another basin.
+func localMinima() Lesson {
+	starts := []struct {
+		label string
+		at    []float64
+	}{
+		{"start in the middle", []float64{-0.3, 0.3}},
+		{"start on the left", []float64{-1.9, 0.3}},
+		{"start on the right", []float64{1.9, -0.3}},
+		{"start bottom left", []float64{-1.5, -1}},
+		{"start top right", []float64{1.5, 1}},
+	}
+	var variants []Variant
+	for _, s := range starts {
+		variants = append(variants, Variant{Label: s.label, Start: s.at})
+	}
+	return Lesson{
+		ID: "local-minima", Title: "Local minima", Section: "8.2.2",
+		Summary: "Descent from different starts ends in different minima, some worse than others.",
+		Caption: "The six-hump camel has two global minima and four local ones of higher cost. " +
+			"Gradient descent only ever goes downhill, so where it ends depends on the basin it starts in. " +
+			"Try the other starts: some end in a minimum that is not the best.",
+		Scene: scene.Request{
+			Objective: spec("six_hump_camel", nil),
+			Start:     []float64{-1.2, -0.2},
+			Runs:      []scene.RunSpec{run("gd", "gradient descent", map[string]float64{"lr": 0.02})},
+			Seed:      1,
+		},
+		View: view(-2, 2, -1.2, 1.2), Steps: 300, Speed: 30,
+		Overlays: []string{OverlayBasins, OverlayLossCurve},
+		Script: []Cue{
+			{At: 0, Text: "Press play: gradient descent rolls into the nearest basin."},
+			{At: 300, Text: "Pick another start: the same method ends in another minimum, with another loss."},
+		},
+		Variants: variants,
+	}
+}
+
+// saddlePoints: x² − y² from just off the x axis.
+func saddlePoints() Lesson {
+	return Lesson{
+		ID: "saddle-points", Title: "Saddle points", Section: "8.2.4",
+		Summary: "Gradient descent slides off a saddle, Newton's method jumps into it, saddle-free Newton escapes.",
+		Caption: "At a saddle the gradient vanishes but the point is no minimum: J curves up along x and down along y. " +
+			"Gradient descent is pushed away along y, slowly at first. Newton's method solves for the point where " +
+			"the gradient vanishes and lands on the saddle in one step; saddle-free Newton rescales by |H| and always goes downhill.",
+		Scene: scene.Request{
+			Objective: spec("saddle", nil),
+			Start:     []float64{-1.5, 0.05},
+			Runs: []scene.RunSpec{
+				run("gd", "gradient descent", map[string]float64{"lr": 0.1}),
+				run("newton", "Newton", nil),
+				run("saddle_free_newton", "saddle-free Newton", nil),
+			},
+			Seed: 1,
+		},
+		View: view(-2, 2, -2, 2), Steps: 25, Speed: 4,
+		Overlays: []string{OverlayEigen, OverlayQuadraticModel, OverlayLossCurve},
+		Script: []Cue{
+			{At: 1, Text: "Newton's step lands exactly on the saddle: the gradient is zero there, and it stops."},
+			{At: 10, Text: "Gradient descent has nearly reached the saddle along x, but the small y grows every step."},
+			{At: 25, Text: "Both escapes go downhill forever along y: this saddle has no minimum below it."},
+		},
+	}
+}
+
+// plateaus: the tanh-squashed bowl; from the shelf the gradient is only the
+// slight tilt, so gradient descent crawls while Adam, which divides by the
+// gradient's own scale, walks.
+func plateaus() Lesson {
+	return Lesson{
+		ID: "plateaus", Title: "Plateaus", Section: "8.2.4",
+		Summary: "On a flat shelf the gradient all but vanishes and gradient descent crawls.",
+		Caption: "Far from the well the loss is almost flat: the gradient is a hundred times smaller than in the well, " +
+			"so gradient descent takes tiny steps and seems stuck, though it is at no minimum. " +
+			"Adam divides each step by the gradient's recent size, so it crosses the shelf at a steady pace.",
+		Scene: scene.Request{
+			Objective: spec("plateau", nil),
+			Start:     []float64{2.5, 2},
+			Runs: []scene.RunSpec{
+				run("gd", "gradient descent", map[string]float64{"lr": 0.2}),
+				run("adam", "Adam", map[string]float64{"lr": 0.05}),
+			},
+			Seed: 1,
+		},
+		View: view(-3, 3, -3, 3), Steps: 400, Speed: 40,
+		Overlays: []string{OverlayLossCurve},
+		Script: []Cue{
+			{At: 0, Text: "Watch the gradient norm below: on the shelf it is about 0.03."},
+			{At: 100, Text: "Gradient descent has barely moved; Adam is already in the well."},
+		},
+	}
+}
+
+// cliffs: the cliff of Figs 8.2-8.3, plain gradient descent with and
+// without clipping, side by side.
+func cliffs() Lesson {
+	clipped := run("gd", "gradient descent, clipped to ‖g‖ ≤ 1", map[string]float64{"lr": 0.05})
+	clipped.Clip = optim.Clip{Norm: 1}
+	return Lesson{
+		ID: "cliffs", Title: "Cliffs and clipping", Section: "8.2.5", Figure: "Figs 8.2–8.3",
+		Summary: "An unclipped step on a cliff is catapulted away; the clipped step survives.",
+		Caption: "A gentle slope ends at a wall ten thousand times steeper. The step that lands on the wall is " +
+			"ten thousand times longer than the steps before it and throws the parameters far away. " +
+			"Clipping the gradient's norm keeps the direction but caps the length, so the run stays at the foot of the wall.",
+		Scene: scene.Request{
+			Objective: spec("cliff", nil),
+			Start:     []float64{-2, 1.5},
+			Runs: []scene.RunSpec{
+				run("gd", "gradient descent", map[string]float64{"lr": 0.05}),
+				clipped,
+			},
+			Seed: 1,
+		},
+		View: view(-2.5, 1.5, -2, 2), Steps: 150, Speed: 15,
+		Overlays: []string{OverlaySideBySide, OverlayClipArrows, OverlayLossCurve},
+		Script: []Cue{
+			{At: 0, Text: "Both runs walk down the same gentle slope towards the wall."},
+			{At: 60, Text: "The unclipped run hits the wall and is thrown out of the picture."},
+			{At: 150, Text: "The clipped run's raw gradient (faint arrow) was huge too, but its step (solid arrow) was capped."},
+		},
+	}
+}
+
+// longTermDependencies: the linear recurrent net; descent from w < 1 meets
+// the exploding gradient as w passes 1, and clipping tames it.
+func longTermDependencies() Lesson {
+	clipped := run("gd", "gradient descent, clipped to ‖g‖ ≤ 1", map[string]float64{"lr": 0.01})
+	clipped.Clip = optim.Clip{Norm: 1}
+	return Lesson{
+		ID: "long-term-dependencies", Title: "Long-term dependencies", Section: "8.2.6", Figure: "Fig 8.4",
+		Summary: "A recurrent weight's gradient is a product of Jacobians: it vanishes for |w| < 1 and explodes for |w| > 1.",
+		Caption: "A recurrent net multiplies its state by w at each of 30 steps, so an input's effect on the output is " +
+			"scaled by a power of w. For w below 1 the early inputs are forgotten and the loss is flat in w; " +
+			"above 1 their effect grows like w³⁰ and the loss rises into a cliff. Clipping keeps the descent from being thrown off it.",
+		Scene: scene.Request{
+			Objective: spec("recurrent", nil),
+			Start:     []float64{0.5, 0.5},
+			Runs: []scene.RunSpec{
+				run("gd", "gradient descent", map[string]float64{"lr": 0.01}),
+				clipped,
+			},
+			Seed: 1,
+		},
+		View: view(-1.2, 1.2, -1, 3), Steps: 300, Speed: 30,
+		Overlays: []string{OverlayClipArrows, OverlayLossCurve},
+		Script: []Cue{
+			{At: 0, Text: "Left of w = 1 the contours run almost parallel to the w axis: the loss barely depends on w."},
+			{At: 100, Text: "Near w = 1 the contours crowd together: the gradient explodes."},
+		},
+	}
+}
+
+// sgdDecay: linear regression, SGD on minibatches with a constant rate and
+// with the linear decay of eq. 8.14.
+func sgdDecay() Lesson {
+	decayed := run("sgd", "SGD, ε decays linearly to ε/100", map[string]float64{"lr": 0.1, "batch": 4})
+	decayed.Schedule = optim.Schedule{Kind: "linear", Tau: 300}
+	return Lesson{
+		ID: "sgd", Title: "Inexact gradients and learning-rate decay", Section: "8.3.2",
+		Summary: "Minibatch noise keeps SGD with a constant rate jittering above the minimum; a decaying rate settles it.",
+		Caption: "Each SGD step uses the gradient of four examples, a noisy estimate of the true gradient (8.1.3, 8.2.7). " +
+			"With a constant rate the noise never dies down, so the run keeps jittering around the minimum. " +
+			"Decaying the rate (equation 8.14) shrinks the steps and the jitter with them.",
+		Scene: scene.Request{
+			Objective: spec("linear_regression", nil),
+			Runs: []scene.RunSpec{
+				run("sgd", "SGD, constant ε", map[string]float64{"lr": 0.1, "batch": 4}),
+				decayed,
+			},
+			Seed: 7,
+		},
+		Steps: 400, Speed: 40,
+		Overlays: []string{OverlayLossCurve},
+		Script: []Cue{
+			{At: 0, Text: "Both runs take the same noisy steps at first."},
+			{At: 300, Text: "The decayed rate has reached ε/100: that run has settled, the other still jitters."},
+			{At: 400, Text: "Try a larger batch: the jitter of the constant rate shrinks too."},
+		},
+		Variants: []Variant{
+			{Label: "batch 32", Runs: []scene.RunSpec{
+				run("sgd", "SGD, constant ε, batch 32", map[string]float64{"lr": 0.1, "batch": 32}),
+				{Optimizer: "sgd", Label: "SGD, decaying ε, batch 32", Hyper: scene.Hyper{Num: map[string]float64{"lr": 0.1, "batch": 32}},
+					Schedule: optim.Schedule{Kind: "linear", Tau: 300}},
+			}},
+		},
+	}
+}
+
+// momentum: the valley of the ill-conditioning lesson, gradient descent
+// against momentum and Nesterov momentum at the same rate.
+func momentum() Lesson {
+	return Lesson{
+		ID: "momentum", Title: "Momentum and Nesterov momentum", Section: "8.3.3", Figure: "Figs 8.5–8.6",
+		Summary: "Momentum accumulates velocity along the valley and reaches the minimum in fewer steps than gradient descent.",
+		Caption: "Momentum adds up past gradients into a velocity: across the valley they cancel, along it they add up, " +
+			"so it rolls along the floor where gradient descent creeps. Nesterov's variant takes the gradient at the " +
+			"look-ahead point where the velocity is about to carry it, and corrects sooner.",
+		Scene: scene.Request{
+			Objective: spec("quadratic", map[string]float64{"a": 1, "b": 25, "angle": 30}),
+			Start:     []float64{-2.5, 1.5},
+			Runs: []scene.RunSpec{
+				run("gd", "gradient descent", map[string]float64{"lr": 0.03}),
+				run("momentum", "momentum, α = 0.8", map[string]float64{"lr": 0.03, "momentum": 0.8}),
+				run("nesterov", "Nesterov, α = 0.8", map[string]float64{"lr": 0.03, "momentum": 0.8}),
+			},
+			Seed: 1,
+		},
+		View: view(-3, 3, -3, 3), Steps: 200, Speed: 20,
+		Overlays: []string{OverlayVelocity, OverlayLookahead, OverlayLossCurve},
+		Script: []Cue{
+			{At: 0, Text: "Press play: all three use the same rate ε = 0.03."},
+			{At: 10, Text: "Momentum overshoots across the valley: the velocity carries it past the floor."},
+			{At: 60, Text: "Along the valley the velocity has built up: momentum is far ahead of gradient descent."},
+			{At: 200, Text: "Now raise α towards 0.99: the overshoot grows and the path spirals."},
+		},
+	}
+}
+
+// adaptiveRates: Beale's flat basin between steep ridges, the four
+// adaptive methods racing.
+func adaptiveRates() Lesson {
+	return Lesson{
+		ID: "adaptive-rates", Title: "Adaptive learning rates", Section: "8.4",
+		Summary: "AdaGrad, RMSprop, Adam and AdaDelta race, each with its own rate for each coordinate.",
+		Caption: "The gradient's scale differs by orders of magnitude from one coordinate to the other. " +
+			"Adaptive methods divide each coordinate's step by a running size of its own gradients, so each " +
+			"coordinate gets its own effective rate, drawn as bars. They differ in how they keep that running size.",
+		Scene: scene.Request{
+			Objective: spec("beale", nil),
+			Start:     []float64{1, 1.5},
+			Runs: []scene.RunSpec{
+				run("adagrad", "AdaGrad", map[string]float64{"lr": 0.3}),
+				run("rmsprop", "RMSprop", map[string]float64{"lr": 0.01}),
+				run("adam", "Adam", map[string]float64{"lr": 0.05}),
+				run("adadelta", "AdaDelta", map[string]float64{"rho": 0.9, "eps": 1e-3}),
+			},
+			Seed: 1,
+		},
+		View: view(-4.5, 4.5, -4.5, 4.5), Steps: 500, Speed: 40,
+		Overlays: []string{OverlayEffLR, OverlayLossCurve},
+		Script: []Cue{
+			{At: 0, Text: "Press play: four methods, four ways to keep a running size of the gradient."},
+			{At: 50, Text: "The bars show each coordinate's effective rate: they are not equal."},
+			{At: 500, Text: "AdaGrad's rates only ever shrink; RMSprop's and Adam's forget old gradients."},
+		},
+	}
+}
+
+// newtonVsGD: the rotated valley; Newton's step is a gradient step in the
+// φ = H^½θ coordinates where the valley is round.
+func newtonVsGD() Lesson {
+	rosenbrock := spec("rosenbrock", nil)
+	return Lesson{
+		ID: "newton-vs-gd", Title: "Newton vs gradient descent", Section: "8.5.1", Figure: "Fig 8.7",
+		Summary: "Newton's method is gradient descent in coordinates where the valley is round.",
+		Caption: "Newton's method jumps to the minimum of the local quadratic model, so on a quadratic valley it " +
+			"arrives in one step while gradient descent zig-zags. In the coordinates φ = H^½θ the valley becomes " +
+			"round, and there Newton's step is a plain gradient step of rate 1.",
+		Scene: scene.Request{
+			Objective: spec("quadratic", map[string]float64{"a": 1, "b": 25, "angle": 30}),
+			Start:     []float64{-2.5, 1.5},
+			Runs: []scene.RunSpec{
+				run("gd", "gradient descent", map[string]float64{"lr": 0.07}),
+				run("newton", "Newton", nil),
+			},
+			Seed: 1,
+		},
+		View: view(-3, 3, -3, 3), Steps: 100, Speed: 10,
+		Overlays: []string{OverlaySideBySide, OverlayPhiSpace, OverlayQuadraticModel, OverlayEigen},
+		Script: []Cue{
+			{At: 1, Text: "Newton has arrived: the local model is the function itself."},
+			{At: 2, Text: "Switch to the φ view: the valley is a round bowl, and Newton's step points straight at its centre."},
+			{At: 100, Text: "Try the Rosenbrock variant: the model changes from step to step, Newton still follows the curved valley."},
+		},
+		Variants: []Variant{
+			{Label: "Rosenbrock", Objective: &rosenbrock, Start: []float64{-1.2, 1}, Runs: []scene.RunSpec{
+				run("gd", "gradient descent", map[string]float64{"lr": 0.001}),
+				run("newton", "Newton", nil),
+			}},
+		},
+	}
+}
+
+// conjugateGradients: steepest descent with an exact line search is cg
+// restarted at every line search.
+func conjugateGradients() Lesson {
+	sd := scene.RunSpec{Optimizer: "cg", Label: "steepest descent (line search)",
+		Hyper: scene.Hyper{Num: map[string]float64{"restart": 1}}}
+	return Lesson{
+		ID: "conjugate-gradients", Title: "Conjugate gradients", Section: "8.5.2", Figure: "Figs 8.8–8.9",
+		Summary: "Steepest descent with line searches zig-zags; conjugate gradients reach a 2-D quadratic's minimum in two line searches.",
+		Caption: "Steepest descent minimises exactly along the gradient, and each new gradient is at right angles to " +
+			"the last, so it zig-zags (here it is conjugate gradients restarted at every line search, which is the same method). " +
+			"Conjugate gradients choose each direction so it does not undo the last one: two line searches solve a 2-D quadratic.",
+		Scene: scene.Request{
+			Objective: spec("quadratic", map[string]float64{"a": 1, "b": 25, "angle": 30}),
+			Start:     []float64{-2.2, -1.15},
+			Runs:      []scene.RunSpec{sd, run("cg", "conjugate gradients", nil)},
+			Seed:      1,
+		},
+		View: view(-3, 3, -3, 3), Steps: 30, Speed: 2,
+		Overlays: []string{OverlaySideBySide, OverlayEigen, OverlayLossCurve},
+		Script: []Cue{
+			{At: 1, Text: "Both take the same first step: a line search along −g."},
+			{At: 2, Text: "Conjugate gradients has arrived; steepest descent turned 90° and will keep zig-zagging."},
+		},
+	}
+}
+
+// bfgs: BFGS and L-BFGS on Rosenbrock; the inverse-Hessian estimate is
+// drawn against the true one.
+func bfgs() Lesson {
+	return Lesson{
+		ID: "bfgs", Title: "BFGS and L-BFGS", Section: "8.5.3",
+		Summary: "BFGS learns the inverse Hessian from the gradients it sees; its estimate converges to the true one.",
+		Caption: "BFGS never computes the Hessian: after each step it corrects an estimate M of the inverse Hessian so " +
+			"it explains the change in the gradient. The ellipse of M, drawn against that of the true inverse Hessian, " +
+			"comes to match it as the run converges. L-BFGS keeps only the last few steps instead of M.",
+		Scene: scene.Request{
+			Objective: spec("rosenbrock", nil),
+			Start:     []float64{-1.2, 1},
+			Runs: []scene.RunSpec{
+				run("bfgs", "BFGS", nil),
+				run("lbfgs", "L-BFGS, memory 5", map[string]float64{"memory": 5}),
+			},
+			Seed: 1,
+		},
+		View: view(-2, 2, -1, 3), Steps: 60, Speed: 3,
+		Overlays: []string{OverlayInvHessian, OverlayLossCurve},
+		Script: []Cue{
+			{At: 1, Text: "M starts as a multiple of I: a circle, unlike the true inverse Hessian's thin ellipse."},
+			{At: 20, Text: "Each step bends M towards the curvature it has seen."},
+			{At: 60, Text: "Near the minimum the two ellipses coincide: BFGS steps like Newton."},
+		},
+	}
+}
+
+// naturalGradient: logistic regression, gradient descent against the
+// natural gradient.
+func naturalGradient() Lesson {
+	return Lesson{
+		ID: "natural-gradient", Title: "Natural gradient", Section: "8.6",
+		Summary: "Measuring steps by how much the model's predictions change, the natural gradient beats gradient descent.",
+		Caption: "A logistic regression's parameters do not all matter equally: a small change of one moves the " +
+			"predictions more than a large change of another. The natural gradient divides by the Fisher information, " +
+			"which measures that, and heads straight for the minimum where gradient descent bends along the valley.",
+		Scene: scene.Request{
+			Objective: spec("logistic_regression", nil),
+			Runs: []scene.RunSpec{
+				run("gd", "gradient descent, ε = 0.5", map[string]float64{"lr": 0.5}),
+				run("natural_gradient", "natural gradient, ε = 0.5", map[string]float64{"lr": 0.5}),
+			},
+			Seed: 1,
+		},
+		Steps: 50, Speed: 5,
+		Overlays: []string{OverlaySideBySide, OverlayLossCurve},
+		Script: []Cue{
+			{At: 5, Text: "The natural gradient is nearly there; gradient descent is still turning into the valley."},
+		},
+	}
+}
+
+// coordinateDescent: (x − y)² + α(x² + y²) with a small α; the variants
+// sweep α.
+func coordinateDescent() Lesson {
+	var variants []Variant
+	for _, a := range []struct {
+		label string
+		alpha float64
+	}{{"α = 1", 1}, {"α = 0.1", 0.1}, {"α = 0.01", 0.01}} {
+		s := spec("coordinate", map[string]float64{"alpha": a.alpha})
+		variants = append(variants, Variant{Label: a.label, Objective: &s})
+	}
+	return Lesson{
+		ID: "coordinate-descent", Title: "Coordinate descent", Section: "8.7.1",
+		Summary: "Minimising one coordinate at a time makes a staircase that stalls when the coordinates are coupled.",
+		Caption: "Coordinate descent minimises exactly along one axis, then the other. On (x − y)² + α(x² + y²) each " +
+			"coordinate wants to equal the other, so each step moves only a little. As α shrinks the staircase's steps " +
+			"shrink with it and the method stalls.",
+		Scene: scene.Request{
+			Objective: spec("coordinate", map[string]float64{"alpha": 0.05}),
+			Start:     []float64{2.5, -2},
+			Runs:      []scene.RunSpec{run("coordinate", "coordinate descent", nil)},
+			Seed:      1,
+		},
+		View: view(-3, 3, -3, 3), Steps: 200, Speed: 10,
+		Overlays: []string{OverlayLossCurve},
+		Script: []Cue{
+			{At: 2, Text: "One sweep: x moves to the best x for this y, then y to the best y for this x."},
+			{At: 40, Text: "The staircase hugs the diagonal x = y, where the steps are tiny."},
+			{At: 200, Text: "Try α = 1 and α = 0.01: the smaller α, the more sweeps it takes."},
+		},
+		Variants: variants,
+	}
+}
+
+// continuation: Rastrigin blurred at falling σ (Fig 8.11), and noisy SGD
+// with a decaying rate as the annealing analogue.
+func continuation() Lesson {
+	anneal := run("sgd", "annealing: noisy SGD, decaying ε", map[string]float64{"lr": 0.01, "noise": 20})
+	anneal.Schedule = optim.Schedule{Kind: "linear", Tau: 1500}
+	return Lesson{
+		ID: "continuation", Title: "Continuation and annealing", Section: "8.7.5", Figure: "Fig 8.11",
+		Summary: "Blurring a bumpy function leaves one basin; tracking its minimum as the blur fades finds the global minimum.",
+		Caption: "Gradient descent on the bumpy Rastrigin function stops in the first dip it meets. Blurred enough, " +
+			"the function is a single bowl; continuation finds that bowl's minimum and follows it as the blur σ falls " +
+			"to 0, ending in the global minimum. Simulated annealing blurs with noise instead, shaking the run out of dips.",
+		Scene: scene.Request{
+			Objective: spec("rastrigin", nil),
+			Start:     []float64{3.2, -2.3},
+			Runs: []scene.RunSpec{
+				run("gd", "gradient descent", map[string]float64{"lr": 0.004}),
+				anneal,
+			},
+			Seed: 3,
+		},
+		View: view(-5.12, 5.12, -5.12, 5.12), Steps: 2000, Speed: 100,
+		Overlays: []string{OverlayLossCurve},
+		Script: []Cue{
+			{At: 0, Text: "Press play: gradient descent drops into the nearest dip and stays."},
+			{At: 200, Text: "Now slide σ down from 2 to 0: the blurred bowl sharpens, and the tracked minimum follows it to the centre."},
+			{At: 2000, Text: "The noisy run hopped between dips while the noise was large and settled as it faded."},
+		},
+		Sigmas: []float64{2, 1, 0.6, 0.45, 0.35, 0.25, 0.15, 0},
+	}
+}

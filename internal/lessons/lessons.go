@@ -1,0 +1,202 @@
+// Package lessons holds Saddle's lessons: one ready scene per idea of
+// chapter 8, written as data. A lesson is a scene request (objective, start,
+// runs, seed) plus what the page needs to teach with it: the view, how far
+// and how fast it plays, the overlays drawn, a caption in plain words and a
+// scripted sequence of cues. Adding a lesson is adding a value to
+// catalogue.go; the page and GET /api/lessons read them from here.
+//
+// Every lesson's claim (the thing the class must see) is checked against
+// the engine by the package's tests.
+package lessons
+
+import (
+	"strings"
+
+	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/scene"
+)
+
+// The overlays a lesson may ask the page to draw. The set is fixed so the
+// page can rely on it; a lesson naming anything else fails the tests.
+const (
+	OverlayEigen          = "eigen"           // the Hessian's eigen-directions at the current point
+	OverlayQuadraticModel = "quadratic_model" // contours of the local second-order model
+	OverlayClipArrows     = "clip_arrows"     // the raw and the clipped step
+	OverlayVelocity       = "velocity"        // momentum's velocity arrow
+	OverlayLookahead      = "lookahead"       // Nesterov's look-ahead point θ + αv
+	OverlayEffLR          = "eff_lr"          // per-coordinate effective learning rates
+	OverlayInvHessian     = "inv_hessian"     // BFGS's inverse-Hessian estimate as an ellipse against the true one
+	OverlayPhiSpace       = "phi_space"       // the φ = H^½θ view where Newton is a gradient step
+	OverlaySideBySide     = "side_by_side"    // two runs in two panels
+	OverlayGtgGtHg        = "gtg_gthg"        // gᵀg and gᵀHg plotted per step
+	OverlayLossCurve      = "loss_curve"      // loss against step
+	OverlayBasins         = "basins"          // which minimum each start descends to
+)
+
+// Overlays lists every overlay name a lesson may use.
+var Overlays = []string{
+	OverlayEigen, OverlayQuadraticModel, OverlayClipArrows, OverlayVelocity,
+	OverlayLookahead, OverlayEffLR, OverlayInvHessian, OverlayPhiSpace,
+	OverlaySideBySide, OverlayGtgGtHg, OverlayLossCurve, OverlayBasins,
+}
+
+// View is the rectangle the lesson draws: X = [lo, hi], Y = [lo, hi].
+type View struct {
+	X [2]float64 `json:"x"`
+	Y [2]float64 `json:"y"`
+}
+
+// Cue is one line of a lesson's script, shown when the runs reach step At.
+type Cue struct {
+	At   int    `json:"at"`
+	Text string `json:"text"`
+}
+
+// Variant is another setting of the same lesson (another start, another
+// objective parameter, other runs), offered as a choice on the page. Fields
+// left empty keep the lesson's own.
+type Variant struct {
+	Label     string          `json:"label"`
+	Objective *landscape.Spec `json:"objective,omitempty"`
+	Start     []float64       `json:"start,omitempty"`
+	Runs      []scene.RunSpec `json:"runs,omitempty"`
+}
+
+// Lesson is one ready scene of the chapter.
+type Lesson struct {
+	ID      string `json:"id"`      // URL-safe: lower case, digits and '-'
+	Title   string `json:"title"`   //
+	Section string `json:"section"` // of the chapter, e.g. "8.2.1"
+	Figure  string `json:"figure"`  // e.g. "Fig 8.1"; "" when none
+	Summary string `json:"summary"` // one sentence, for the index
+	Caption string `json:"caption"` // two or three plain sentences
+
+	Scene    scene.Request `json:"scene"`
+	View     View          `json:"view"`
+	Steps    int           `json:"steps"` // how far the lesson plays
+	Speed    float64       `json:"speed"` // steps per second
+	Overlays []string      `json:"overlays"`
+	Script   []Cue         `json:"script,omitempty"`
+	Variants []Variant     `json:"variants,omitempty"`
+
+	// Sigmas, for a continuation lesson, are the blur scales σ of
+	// J_σ(θ) = E[J(θ + σε)] (landscape.Blur), largest first and ending in
+	// 0 (the objective itself): the first run is tracked through them,
+	// each stage starting where the last one ended. landscape.Spec cannot
+	// ask for a blurred objective yet, so the lesson carries them here.
+	Sigmas []float64 `json:"sigmas,omitempty"`
+}
+
+// Entry is a lesson as GET /api/lessons lists it (API.md).
+type Entry struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Section string `json:"section"`
+	Figure  string `json:"figure"`
+	Summary string `json:"summary"`
+}
+
+// Entry returns the lesson's index entry.
+func (l Lesson) Entry() Entry {
+	return Entry{ID: l.ID, Title: l.Title, Section: l.Section, Figure: l.Figure, Summary: l.Summary}
+}
+
+// Request returns the scene of variant i (−1 for the lesson's own scene)
+// as a request ready for scene.Build. It panics if i is out of range.
+func (l Lesson) Request(i int) scene.Request {
+	req := l.Scene
+	if i < 0 {
+		return req
+	}
+	v := l.Variants[i]
+	if v.Objective != nil {
+		req.Objective = *v.Objective
+	}
+	if v.Start != nil {
+		req.Start = v.Start
+	}
+	if v.Runs != nil {
+		req.Runs = v.Runs
+	}
+	return req
+}
+
+// All returns every lesson in chapter order. Each call builds fresh
+// values, so a caller may change what it gets without touching the others.
+func All() []Lesson { return catalogue() }
+
+// Index returns the entries of every lesson, in chapter order.
+func Index() []Entry {
+	all := All()
+	out := make([]Entry, len(all))
+	for i, l := range all {
+		out[i] = l.Entry()
+	}
+	return out
+}
+
+// Get returns the lesson with the given id.
+func Get(id string) (Lesson, bool) {
+	for _, l := range All() {
+		if l.ID == id {
+			return l, true
+		}
+	}
+	return Lesson{}, false
+}
+
+// Next returns the lesson after id in chapter order, for the "next lesson"
+// link; false for the last lesson or an unknown id.
+func Next(id string) (Lesson, bool) {
+	all := All()
+	for i, l := range all {
+		if l.ID == id && i+1 < len(all) {
+			return all[i+1], true
+		}
+	}
+	return Lesson{}, false
+}
+
+// Group is the lessons of one section of the chapter (8.2, 8.3, ...).
+type Group struct {
+	Section string   `json:"section"` // "8.2"
+	Title   string   `json:"title"`   // "Challenges in neural network optimization"
+	Lessons []Lesson `json:"lessons"`
+}
+
+// sectionTitles names the chapter's sections as the draft in seed/ numbers
+// them (DESIGN.md follows it).
+var sectionTitles = map[string]string{
+	"8.1": "How learning differs from pure optimization",
+	"8.2": "Challenges in neural network optimization",
+	"8.3": "Basic algorithms",
+	"8.4": "Algorithms with adaptive learning rates",
+	"8.5": "Approximate second-order methods",
+	"8.6": "Natural gradient methods",
+	"8.7": "Optimization strategies and meta-algorithms",
+}
+
+// Groups returns the lessons grouped by the section of the chapter they
+// teach (the first two numbers of Lesson.Section), in chapter order.
+func Groups() []Group {
+	var out []Group
+	for _, l := range All() {
+		sec := topSection(l.Section)
+		if len(out) == 0 || out[len(out)-1].Section != sec {
+			out = append(out, Group{Section: sec, Title: sectionTitles[sec]})
+		}
+		g := &out[len(out)-1]
+		g.Lessons = append(g.Lessons, l)
+	}
+	return out
+}
+
+// topSection is "8.2" for "8.2.1", "8.2.1, 8.2.3" or "8.2".
+func topSection(s string) string {
+	s, _, _ = strings.Cut(s, ",")
+	parts := strings.SplitN(strings.TrimSpace(s), ".", 3)
+	if len(parts) < 2 {
+		return parts[0]
+	}
+	return parts[0] + "." + parts[1]
+}
