@@ -5,7 +5,7 @@ GO      ?= go
 ADDR    ?=
 PKGS_RACE = ./internal/stream/... ./internal/api/... ./cmd/server/...
 
-.PHONY: run build test generate check-generated vet bench fmt
+.PHONY: run build test test-js generate check-generated vet bench fmt
 
 run: ## build and start the server at http://localhost:8080
 	$(GO) build -o bin/saddle ./cmd/server
@@ -26,9 +26,12 @@ vet:
 	@test -z "$$(gofmt -l $$(find . -name '*.go' -not -name '*_templ.go' -not -path './bin/*'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 
-test: check-generated vet ## everything CI runs
+test: check-generated vet test-js ## everything CI runs
 	$(GO) test ./...
 	$(GO) test -race $(PKGS_RACE)
+
+test-js: ## the page's pure functions (colour map, contours, ticks, URL state) under node's test runner
+	@if command -v node >/dev/null 2>&1; then node --test web/static/; else echo "node not found: skipping the JavaScript unit tests"; fi
 
 bench: ## the benchmarks quoted in the README
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
