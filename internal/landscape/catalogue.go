@@ -298,6 +298,9 @@ func newUnblurred(spec Spec) (Objective, Info, error) {
 		if len(spec.Params) > 0 {
 			return nil, Info{}, fielderr.New("params", "an expression takes no parameters")
 		}
+		if len(spec.Options) > 0 {
+			return nil, Info{}, fielderr.New("options", "an expression takes no options")
+		}
 		f, err := expr.Parse(spec.Expr)
 		if err != nil {
 			var se *expr.Error
@@ -310,6 +313,16 @@ func newUnblurred(spec Spec) (Objective, Info, error) {
 	}
 	if spec.ID == "" {
 		return nil, Info{}, fielderr.New("id", `an objective needs an "id" or an "expr"`)
+	}
+	if len(spec.Options) > 0 {
+		names := make([]string, 0, len(spec.Options))
+		for name := range spec.Options {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		if _, ok := Lookup(spec.ID); ok {
+			return nil, Info{}, fielderr.New("options."+names[0], "%s takes no options", spec.ID)
+		}
 	}
 	var e *entry
 	for i := range catalogue {

@@ -179,6 +179,17 @@ func SpecKey(s Spec) string {
 		b.WriteString("=")
 		b.WriteString(strconv.FormatFloat(s.Params[k], 'g', -1, 64))
 	}
+	opts := make([]string, 0, len(s.Options))
+	for k := range s.Options {
+		opts = append(opts, k)
+	}
+	sort.Strings(opts)
+	for _, k := range opts {
+		b.WriteString(";")
+		b.WriteString(k)
+		b.WriteString(":")
+		b.WriteString(strconv.Quote(s.Options[k]))
+	}
 	return b.String()
 }
 
@@ -230,6 +241,16 @@ func (c *GridCache) Len() int {
 // on a miss. obj must be the function key.Objective names. Errors are not
 // cached; a caller whose ctx ends while waiting gets ctx's error.
 func (c *GridCache) Grid(ctx context.Context, key GridKey, obj Objective) (*Grid, error) {
+	return c.Compute(ctx, key, func(ctx context.Context) (*Grid, error) {
+		return EvalGrid(ctx, obj, key.X, key.Y, key.NX, key.NY)
+	})
+}
+
+// Compute is Grid for landscapes that are not a 2-D objective's own (a
+// high-dimensional objective seen on a plane): on a miss it calls compute,
+// which must return the grid key names. Concurrent callers of one key share
+// one call.
+func (c *GridCache) Compute(ctx context.Context, key GridKey, compute func(context.Context) (*Grid, error)) (*Grid, error) {
 	for {
 		c.mu.Lock()
 		if el, ok := c.byKey[key]; ok {
@@ -256,7 +277,7 @@ func (c *GridCache) Grid(ctx context.Context, key GridKey, obj Objective) (*Grid
 		c.inflight[key] = call
 		c.mu.Unlock()
 
-		call.grid, call.err = EvalGrid(ctx, obj, key.X, key.Y, key.NX, key.NY)
+		call.grid, call.err = compute(ctx)
 
 		c.mu.Lock()
 		delete(c.inflight, key)

@@ -78,6 +78,21 @@ type Info struct {
 	Section     string      `json:"section"`     // chapter section it serves, e.g. "8.2.1"
 	Description string      `json:"description"` // one line, for the page
 	Formula     string      `json:"formula,omitempty"`
+	// Choices are the string options of a projected objective (its data
+	// set, activation...), given in Spec.Options.
+	Choices []Choice `json:"choices,omitempty"`
+	// Projected marks a high-dimensional objective drawn on a plane through
+	// its parameter space: Domain, Start and Minima are then plane
+	// coordinates (a, b), and Dim is the true number of parameters.
+	Projected bool `json:"projected,omitempty"`
+}
+
+// Choice is a string option of an objective: its name, default and the
+// values it may take.
+type Choice struct {
+	Name    string   `json:"name"`
+	Default string   `json:"default"`
+	Values  []string `json:"values"`
 }
 
 // Spec chooses an objective: a catalogue id with parameters, or an
@@ -86,6 +101,9 @@ type Spec struct {
 	ID     string             `json:"id,omitempty"`
 	Params map[string]float64 `json:"params,omitempty"`
 	Expr   string             `json:"expr,omitempty"`
+	// Options are string choices of a projected objective, such as
+	// {"data": "spirals", "activation": "relu"}; see Info.Choices.
+	Options map[string]string `json:"options,omitempty"`
 	// Blur is σ of the continuation E[J(θ+σε)] (8.7.5); 0 is J itself.
 	Blur float64 `json:"blur,omitempty"`
 }
