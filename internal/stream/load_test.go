@@ -32,7 +32,9 @@ import (
 //
 // Environment: SADDLE_LOAD_N (sessions, default 20), SADDLE_LOAD_SECONDS
 // (measured window, default 3), SADDLE_LOAD_SPS (steps per second, default
-// 60). Lag is the time from a frame's creation on the server (its "t") to
+// 60), SADDLE_LOAD_GRID (the landscape's nx = ny, default 64: a 256×256
+// landscape is 1.2 MB of JSON per page at start, which is the start-up
+// cost, not the streaming cost this measures). Lag is the time from a frame's creation on the server (its "t") to
 // its receipt by the page.
 
 type loadResult struct {
@@ -140,10 +142,12 @@ func TestLoadClient(t *testing.T) {
 	n := envInt("SADDLE_LOAD_N", 20)
 	window := time.Duration(envInt("SADDLE_LOAD_SECONDS", 3)) * time.Second
 	sps := envInt("SADDLE_LOAD_SPS", 60)
+	grid := envInt("SADDLE_LOAD_GRID", 64)
 	start := fmt.Sprintf(`{"type":"start","objective":{"id":"rosenbrock"},"start":[-1.2,1],"seed":1,`+
+		`"view":{"x":[-2,2],"y":[-1,3],"nx":%d,"ny":%[1]d},`+
 		`"steps_per_second":%d,"max_steps":100000,"runs":[{"optimizer":"gd","hyper":{"lr":0.0005}},`+
 		`{"optimizer":"momentum","hyper":{"lr":0.0002}},{"optimizer":"nesterov","hyper":{"lr":0.0002}},`+
-		`{"optimizer":"adam","hyper":{"lr":0.01}}]}`, sps)
+		`{"optimizer":"adam","hyper":{"lr":0.01}}]}`, grid, sps)
 
 	type page struct {
 		mu                    sync.Mutex
