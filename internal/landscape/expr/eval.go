@@ -252,8 +252,7 @@ type (
 	hessFn  func(x, y float64) hyper
 )
 
-// vArg, gArg and hArg are compiled operands: f, or the variable y when ofY,
-// else x.
+// vArg is a compiled operand: f, or the variable y when ofY, else x.
 type (
 	vArg struct {
 		f   valueFn
@@ -268,12 +267,7 @@ type (
 		ofY  bool
 		k, m float64
 	}
-	hArg struct {
-		f   hessFn
-		ofY bool
-		sx  float64
-		sy  float64
-	}
+	hArg struct{ f hessFn } // always a closure, variables too
 )
 
 func (a vArg) at(x, y float64) float64 {
@@ -298,15 +292,7 @@ func (a gArg) leaf(x, y float64) dual {
 	return dual{a.k*x + a.m, a.k, 0}
 }
 
-func (a hArg) at(x, y float64) hyper {
-	if a.f != nil {
-		return a.f(x, y)
-	}
-	if a.ofY {
-		x = y
-	}
-	return hyper{v: x, dx: a.sx, dy: a.sy}
-}
+func (a hArg) at(x, y float64) hyper { return a.f(x, y) }
 
 // mathFuncs are the one-argument functions, indexed by opcode-opSin.
 var mathFuncs = [...]func(float64) float64{
@@ -494,9 +480,9 @@ func buildGrad(o *op) gArg {
 func buildHess(o *op) hArg {
 	if o.isVar() {
 		if o.c == 1 {
-			return hArg{ofY: true, sy: 1}
+			return hArg{func(x, y float64) hyper { return hyper{v: y, dy: 1} }}
 		}
-		return hArg{sx: 1}
+		return hArg{func(x, y float64) hyper { return hyper{v: x, dx: 1} }}
 	}
 	a, c, code := buildHess(o.a), o.c, o.code
 	var f hessFn
