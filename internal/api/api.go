@@ -83,7 +83,7 @@ func NewHandler(opts Options) http.Handler {
 	h := &handlers{log: opts.Logger, grids: &grids{cache: opts.Grids}}
 
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, logRequests(opts.Logger), recoverJSON(opts.Logger))
+	r.Use(middleware.RequestID, logRequests(opts.Logger), recoverJSON(opts.Logger), middleware.GetHead)
 	r.NotFound(notFound)
 	r.MethodNotAllowed(methodNotAllowed)
 

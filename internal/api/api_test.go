@@ -54,6 +54,9 @@ func TestHealthz(t *testing.T) {
 	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
 		t.Errorf("Content-Type = %q, want text/plain", ct)
 	}
+	if rec := do(t, h, "HEAD", "/healthz", ""); rec.Code != 200 {
+		t.Errorf("HEAD /healthz = %d, want 200", rec.Code)
+	}
 }
 
 type objectiveJSON struct {
