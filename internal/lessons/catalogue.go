@@ -146,7 +146,7 @@ func plateaus() Lesson {
 	return Lesson{
 		ID: "plateaus", Title: "Plateaus", Section: "8.2.4",
 		Summary: "On a flat shelf the gradient all but vanishes and gradient descent crawls.",
-		Caption: "Far from the well the loss is almost flat: the gradient is a hundred times smaller than in the well, " +
+		Caption: "Far from the well the loss is almost flat: the gradient is dozens of times smaller than on the well's walls, " +
 			"so gradient descent takes tiny steps and seems stuck, though it is at no minimum. " +
 			"Adam divides each step by the gradient's recent size, so it crosses the shelf at a steady pace.",
 		Scene: scene.Request{
@@ -163,6 +163,7 @@ func plateaus() Lesson {
 		Script: []Cue{
 			{At: 0, Text: "Watch the gradient norm below: on the shelf it is about 0.03."},
 			{At: 100, Text: "Gradient descent has barely moved; Adam is already in the well."},
+			{At: 360, Text: "Gradient descent finally reaches the edge of the shelf and drops into the well."},
 		},
 	}
 }
@@ -191,7 +192,7 @@ func cliffs() Lesson {
 		Overlays: []string{OverlaySideBySide, OverlayClipArrows, OverlayLossCurve},
 		Script: []Cue{
 			{At: 0, Text: "Both runs walk down the same gentle slope towards the wall."},
-			{At: 60, Text: "The unclipped run hits the wall and is thrown out of the picture."},
+			{At: 90, Text: "The unclipped run hit the wall and was thrown out of the picture."},
 			{At: 150, Text: "The clipped run's raw gradient (faint arrow) was huge too, but its step (solid arrow) was capped."},
 		},
 	}
@@ -221,7 +222,8 @@ func longTermDependencies() Lesson {
 		Overlays: []string{OverlayClipArrows, OverlayLossCurve},
 		Script: []Cue{
 			{At: 0, Text: "Left of w = 1 the contours run almost parallel to the w axis: the loss barely depends on w."},
-			{At: 100, Text: "Near w = 1 the contours crowd together: the gradient explodes."},
+			{At: 12, Text: "The unclipped run passed w = 1, where the gradient explodes, and one step threw it off the picture."},
+			{At: 100, Text: "The clipped run sits at the edge of the cliff near w = 1, where the contours crowd together."},
 		},
 	}
 }
@@ -285,7 +287,7 @@ func momentum() Lesson {
 		Overlays: []string{OverlayVelocity, OverlayLookahead, OverlayLossCurve},
 		Script: []Cue{
 			{At: 0, Text: "Press play: all three use the same rate ε = 0.03."},
-			{At: 10, Text: "Momentum overshoots across the valley: the velocity carries it past the floor."},
+			{At: 3, Text: "Momentum overshoots across the valley: the velocity carries it past the floor."},
 			{At: 60, Text: "Along the valley the velocity has built up: momentum is far ahead of gradient descent."},
 			{At: 200, Text: "Now raise α towards 0.99: the overshoot grows and the path spirals."},
 		},
@@ -401,12 +403,13 @@ func bfgs() Lesson {
 			},
 			Seed: 1,
 		},
-		View: view(-2, 2, -1, 3), Steps: 60, Speed: 3,
+		View: view(-2, 2, -1, 3), Steps: 45, Speed: 3,
 		Overlays: []string{OverlayInvHessian, OverlayLossCurve},
 		Script: []Cue{
-			{At: 1, Text: "M starts as a multiple of I: a circle, unlike the true inverse Hessian's thin ellipse."},
-			{At: 20, Text: "Each step bends M towards the curvature it has seen."},
-			{At: 60, Text: "Near the minimum the two ellipses coincide: BFGS steps like Newton."},
+			{At: 0, Text: "M starts as the identity: a circle, unlike the true inverse Hessian's thin ellipse."},
+			{At: 5, Text: "Each step bends M towards the curvature it has seen along the way."},
+			{At: 20, Text: "BFGS has converged, and there the two ellipses coincide: it steps like Newton."},
+			{At: 45, Text: "L-BFGS, which keeps only five pairs of steps, took about twice as many steps."},
 		},
 	}
 }
@@ -432,6 +435,7 @@ func naturalGradient() Lesson {
 		Overlays: []string{OverlaySideBySide, OverlayLossCurve},
 		Script: []Cue{
 			{At: 5, Text: "The natural gradient is nearly there; gradient descent is still turning into the valley."},
+			{At: 50, Text: "Raise ε to 1: the natural gradient here is Newton's step, and from this far start it overshoots."},
 		},
 	}
 }

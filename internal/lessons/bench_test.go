@@ -1,0 +1,43 @@
+package lessons
+
+import (
+	"testing"
+
+	"github.com/saddle-viz/saddle/internal/scene"
+)
+
+// BenchmarkAll is the cost of the lesson list, built afresh on every call
+// (GET /api/lessons and every lesson page call it).
+func BenchmarkAll(b *testing.B) {
+	for b.Loop() {
+		if len(All()) == 0 {
+			b.Fatal("no lessons")
+		}
+	}
+}
+
+// BenchmarkPlayEveryLesson builds and plays every lesson to its end, as a
+// server rendering the index's thumbnails would.
+func BenchmarkPlayEveryLesson(b *testing.B) {
+	all := All()
+	for b.Loop() {
+		for _, l := range all {
+			sc, err := scene.Build(l.Request(-1))
+			if err != nil {
+				b.Fatal(err)
+			}
+			sc.RunAll(l.Steps)
+		}
+	}
+}
+
+// BenchmarkTrackContinuation is the continuation lesson's σ sweep, 200
+// steps per σ on the Gauss–Hermite blurred Rastrigin.
+func BenchmarkTrackContinuation(b *testing.B) {
+	l, _ := Get("continuation")
+	for b.Loop() {
+		if _, err := l.Track(200); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
