@@ -79,6 +79,10 @@ func (e *engine) handle(ctx context.Context, c any) {
 	case resumeCmd:
 		e.resume()
 	case stepCmd:
+		if e.allEnded() {
+			e.sendStatus(sessionWide, optim.Paused, e.endedReason(), -1)
+			return
+		}
 		e.pause("")
 		e.advance(c.n, time.Now())
 	case resetCmd:
@@ -91,7 +95,6 @@ func (e *engine) handle(ctx context.Context, c any) {
 		if e.playing {
 			e.startTicker()
 		}
-		e.sendStatus(sessionWide, e.sessionStatus(), "", -1)
 	case setCmd:
 		e.set(c)
 	case viewCmd:
@@ -257,7 +260,9 @@ func (e *engine) advance(n int, now time.Time) {
 			endedNow = append(endedNow, i)
 		}
 	}
-	e.push(f)
+	if f.points() > 0 {
+		e.push(f)
+	}
 	for _, i := range endedNow {
 		st := e.sc.Runs[i].Current()
 		status := st.Status

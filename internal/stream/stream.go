@@ -134,11 +134,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ss := &session{srv: s, conn: conn, ctx: ctx, cancel: cancel, closed: make(chan struct{}),
 		out: newOutbox(s.opts.MaxQueued, s.opts.MaxPendingPerRun)}
-	if n, ok := s.add(ss); !ok {
+	if n, err := s.add(ss); err != nil {
 		cancel()
-		reason := fmt.Sprintf("server full: %d live sessions", n)
-		s.log.Warn("stream: "+reason, "remote", r.RemoteAddr)
-		conn.Close(websocket.StatusTryAgainLater, reason)
+		code, reason := websocket.StatusTryAgainLater, fmt.Sprintf("server full: %d live sessions", n)
+		if errors.Is(err, errClosing) {
+			code, reason = websocket.StatusGoingAway, "server shutting down"
+		}
+		s.log.Warn("stream: refused a session: "+reason, "remote", r.RemoteAddr)
+		conn.Close(code, reason)
 		return
 	}
 	defer s.wg.Done()
@@ -146,18 +149,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ss.serve()
 }
 
+var (
+	errFull    = errors.New("stream: server full")
+	errClosing = errors.New("stream: server shutting down")
+)
+
 // add registers a session unless the server is full or closing; it returns
 // the number of live sessions.
-func (s *Server) add(ss *session) (int, bool) {
+func (s *Server) add(ss *session) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := len(s.sessions)
-	if s.closing || n >= s.opts.MaxSessions {
-		return n, false
+	switch {
+	case s.closing:
+		return n, errClosing
+	case n >= s.opts.MaxSessions:
+		return n, errFull
 	}
 	s.sessions[ss] = struct{}{}
 	s.wg.Add(1)
-	return n + 1, true
+	return n + 1, nil
 }
 
 func (s *Server) remove(ss *session) {

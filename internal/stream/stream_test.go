@@ -257,6 +257,13 @@ func TestDivergedRunStaysFinite(t *testing.T) {
 		}
 	}
 	c.until(2*time.Second, "session paused", isSession("paused"))
+
+	// Stepping a scene whose runs have all ended says so, and sends no frame.
+	c.send(`{"type":"step","n":1}`)
+	m, err := c.read(2 * time.Second)
+	if err != nil || !isSession("paused")(m) || m.Reason != "every run has ended" {
+		t.Errorf("step after the end: got %s (%v), want a paused status saying every run has ended", m.Raw, err)
+	}
 }
 
 func TestViewAndGeometry(t *testing.T) {
