@@ -133,6 +133,50 @@ func TestEveryLessonIsWellFormedAndBuilds(t *testing.T) {
 	}
 }
 
+// The overlays a lesson asks for have something to draw: the optimizer
+// state they show is in some run's state, the curvature overlays have a
+// Hessian, two panels have two runs.
+func TestOverlaysHaveTheirData(t *testing.T) {
+	stateOf := map[string]string{
+		OverlayVelocity: "velocity", OverlayLookahead: "lookahead",
+		OverlayEffLR: "eff_lr", OverlayInvHessian: "inv_hessian",
+	}
+	for _, l := range All() {
+		t.Run(l.ID, func(t *testing.T) {
+			sc, rs := play(t, l, -1, 3)
+			for _, o := range l.Overlays {
+				switch o {
+				case OverlayVelocity, OverlayLookahead, OverlayEffLR, OverlayInvHessian:
+					found := false
+					for _, r := range rs {
+						_, ok := last(r).State[stateOf[o]]
+						found = found || ok
+					}
+					if !found {
+						t.Errorf("overlay %s: no run reports %q", o, stateOf[o])
+					}
+				case OverlayEigen, OverlayQuadraticModel, OverlayGtgGtHg, OverlayPhiSpace:
+					if rs[0].Points[0].GtHg == nil {
+						t.Errorf("overlay %s needs the Hessian, which %s does not give", o, sc.Info.ID)
+					}
+				case OverlaySideBySide:
+					if len(rs) < 2 {
+						t.Errorf("overlay %s with %d run", o, len(rs))
+					}
+				case OverlayClipArrows:
+					clips := false
+					for _, r := range l.Scene.Runs {
+						clips = clips || r.Clip != (optim.Clip{})
+					}
+					if !clips {
+						t.Errorf("overlay %s but no run clips", o)
+					}
+				}
+			}
+		})
+	}
+}
+
 // checkView checks the lesson's view (or, when it is left zero, the
 // objective's domain) is a proper rectangle containing the start.
 func checkView(t *testing.T, name string, v View, sc *scene.Scene) {
