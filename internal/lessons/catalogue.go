@@ -20,6 +20,16 @@ func view(x0, x1, y0, y1 float64) View {
 	return View{X: [2]float64{x0, x1}, Y: [2]float64{y0, y1}}
 }
 
+// domainView is the catalogue's default rectangle for an objective, for
+// lessons whose data sets put the minimum at no round numbers.
+func domainView(id string) View {
+	info, ok := landscape.Lookup(id)
+	if !ok {
+		panic("lessons: no objective " + id)
+	}
+	return View{X: info.Domain.X, Y: info.Domain.Y}
+}
+
 // catalogue builds the lessons in chapter order. The numbers in them (starts,
 // rates, step counts) were chosen so that each lesson's claim holds on the
 // engine; lessons_test.go checks every one, so change them together.
@@ -247,7 +257,7 @@ func sgdDecay() Lesson {
 			},
 			Seed: 7,
 		},
-		Steps: 400, Speed: 40,
+		View: domainView("linear_regression"), Steps: 400, Speed: 40,
 		Overlays: []string{OverlayLossCurve},
 		Script: []Cue{
 			{At: 0, Text: "Both runs take the same noisy steps at first."},
@@ -300,7 +310,7 @@ func adaptiveRates() Lesson {
 	return Lesson{
 		ID: "adaptive-rates", Title: "Adaptive learning rates", Section: "8.4",
 		Summary: "AdaGrad, RMSprop, Adam and AdaDelta race, each with its own rate for each coordinate.",
-		Caption: "The gradient's scale differs by orders of magnitude from one coordinate to the other. " +
+		Caption: "On Beale's function the gradient is huge on the ridges and tiny in the basin, and its two coordinates differ in scale. " +
 			"Adaptive methods divide each coordinate's step by a running size of its own gradients, so each " +
 			"coordinate gets its own effective rate, drawn as bars. They differ in how they keep that running size.",
 		Scene: scene.Request{
@@ -422,7 +432,7 @@ func naturalGradient() Lesson {
 		Summary: "Measuring steps by how much the model's predictions change, the natural gradient beats gradient descent.",
 		Caption: "A logistic regression's parameters do not all matter equally: a small change of one moves the " +
 			"predictions more than a large change of another. The natural gradient divides by the Fisher information, " +
-			"which measures that, and heads straight for the minimum where gradient descent bends along the valley.",
+			"which measures that: at the same rate it reaches the minimum in about ten steps where gradient descent needs many more.",
 		Scene: scene.Request{
 			Objective: spec("logistic_regression", nil),
 			Runs: []scene.RunSpec{
@@ -431,7 +441,7 @@ func naturalGradient() Lesson {
 			},
 			Seed: 1,
 		},
-		Steps: 50, Speed: 5,
+		View: domainView("logistic_regression"), Steps: 50, Speed: 5,
 		Overlays: []string{OverlaySideBySide, OverlayLossCurve},
 		Script: []Cue{
 			{At: 5, Text: "The natural gradient is nearly there; gradient descent is still turning into the valley."},

@@ -177,13 +177,10 @@ func TestOverlaysHaveTheirData(t *testing.T) {
 	}
 }
 
-// checkView checks the lesson's view (or, when it is left zero, the
-// objective's domain) is a proper rectangle containing the start.
+// checkView checks the lesson's view is a proper rectangle containing the
+// start.
 func checkView(t *testing.T, name string, v View, sc *scene.Scene) {
 	t.Helper()
-	if v == (View{}) {
-		v = View{X: sc.Info.Domain.X, Y: sc.Info.Domain.Y}
-	}
 	if !(v.X[0] < v.X[1]) || !(v.Y[0] < v.Y[1]) {
 		t.Errorf("%s: view %v is not a rectangle", name, v)
 		return
