@@ -834,6 +834,14 @@ func TestClaimBFGS(t *testing.T) {
 // lesson's slider offers that keeps it stable.
 func TestClaimNaturalGradient(t *testing.T) {
 	l := mustGet(t, "natural-gradient")
+	sc, rs := play(t, l, -1, l.Steps)
+	minLoss := sc.Obj.Value(sc.Info.Minima[0])
+	near := 1e-4 * math.Abs(minLoss)
+	kg, kn := stepsTo(runOf(t, rs, 0, "gd"), minLoss+near), stepsTo(runOf(t, rs, 1, "natural_gradient"), minLoss+near)
+	t.Logf("steps to within %.2g of the minimum's loss: natural gradient %d, gradient descent %d (of %d)", near, kn, kg, l.Steps)
+	if kn < 0 || kn > 15 || (kg >= 0 && kg < 4*kn) {
+		t.Errorf("steps to within %.2g of the minimum's loss: natural gradient %d, gradient descent %d; want about ten and many more", near, kn, kg)
+	}
 	for _, lr := range []float64{0.1, 0.3, l.Scene.Runs[1].Hyper.Num["lr"]} {
 		req := l.Request(-1)
 		req.Runs = []scene.RunSpec{run("gd", "", map[string]float64{"lr": lr}), run("natural_gradient", "", map[string]float64{"lr": lr})}
