@@ -95,6 +95,7 @@ func NewHandler(opts Options) http.Handler {
 		r.Use(deadlines(opts.ReadTimeout, opts.WriteTimeout))
 		r.Get("/api/objectives", h.objectives)
 		r.Get("/api/optimizers", h.optimizers)
+		r.Get("/api/lessons", h.lessons)
 		r.Post("/api/run", h.run)
 		r.Post("/api/hessian", h.hessian)
 		r.Post("/api/landscape", h.landscape)
@@ -113,7 +114,7 @@ func NewHandler(opts Options) http.Handler {
 
 // allowed names the methods of each API route, for the Allow header of a 405.
 var allowed = map[string]string{
-	"/healthz": "GET, HEAD", "/api/objectives": "GET, HEAD", "/api/optimizers": "GET, HEAD",
+	"/healthz": "GET, HEAD", "/api/objectives": "GET, HEAD", "/api/optimizers": "GET, HEAD", "/api/lessons": "GET, HEAD",
 	"/api/run": "POST", "/api/hessian": "POST", "/api/landscape": "POST", "/ws": "GET",
 }
 
@@ -126,7 +127,7 @@ func healthz(w http.ResponseWriter, _ *http.Request) {
 func notFound(w http.ResponseWriter, r *http.Request) {
 	if isAPI(r.URL.Path) {
 		writeError(w, &httpError{Status: http.StatusNotFound, Offset: -1,
-			Msg: fmt.Sprintf("no such endpoint %s; see GET /api/objectives, /api/optimizers and POST /api/run, /api/hessian, /api/landscape", r.URL.Path)})
+			Msg: fmt.Sprintf("no such endpoint %s; see GET /api/objectives, /api/optimizers, /api/lessons and POST /api/run, /api/hessian, /api/landscape", r.URL.Path)})
 		return
 	}
 	http.Error(w, "404 page not found", http.StatusNotFound)
