@@ -2,7 +2,6 @@ package lessons
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/saddle-viz/saddle/internal/fielderr"
 	"github.com/saddle-viz/saddle/internal/landscape"
@@ -19,21 +18,16 @@ type Stage struct {
 	Steps int       `json:"steps"`
 }
 
-// Blurred builds the objective spec chooses, blurred at scale sigma
-// (landscape.Blur; sigma 0 is the objective itself). Errors are
+// Blurred builds the objective spec chooses, blurred at scale sigma: the
+// same as asking landscape.New for spec with "blur": sigma. Errors are
 // *fielderr.Error.
 func Blurred(spec landscape.Spec, sigma float64) (landscape.Objective, error) {
-	if math.IsNaN(sigma) || math.IsInf(sigma, 0) || sigma < 0 {
-		return nil, fielderr.New("sigma", "must be a finite number ≥ 0, got %v", sigma)
-	}
+	spec.Blur = sigma
 	obj, _, err := landscape.New(spec)
 	if err != nil {
 		return nil, fielderr.Prefix("objective", err)
 	}
-	if sigma > 0 && obj.Dim() > 3 {
-		return nil, fielderr.New("sigma", "blurring is limited to objectives of at most 3 dimensions, this one has %d", obj.Dim())
-	}
-	return landscape.Blur(obj, sigma), nil
+	return obj, nil
 }
 
 // Track follows the continuation of a lesson with Sigmas: the lesson's

@@ -330,9 +330,9 @@ func TestBlurredAndTrackErrors(t *testing.T) {
 		sigma float64
 		field string
 	}{
-		{"negative sigma", landscape.Spec{ID: "rastrigin"}, -1, "sigma"},
-		{"NaN sigma", landscape.Spec{ID: "rastrigin"}, math.NaN(), "sigma"},
-		{"infinite sigma", landscape.Spec{ID: "rastrigin"}, math.Inf(1), "sigma"},
+		{"negative sigma", landscape.Spec{ID: "rastrigin"}, -1, "objective.blur"},
+		{"NaN sigma", landscape.Spec{ID: "rastrigin"}, math.NaN(), "objective.blur"},
+		{"infinite sigma", landscape.Spec{ID: "rastrigin"}, math.Inf(1), "objective.blur"},
 		{"unknown objective", landscape.Spec{ID: "nope"}, 1, "objective.id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
