@@ -1,0 +1,413 @@
+package zoo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+
+	"gonum.org/v1/gonum/floats"
+
+	"github.com/saddle-viz/saddle/internal/fielderr"
+	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/landscape/hd"
+	"github.com/saddle-viz/saddle/internal/optim"
+)
+
+// Plane kinds.
+const (
+	// PlaneRandom: two filter-normalised random Gaussian directions through
+	// θ₀ (Li et al. 2018): each unit's incoming weights get the norm of that
+	// unit's weights in θ₀, biases are not moved.
+	PlaneRandom = "random"
+	// PlanePCA: the top two principal components of a pilot training run
+	// from θ₀ (PilotSteps of Adam with PilotLR, full batch), through the
+	// pilot's last point, as Li et al. draw trajectories. The pilot does not
+	// depend on the scene's runs, so /api/landscape and /api/run agree on
+	// the plane from the objective and the seed alone.
+	PlanePCA = "pca"
+	// PlaneHessian: the eigenvectors of the two largest Hessian eigenvalues
+	// at θ₀ (Lanczos on Hessian-vector products), scaled to ‖θ₀‖ so that
+	// plane coordinates compare with the random plane's.
+	PlaneHessian = "hessian"
+)
+
+// PlaneKinds lists the planes in the order the page offers them.
+var PlaneKinds = []string{PlaneRandom, PlanePCA, PlaneHessian}
+
+// The pilot run of the PCA plane.
+const (
+	PilotSteps = 200
+	PilotLR    = 0.01
+)
+
+// Limits of a projected objective's landscape.
+const (
+	// MaxGridSide caps nx and ny: every point is a full pass of the model
+	// over its data.
+	MaxGridSide = 101
+	// DefaultGridSide is nx and ny when left out.
+	DefaultGridSide = 51
+	// MaxSentDim is the largest dimension whose plane origin and axes are
+	// sent in full (three vectors of this many numbers).
+	MaxSentDim = 10_000
+)
+
+// PlaneSpec chooses a plane through a projected objective's parameter
+// space. In JSON it is a kind alone, "random" | "pca" | "hessian", or an
+// object {"kind": "hessian", "seed": 3}. The zero value is the random plane
+// with the scene's seed.
+type PlaneSpec struct {
+	Kind string `json:"kind,omitempty"`
+	// Seed of the random directions (and of Lanczos' start vector); nil:
+	// the scene's seed, the one θ₀ is drawn from.
+	Seed *uint64 `json:"seed,omitempty"`
+}
+
+// UnmarshalJSON reads either form. Its errors are *fielderr.Error with
+// fields relative to the plane ("kind", "seed").
+func (p *PlaneSpec) UnmarshalJSON(b []byte) error {
+	var kind string
+	if err := json.Unmarshal(b, &kind); err == nil {
+		*p = PlaneSpec{Kind: kind}
+		return p.Validate()
+	}
+	type plain PlaneSpec // without this method
+	var v plain
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &te) && te.Field == "seed":
+			return fielderr.New("seed", "must be a whole number from 0 to 2^64−1, got %s", te.Value)
+		case errors.As(err, &te) && te.Field == "kind":
+			return fielderr.New("kind", "must be one of %s, got %s", strings.Join(PlaneKinds, ", "), te.Value)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+			return fielderr.New(name, `unknown field; a plane is {"kind": %s, "seed": n}`, strings.Join(PlaneKinds, " | "))
+		}
+		return fielderr.New("", `must be %s, or an object {"kind": ..., "seed": n}`, strings.Join(PlaneKinds, " | "))
+	}
+	*p = PlaneSpec(v)
+	return p.Validate()
+}
+
+// Validate checks the kind.
+func (p PlaneSpec) Validate() error {
+	if p.Kind == "" {
+		return nil
+	}
+	for _, k := range PlaneKinds {
+		if p.Kind == k {
+			return nil
+		}
+	}
+	return fielderr.New("kind", "unknown plane %q; choose one of %s", p.Kind, strings.Join(PlaneKinds, ", "))
+}
+
+// KindOrDefault is the plane's kind, "random" when left out.
+func (p PlaneSpec) KindOrDefault() string {
+	if p.Kind == "" {
+		return PlaneRandom
+	}
+	return p.Kind
+}
+
+// PlaneInfo describes a plane on the wire.
+type PlaneInfo struct {
+	Kind string `json:"kind"`
+	// Seed drew the random directions (or Lanczos' start); InitSeed drew θ₀.
+	Seed     uint64 `json:"seed"`
+	InitSeed uint64 `json:"init_seed"`
+	Dim      int    `json:"dim"`
+	// OriginNorm is ‖origin‖, AxisNorms ‖d1‖ and ‖d2‖, AxisCos the cosine
+	// of the angle between the axes (random axes are nearly orthogonal).
+	OriginNorm float64    `json:"origin_norm"`
+	AxisNorms  [2]float64 `json:"axis_norms"`
+	AxisCos    float64    `json:"axis_cos"`
+	// Init is θ₀'s (a, b): the runs' default start. (0, 0) unless the
+	// plane's origin is elsewhere (pca).
+	Init [2]float64 `json:"init"`
+	// Domain is the rectangle drawn by default.
+	Domain landscape.Domain `json:"domain"`
+	// Eigenvalues (hessian) are λ₁ ≥ λ₂ at θ₀; Explained (pca) the
+	// fractions of the pilot's variance along each axis.
+	Eigenvalues []float64 `json:"eigenvalues,omitempty"`
+	Explained   []float64 `json:"explained,omitempty"`
+	PilotSteps  int       `json:"pilot_steps,omitempty"`
+	Note        string    `json:"note,omitempty"`
+	// Origin and Axes are the plane itself, θ(a, b) = origin + a·axes[0] +
+	// b·axes[1], sent only up to MaxSentDim and where asked for.
+	Origin []float64   `json:"origin,omitempty"`
+	Axes   [][]float64 `json:"axes,omitempty"`
+}
+
+// View is a projected objective seen on one plane: θ₀, the plane, and the
+// projection of parameter vectors onto it. It is read-only and shared.
+type View struct {
+	Model  *Model
+	Plane  *hd.Plane
+	Theta0 []float64
+	info   PlaneInfo
+	key    string      // names the landscape: objective, plane and seeds
+	pilot  [][]float64 // the PCA pilot's path while the view is made
+	// The inverse Gram matrix of the axes, for least-squares coordinates.
+	i11, i12, i22 float64
+}
+
+// Info describes the plane; with vectors, its origin and axes too (up to
+// MaxSentDim). The vectors are shared: do not modify them.
+func (v *View) Info(vectors bool) PlaneInfo {
+	in := v.info
+	if vectors && len(v.Theta0) <= MaxSentDim {
+		in.Origin = v.Plane.Origin
+		in.Axes = [][]float64{v.Plane.D1, v.Plane.D2}
+	}
+	return in
+}
+
+// Key names the view's landscape for caches.
+func (v *View) Key() string { return v.key }
+
+// Point returns θ(a, b) = origin + a·d1 + b·d2, a new slice.
+func (v *View) Point(a, b float64) []float64 {
+	theta := make([]float64, len(v.Theta0))
+	v.Plane.Point(theta, a, b)
+	return theta
+}
+
+// Coords returns the plane coordinates of θ's orthogonal projection (least
+// squares on the axes, as hd.Plane.Coords), without allocating.
+func (v *View) Coords(theta []float64) (a, b float64) {
+	var r1, r2 float64
+	d1, d2 := v.Plane.D1, v.Plane.D2
+	for i, o := range v.Plane.Origin {
+		d := theta[i] - o
+		r1 += d1[i] * d
+		r2 += d2[i] * d
+	}
+	return v.i11*r1 + v.i12*r2, v.i12*r1 + v.i22*r2
+}
+
+// views caches recent planes: a Hessian plane costs dozens of
+// Hessian-vector products and a PCA plane a pilot run, and every
+// /api/run, /api/landscape and session start asks for one.
+var views = struct {
+	sync.Mutex
+	order []string
+	byKey map[string]*View
+}{byKey: map[string]*View{}}
+
+const viewCacheSize = 16
+
+// View returns the plane ps through the model's parameter space, with θ₀
+// drawn from seed (and the plane's own seed defaulting to it). Errors are
+// *fielderr.Error on "plane" (a plane that cannot be made from this point).
+func (m *Model) View(ps PlaneSpec, seed uint64) (*View, error) {
+	if err := ps.Validate(); err != nil {
+		return nil, fielderr.Prefix("plane", err)
+	}
+	kind, pseed := ps.KindOrDefault(), seed
+	if ps.Seed != nil {
+		pseed = *ps.Seed
+	}
+	key := fmt.Sprintf("%s|plane=%s;seed=%d;init=%d", m.key, kind, pseed, seed)
+	views.Lock()
+	v, ok := views.byKey[key]
+	views.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := m.newView(kind, pseed, seed)
+	if err != nil {
+		return nil, err
+	}
+	v.key = key
+	views.Lock()
+	defer views.Unlock()
+	if old, ok := views.byKey[key]; ok {
+		return old, nil // another caller made it meanwhile: the same plane
+	}
+	if len(views.order) >= viewCacheSize {
+		delete(views.byKey, views.order[0])
+		views.order = views.order[1:]
+	}
+	views.order = append(views.order, key)
+	views.byKey[key] = v
+	return v, nil
+}
+
+func (m *Model) newView(kind string, pseed, seed uint64) (*View, error) {
+	theta0, err := m.Init(seed)
+	if err != nil {
+		return nil, fielderr.Prefix("objective", err)
+	}
+	v := &View{Model: m, Theta0: theta0}
+	v.info = PlaneInfo{Kind: kind, Seed: pseed, InitSeed: seed, Dim: len(theta0), Domain: planeDomain}
+	switch kind {
+	case PlaneRandom:
+		v.Plane, err = hd.RandomPlane(theta0, m.Blocks, pseed)
+	case PlaneHessian:
+		err = v.hessianPlane(pseed)
+	case PlanePCA:
+		err = v.pcaPlane(pseed)
+	}
+	if err != nil {
+		return nil, planeErr(err)
+	}
+	if err := v.setGram(); err != nil {
+		return nil, err
+	}
+	v.info.OriginNorm = floats.Norm(v.Plane.Origin, 2)
+	n1, n2 := floats.Norm(v.Plane.D1, 2), floats.Norm(v.Plane.D2, 2)
+	v.info.AxisNorms = [2]float64{n1, n2}
+	v.info.AxisCos = floats.Dot(v.Plane.D1, v.Plane.D2) / (n1 * n2)
+	a, b := v.Coords(theta0)
+	v.info.Init = [2]float64{a, b}
+	if kind == PlanePCA && v.info.Note == "" {
+		v.info.Domain = v.pilotDomain()
+	}
+	return v, nil
+}
+
+// planeErr places a plane's failure under "plane".
+func planeErr(err error) error {
+	var fe *fielderr.Error
+	if errors.As(err, &fe) {
+		return fielderr.New("plane", "%s", fe.Msg)
+	}
+	if errors.Is(err, hd.ErrNotFinite) {
+		return fielderr.New("plane", "the curvature is not finite at the initialisation; try a smaller init scale")
+	}
+	return fmt.Errorf("zoo: plane: %w", err)
+}
+
+func (v *View) hessianPlane(seed uint64) error {
+	hv, ok := v.Model.Obj.(landscape.HessVecer)
+	if !ok {
+		return fielderr.New("kind", "this objective gives no Hessian-vector products")
+	}
+	theta0 := v.Theta0
+	op := func(dst, x []float64) { hv.HessVec(dst, theta0, x) }
+	p, ev, err := hd.HessianPlane(op, theta0, seed)
+	if err != nil {
+		return err
+	}
+	// Unit eigenvectors would make a = 1 a tiny move in a big network;
+	// scaled to ‖θ₀‖, the domain [-1, 1]² compares with the random plane's.
+	if s := floats.Norm(theta0, 2); s > 0 {
+		floats.Scale(s, p.D1)
+		floats.Scale(s, p.D2)
+	}
+	v.Plane = p
+	v.info.Eigenvalues = []float64{ev[0], ev[1]}
+	return nil
+}
+
+// pcaPlane runs the pilot and takes its principal plane; a pilot that does
+// not move (θ₀ at a stationary point) falls back to the random plane, and
+// says so in the note.
+func (v *View) pcaPlane(seed uint64) error {
+	run, err := optim.NewRun(v.Model.Obj, v.Theta0, optim.Config{Optimizer: "adam",
+		Hyper: map[string]float64{"lr": PilotLR}}, seed)
+	if err != nil {
+		return err
+	}
+	traj := [][]float64{append([]float64(nil), v.Theta0...)}
+	for k := 0; k < PilotSteps && !run.Done(); k++ {
+		traj = append(traj, append([]float64(nil), run.Step().Theta...))
+	}
+	p, explained, err := hd.PCAPlane(traj)
+	if err != nil {
+		var fe *fielderr.Error
+		if !errors.As(err, &fe) {
+			return err
+		}
+		v.info.Kind = PlaneRandom
+		v.info.Note = "the pilot run did not move from the initialisation (" + fe.Msg + "), so this is the random plane"
+		v.Plane, err = hd.RandomPlane(v.Theta0, v.Model.Blocks, seed)
+		return err
+	}
+	v.Plane = p
+	v.info.Explained = []float64{explained[0], explained[1]}
+	v.info.PilotSteps = len(traj) - 1
+	v.pilot = traj
+	return nil
+}
+
+// setGram precomputes the inverse Gram matrix of the axes.
+func (v *View) setGram() error {
+	a, b, c := floats.Dot(v.Plane.D1, v.Plane.D1), floats.Dot(v.Plane.D1, v.Plane.D2), floats.Dot(v.Plane.D2, v.Plane.D2)
+	det := a*c - b*b
+	if !(det > 1e-14*a*c) {
+		return fielderr.New("plane", "the plane's directions are parallel or zero (a model with no weights?)")
+	}
+	v.i11, v.i12, v.i22 = c/det, -b/det, a/det
+	return nil
+}
+
+// pilotDomain is the box around the pilot's projection, padded by a fifth
+// of its size on every side; then the pilot is dropped.
+func (v *View) pilotDomain() landscape.Domain {
+	lo := [2]float64{math.Inf(1), math.Inf(1)}
+	hi := [2]float64{math.Inf(-1), math.Inf(-1)}
+	for _, x := range v.pilot {
+		a, b := v.Coords(x)
+		lo[0], hi[0] = min(lo[0], a), max(hi[0], a)
+		lo[1], hi[1] = min(lo[1], b), max(hi[1], b)
+	}
+	v.pilot = nil
+	span := max(hi[0]-lo[0], hi[1]-lo[1])
+	if !(span > 0) || math.IsInf(span, 0) {
+		return planeDomain
+	}
+	var r [2][2]float64
+	for k := range 2 {
+		w := max(hi[k]-lo[k], span/5) * 1.4 // a fifth of padding on each side
+		c := (lo[k] + hi[k]) / 2
+		r[k] = [2]float64{c - w/2, c + w/2}
+	}
+	return landscape.Domain{X: r[0], Y: r[1]}
+}
+
+// CheckGrid validates a landscape request on a plane: the ranges as
+// landscape.CheckGrid does, and sides up to MaxGridSide.
+func CheckGrid(x, y [2]float64, nx, ny int) error {
+	for _, s := range []struct {
+		field string
+		n     int
+	}{{"nx", nx}, {"ny", ny}} {
+		if s.n > MaxGridSide {
+			return fielderr.New(s.field, "a projected objective's landscape is at most %d×%d points (each point is a full pass of the model over its data), got %d", MaxGridSide, MaxGridSide, s.n)
+		}
+	}
+	return landscape.CheckGrid(x, y, nx, ny)
+}
+
+// Grid is the loss on the nx × ny lattice of the plane over a ∈ x, b ∈ y,
+// evaluated in parallel and kept in cache (when not nil) under a key that
+// names the objective, the plane and its seeds.
+func (v *View) Grid(ctx context.Context, cache *landscape.GridCache, x, y [2]float64, nx, ny int) (*landscape.Grid, error) {
+	if err := CheckGrid(x, y, nx, ny); err != nil {
+		return nil, err
+	}
+	compute := func(ctx context.Context) (*landscape.Grid, error) {
+		vals := make([]float64, nx*ny)
+		st, err := hd.EvalGrid(ctx, vals, v.Model.Obj.Value, v.Plane, x, y, nx, ny, hd.GridOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return &landscape.Grid{X: x, Y: y, NX: nx, NY: ny, Values: vals, Min: st.Min, Max: st.Max,
+			Clamped: st.NonFinite > 0}, nil
+	}
+	if cache == nil {
+		return compute(ctx)
+	}
+	return cache.Compute(ctx, landscape.GridKey{Objective: v.key, X: x, Y: y, NX: nx, NY: ny}, compute)
+}

@@ -1,0 +1,378 @@
+package zoo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/saddle-viz/saddle/internal/fielderr"
+	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/landscape/hd"
+)
+
+// mlpParams counts an MLP's parameters from its layer widths.
+func mlpParams(sizes ...int) int {
+	n := 0
+	for i := 0; i+1 < len(sizes); i++ {
+		n += sizes[i]*sizes[i+1] + sizes[i+1]
+	}
+	return n
+}
+
+func TestCatalogueListsEveryObjectiveWithItsTrueDim(t *testing.T) {
+	want := map[string]int{
+		"rosenbrock":   2,
+		"quadratic":    2,
+		"mlp":          mlpParams(2, 32, 32, 2),  // spirals: 2 classes
+		"deep_linear":  mlpParams(2, 8, 8, 8, 3), // blobs: 3 classes
+		"hd_quadratic": 1000,
+	}
+	got := map[string]landscape.Info{}
+	for _, in := range Catalogue() {
+		if _, dup := got[in.ID]; dup {
+			t.Errorf("%s listed twice", in.ID)
+		}
+		got[in.ID] = in
+	}
+	for id, dim := range want {
+		in, ok := got[id]
+		if !ok {
+			t.Errorf("%s missing from the catalogue", id)
+			continue
+		}
+		if in.Dim != dim {
+			t.Errorf("%s: dim %d, want %d", id, in.Dim, dim)
+		}
+		if projected := dim > 2; in.Projected != projected {
+			t.Errorf("%s: projected %v, want %v", id, in.Projected, projected)
+		}
+	}
+	if c := got["mlp"].Choices; len(c) != 4 || c[0].Name != "data" || c[0].Default != "spirals" {
+		t.Errorf("mlp choices = %+v, want data (spirals), activation, loss, init", c)
+	}
+	if _, ok := Lookup("hd_quadratic"); !ok {
+		t.Error("Lookup(hd_quadratic) failed")
+	}
+}
+
+func TestNewBuildsWithParamsAndOptions(t *testing.T) {
+	obj, info, m, err := New(landscape.Spec{ID: "mlp",
+		Params:  map[string]float64{"width": 5, "depth": 1, "points": 50},
+		Options: map[string]string{"data": "blobs", "activation": "relu"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := mlpParams(2, 5, 3); obj.Dim() != want || info.Dim != want {
+		t.Errorf("dim %d (info %d), want %d", obj.Dim(), info.Dim, want)
+	}
+	if m == nil || m.Obj != obj {
+		t.Fatal("a projected objective needs its model")
+	}
+	if _, ok := obj.(landscape.Stochastic); !ok {
+		t.Error("the network lost its minibatch gradients")
+	}
+	if _, _, m2, err := New(landscape.Spec{ID: "rosenbrock"}); err != nil || m2 != nil {
+		t.Errorf("rosenbrock: model %v, err %v; want a plain 2-D objective", m2, err)
+	}
+}
+
+func TestNewFieldErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		spec  landscape.Spec
+		field string
+		says  string
+	}{
+		{"unknown id", landscape.Spec{ID: "resnet"}, "id", "mlp"},
+		{"unknown option value", landscape.Spec{ID: "mlp", Options: map[string]string{"data": "mnist"}}, "options.data", "spirals"},
+		{"unknown option", landscape.Spec{ID: "mlp", Options: map[string]string{"optimizer": "adam"}}, "options.optimizer", "activation"},
+		{"option of an objective without options", landscape.Spec{ID: "hd_quadratic", Options: map[string]string{"data": "xor"}}, "options.data", "no options"},
+		{"options on a 2-D objective", landscape.Spec{ID: "rosenbrock", Options: map[string]string{"data": "xor"}}, "options.data", "no options"},
+		{"fractional width", landscape.Spec{ID: "mlp", Params: map[string]float64{"width": 3.5}}, "params.width", "whole"},
+		{"width out of range", landscape.Spec{ID: "mlp", Params: map[string]float64{"width": 1000}}, "params.width", "between"},
+		{"too many parameters", landscape.Spec{ID: "mlp", Params: map[string]float64{"width": 256, "depth": 4}}, "params.width", "parameters"},
+		{"unknown parameter", landscape.Spec{ID: "deep_linear", Params: map[string]float64{"noise": 0.1}}, "params.noise", "width"},
+		{"blurred network", landscape.Spec{ID: "mlp", Blur: 0.1}, "blur", "high-dimensional"},
+		{"linear activation is deep_linear's", landscape.Spec{ID: "mlp", Options: map[string]string{"activation": "linear"}}, "options.activation", "tanh"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, _, err := New(tt.spec)
+			var fe *fielderr.Error
+			if !errors.As(err, &fe) {
+				t.Fatalf("New = %v, want a field error", err)
+			}
+			if fe.Field != tt.field || !strings.Contains(fe.Msg, tt.says) {
+				t.Errorf("error %q on %q, want one on %q saying %q", fe.Msg, fe.Field, tt.field, tt.says)
+			}
+		})
+	}
+}
+
+// TestSmallModelsGiveTheirHessian checks the Hessian formed from
+// Hessian-vector products against central differences of the gradient.
+func TestSmallModelsGiveTheirHessian(t *testing.T) {
+	for _, spec := range []landscape.Spec{
+		{ID: "mlp", Params: map[string]float64{"width": 4, "depth": 1, "points": 40}},
+		{ID: "hd_quadratic", Params: map[string]float64{"n": 12, "cond": 30, "negative": 0.25}},
+	} {
+		t.Run(spec.ID, func(t *testing.T) {
+			obj, _, m, err := New(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, ok := obj.(landscape.Hessianer)
+			if !ok {
+				t.Fatalf("a %d-parameter model gives no Hessian", obj.Dim())
+			}
+			if err := m.CheckOptimizer("newton"); err != nil {
+				t.Errorf("newton refused on a small model: %v", err)
+			}
+			x, _ := m.Init(3)
+			n := obj.Dim()
+			got := mat.NewSymDense(n, nil)
+			h.Hess(got, x)
+			want := mat.NewDense(n, n, nil)
+			fd.Jacobian(want, func(dst, x []float64) { obj.Grad(dst, x) }, x, &fd.JacobianSettings{Formula: fd.Central})
+			for i := range n {
+				for j := range n {
+					if d := math.Abs(got.At(i, j) - want.At(i, j)); d > 1e-5*(1+math.Abs(want.At(i, j))) {
+						t.Fatalf("H[%d,%d] = %g, finite differences give %g", i, j, got.At(i, j), want.At(i, j))
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestBigModelsRefuseNewtonNamingTheLimit(t *testing.T) {
+	obj, _, m, err := New(landscape.Spec{ID: "mlp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := obj.(landscape.Hessianer); ok {
+		t.Fatalf("a %d-parameter model forms its Hessian", obj.Dim())
+	}
+	for _, id := range []string{"newton", "saddle_free_newton"} {
+		var fe *fielderr.Error
+		if err := m.CheckOptimizer(id); !errors.As(err, &fe) || fe.Field != "optimizer" || !strings.Contains(fe.Msg, "300") {
+			t.Errorf("%s: %v, want an error on optimizer naming the limit 300", id, err)
+		}
+	}
+	for _, id := range []string{"adam", "lbfgs", "cg", "bfgs"} {
+		if err := m.CheckOptimizer(id); err != nil {
+			t.Errorf("%s refused: %v", id, err)
+		}
+	}
+}
+
+func viewOf(t *testing.T, spec landscape.Spec, ps PlaneSpec, seed uint64) *View {
+	t.Helper()
+	_, _, m, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := m.View(ps, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+var smallMLP = landscape.Spec{ID: "mlp", Params: map[string]float64{"width": 8, "depth": 2, "points": 100}}
+
+func TestViewsProjectTheirOwnPoints(t *testing.T) {
+	for _, kind := range PlaneKinds {
+		t.Run(kind, func(t *testing.T) {
+			v := viewOf(t, smallMLP, PlaneSpec{Kind: kind}, 5)
+			in := v.Info(true)
+			if in.Kind != kind || in.Dim != len(v.Theta0) || len(in.Axes) != 2 || len(in.Origin) != in.Dim {
+				t.Fatalf("info %+v does not describe a %s plane of dimension %d with its vectors", in, kind, len(v.Theta0))
+			}
+			if math.Abs(in.AxisCos) > 0.5 {
+				t.Errorf("axes nearly parallel: cos %g", in.AxisCos)
+			}
+			for _, ab := range [][2]float64{{0, 0}, {0.3, -0.7}, {-1, 1}} {
+				a, b := v.Coords(v.Point(ab[0], ab[1]))
+				if math.Abs(a-ab[0]) > 1e-9 || math.Abs(b-ab[1]) > 1e-9 {
+					t.Errorf("Coords(Point(%v)) = (%g, %g)", ab, a, b)
+				}
+			}
+			// Off the plane, the least-squares coordinates agree with hd's.
+			off := append([]float64(nil), v.Theta0...)
+			for i := range off {
+				off[i] += 0.01 * math.Sin(float64(i))
+			}
+			a, b := v.Coords(off)
+			ha, hb, _ := v.Plane.Coords(off)
+			if math.Abs(a-ha) > 1e-9*(1+math.Abs(ha)) || math.Abs(b-hb) > 1e-9*(1+math.Abs(hb)) {
+				t.Errorf("Coords = (%g, %g), hd.Plane.Coords = (%g, %g)", a, b, ha, hb)
+			}
+			a, b = v.Coords(v.Theta0)
+			if in.Init != [2]float64{a, b} {
+				t.Errorf("init at %v, θ₀ projects to (%g, %g)", in.Init, a, b)
+			}
+			d := in.Domain
+			if !(d.X[0] <= a && a <= d.X[1] && d.Y[0] <= b && b <= d.Y[1]) {
+				t.Errorf("domain %+v leaves out the initialisation (%g, %g)", d, a, b)
+			}
+		})
+	}
+}
+
+func TestViewsAreDeterministicAndSeeded(t *testing.T) {
+	a := viewOf(t, smallMLP, PlaneSpec{}, 1)
+	b := viewOf(t, landscape.Spec{ID: "mlp", Params: map[string]float64{"width": 8, "depth": 2, "points": 100, "scale": 1}}, PlaneSpec{Kind: "random"}, 1)
+	if a != b {
+		t.Error("a spec spelling out a default did not share the cached plane")
+	}
+	_, _, m, _ := New(smallMLP)
+	t0, _ := m.Init(1)
+	if !floats.Equal(t0, a.Theta0) {
+		t.Error("the plane's origin is not the initialisation of the seed")
+	}
+	c := viewOf(t, smallMLP, PlaneSpec{}, 2)
+	if floats.Equal(c.Theta0, a.Theta0) {
+		t.Error("seeds 1 and 2 give the same initialisation")
+	}
+	seven := uint64(7)
+	d := viewOf(t, smallMLP, PlaneSpec{Seed: &seven}, 1)
+	if !floats.Equal(d.Theta0, a.Theta0) || floats.Equal(d.Plane.D1, a.Plane.D1) {
+		t.Error("the plane's seed should move the directions, not the origin")
+	}
+	if _, err := m.View(PlaneSpec{Kind: "tsne"}, 1); err == nil || err.(*fielderr.Error).Field != "plane.kind" {
+		t.Errorf("bad kind: %v, want an error on plane.kind", err)
+	}
+}
+
+func TestRandomPlaneIsFilterNormalized(t *testing.T) {
+	v := viewOf(t, smallMLP, PlaneSpec{}, 4)
+	for _, blk := range v.Model.Blocks {
+		for r := range blk.Rows {
+			lo, hi := blk.Offset+r*blk.Cols, blk.Offset+(r+1)*blk.Cols
+			for _, d := range [][]float64{v.Plane.D1, v.Plane.D2} {
+				got, want := floats.Norm(d[lo:hi], 2), floats.Norm(v.Theta0[lo:hi], 2)
+				if blk.Bias {
+					want = 0
+				}
+				if math.Abs(got-want) > 1e-12*(1+want) {
+					t.Fatalf("block at %d row %d: direction norm %g, weights' %g", blk.Offset, r, got, want)
+				}
+			}
+		}
+	}
+}
+
+func TestHessianPlaneOfTheQuadraticHasItsTopEigenvalues(t *testing.T) {
+	n, cond := 60, 10.0
+	v := viewOf(t, landscape.Spec{ID: "hd_quadratic", Params: map[string]float64{"n": float64(n), "cond": cond}}, PlaneSpec{Kind: "hessian"}, 1)
+	want := hd.GeometricSpectrum(n, 1, cond)[:2]
+	got := v.Info(false).Eigenvalues
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-6 {
+			t.Errorf("λ%d = %g, want %g", i+1, got[i], want[i])
+		}
+	}
+	// Along each axis the loss is a parabola of curvature λ·‖d‖².
+	q := v.Model.Obj
+	for i, d := range [][]float64{v.Plane.D1, v.Plane.D2} {
+		h := 1e-3
+		p, m := v.Point(h*float64(1-i), h*float64(i)), v.Point(-h*float64(1-i), -h*float64(i))
+		curv := (q.Value(p) - 2*q.Value(v.Theta0) + q.Value(m)) / (h * h)
+		if w := want[i] * floats.Dot(d, d); math.Abs(curv-w) > 1e-4*w {
+			t.Errorf("curvature along axis %d: %g, want %g", i+1, curv, w)
+		}
+	}
+}
+
+func TestPCAPlaneHoldsThePilot(t *testing.T) {
+	v := viewOf(t, smallMLP, PlaneSpec{Kind: "pca"}, 3)
+	in := v.Info(false)
+	if in.PilotSteps != PilotSteps || len(in.Explained) != 2 || in.Explained[0] < 0.5 {
+		t.Errorf("pilot %d steps, explained %v; want %d steps, most of the variance on the first axis", in.PilotSteps, in.Explained, PilotSteps)
+	}
+	if in.Origin != nil {
+		t.Error("Info(false) sent the vectors")
+	}
+	if in.Domain == planeDomain {
+		t.Error("the PCA plane kept the default domain instead of framing the pilot")
+	}
+}
+
+func TestGrid(t *testing.T) {
+	v := viewOf(t, smallMLP, PlaneSpec{}, 1)
+	cache := landscape.NewGridCache(4)
+	x, y := [2]float64{-1, 1}, [2]float64{-0.5, 0.5}
+	g, err := v.Grid(context.Background(), cache, x, y, 7, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Values) != 35 {
+		t.Fatalf("%d values, want 35", len(g.Values))
+	}
+	for i, val := range g.Values {
+		if math.IsNaN(val) || math.IsInf(val, 0) || val < g.Min || val > g.Max {
+			t.Fatalf("value %d = %g outside [%g, %g]", i, val, g.Min, g.Max)
+		}
+	}
+	if c, want := g.Values[2*7+3], v.Model.Obj.Value(v.Theta0); c != want {
+		t.Errorf("centre %g, J(θ₀) = %g", c, want)
+	}
+	if corner, want := g.Values[4*7+6], v.Model.Obj.Value(v.Point(1, 0.5)); math.Abs(corner-want) > 1e-12*math.Abs(want) {
+		t.Errorf("corner (1, 0.5): %g, want %g", corner, want)
+	}
+	again, _ := v.Grid(context.Background(), cache, x, y, 7, 5)
+	if again != g {
+		t.Error("the same grid was computed twice")
+	}
+	other := viewOf(t, smallMLP, PlaneSpec{Kind: "hessian"}, 1)
+	if g2, _ := other.Grid(context.Background(), cache, x, y, 7, 5); g2 == g {
+		t.Error("two planes shared one cached grid")
+	}
+	var fe *fielderr.Error
+	if _, err := v.Grid(context.Background(), cache, x, y, MaxGridSide+1, 5); !errors.As(err, &fe) || fe.Field != "nx" || !strings.Contains(fe.Msg, "101") {
+		t.Errorf("an oversized grid: %v, want an error on nx naming the cap", err)
+	}
+}
+
+func TestPlaneSpecJSON(t *testing.T) {
+	three := uint64(3)
+	tests := []struct {
+		name  string
+		in    string
+		want  PlaneSpec
+		field string // "" when valid
+	}{
+		{"kind alone", `"pca"`, PlaneSpec{Kind: "pca"}, ""},
+		{"object", `{"kind": "hessian", "seed": 3}`, PlaneSpec{Kind: "hessian", Seed: &three}, ""},
+		{"seed alone", `{"seed": 3}`, PlaneSpec{Seed: &three}, ""},
+		{"bad kind", `"tsne"`, PlaneSpec{}, "kind"},
+		{"bad kind in an object", `{"kind": "tsne"}`, PlaneSpec{}, "kind"},
+		{"unknown field", `{"kind": "random", "origin": 1}`, PlaneSpec{}, "origin"},
+		{"negative seed", `{"seed": -1}`, PlaneSpec{}, "seed"},
+		{"a number", `4`, PlaneSpec{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p PlaneSpec
+			err := json.Unmarshal([]byte(tt.in), &p)
+			if tt.field == "" && tt.name != "a number" {
+				if err != nil || p.Kind != tt.want.Kind || (p.Seed == nil) != (tt.want.Seed == nil) || (p.Seed != nil && *p.Seed != *tt.want.Seed) {
+					t.Errorf("got %+v, %v; want %+v", p, err, tt.want)
+				}
+				return
+			}
+			var fe *fielderr.Error
+			if !errors.As(err, &fe) || fe.Field != tt.field {
+				t.Errorf("error %v, want a field error on %q", err, tt.field)
+			}
+		})
+	}
+}
