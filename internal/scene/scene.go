@@ -16,6 +16,7 @@ import (
 	"github.com/saddle-viz/saddle/internal/fielderr"
 	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/optim"
+	"github.com/saddle-viz/saddle/internal/zoo"
 )
 
 // Limits on what one scene may ask for.
@@ -25,11 +26,17 @@ const (
 )
 
 // Request is a scene as the API and the "start" message carry it.
+//
+// For a projected (high-dimensional) objective, Start is [a, b] on the
+// plane, θ = θ₀ + a·d1 + b·d2, or nil for θ₀ itself, the model's
+// initialisation drawn from Seed; Plane chooses the plane (nil: random,
+// with Seed). Runs step in full dimension and their points carry (a, b).
 type Request struct {
 	Objective landscape.Spec `json:"objective"`
 	Start     []float64      `json:"start,omitempty"` // nil: the objective's suggested start
 	Runs      []RunSpec      `json:"runs"`
 	Seed      uint64         `json:"seed,omitempty"`
+	Plane     *zoo.PlaneSpec `json:"plane,omitempty"`
 }
 
 // RunSpec is one run of a scene.
@@ -109,22 +116,58 @@ func (r RunSpec) Config() optim.Config {
 type Scene struct {
 	Request Request
 	Obj     landscape.Objective
-	Info    landscape.Info
-	Start   []float64
-	Runs    []*optim.Run
+	// Info describes the objective; for a projected one, Domain and Start
+	// are on the scene's plane.
+	Info  landscape.Info
+	Start []float64 // in full dimension
+	Runs  []*optim.Run
+	// View is the plane of a projected objective; nil for a 2-D one.
+	View *zoo.View
 
 	hess *mat.SymDense // scratch for gᵀHg; nil when the objective has no cheap Hessian
+	hv   []float64     // scratch for gᵀHg by a Hessian-vector product (projected objectives)
 }
 
 // Build validates req and builds its runs. Errors are *fielderr.Error with
 // the JSON path of the offending field ("objective.expr", "runs[1].hyper.lr").
 func Build(req Request) (*Scene, error) {
-	obj, info, err := landscape.New(req.Objective)
+	obj, info, model, err := zoo.New(req.Objective)
 	if err != nil {
 		return nil, fielderr.Prefix("objective", err)
 	}
+	var view *zoo.View
 	start := req.Start
-	if start == nil {
+	if model == nil && req.Plane != nil {
+		return nil, fielderr.New("plane", "%s is drawn on its own axes; a plane is chosen only for a projected, high-dimensional objective", info.ID)
+	}
+	if model != nil {
+		var ps zoo.PlaneSpec
+		if req.Plane != nil {
+			ps = *req.Plane
+		}
+		if view, err = model.View(ps, req.Seed); err != nil {
+			return nil, err
+		}
+		pi := view.Info(false)
+		info.Domain = pi.Domain
+		info.Start = pi.Init[:]
+		if start == nil {
+			start = view.Theta0
+		} else {
+			if len(start) != 2 {
+				return nil, fielderr.New("start", "has %d coordinates; a projected objective starts at [a, b] on its plane (or leave start out for its initialisation)", len(start))
+			}
+			if err := fielderr.Finite("start", start); err != nil {
+				return nil, err
+			}
+			start = view.Point(start[0], start[1])
+		}
+		for i, rs := range req.Runs {
+			if err := model.CheckOptimizer(rs.Optimizer); err != nil {
+				return nil, fielderr.Prefix(fmt.Sprintf("runs[%d]", i), err)
+			}
+		}
+	} else if start == nil {
 		start = info.Start
 	}
 	if len(start) != obj.Dim() {
@@ -142,7 +185,7 @@ func Build(req Request) (*Scene, error) {
 	if len(req.Runs) > MaxRuns {
 		return nil, fielderr.New("runs", "at most %d runs race in one scene, got %d", MaxRuns, len(req.Runs))
 	}
-	s := &Scene{Request: req, Obj: obj, Info: info, Start: append([]float64(nil), start...)}
+	s := &Scene{Request: req, Obj: obj, Info: info, Start: append([]float64(nil), start...), View: view}
 	for i, rs := range req.Runs {
 		run, err := optim.NewRun(obj, start, rs.Config(), optim.SeedFor(req.Seed, i))
 		if err != nil {
@@ -153,7 +196,37 @@ func Build(req Request) (*Scene, error) {
 	if _, ok := obj.(landscape.Hessianer); ok && obj.Dim() <= 64 {
 		s.hess = mat.NewSymDense(obj.Dim(), nil)
 	}
+	if _, ok := obj.(landscape.HessVecer); ok && view != nil {
+		s.hv = make([]float64, obj.Dim())
+	}
 	return s, nil
+}
+
+// Projected reports whether the scene's objective is high-dimensional,
+// drawn on a plane.
+func (s *Scene) Projected() bool { return s.View != nil }
+
+// StartXY is the start on the plot's plane.
+func (s *Scene) StartXY() []float64 { return s.project(s.Start) }
+
+// GridKey names the landscape of the scene over x × y for caches: the
+// objective, and for a projected one its plane and seeds.
+func (s *Scene) GridKey(x, y [2]float64, nx, ny int) landscape.GridKey {
+	name := landscape.SpecKey(s.Request.Objective)
+	if s.View != nil {
+		name = s.View.Key()
+	}
+	return landscape.GridKey{Objective: name, X: x, Y: y, NX: nx, NY: ny}
+}
+
+// Grid is the landscape of the scene over x × y through cache: the 2-D
+// objective itself, or a projected one on the scene's plane (at most
+// zoo.MaxGridSide points a side).
+func (s *Scene) Grid(ctx context.Context, cache *landscape.GridCache, x, y [2]float64, nx, ny int) (*landscape.Grid, error) {
+	if s.View != nil {
+		return s.View.Grid(ctx, cache, x, y, nx, ny)
+	}
+	return cache.Grid(ctx, s.GridKey(x, y, nx, ny), s.Obj)
 }
 
 // Point is one step of one run on the wire (API.md). Optional fields carry
@@ -189,6 +262,21 @@ const (
 func (s *Scene) PointOf(i int, st *optim.Step, d Detail) Point {
 	p := Point{Run: i, K: st.K, XY: s.project(st.Theta), Loss: st.Loss,
 		GradNorm: st.GradNorm, Clipped: st.Clipped}
+	if s.View != nil {
+		// Full-dimensional vectors (gradient, update, state) stay on the
+		// server: a point is its plane coordinates and scalars.
+		if d == Full {
+			p.LR = st.LR
+			p.Evals = st.Evals
+			if s.hv != nil && allFinite(st.Grad) {
+				s.Obj.(landscape.HessVecer).HessVec(s.hv, st.Theta, st.Grad)
+				if v := dot(st.Grad, s.hv); !math.IsNaN(v) && !math.IsInf(v, 0) {
+					p.GtHg = &v
+				}
+			}
+		}
+		return p
+	}
 	if s.hess != nil {
 		if h, ok := s.Obj.(landscape.Hessianer); ok {
 			h.Hess(s.hess, st.Theta)
@@ -221,8 +309,23 @@ func (s *Scene) PointOf(i int, st *optim.Step, d Detail) Point {
 	return p
 }
 
-// project maps θ to the plot's plane; for a 2-D objective it is θ itself.
-func (s *Scene) project(theta []float64) []float64 { return clone(theta) }
+// project maps θ to the plot's plane: for a 2-D objective θ itself, for a
+// projected one the least-squares coordinates (a, b) on the scene's plane.
+func (s *Scene) project(theta []float64) []float64 {
+	if s.View != nil {
+		a, b := s.View.Coords(theta)
+		return []float64{a, b}
+	}
+	return clone(theta)
+}
+
+func dot(x, y []float64) float64 {
+	var s float64
+	for i, v := range x {
+		s += v * y[i]
+	}
+	return s
+}
 
 // RunResult is one run of a batch answer.
 type RunResult struct {
@@ -231,7 +334,11 @@ type RunResult struct {
 	Status    optim.Status `json:"status"`
 	Reason    string       `json:"reason,omitempty"`
 	Clips     int          `json:"clips"`
-	Points    []Point      `json:"points"`
+	// InPlane, for a projected objective, is the fraction of the path's
+	// displacement that lies in the plane, Σ‖PΔₖ‖²/Σ‖Δₖ‖² over its steps:
+	// near 1 the drawn path is faithful, near 0 it is mostly a shadow.
+	InPlane *float64 `json:"in_plane,omitempty"`
+	Points  []Point  `json:"points"`
 }
 
 // RunAll steps every run up to steps times (a run that converges or diverges
@@ -248,11 +355,18 @@ func (s *Scene) RunAllContext(ctx context.Context, steps int) ([]RunResult, erro
 	for i, r := range s.Runs {
 		pts := make([]Point, 0, steps+1)
 		pts = append(pts, s.PointOf(i, r.Current(), Full))
+		var in, all float64 // squared step lengths in the plane and in full
 		for k := 0; k < steps && !r.Done(); k++ {
 			if k%256 == 255 && ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			pts = append(pts, s.PointOf(i, r.Step(), Full))
+			st := r.Step()
+			pts = append(pts, s.PointOf(i, st, Full))
+			if s.View != nil {
+				p, q := pts[len(pts)-2].XY, pts[len(pts)-1].XY
+				in += s.View.Norm2(q[0]-p[0], q[1]-p[1])
+				all += dot(st.Update, st.Update)
+			}
 		}
 		st := r.Current().Status
 		if st == optim.Running {
@@ -260,6 +374,13 @@ func (s *Scene) RunAllContext(ctx context.Context, steps int) ([]RunResult, erro
 		}
 		out[i] = RunResult{Optimizer: r.Info().ID, Label: s.Request.Runs[i].Label, Status: st,
 			Reason: r.Current().Reason, Clips: r.Clips(), Points: pts}
+		if s.View != nil {
+			f := 1.0 // a path that never moves lies in any plane
+			if all > 0 && !math.IsInf(all, 0) && !math.IsNaN(in) {
+				f = min(1, in/all)
+			}
+			out[i].InPlane = &f
+		}
 	}
 	return out, nil
 }

@@ -157,7 +157,9 @@ type View struct {
 	info   PlaneInfo
 	key    string      // names the landscape: objective, plane and seeds
 	pilot  [][]float64 // the PCA pilot's path while the view is made
-	// The inverse Gram matrix of the axes, for least-squares coordinates.
+	// The Gram matrix of the axes and its inverse, for least-squares
+	// coordinates and in-plane lengths.
+	g11, g12, g22 float64
 	i11, i12, i22 float64
 }
 
@@ -193,6 +195,13 @@ func (v *View) Coords(theta []float64) (a, b float64) {
 		r2 += d2[i] * d
 	}
 	return v.i11*r1 + v.i12*r2, v.i12*r1 + v.i22*r2
+}
+
+// Norm2 is ‖da·d1 + db·d2‖², the squared length in parameter space of a
+// move (da, db) on the plane: with the length of a step, it gives the
+// fraction of the step that lies in the plane.
+func (v *View) Norm2(da, db float64) float64 {
+	return da*da*v.g11 + 2*da*db*v.g12 + db*db*v.g22
 }
 
 // views caches recent planes: a Hessian plane costs dozens of
@@ -348,6 +357,7 @@ func (v *View) setGram() error {
 	if !(det > 1e-14*a*c) {
 		return fielderr.New("plane", "the plane's directions are parallel or zero (a model with no weights?)")
 	}
+	v.g11, v.g12, v.g22 = a, b, c
 	v.i11, v.i12, v.i22 = c/det, -b/det, a/det
 	return nil
 }

@@ -215,6 +215,11 @@ func TestViewsProjectTheirOwnPoints(t *testing.T) {
 			if math.Abs(a-ha) > 1e-9*(1+math.Abs(ha)) || math.Abs(b-hb) > 1e-9*(1+math.Abs(hb)) {
 				t.Errorf("Coords = (%g, %g), hd.Plane.Coords = (%g, %g)", a, b, ha, hb)
 			}
+			step := v.Point(0.2, -0.1)
+			floats.Sub(step, v.Plane.Origin)
+			if got, want := v.Norm2(0.2, -0.1), floats.Dot(step, step); math.Abs(got-want) > 1e-9*want {
+				t.Errorf("Norm2 = %g, ‖step‖² = %g", got, want)
+			}
 			a, b = v.Coords(v.Theta0)
 			if in.Init != [2]float64{a, b} {
 				t.Errorf("init at %v, θ₀ projects to (%g, %g)", in.Init, a, b)
