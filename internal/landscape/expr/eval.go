@@ -253,19 +253,11 @@ type (
 )
 
 // vArg is a compiled operand: f, or the variable y when ofY, else x.
+// (gArg, the gradient's operand, is in grad.go.)
 type (
 	vArg struct {
 		f   valueFn
 		ofY bool
-	}
-	// gArg is f; when lin it is also k·v + m for the variable v (y when
-	// ofY, else x), which the hot operations compute inline instead of
-	// calling f.
-	gArg struct {
-		f    gradFn
-		lin  bool
-		ofY  bool
-		k, m float64
 	}
 	hArg struct{ f hessFn } // always a closure, variables too
 )
@@ -278,18 +270,6 @@ func (a vArg) at(x, y float64) float64 {
 		return y
 	}
 	return x
-}
-
-func (a gArg) at(x, y float64) dual { return a.f(x, y) }
-
-// leaf is the value of a lin operand, without a call. k·v + m is the same
-// arithmetic as the operation it replaces: v, v+c, c−v (as −v + c), c·v
-// (as c·v + 0, which differs only in the sign of a zero) and −v.
-func (a gArg) leaf(x, y float64) dual {
-	if a.ofY {
-		return dual{a.k*y + a.m, 0, a.k}
-	}
-	return dual{a.k*x + a.m, a.k, 0}
 }
 
 func (a hArg) at(x, y float64) hyper { return a.f(x, y) }
@@ -348,133 +328,6 @@ func buildValue(o *op) vArg {
 		f = func(x, y float64) float64 { return g(a.at(x, y)) }
 	}
 	return vArg{f: f}
-}
-
-// linLeaf returns the lin operand k·v + m as a gArg.
-func linLeaf(ofY bool, k, m float64) gArg {
-	a := gArg{lin: true, ofY: ofY, k: k, m: m}
-	a.f = func(x, y float64) dual { return a.leaf(x, y) }
-	return a
-}
-
-// Inlinable dual arithmetic for the specialised closures.
-func sqD(p dual) dual     { t := 2 * p.v; return dual{p.v * p.v, t * p.dx, t * p.dy} }
-func addD(p, q dual) dual { return dual{p.v + q.v, p.dx + q.dx, p.dy + q.dy} }
-func subD(p, q dual) dual { return dual{p.v - q.v, p.dx - q.dx, p.dy - q.dy} }
-func mulD(p, q dual) dual {
-	return dual{p.v * q.v, mulz(q.v, p.dx) + mulz(p.v, q.dx), mulz(q.v, p.dy) + mulz(p.v, q.dy)}
-}
-
-// pick2 chooses the closure for the kinds of two operands: both lin, only
-// a lin, only b lin, neither.
-func pick2(a, b gArg, ll, lf, fl, ff gradFn) gradFn {
-	switch {
-	case a.lin && b.lin:
-		return ll
-	case a.lin:
-		return lf
-	case b.lin:
-		return fl
-	}
-	return ff
-}
-
-func buildGrad(o *op) gArg {
-	if o.isVar() {
-		return linLeaf(o.c == 1, 1, 0)
-	}
-	a, c, code := buildGrad(o.a), o.c, o.code
-	plain := a.lin && a.k == 1 && a.m == 0 // just x or y
-	var f gradFn
-	switch code {
-	case opNeg:
-		if plain {
-			return linLeaf(a.ofY, -1, 0)
-		}
-		f = func(x, y float64) dual { p := a.at(x, y); return dual{-p.v, -p.dx, -p.dy} }
-	case opSq:
-		if a.lin {
-			f = func(x, y float64) dual { return sqD(a.leaf(x, y)) }
-		} else {
-			f = func(x, y float64) dual { return sqD(a.at(x, y)) }
-		}
-	case opAddC:
-		if plain {
-			return linLeaf(a.ofY, 1, c)
-		}
-		f = func(x, y float64) dual { p := a.at(x, y); return dual{p.v + c, p.dx, p.dy} }
-	case opRSubC:
-		if plain {
-			return linLeaf(a.ofY, -1, c)
-		}
-		f = func(x, y float64) dual { p := a.at(x, y); return dual{c - p.v, -p.dx, -p.dy} }
-	case opMulC:
-		if plain {
-			return linLeaf(a.ofY, c, 0)
-		}
-		f = func(x, y float64) dual { p := a.at(x, y); return dual{c * p.v, c * p.dx, c * p.dy} }
-	case opMinC, opMaxC:
-		f = func(x, y float64) dual {
-			p := a.at(x, y)
-			first, nan := pickFirst(code, p.v, c)
-			switch {
-			case nan:
-				return dual{math.NaN(), math.NaN(), math.NaN()}
-			case first:
-				return p
-			}
-			return dual{v: c}
-		}
-	case opAdd, opSub, opMul, opDiv, opPow, opMin, opMax:
-		b := buildGrad(o.b)
-		switch code {
-		case opAdd:
-			f = pick2(a, b,
-				func(x, y float64) dual { return addD(a.leaf(x, y), b.leaf(x, y)) },
-				func(x, y float64) dual { return addD(a.leaf(x, y), b.at(x, y)) },
-				func(x, y float64) dual { return addD(a.at(x, y), b.leaf(x, y)) },
-				func(x, y float64) dual { return addD(a.at(x, y), b.at(x, y)) })
-		case opSub:
-			f = pick2(a, b,
-				func(x, y float64) dual { return subD(a.leaf(x, y), b.leaf(x, y)) },
-				func(x, y float64) dual { return subD(a.leaf(x, y), b.at(x, y)) },
-				func(x, y float64) dual { return subD(a.at(x, y), b.leaf(x, y)) },
-				func(x, y float64) dual { return subD(a.at(x, y), b.at(x, y)) })
-		case opMul:
-			f = pick2(a, b,
-				func(x, y float64) dual { return mulD(a.leaf(x, y), b.leaf(x, y)) },
-				func(x, y float64) dual { return mulD(a.leaf(x, y), b.at(x, y)) },
-				func(x, y float64) dual { return mulD(a.at(x, y), b.leaf(x, y)) },
-				func(x, y float64) dual { return mulD(a.at(x, y), b.at(x, y)) })
-		case opMin, opMax:
-			f = func(x, y float64) dual {
-				p, q := a.at(x, y), b.at(x, y)
-				first, nan := pickFirst(code, p.v, q.v)
-				switch {
-				case nan:
-					return dual{math.NaN(), math.NaN(), math.NaN()}
-				case first:
-					return p
-				}
-				return q
-			}
-		default: // div, pow
-			f = func(x, y float64) dual {
-				p, q := a.at(x, y), b.at(x, y)
-				v := apply2(code, p.v, q.v)
-				fa, fb, _, _, _ := derivs2(code, p.v, q.v, v)
-				return dual{v, mulz(fa, p.dx) + mulz(fb, q.dx), mulz(fa, p.dy) + mulz(fb, q.dy)}
-			}
-		}
-	default: // one-argument functions and the remaining constant forms
-		f = func(x, y float64) dual {
-			p := a.at(x, y)
-			v := apply1(code, p.v, c)
-			d1, _ := derivs1(code, p.v, c, v)
-			return dual{v, mulz(d1, p.dx), mulz(d1, p.dy)}
-		}
-	}
-	return gArg{f: f}
 }
 
 func buildHess(o *op) hArg {

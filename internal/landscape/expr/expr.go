@@ -105,7 +105,7 @@ func (f *Func) Grad(g, x []float64) float64 {
 		g[0], g[1] = 0, 0
 		return f.c
 	}
-	z := f.grad.at(x[0], x[1])
+	z := f.grad.f(x[0], x[1])
 	g[0], g[1] = z.dx, z.dy
 	return z.v
 }
