@@ -8,6 +8,7 @@ import (
 	"github.com/saddle-viz/saddle/internal/fielderr"
 	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/scene"
+	"github.com/saddle-viz/saddle/internal/zoo"
 )
 
 // landscapeMsg is a grid of loss values as POST /api/landscape answers it
@@ -15,6 +16,7 @@ import (
 type landscapeMsg struct {
 	Type string `json:"type"`
 	*landscape.Grid
+	Plane *zoo.PlaneInfo `json:"plane,omitempty"` // a projected objective's, without its vectors
 }
 
 // encodedCache keeps the last few encoded landscape messages: a class on
@@ -55,18 +57,23 @@ func (c *encodedCache) put(key landscape.GridKey, b []byte) {
 // landscape returns the encoded landscape message of sc's objective over v.
 // The bytes are shared: callers must not modify them.
 func (s *Server) landscape(ctx context.Context, sc *scene.Scene, v viewMsg) ([]byte, error) {
-	if sc.Obj.Dim() != 2 {
-		return nil, fielderr.New("objective", "a %d-dimensional objective has no plane to draw here yet", sc.Obj.Dim())
+	if sc.Obj.Dim() != 2 && !sc.Projected() {
+		return nil, fielderr.New("objective", "a %d-dimensional objective has no plane to draw here", sc.Obj.Dim())
 	}
-	key := landscape.GridKey{Objective: landscape.SpecKey(sc.Request.Objective), X: v.X, Y: v.Y, NX: v.NX, NY: v.NY}
+	key := sc.GridKey(v.X, v.Y, v.NX, v.NY)
 	if b, ok := s.encoded.get(key); ok {
 		return b, nil
 	}
-	g, err := s.grids.Grid(ctx, key, sc.Obj)
+	g, err := sc.Grid(ctx, s.grids, v.X, v.Y, v.NX, v.NY)
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(landscapeMsg{Type: "landscape", Grid: g})
+	m := landscapeMsg{Type: "landscape", Grid: g}
+	if sc.View != nil {
+		pi := sc.View.Info(false)
+		m.Plane = &pi
+	}
+	b, err := json.Marshal(m)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/optim"
 	"github.com/saddle-viz/saddle/internal/scene"
+	"github.com/saddle-viz/saddle/internal/zoo"
 )
 
 // Limits on what one message may ask for.
@@ -40,6 +41,7 @@ type startMsg struct {
 	StepsPerSecond *float64          `json:"steps_per_second"`
 	MaxSteps       *int              `json:"max_steps"`
 	Paused         bool              `json:"paused"`
+	Plane          *zoo.PlaneSpec    `json:"plane"` // for a projected objective
 }
 
 type viewMsg struct {
@@ -211,7 +213,7 @@ func parseStart(b []byte) (any, error) {
 		return nil, err
 	}
 	c := startCmd{
-		req:      scene.Request{Objective: m.Objective, Start: m.Start, Seed: m.Seed},
+		req:      scene.Request{Objective: m.Objective, Start: m.Start, Seed: m.Seed, Plane: m.Plane},
 		view:     m.View,
 		speed:    DefaultSpeed,
 		maxSteps: DefaultMaxSteps,

@@ -8,6 +8,7 @@ import (
 	"github.com/saddle-viz/saddle/internal/fielderr"
 	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/optim"
+	"github.com/saddle-viz/saddle/internal/zoo"
 )
 
 // sceneMsg echoes a started scene as the server resolved it, so the page
@@ -22,6 +23,8 @@ type sceneMsg struct {
 	StepsPerSecond float64        `json:"steps_per_second"`
 	MaxSteps       int            `json:"max_steps"`
 	Runs           []runInfo      `json:"runs"`
+	// Plane is a projected objective's plane (Start is then on it).
+	Plane *zoo.PlaneInfo `json:"plane,omitempty"`
 }
 
 type runInfo struct {
@@ -36,8 +39,12 @@ type runInfo struct {
 
 func (e *engine) sendScene() {
 	sc := e.sc
-	m := sceneMsg{Type: "scene", Objective: sc.Info, Spec: sc.Request.Objective, Start: sc.Start,
+	m := sceneMsg{Type: "scene", Objective: sc.Info, Spec: sc.Request.Objective, Start: sc.StartXY(),
 		Seed: sc.Request.Seed, StepsPerSecond: e.speed, MaxSteps: e.maxSteps}
+	if sc.View != nil {
+		pi := sc.View.Info(false)
+		m.Plane = &pi
+	}
 	names := map[string]int{}
 	for i, r := range sc.Runs {
 		info, cfg := r.Info(), r.Config()
@@ -99,6 +106,10 @@ type geometryMsg struct {
 
 func (e *engine) geometry(c hessianCmd) {
 	sc := e.sc
+	if sc.Projected() {
+		e.sendErr(fielderr.New("", "the local geometry is shown for 2-D objectives; this one has %d parameters (its plane may be \"hessian\": the top two eigenvectors)", sc.Obj.Dim()))
+		return
+	}
 	m := geometryMsg{Type: "geometry", At: c.at}
 	if c.at == nil {
 		if c.run < 0 || c.run >= len(sc.Runs) {

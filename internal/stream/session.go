@@ -11,6 +11,7 @@ import (
 	"github.com/saddle-viz/saddle/internal/fielderr"
 	"github.com/saddle-viz/saddle/internal/optim"
 	"github.com/saddle-viz/saddle/internal/scene"
+	"github.com/saddle-viz/saddle/internal/zoo"
 )
 
 // Pacing.
@@ -119,7 +120,11 @@ func (e *engine) start(ctx context.Context, c startCmd) {
 		e.view = *c.view
 	} else {
 		d := sc.Info.Domain
-		e.view = viewMsg{X: d.X, Y: d.Y, NX: DefaultGrid, NY: DefaultGrid}
+		side := DefaultGrid
+		if sc.Projected() {
+			side = zoo.DefaultGridSide // each point is a pass over the model's data
+		}
+		e.view = viewMsg{X: d.X, Y: d.Y, NX: side, NY: side}
 	}
 	e.sendScene()
 	e.sendLandscape(ctx)

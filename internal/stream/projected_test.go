@@ -1,0 +1,105 @@
+package stream
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/scene"
+	"github.com/saddle-viz/saddle/internal/zoo"
+)
+
+// TestProjectedSession streams a network trained in full dimension: the
+// scene starts on the plane, the landscape is the plane's, frames carry
+// plane coordinates only and agree with /api/run point for point.
+func TestProjectedSession(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	spec := landscape.Spec{ID: "mlp", Params: map[string]float64{"width": 8, "depth": 2, "points": 100}}
+	req := scene.Request{Objective: spec, Seed: 4,
+		Runs: []scene.RunSpec{{Optimizer: "adam", Hyper: scene.Hyper{Num: map[string]float64{"lr": 0.02}}}, {Optimizer: "lbfgs"}}}
+	const steps = 40
+	c := dial(t, ts)
+	c.send(startMsgOf(req, map[string]any{"steps_per_second": 600, "max_steps": steps, "plane": "hessian",
+		"view": map[string]any{"x": []float64{-1, 1}, "y": []float64{-1, 1}, "nx": 9, "ny": 9}}))
+	ms := c.until(20*time.Second, "every run to end", isSession("paused"))
+
+	var sceneMsg struct {
+		Start []float64 `json:"start"`
+		Plane struct {
+			Kind   string    `json:"kind"`
+			Dim    int       `json:"dim"`
+			Origin []float64 `json:"origin"`
+		} `json:"plane"`
+	}
+	var land *wire
+	got := make([][]scene.Point, len(req.Runs))
+	for i, m := range ms {
+		switch m.Type {
+		case "error":
+			t.Fatalf("error: %s (%s)", m.Error, m.Field)
+		case "scene":
+			if err := json.Unmarshal(m.Raw, &sceneMsg); err != nil {
+				t.Fatal(err)
+			}
+		case "landscape":
+			land = &ms[i]
+		case "frame":
+			for _, p := range m.Points {
+				if len(p.XY) != 2 || p.Grad != nil || p.Update != nil {
+					t.Fatalf("a frame point carries more than plane coordinates: %+v", p)
+				}
+				got[p.Run] = append(got[p.Run], p)
+			}
+			if len(m.Raw) > 64<<10 {
+				t.Errorf("a %d-byte frame", len(m.Raw))
+			}
+		}
+	}
+	if sceneMsg.Plane.Kind != "hessian" || sceneMsg.Plane.Dim < 100 || sceneMsg.Plane.Origin != nil || len(sceneMsg.Start) != 2 {
+		t.Errorf("scene message: plane %+v, start %v; want the hessian plane without its vectors, a start [a, b]", sceneMsg.Plane, sceneMsg.Start)
+	}
+	if land == nil || land.NX != 9 || len(land.Values) != 81 || !strings.Contains(string(land.Raw), `"plane":{"kind":"hessian"`) {
+		t.Fatalf("landscape message missing or not the plane's: %.300s", land.Raw)
+	}
+
+	sc, err := scene.Build(scene.Request{Objective: spec, Seed: 4, Runs: req.Runs, Plane: sceneMsgPlane("hessian")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := land.Values[40]; c != sc.Runs[0].Current().Loss {
+		t.Errorf("landscape centre %g, loss at θ₀ %g", c, sc.Runs[0].Current().Loss)
+	}
+	want := sc.RunAll(steps)
+	for i, w := range want {
+		if len(got[i]) != len(w.Points) {
+			t.Fatalf("run %d: streamed %d points, /api/run has %d", i, len(got[i]), len(w.Points))
+		}
+		for j, p := range got[i] {
+			q := w.Points[j]
+			if p.K != q.K || p.XY[0] != q.XY[0] || p.XY[1] != q.XY[1] || p.Loss != q.Loss || math.IsNaN(p.Loss) {
+				t.Fatalf("run %d point %d: streamed %+v, /api/run %+v", i, j, p, q)
+			}
+		}
+		if first, last := w.Points[0].Loss, w.Points[len(w.Points)-1].Loss; !(last < first) {
+			t.Errorf("run %d: loss %g → %g", i, first, last)
+		}
+	}
+
+	// The local geometry of a 2-D objective is not offered here.
+	c.send(map[string]any{"type": "hessian", "run": 0})
+	m := c.until(5*time.Second, "an error", isType("error"))
+	if e := m[len(m)-1]; !strings.Contains(e.Error, "2-D") {
+		t.Errorf("geometry of a network: %q", e.Error)
+	}
+	// A view larger than a model's cap is refused, naming it.
+	c.send(map[string]any{"type": "view", "x": []float64{-1, 1}, "y": []float64{-1, 1}, "nx": 256, "ny": 256})
+	m = c.until(5*time.Second, "an error", isType("error"))
+	if e := m[len(m)-1]; e.Field != "nx" || !strings.Contains(e.Error, "101") {
+		t.Errorf("an oversized view: %q on %q", e.Error, e.Field)
+	}
+}
+
+func sceneMsgPlane(kind string) *zoo.PlaneSpec { return &zoo.PlaneSpec{Kind: kind} }
