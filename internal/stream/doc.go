@@ -15,7 +15,12 @@
 //	        (default: the objective's domain at 256×256; nx, ny ≤ 512),
 //	        "steps_per_second" (1..10000, default 60), "max_steps"
 //	        (1..100000, default 10000) and "paused": true to set up
-//	        without playing. A new start replaces the scene.
+//	        without playing. A new start replaces the scene. For a
+//	        projected objective (mlp, deep_linear, hd_quadratic) also
+//	        "plane": "random" | "pca" | "hessian" or {"kind", "seed"}
+//	        (default random with the scene's seed), "start" is [a, b] on
+//	        the plane or left out (θ₀ drawn from seed), and the default
+//	        view is the plane's domain at 51×51 (nx, ny ≤ 101).
 //	pause, resume
 //	step    {"n": 1..10000} (default 1): pauses, then advances every
 //	        unfinished run n steps.
@@ -36,12 +41,17 @@
 //	          "optimizer", "name", "label", "hyper" (every hyperparameter,
 //	          defaults filled in), "clip", "schedule"}]}. Labels are the
 //	          run's own or the optimizer's name, numbered when repeated.
+//	          A projected scene adds "plane" (zoo.PlaneInfo without its
+//	          vectors) and its "start" is [a, b].
 //	landscape as /api/landscape answers (x, y, nx, ny, values row-major
-//	          with y outermost, min, max), after start and each view.
+//	          with y outermost, min, max), after start and each view; a
+//	          projected scene's adds "plane" without origin and axes.
 //	frame     {"t": ms since the Unix epoch when the frame's oldest points
 //	          were made, "points": [scene.Point ...]} ordered by run, then
 //	          k. The last point of each run in a frame has full detail
-//	          (grad, update, lr, state ...); the others are compact.
+//	          (grad, update, lr, state ...); the others are compact. A
+//	          projected scene's points never carry full-dimensional
+//	          vectors: xy is (a, b), full detail adds lr, evals and gthg.
 //	status    {"run": i, "status", "reason", "k"}: a run's status when the
 //	          scene starts or resets (running, or converged at a
 //	          stationary start) and when it ends (converged | diverged |
