@@ -99,6 +99,9 @@ func NewHandler(opts Options) http.Handler {
 		r.Post("/api/run", h.run)
 		r.Post("/api/hessian", h.hessian)
 		r.Post("/api/landscape", h.landscape)
+		// GET forms keyed by the scene, cacheable forever (cached.go).
+		r.Get("/api/run", h.runGET)
+		r.Get("/api/landscape", h.landscapeGET)
 	})
 	site.Handle("/ws", opts.Stream)
 	web.Routes(site, web.Options{BasePath: base})
@@ -115,7 +118,7 @@ func NewHandler(opts Options) http.Handler {
 // allowed names the methods of each API route, for the Allow header of a 405.
 var allowed = map[string]string{
 	"/healthz": "GET, HEAD", "/api/objectives": "GET, HEAD", "/api/optimizers": "GET, HEAD", "/api/lessons": "GET, HEAD",
-	"/api/run": "POST", "/api/hessian": "POST", "/api/landscape": "POST", "/ws": "GET",
+	"/api/run": "GET, HEAD, POST", "/api/hessian": "POST", "/api/landscape": "GET, HEAD, POST", "/ws": "GET",
 }
 
 func healthz(w http.ResponseWriter, _ *http.Request) {

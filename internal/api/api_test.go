@@ -329,7 +329,7 @@ func TestBadRequests(t *testing.T) {
 		{name: "not an object", path: "/api/run", body: `[1, 2]`, status: 400, msg: "must be an object"},
 		{name: "empty body", path: "/api/run", body: ` `, status: 400, msg: "empty"},
 		{name: "form content type", path: "/api/run", body: run(`"runs": [{"optimizer": "gd"}]`), contentType: "application/x-www-form-urlencoded", status: 415, msg: "application/json"},
-		{name: "wrong method on run", method: "GET", path: "/api/run", status: 405},
+		{name: "wrong method on run", method: "PUT", path: "/api/run", status: 405},
 		{name: "wrong method on objectives", method: "POST", path: "/api/objectives", body: `{}`, status: 405},
 		{name: "unknown endpoint", method: "GET", path: "/api/nope", status: 404},
 		{name: "hessian at wrong dimension", path: "/api/hessian", body: `{"objective": {"id": "rosenbrock"}, "at": [1]}`, status: 400, field: "at"},

@@ -97,35 +97,51 @@ func (h *handlers) landscape(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	obj, info, e := buildObjective(req.Objective)
+	job, e := prepareLandscape(req)
 	if e != nil {
 		writeError(w, e)
 		return
 	}
-	x, e := checkRange("x", req.X, info.Domain.X)
-	if e != nil {
-		writeError(w, e)
-		return
-	}
-	y, e := checkRange("y", req.Y, info.Domain.Y)
-	if e != nil {
-		writeError(w, e)
-		return
-	}
-	nx, e := checkSide("nx", req.NX)
-	if e != nil {
-		writeError(w, e)
-		return
-	}
-	ny, e := checkSide("ny", req.NY)
-	if e != nil {
-		writeError(w, e)
-		return
-	}
-	g, err := h.grids.grid(r.Context(), req.Objective, obj, x, y, nx, ny)
+	g, err := h.grids.grid(r.Context(), job.spec, job.obj, job.x, job.y, job.nx, job.ny)
 	if err != nil {
 		writeError(w, gridError(err))
 		return
 	}
 	writeJSON(w, http.StatusOK, g)
+}
+
+// landscapeJob is a validated landscape request, defaults filled in.
+type landscapeJob struct {
+	spec   landscape.Spec
+	obj    landscape.Objective
+	x, y   [2]float64
+	nx, ny int
+}
+
+// canonical is the request that asks for exactly this grid.
+func (j landscapeJob) canonical() landscapeRequest {
+	return landscapeRequest{Objective: j.spec, X: j.x[:], Y: j.y[:], NX: &j.nx, NY: &j.ny}
+}
+
+// prepareLandscape validates a landscape request (POST body or GET scene).
+func prepareLandscape(req landscapeRequest) (landscapeJob, *httpError) {
+	var j landscapeJob
+	obj, info, e := buildObjective(req.Objective)
+	if e != nil {
+		return j, e
+	}
+	j.spec, j.obj = req.Objective, obj
+	if j.x, e = checkRange("x", req.X, info.Domain.X); e != nil {
+		return j, e
+	}
+	if j.y, e = checkRange("y", req.Y, info.Domain.Y); e != nil {
+		return j, e
+	}
+	if j.nx, e = checkSide("nx", req.NX); e != nil {
+		return j, e
+	}
+	if j.ny, e = checkSide("ny", req.NY); e != nil {
+		return j, e
+	}
+	return j, nil
 }

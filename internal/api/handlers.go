@@ -71,23 +71,9 @@ func (h *handlers) run(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	steps := DefaultSteps
-	if req.Steps != nil {
-		steps = *req.Steps
-	}
-	if steps < 0 || steps > MaxSteps {
-		writeError(w, badRequest("steps", "must be between 0 and %d (the cap on steps per run), got %d", MaxSteps, steps))
-		return
-	}
-	s, err := scene.Build(req.Request)
-	if err != nil {
-		writeError(w, userError(err))
-		return
-	}
-	weight := max(1, s.Obj.Dim()/2)
-	if points := (steps + 1) * len(s.Runs) * weight; points > MaxPoints {
-		writeError(w, badRequest("steps", "%d runs × %d steps is more than one answer may hold (%d points%s); ask for at most %d steps",
-			len(s.Runs), steps, MaxPoints, weightNote(weight), MaxPoints/(len(s.Runs)*weight)-1))
+	s, steps, e := prepareRun(req)
+	if e != nil {
+		writeError(w, e)
 		return
 	}
 	runs, err := s.RunAllContext(r.Context(), steps)
@@ -96,6 +82,28 @@ func (h *handlers) run(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, runResponse{Runs: runs})
+}
+
+// prepareRun validates a run request (POST body or GET scene) and builds
+// its scene, ready to step.
+func prepareRun(req runRequest) (*scene.Scene, int, *httpError) {
+	steps := DefaultSteps
+	if req.Steps != nil {
+		steps = *req.Steps
+	}
+	if steps < 0 || steps > MaxSteps {
+		return nil, 0, badRequest("steps", "must be between 0 and %d (the cap on steps per run), got %d", MaxSteps, steps)
+	}
+	s, err := scene.Build(req.Request)
+	if err != nil {
+		return nil, 0, userError(err)
+	}
+	weight := max(1, s.Obj.Dim()/2)
+	if points := (steps + 1) * len(s.Runs) * weight; points > MaxPoints {
+		return nil, 0, badRequest("steps", "%d runs × %d steps is more than one answer may hold (%d points%s); ask for at most %d steps",
+			len(s.Runs), steps, MaxPoints, weightNote(weight), MaxPoints/(len(s.Runs)*weight)-1)
+	}
+	return s, steps, nil
 }
 
 func weightNote(weight int) string {
