@@ -3,18 +3,20 @@ package expr
 import "math"
 
 // The gradient tree computes (value, ∂x, ∂y). It is the hot path (an
-// optimizer calls Grad once per step, and the server steps many optimizers),
-// and most of its time goes into calls, not arithmetic. So besides a closure
-// per operation, as Value and Hess have, it fuses the shapes that loss
-// landscapes are written in into fewer calls:
+// optimizer calls Grad once per step, and the server steps many optimizers
+// at once) and its time goes into calls, not arithmetic: Go cannot inline
+// through a closure, and every call spills the registers. So besides a
+// closure per operation, as Value and Hess have, it fuses the shapes that
+// loss landscapes are written in, computing them inline in the body of the
+// closure that uses them:
 //
-//   - a term, k·v + m or s·(k·v + m)² in one variable v, is computed inline
-//     in its parent's body, with no call of its own;
-//   - a sum p ± q (+ c) computes its terms inline;
-//   - a scaled square s·a² computes a sum of two terms inline.
+//   - a term, k·v + m or s·(k·v + m)² in one variable v;
+//   - a squared sum, s·(p ± q + c)² of two terms p and q;
+//   - a sum p ± q + c of any two operands, with terms and squared sums inline.
 //
-// Rosenbrock, (1-x)^2 + 100*(y-x^2)^2, is then two calls: the sum, whose
-// first operand is a term, and the scaled square of the all-term sum y − x².
+// Rosenbrock, (1-x)^2 + 100*(y-x^2)^2, is then one call: a sum of a term
+// and a squared sum. The fused forms are written out as straight-line code
+// (a loop over a list of pieces was slower than two calls).
 //
 // A fused form repeats the value arithmetic of the operations it replaces,
 // one rounding for each of theirs, so Grad's value is Value's to the bit;
@@ -60,54 +62,27 @@ func (t term) neg() term {
 	return t
 }
 
-// gArg is a compiled operand of the gradient tree. f computes it always;
-// when inline it is also the term t, which a parent computes in its own
-// body instead of calling f, and when sum is set f is that sum of two
-// terms, which a parent square computes in its own body.
-type gArg struct {
-	f      gradFn
-	inline bool
-	t      term
-	sum    *sumOfTerms
-	sqs    *squareOfSum
-}
-
-type squareOfSum struct {
-	s   float64
-	sum *sumOfTerms
-}
-
-func (q *squareOfSum) at(x, y float64) dual {
-	return sqScaled(q.s, q.sum.add(q.sum.p.at(x, y), q.sum.q.at(x, y)))
-}
-
-// sumOfTerms is p + q, plus c when hasC.
-type sumOfTerms struct {
+// squaredSum is s·(p + q + c)², c only when hasC: the residual-squared
+// shape of least-squares landscapes, like 100·(y − x²)² or (x² + y − 11)².
+type squaredSum struct {
 	p, q term
-	c    float64
+	s, c float64
 	hasC bool
 }
 
-// add and sub are p ± q (+ c) on computed operands, in the order of the
-// source: (p ± q) + c.
-func (s *sumOfTerms) add(p, q dual) dual {
-	d := dual{p.v + q.v, p.dx + q.dx, p.dy + q.dy}
-	if s.hasC {
-		d.v += s.c
+// of is the squared sum, given its terms' values (inlinable: its callers
+// compute the terms inline too). s = 1 changes no bit of the square.
+func (a *squaredSum) of(p, q dual) dual {
+	u := p.v + q.v
+	if a.hasC {
+		u += a.c
 	}
-	return d
-}
-
-func (s *sumOfTerms) sub(p, q dual) dual {
-	d := dual{p.v - q.v, p.dx - q.dx, p.dy - q.dy}
-	if s.hasC {
-		d.v += s.c
-	}
-	return d
+	g := 2 * a.s * u
+	return dual{a.s * (u * u), mulz(g, p.dx+q.dx), mulz(g, p.dy+q.dy)}
 }
 
 // sqScaled is s·p² with its gradient 2·s·p·∇p. mulz keeps a partial that p
-// does not depend on at 0 where p is infinite. s = 1 changes no bit of p².
+// does not depend on at 0 where p is infinite.
 func sqScaled(s float64, p dual) dual {
 	g := 2 * s * p.v
 	return dual{s * (p.v * p.v), mulz(g, p.dx), mulz(g, p.dy)}
@@ -117,8 +92,46 @@ func mulD(p, q dual) dual {
 	return dual{p.v * q.v, mulz(q.v, p.dx) + mulz(p.v, q.dx), mulz(q.v, p.dy) + mulz(p.v, q.dy)}
 }
 
-func inlineArg(t term) gArg {
-	return gArg{f: func(x, y float64) dual { return t.at(x, y) }, inline: true, t: t}
+// argKind says how a parent can compute an operand: by calling it, or
+// inline in its own body.
+type argKind uint8
+
+const (
+	aCall   argKind = iota
+	aTerm           // the term t
+	aSquare         // the squared sum sq
+)
+
+// gArg is a compiled operand of the gradient tree. f computes it, whatever
+// its kind; parents that know the kind compute it inline instead.
+type gArg struct {
+	f    gradFn
+	kind argKind
+	t    term
+	sq   *squaredSum
+}
+
+// neg returns the operand for −a when that is inline, exactly (see
+// term.neg; −(s·w) = (−s)·w).
+func (a gArg) neg() (gArg, bool) {
+	switch a.kind {
+	case aTerm:
+		return termArg(a.t.neg()), true
+	case aSquare:
+		sq := *a.sq
+		sq.s = -sq.s
+		return squareArg(&sq), true
+	}
+	return a, false
+}
+
+func termArg(t term) gArg {
+	return gArg{f: func(x, y float64) dual { return t.at(x, y) }, kind: aTerm, t: t}
+}
+
+func squareArg(sq *squaredSum) gArg {
+	f := func(x, y float64) dual { return sq.of(sq.p.at(x, y), sq.q.at(x, y)) }
+	return gArg{f: f, kind: aSquare, sq: sq}
 }
 
 // linOf recognises k·v + m: the variable v alone or under one −, +c, c− or c·.
@@ -181,71 +194,115 @@ func termOf(o *op) (term, bool) {
 	return term{}, false
 }
 
+// sumShape is p ± q + c (c only when hasC): an addition or subtraction,
+// with at most one constant added after it.
+type sumShape struct {
+	p, q        *op
+	minus, hasC bool
+	c           float64
+}
+
+func sumOf(o *op) (sumShape, bool) {
+	var sh sumShape
+	if o.code == opAddC {
+		sh.c, sh.hasC = o.c, true
+		o = o.a
+	}
+	if o.code != opAdd && o.code != opSub {
+		return sumShape{}, false
+	}
+	sh.p, sh.q, sh.minus = o.a, o.b, o.code == opSub
+	return sh, true
+}
+
 func buildGrad(o *op) gArg {
 	if t, ok := termOf(o); ok {
-		return inlineArg(t)
+		return termArg(t)
 	}
 	if s, a, ok := squareOf(o); ok {
-		return buildSquare(s, buildGrad(a))
+		return buildSquare(s, a)
 	}
-	switch o.code {
-	case opAdd, opSub:
-		return buildSum(o.a, o.b, o.code == opSub, 0, false)
-	case opAddC:
-		if o.a.code == opAdd || o.a.code == opSub {
-			return buildSum(o.a.a, o.a.b, o.a.code == opSub, o.c, true)
-		}
+	if sh, ok := sumOf(o); ok {
+		return buildSum(sh)
 	}
 	return buildOp(o)
 }
 
-// buildSquare fuses s·a²: the square and its constant factor in one call,
-// and a sum of terms inside it computed in the same body (so 100*(y-x^2)^2
-// is one call).
-func buildSquare(s float64, a gArg) gArg {
-	var f gradFn
-	switch {
-	case a.sum != nil:
-		sum := a.sum
-		f = func(x, y float64) dual { return sqScaled(s, sum.add(sum.p.at(x, y), sum.q.at(x, y))) }
-		return gArg{f: f, sqs: &squareOfSum{s, sum}}
-	case a.inline:
-		f = func(x, y float64) dual { return sqScaled(s, a.t.at(x, y)) }
-	default:
-		f = func(x, y float64) dual { return sqScaled(s, a.f(x, y)) }
+// buildSquare fuses s·a², the square and its constant factor, into one
+// call, and a sum of two terms inside it into the same call.
+func buildSquare(s float64, ao *op) gArg {
+	if sh, ok := sumOf(ao); ok {
+		p, okp := termOf(sh.p)
+		q, okq := termOf(sh.q)
+		if okp && okq {
+			if sh.minus {
+				q = q.neg()
+			}
+			return squareArg(&squaredSum{p: p, q: q, s: s, c: sh.c, hasC: sh.hasC})
+		}
 	}
-	return gArg{f: f}
+	a := buildGrad(ao)
+	if a.kind == aTerm {
+		return gArg{f: func(x, y float64) dual { return sqScaled(s, a.t.at(x, y)) }}
+	}
+	return gArg{f: func(x, y float64) dual { return sqScaled(s, a.f(x, y)) }}
 }
 
-// buildSum fuses p ± q (+ c) into one call that computes the terms among
-// its operands inline, and adds a constant after it without another call.
-// A subtracted term is added negated (exactly the same arithmetic).
-func buildSum(po, qo *op, minus bool, c float64, hasC bool) gArg {
-	p, q := buildGrad(po), buildGrad(qo)
-	if minus && q.inline {
-		q.t, minus = q.t.neg(), false
+// sum is the arithmetic of a fused sum: p + σ·q + c, in that order. σ is
+// the sign of a subtracted call (σ = ±1: p + (−1·q) is p − q to the bit);
+// inline operands carry their own sign.
+type sum struct {
+	sigma, c float64
+	hasC     bool
+}
+
+func (s *sum) add(p, q dual) dual {
+	d := dual{p.v + q.v, p.dx + q.dx, p.dy + q.dy}
+	if s.hasC {
+		d.v += s.c
 	}
-	s := &sumOfTerms{p: p.t, q: q.t, c: c, hasC: hasC}
+	return d
+}
+
+func (s *sum) signed(q dual) dual { return dual{s.sigma * q.v, s.sigma * q.dx, s.sigma * q.dy} }
+
+// buildSum fuses p ± q + c into one call that computes its inline operands
+// in its own body. Addition is commutative in IEEE arithmetic, so the
+// operands are put in the order term, squared sum, call, which leaves six
+// cases to write out.
+func buildSum(sh sumShape) gArg {
+	p, q := buildGrad(sh.p), buildGrad(sh.q)
+	s := &sum{sigma: 1, c: sh.c, hasC: sh.hasC}
+	if sh.minus {
+		var ok bool
+		if q, ok = q.neg(); !ok {
+			s.sigma = -1
+		}
+	}
+	if p.kind == aCall && q.kind != aCall {
+		p, q = q, p // σ stays 1: only a call is ever negated by σ
+	}
+	if p.kind == aSquare && q.kind == aTerm {
+		p, q = q, p
+	}
+	// Fresh variables, never reassigned, are captured by value.
+	pt, qt, P, Q, pf, qf := p.t, q.t, p.sq, q.sq, p.f, q.f
 	var f gradFn
 	switch {
-	case p.inline && q.inline:
-		f = func(x, y float64) dual { return s.add(s.p.at(x, y), s.q.at(x, y)) }
-		return gArg{f: f, sum: s}
-	case p.inline && q.sqs != nil && !minus:
-		qs := q.sqs
+	case p.kind == aTerm && q.kind == aTerm:
+		f = func(x, y float64) dual { return s.add(pt.at(x, y), qt.at(x, y)) }
+	case p.kind == aTerm && q.kind == aSquare:
+		f = func(x, y float64) dual { return s.add(pt.at(x, y), Q.of(Q.p.at(x, y), Q.q.at(x, y))) }
+	case p.kind == aSquare && q.kind == aSquare:
 		f = func(x, y float64) dual {
-			return s.add(s.p.at(x, y), sqScaled(qs.s, qs.sum.add(qs.sum.p.at(x, y), qs.sum.q.at(x, y))))
+			return s.add(P.of(P.p.at(x, y), P.q.at(x, y)), Q.of(Q.p.at(x, y), Q.q.at(x, y)))
 		}
-	case p.inline && minus:
-		f = func(x, y float64) dual { return s.sub(s.p.at(x, y), q.f(x, y)) }
-	case p.inline:
-		f = func(x, y float64) dual { return s.add(s.p.at(x, y), q.f(x, y)) }
-	case q.inline:
-		f = func(x, y float64) dual { return s.add(p.f(x, y), s.q.at(x, y)) }
-	case minus:
-		f = func(x, y float64) dual { return s.sub(p.f(x, y), q.f(x, y)) }
+	case p.kind == aTerm:
+		f = func(x, y float64) dual { return s.add(pt.at(x, y), s.signed(qf(x, y))) }
+	case p.kind == aSquare:
+		f = func(x, y float64) dual { return s.add(P.of(P.p.at(x, y), P.q.at(x, y)), s.signed(qf(x, y))) }
 	default:
-		f = func(x, y float64) dual { return s.add(p.f(x, y), q.f(x, y)) }
+		f = func(x, y float64) dual { return s.add(pf(x, y), s.signed(qf(x, y))) }
 	}
 	return gArg{f: f}
 }
@@ -279,11 +336,11 @@ func buildOp(o *op) gArg {
 	case opMul:
 		b := buildGrad(o.b)
 		switch {
-		case a.inline && b.inline:
+		case a.kind == aTerm && b.kind == aTerm:
 			f = func(x, y float64) dual { return mulD(a.t.at(x, y), b.t.at(x, y)) }
-		case a.inline:
+		case a.kind == aTerm:
 			f = func(x, y float64) dual { return mulD(a.t.at(x, y), b.f(x, y)) }
-		case b.inline:
+		case b.kind == aTerm:
 			f = func(x, y float64) dual { return mulD(a.f(x, y), b.t.at(x, y)) }
 		default:
 			f = func(x, y float64) dual { return mulD(a.f(x, y), b.f(x, y)) }
