@@ -25,6 +25,9 @@ type Options struct {
 	// BasePath is the path prefix the server is reached under behind a
 	// reverse proxy ("" or "/saddle"); links and the WebSocket URL follow it.
 	BasePath string
+	// FrameAncestors are the CSP sources allowed to frame /embed ("" is
+	// DefaultFrameAncestors, any site); no site may frame the other pages.
+	FrameAncestors string
 }
 
 // Static returns the embedded static files (ES modules and CSS).
@@ -46,7 +49,10 @@ func Data(opts Options) templates.PageData {
 	}
 }
 
-// Routes mounts the explorer on "/" and the static files on "/static/*".
+// Routes mounts the explorer on "/", the lessons on "/lessons" and
+// "/lessons/{id}", the embeddable figure on "/embed", and the static files
+// on "/static/*". Their security headers come from SecurityHeaders, which
+// the caller puts in front of every route.
 func Routes(r chi.Router, opts Options) {
 	static := http.StripPrefix("/static/", http.FileServerFS(Static()))
 	r.Handle("/static/*", http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -67,7 +73,7 @@ func Routes(r chi.Router, opts Options) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'")
 		_, _ = w.Write(buf.Bytes())
 	})
+	lessonRoutes(r, opts)
 }

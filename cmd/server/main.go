@@ -23,6 +23,7 @@ import (
 	"github.com/saddle-viz/saddle/internal/api"
 	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/stream"
+	"github.com/saddle-viz/saddle/web"
 )
 
 func main() {
@@ -41,6 +42,7 @@ type config struct {
 	origins     string
 	maxSessions int
 	basePath    string
+	frameAnc    string
 	logLevel    string
 	shutdown    time.Duration
 }
@@ -66,6 +68,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&c.origins, "origins", "", "comma-separated extra origin patterns allowed to open WebSocket sessions\n(e.g. \"course.example.org,*.example.edu\"); the server's own host is always allowed, \"*\" never is")
 	fs.IntVar(&c.maxSessions, "max-sessions", 500, "most live WebSocket sessions at once; more are refused with a close reason")
 	fs.StringVar(&c.basePath, "base-path", "", "path prefix to serve under behind a reverse proxy, e.g. /saddle")
+	fs.StringVar(&c.frameAnc, "frame-ancestors", web.DefaultFrameAncestors, "CSP sources of the sites that may put /embed in an iframe, e.g. \"https://course.example.org https://*.example.edu\"\n(\"*\": any site; \"'self'\": only this server); no site may frame the other pages")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown may take")
 	fs.Usage = func() {
@@ -111,6 +114,11 @@ func (c *config) validate() error {
 		return fmt.Errorf("-base-path: %v", err)
 	}
 	c.basePath = bp
+	fa, err := web.ParseFrameAncestors(c.frameAnc)
+	if err != nil {
+		return fmt.Errorf("-frame-ancestors: %v", err)
+	}
+	c.frameAnc = fa
 	for _, o := range c.originPatterns() {
 		if o == "*" {
 			return errors.New(`-origins: "*" would let any web page open sessions on this server; list the hosts instead`)
@@ -158,7 +166,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	grids := landscape.NewGridCache(api.GridCacheEntries) // one cache for the API and the sessions
 	sessions := stream.New(stream.Options{OriginPatterns: c.originPatterns(), MaxSessions: c.maxSessions, Logger: log, Grids: grids})
 	srv := &http.Server{
-		Handler:           api.NewHandler(api.Options{BasePath: c.basePath, Stream: sessions, Logger: log, Grids: grids}),
+		Handler:           api.NewHandler(api.Options{BasePath: c.basePath, FrameAncestors: c.frameAnc, Stream: sessions, Logger: log, Grids: grids}),
 		ReadHeaderTimeout: readHeaderTimeout,
 		IdleTimeout:       idleTimeout,
 		// ReadTimeout and WriteTimeout are set per API request by the handler:

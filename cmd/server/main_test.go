@@ -137,12 +137,17 @@ func TestParseConfig(t *testing.T) {
 		want    config
 		wantErr string
 	}{
-		{name: "defaults", want: config{addr: ":8080", maxSessions: 500, logLevel: "info", shutdown: 10 * time.Second}},
+		{name: "defaults", want: config{addr: ":8080", maxSessions: 500, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second}},
 		{name: "env", env: map[string]string{"SADDLE_ADDR": ":9090", "SADDLE_MAX_SESSIONS": "7", "SADDLE_ORIGINS": "a.example, b.example",
-			"SADDLE_BASE_PATH": "saddle/", "SADDLE_LOG_LEVEL": "debug", "SADDLE_SHUTDOWN_TIMEOUT": "3s"},
-			want: config{addr: ":9090", maxSessions: 7, origins: "a.example, b.example", basePath: "/saddle", logLevel: "debug", shutdown: 3 * time.Second}},
+			"SADDLE_BASE_PATH": "saddle/", "SADDLE_LOG_LEVEL": "debug", "SADDLE_SHUTDOWN_TIMEOUT": "3s",
+			"SADDLE_FRAME_ANCESTORS": "https://course.example.org,  https://*.example.edu"},
+			want: config{addr: ":9090", maxSessions: 7, origins: "a.example, b.example", basePath: "/saddle", frameAnc: "https://course.example.org https://*.example.edu", logLevel: "debug", shutdown: 3 * time.Second}},
 		{name: "flags win over env", args: []string{"-addr", ":7070", "-max-sessions", "9"}, env: map[string]string{"SADDLE_ADDR": ":9090", "SADDLE_MAX_SESSIONS": "7"},
-			want: config{addr: ":7070", maxSessions: 9, logLevel: "info", shutdown: 10 * time.Second}},
+			want: config{addr: ":7070", maxSessions: 9, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second}},
+		{name: "frame ancestors flag", args: []string{"-frame-ancestors", "'self'"}, env: map[string]string{"SADDLE_FRAME_ANCESTORS": "*"},
+			want: config{addr: ":8080", maxSessions: 500, frameAnc: "'self'", logLevel: "info", shutdown: 10 * time.Second}},
+		{name: "frame ancestors that would break the policy", args: []string{"-frame-ancestors", "a.example; script-src *"}, wantErr: "frame-ancestors"},
+		{name: "frame ancestors 'none' with others", args: []string{"-frame-ancestors", "'none' a.example"}, wantErr: "frame-ancestors"},
 		{name: "bad env value", env: map[string]string{"SADDLE_MAX_SESSIONS": "many"}, wantErr: "SADDLE_MAX_SESSIONS"},
 		{name: "no sessions", args: []string{"-max-sessions", "0"}, wantErr: "max-sessions"},
 		{name: "any origin refused", args: []string{"-origins", "a.example,*"}, wantErr: `"*"`},
@@ -176,7 +181,7 @@ func TestHelpListsEveryFlag(t *testing.T) {
 		t.Fatalf("run -h = %v, want nil", err)
 	}
 	for _, want := range []string{"-addr", "SADDLE_ADDR", "-origins", "SADDLE_ORIGINS", "-max-sessions", "SADDLE_MAX_SESSIONS",
-		"-base-path", "SADDLE_BASE_PATH", "-log-level", "SADDLE_LOG_LEVEL", "-shutdown-timeout", "SADDLE_SHUTDOWN_TIMEOUT", `":8080"`} {
+		"-base-path", "SADDLE_BASE_PATH", "-frame-ancestors", "SADDLE_FRAME_ANCESTORS", "-log-level", "SADDLE_LOG_LEVEL", "-shutdown-timeout", "SADDLE_SHUTDOWN_TIMEOUT", `":8080"`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("-h output lacks %q:\n%s", want, out.String())
 		}

@@ -38,6 +38,9 @@ type Options struct {
 	// ReadTimeout and WriteTimeout bound each API request (not /ws, which
 	// lives long). Zero means DefaultReadTimeout and DefaultWriteTimeout.
 	ReadTimeout, WriteTimeout time.Duration
+	// FrameAncestors are the CSP sources that may frame /embed
+	// (web.ParseFrameAncestors); "" lets any site. No site may frame the rest.
+	FrameAncestors string
 }
 
 // Defaults of Options.
@@ -82,8 +85,9 @@ func NewHandler(opts Options) http.Handler {
 	}
 	h := &handlers{log: opts.Logger, grids: &grids{cache: opts.Grids}}
 
+	pages := web.Options{BasePath: base, FrameAncestors: opts.FrameAncestors}
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, logRequests(opts.Logger), recoverJSON(opts.Logger), middleware.GetHead)
+	r.Use(middleware.RequestID, logRequests(opts.Logger), recoverJSON(opts.Logger), middleware.GetHead, web.SecurityHeaders(pages))
 	r.NotFound(notFound)
 	r.MethodNotAllowed(methodNotAllowed)
 
@@ -104,7 +108,7 @@ func NewHandler(opts Options) http.Handler {
 		r.Get("/api/landscape", h.landscapeGET)
 	})
 	site.Handle("/ws", opts.Stream)
-	web.Routes(site, web.Options{BasePath: base})
+	web.Routes(site, pages)
 
 	if base == "" {
 		r.Mount("/", site)

@@ -2,7 +2,7 @@
 // /ws, the controls, and the draw loop. The numerics all live on the
 // server; this module only draws what it is sent.
 
-import { decodeState, encodeState } from './urlstate.mjs';
+import { decodeState, encodeState, withPageParams } from './urlstate.mjs';
 import { valueScale, median } from './colormap.mjs';
 import { levels } from './contour.mjs';
 import { fmt } from './ticks.mjs';
@@ -10,6 +10,8 @@ import { phiTransform, inv2, apply2 } from './linalg.mjs';
 import { Track, runColour } from './track.mjs';
 import { Panel, buildLandscape } from './panel.mjs';
 import { CurvePlot } from './plots.mjs';
+import { lessonState, finished, Script } from './lesson.mjs';
+import { initShare } from './share.mjs';
 
 const DATA = JSON.parse(document.getElementById('saddle-data').textContent);
 const $ = (id) => document.getElementById(id);
@@ -20,7 +22,13 @@ const isTyping = (el) => el && (el.tagName === 'INPUT' && !['checkbox', 'radio',
 class App {
   constructor() {
     this.state = decodeState(location.search);
-    if (!this.state.runs.length) this.applyScene(this.state.scene || DATA.scenes[0]?.id, false);
+    if (!this.state.runs.length && DATA.lesson) {
+      // A lesson page (or /embed?lesson=) opens on the lesson's scene; a
+      // link's own speed wins over the lesson's.
+      const speed = this.state.speed;
+      lessonState(this.state, DATA.lesson);
+      if (new URLSearchParams(location.search).has('speed')) this.state.speed = speed;
+    } else if (!this.state.runs.length) this.applyScene(this.state.scene || DATA.scenes[0]?.id, false);
     this.fillView();
     this.tracks = [];
     this.full = [];
@@ -39,6 +47,9 @@ class App {
     this.ws = null;
     this.sceneGen = 0;
     window.saddle = this; // for the browser tests and the curious
+    this.maxSteps = DATA.lesson?.steps || 100000; // a lesson plays to its end
+    this.script = new Script($('lesson'), DATA.lesson?.script);
+    this.playing = !!DATA.embed?.autoplay; // an embed may start playing once connected
   }
 
   // ----- state -----
@@ -81,8 +92,11 @@ class App {
 
   get start() { return this.state.start; }
 
+  /** fillHeight is the height panels fill in an embed (its iframe's), else undefined. */
+  fillHeight() { return DATA.embed ? $('panels').clientHeight - 2 : undefined; }
+
   saveURL() {
-    const q = encodeState(this.state);
+    const q = withPageParams(encodeState(this.state), location.search);
     if ('?' + q !== location.search) history.replaceState(null, '', '?' + q);
   }
 
@@ -163,7 +177,7 @@ class App {
     this.send({
       type: 'start', objective: this.objectiveSpec(), start: this.state.start, runs: this.runSpecs(),
       seed: this.state.seed, view: this.viewMsg(), steps_per_second: this.state.speed,
-      max_steps: 100000, paused: true,
+      max_steps: this.maxSteps, paused: true,
     });
     this.requestGeometry({ at: this.state.start }, 'start');
     if (target > 0) this.stepBy(target);
@@ -801,6 +815,7 @@ class App {
       else this.urlTimer = setTimeout(() => { this.urlTime = performance.now(); this.saveURL(); }, 500);
     }
     this.maybeGeometry(k);
+    this.script.update(k, finished(this.status, this.state.runs.length));
     if (!this.dirty && !this.plotsDirty) return;
     const t0 = performance.now();
     if (this.dirty) for (const p of this.panels) p.draw();
@@ -893,6 +908,7 @@ class App {
     this.buildPanels();
     this.buildLegend();
     this.syncPlay();
+    initShare(this, DATA);
     this.connect();
     requestAnimationFrame(() => this.frame());
   }

@@ -48,7 +48,8 @@ export class Panel {
   resize() {
     const dpr = window.devicePixelRatio || 1;
     const w = Math.max(200, Math.round(this.el.clientWidth || 600));
-    const h = Math.max(200, Math.round(Math.min(w * 0.8, (window.innerHeight || 800) - 190)));
+    const fill = this.app.fillHeight?.(); // an embed fills its iframe
+    const h = fill > 0 ? Math.max(100, Math.round(fill)) : Math.max(200, Math.round(Math.min(w * 0.8, (window.innerHeight || 800) - 190)));
     this.w = w; this.h = h; this.dpr = dpr;
     for (const c of [this.canvas, this.heat, this.trails]) {
       c.width = Math.round(w * dpr);

@@ -140,3 +140,15 @@ export function decodeState(search) {
   s.grid = int('grid', 0, 1024, 0);
   return s;
 }
+
+// Query parameters that belong to the page rather than to the scene (the
+// lesson it came from, an embed's options): saveURL keeps them as they are.
+export const PAGE_PARAMS = ['lesson', 'controls', 'autoplay', 'theme'];
+
+/** withPageParams appends search's PAGE_PARAMS to query (encodeState's output). */
+export function withPageParams(query, search) {
+  const from = new URLSearchParams(search), keep = new URLSearchParams();
+  for (const k of PAGE_PARAMS) if (from.has(k)) keep.set(k, from.get(k));
+  const extra = keep.toString();
+  return extra ? (query ? `${query}&${extra}` : extra) : query;
+}

@@ -15,6 +15,11 @@ type PageData struct {
 	Objectives []landscape.Info `json:"objectives"`
 	Optimizers []optim.Info     `json:"optimizers"`
 	Scenes     []Scene          `json:"scenes"`
+	// Lesson, when set, is the lesson the page opens with (GET /lessons/{id},
+	// or /embed?lesson=id); the URL's own state, when it has runs, wins.
+	Lesson *LessonData `json:"lesson,omitempty"`
+	// Embed, when set, renders the page for an iframe: no site chrome.
+	Embed *EmbedOptions `json:"embed,omitempty"`
 }
 
 // SceneRun is one run of a ready scene.

@@ -41,7 +41,15 @@ func Explorer(d PageData) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
+			templ_7745c5c3_Err = EmbedFlag(d).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 			templ_7745c5c3_Err = Header(d).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = LessonBar(d).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -76,7 +84,7 @@ func Explorer(d PageData) templ.Component {
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(d.Base + "/static/app.mjs").ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `explorer.templ`, Line: 15, Col: 56}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `explorer.templ`, Line: 17, Col: 56}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
 			if templ_7745c5c3_Err != nil {
@@ -88,7 +96,7 @@ func Explorer(d PageData) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Layout("Saddle: loss landscapes and optimizers", d.Base).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Layout(PageTitle(d), d.Base).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -126,7 +134,7 @@ func Header(d PageData) templ.Component {
 			var templ_7745c5c3_Var5 string
 			templ_7745c5c3_Var5, templ_7745c5c3_Err = templruntime.NewAttributeExpression(s.ID).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `explorer.templ`, Line: 28, Col: 25}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `explorer.templ`, Line: 30, Col: 25}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var5)
 			if templ_7745c5c3_Err != nil {
@@ -139,7 +147,7 @@ func Header(d PageData) templ.Component {
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(s.Title)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `explorer.templ`, Line: 28, Col: 37}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `explorer.templ`, Line: 30, Col: 37}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 			if templ_7745c5c3_Err != nil {
@@ -150,7 +158,15 @@ func Header(d PageData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</select></label><p id=\"caption\" class=\"caption\" data-testid=\"caption\"></p><div class=\"conn\" id=\"conn\" data-testid=\"connection\">connecting…</div></header>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</select></label><p id=\"caption\" class=\"caption\" data-testid=\"caption\"></p>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = SiteNav(d).Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<div class=\"conn\" id=\"conn\" data-testid=\"connection\">connecting…</div></header>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -177,7 +193,7 @@ func Stage() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<section class=\"stage\" data-testid=\"stage\"><div class=\"stage-bar\"><div class=\"modes\" role=\"group\" aria-label=\"panel mode\"><label><input type=\"radio\" name=\"mode\" value=\"single\" checked> one panel</label> <label><input type=\"radio\" name=\"mode\" value=\"side\" data-testid=\"mode-side\"> side by side</label> <label><input type=\"radio\" name=\"mode\" value=\"phi\" data-testid=\"mode-phi\"> φ-space</label> <span id=\"pair\" class=\"pair\" hidden><select id=\"pair-a\" aria-label=\"left panel run\" data-testid=\"pair-a\"></select> <select id=\"pair-b\" aria-label=\"right panel run\" data-testid=\"pair-b\"></select></span></div><div class=\"view-buttons\" role=\"group\" aria-label=\"view\"><button type=\"button\" id=\"zoom-in\" title=\"zoom in\" data-testid=\"zoom-in\">+</button> <button type=\"button\" id=\"zoom-out\" title=\"zoom out\" data-testid=\"zoom-out\">−</button> <button type=\"button\" id=\"zoom-fit\" title=\"fit the objective's domain\" data-testid=\"zoom-fit\">fit</button> <button type=\"button\" id=\"pan-mode\" title=\"drag to pan (or hold shift)\" aria-pressed=\"false\" data-testid=\"pan-mode\">✥ pan</button> <label><input type=\"checkbox\" id=\"show-eigen\" data-testid=\"show-eigen\"> eigen-directions</label> <label><input type=\"checkbox\" id=\"show-quad\"> quadratic model</label></div></div><div id=\"panels\" class=\"panels\" data-testid=\"panels\"></div><div id=\"legend\" class=\"legend\" data-testid=\"legend\"></div><div id=\"divergence\" class=\"divergence\" data-testid=\"divergence\" hidden></div><div id=\"geometry\" class=\"geometry\" data-testid=\"geometry\"></div><p class=\"hint\">Click or drag on the landscape to move the start · shift-drag or ✥ to pan · wheel to zoom · alt-click for the local geometry at a point · keys: space play/pause, → step, r reset</p></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<section class=\"stage\" data-testid=\"stage\"><div class=\"stage-bar\"><div class=\"modes\" role=\"group\" aria-label=\"panel mode\"><label><input type=\"radio\" name=\"mode\" value=\"single\" checked> one panel</label> <label><input type=\"radio\" name=\"mode\" value=\"side\" data-testid=\"mode-side\"> side by side</label> <label><input type=\"radio\" name=\"mode\" value=\"phi\" data-testid=\"mode-phi\"> φ-space</label> <span id=\"pair\" class=\"pair\" hidden><select id=\"pair-a\" aria-label=\"left panel run\" data-testid=\"pair-a\"></select> <select id=\"pair-b\" aria-label=\"right panel run\" data-testid=\"pair-b\"></select></span></div><div class=\"view-buttons\" role=\"group\" aria-label=\"view\"><button type=\"button\" id=\"zoom-in\" title=\"zoom in\" data-testid=\"zoom-in\">+</button> <button type=\"button\" id=\"zoom-out\" title=\"zoom out\" data-testid=\"zoom-out\">−</button> <button type=\"button\" id=\"zoom-fit\" title=\"fit the objective's domain\" data-testid=\"zoom-fit\">fit</button> <button type=\"button\" id=\"pan-mode\" title=\"drag to pan (or hold shift)\" aria-pressed=\"false\" data-testid=\"pan-mode\">✥ pan</button> <label><input type=\"checkbox\" id=\"show-eigen\" data-testid=\"show-eigen\"> eigen-directions</label> <label><input type=\"checkbox\" id=\"show-quad\"> quadratic model</label></div></div><div id=\"panels\" class=\"panels\" data-testid=\"panels\"></div><div id=\"legend\" class=\"legend\" data-testid=\"legend\"></div><div id=\"divergence\" class=\"divergence\" data-testid=\"divergence\" hidden></div><div id=\"geometry\" class=\"geometry\" data-testid=\"geometry\"></div><p class=\"hint\">Click or drag on the landscape to move the start · shift-drag or ✥ to pan · wheel to zoom · alt-click for the local geometry at a point · keys: space play/pause, → step, r reset</p></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -203,7 +219,7 @@ func Side() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<aside class=\"side\" data-testid=\"side\"><div class=\"plot-head\"><h2>Loss J(θ<sub>k</sub>)</h2><label><input type=\"checkbox\" id=\"log-loss\" checked data-testid=\"log-loss\"> log scale</label></div><canvas id=\"plot-loss\" class=\"plot\" data-testid=\"plot-loss\"></canvas><h2>Gradient norm ‖g‖</h2><canvas id=\"plot-grad\" class=\"plot\" data-testid=\"plot-grad\"></canvas><h2>gᵀg and gᵀHg <small>(selected run, 8.2.1)</small></h2><canvas id=\"plot-gthg\" class=\"plot\" data-testid=\"plot-gthg\"></canvas><h2>Selected run at the current step</h2><div id=\"readout\" class=\"readout\" data-testid=\"readout\"></div></aside>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<aside class=\"side\" data-testid=\"side\"><div class=\"plot-head\"><h2>Loss J(θ<sub>k</sub>)</h2><label><input type=\"checkbox\" id=\"log-loss\" checked data-testid=\"log-loss\"> log scale</label></div><canvas id=\"plot-loss\" class=\"plot\" data-testid=\"plot-loss\"></canvas><h2>Gradient norm ‖g‖</h2><canvas id=\"plot-grad\" class=\"plot\" data-testid=\"plot-grad\"></canvas><h2>gᵀg and gᵀHg <small>(selected run, 8.2.1)</small></h2><canvas id=\"plot-gthg\" class=\"plot\" data-testid=\"plot-gthg\"></canvas><h2>Selected run at the current step</h2><div id=\"readout\" class=\"readout\" data-testid=\"readout\"></div></aside>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -1,0 +1,103 @@
+// Tests of the lesson, share and page-parameter helpers: node --test web/static/
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lessonState, finished, cueAt } from './lesson.mjs';
+import { embedURL, iframeSnippet } from './share.mjs';
+import { decodeState, encodeState, withPageParams } from './urlstate.mjs';
+
+const cliffs = {
+  id: 'cliffs', steps: 150, speed: 15, overlays: ['side_by_side', 'clip_arrows', 'loss_curve'],
+  view: { x: [-2.5, 1.5], y: [-2, 2] },
+  scene: {
+    objective: { id: 'cliff' }, start: [-2, 1.5], seed: 1,
+    runs: [
+      { optimizer: 'gd', label: 'gradient descent', hyper: { lr: 0.05 } },
+      { optimizer: 'gd', label: 'clipped', hyper: { lr: 0.05 }, clip: { norm: 1 } },
+    ],
+  },
+  script: [{ at: 0, text: 'a' }, { at: 90, text: 'b' }, { at: 150, text: 'c' }],
+};
+
+test('lessonState: the lesson becomes the page state, and survives the URL', () => {
+  const s = lessonState(decodeState(''), cliffs);
+  assert.deepEqual(s.objective, { id: 'cliff' });
+  assert.deepEqual(s.start, [-2, 1.5]);
+  assert.deepEqual(s.view, [-2.5, 1.5, -2, 2]);
+  assert.equal(s.mode, 'side');
+  assert.deepEqual(s.pair, [0, 1]);
+  assert.equal(s.speed, 15);
+  assert.equal(s.runs.length, 2);
+  assert.deepEqual(s.runs[1].clip, { norm: 1 });
+  assert.equal(s.runs[1].label, 'clipped');
+  // A permalink made on the lesson page restores the same scene.
+  const back = decodeState(encodeState(s));
+  assert.deepEqual(back.runs, s.runs);
+  assert.deepEqual(back.start, s.start);
+  assert.deepEqual(back.view, s.view);
+  assert.equal(back.mode, 'side');
+  assert.equal(back.seed, 1);
+  // The lesson's data is not shared with the state.
+  s.runs[0].hyper.lr = 9;
+  assert.equal(cliffs.scene.runs[0].hyper.lr, 0.05);
+});
+
+test('lessonState: overlays choose the panels; one run is never side by side', () => {
+  const one = { ...cliffs, overlays: ['side_by_side', 'eigen', 'quadratic_model'], view: { x: [0, 0], y: [0, 0] },
+    scene: { objective: { id: 'saddle' }, runs: [{ optimizer: 'newton' }] } };
+  const s = lessonState(decodeState(''), one);
+  assert.equal(s.mode, 'single');
+  assert.equal(s.eigen, true);
+  assert.equal(s.quad, true);
+  assert.equal(s.view, null, 'an empty view falls back to the objective domain');
+  assert.equal(s.start, null);
+  assert.equal(s.seed, 0, 'Go leaves a zero seed out of the JSON');
+});
+
+test('finished: every run must have ended', () => {
+  assert.equal(finished([], 2), false);
+  assert.equal(finished([{ status: 'converged' }, { status: 'running' }], 2), false);
+  assert.equal(finished([{ status: 'converged' }, { status: 'max_steps' }], 2), true);
+  assert.equal(finished([{ status: 'diverged' }], 2), false, 'the second run has no status yet');
+  assert.equal(finished([{ status: 'paused' }], 1), false);
+  assert.equal(finished([], 0), false);
+});
+
+test('cueAt: the last cue reached, or the last of all when the runs ended', () => {
+  const s = cliffs.script;
+  const cases = [[0, false, 0], [89, false, 0], [90, false, 1], [149, false, 1], [150, false, 2], [5000, false, 2], [12, true, 2]];
+  for (const [k, done, want] of cases) assert.equal(cueAt(s, k, done), want, `k=${k} done=${done}`);
+  assert.equal(cueAt([{ at: 3, text: 'x' }], 1, false), -1, 'before the first cue');
+  assert.equal(cueAt([], 10, true), -1);
+  assert.equal(cueAt(undefined, 10, false), -1);
+});
+
+test('withPageParams keeps the lesson and the embed options, nothing else', () => {
+  assert.equal(withPageParams('obj=rosenbrock&k=3', '?obj=quadratic&lesson=cliffs&controls=none&autoplay=1&theme=dark&k=9'),
+    'obj=rosenbrock&k=3&lesson=cliffs&controls=none&autoplay=1&theme=dark');
+  assert.equal(withPageParams('obj=rosenbrock', '?obj=quadratic&k=9'), 'obj=rosenbrock');
+  assert.equal(withPageParams('', '?theme=dark'), 'theme=dark');
+});
+
+test('embedURL carries the scene, the lesson and only options that differ from the defaults', () => {
+  const q = 'obj=cliff&start=-2,1.5&run=gd|lr=0.05';
+  const u = new URL(embedURL('https://saddle.example', '/saddle', q, { lesson: 'cliffs', controls: 'none', autoplay: true, theme: 'dark' }));
+  assert.equal(u.origin + u.pathname, 'https://saddle.example/saddle/embed');
+  assert.equal(u.searchParams.get('lesson'), 'cliffs');
+  assert.equal(u.searchParams.get('controls'), 'none');
+  assert.equal(u.searchParams.get('autoplay'), '1');
+  assert.equal(u.searchParams.get('theme'), 'dark');
+  assert.deepEqual(u.searchParams.getAll('run'), ['gd|lr=0.05']);
+  // Decoded, it is the same scene.
+  assert.deepEqual(decodeState(u.search).runs, decodeState(q).runs);
+  const plain = new URL(embedURL('http://localhost:8080', '', q));
+  assert.equal(plain.pathname, '/embed');
+  for (const k of ['lesson', 'controls', 'autoplay', 'theme']) assert.equal(plain.searchParams.has(k), false, k);
+});
+
+test('iframeSnippet is one iframe with the URL escaped for an attribute', () => {
+  const s = iframeSnippet('https://x.example/embed?a=1&b="2"', 720.4, 480, 'Saddle: <Cliffs>');
+  assert.match(s, /^<iframe src="https:\/\/x\.example\/embed\?a=1&amp;b=&quot;2&quot;" width="720" height="480" /);
+  assert.match(s, /title="Saddle: &lt;Cliffs&gt;"/);
+  assert.equal((s.match(/<iframe/g) || []).length, 1);
+  assert.ok(s.endsWith('></iframe>'));
+});

@@ -1,0 +1,59 @@
+package templates
+
+import (
+	"github.com/saddle-viz/saddle/internal/lessons"
+)
+
+// LessonData is a lesson as its page shows it and hands it to the scripts:
+// the lesson itself, where it lives, and the one after it.
+type LessonData struct {
+	lessons.Lesson
+	URL  string         `json:"url"`            // the lesson's page, base path included
+	Next *lessons.Entry `json:"next,omitempty"` // nil for the last lesson
+	// NextURL is the next lesson's page; "" when there is none.
+	NextURL string `json:"next_url,omitempty"`
+}
+
+// Where is "§8.2.1 · Fig 8.1": the section and figure of the chapter.
+func (l LessonData) Where() string {
+	s := "§" + l.Section
+	if l.Figure != "" {
+		s += " · " + l.Figure
+	}
+	return s
+}
+
+// EmbedOptions are the query parameters of /embed that choose what an
+// author keeps around the figure.
+type EmbedOptions struct {
+	Controls string `json:"controls"` // "play" (play, step, reset), "sliders" (every control) or "none"
+	Autoplay bool   `json:"autoplay"` // start playing once connected
+	Theme    string `json:"theme"`    // "light" or "dark"
+}
+
+// EmbedControls and EmbedThemes are the values /embed accepts; the first
+// of each is the default.
+var (
+	EmbedControls = []string{"play", "sliders", "none"}
+	EmbedThemes   = []string{"light", "dark"}
+)
+
+// IndexData is what the lessons index renders.
+type IndexData struct {
+	Base   string
+	Groups []lessons.Group
+}
+
+// PageTitle is the document title of an explorer-shaped page.
+func PageTitle(d PageData) string {
+	if d.Lesson != nil {
+		return d.Lesson.Title + " — Saddle lesson " + d.Lesson.Section
+	}
+	return "Saddle: loss landscapes and optimizers"
+}
+
+// The size of a lesson's thumbnail in pixels.
+const (
+	ThumbWidth  = 240
+	ThumbHeight = 180
+)

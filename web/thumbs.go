@@ -1,0 +1,116 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"image"
+	"image/color"
+	"image/png"
+	"sync"
+	"time"
+
+	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/lessons"
+	"github.com/saddle-viz/saddle/internal/render"
+	"github.com/saddle-viz/saddle/internal/scene"
+	"github.com/saddle-viz/saddle/web/templates"
+)
+
+// runColours are the page's run colours (track.mjs), so a thumbnail's
+// paths match the lesson's legend.
+var runColours = []color.RGBA{
+	{0xE6, 0x9F, 0x00, 255}, {0x56, 0xB4, 0xE9, 255}, {0xF0, 0xF0, 0xF0, 255}, {0xD5, 0x5E, 0x00, 255},
+	{0x00, 0x9E, 0x73, 255}, {0xCC, 0x79, 0xA7, 255}, {0x00, 0x72, 0xB2, 255}, {0xF0, 0xE4, 0x42, 255},
+}
+
+// thumbTimeout bounds the making of one thumbnail.
+const thumbTimeout = 20 * time.Second
+
+// thumbs renders each lesson's thumbnail once and keeps it: lessons are
+// compiled in, so a thumbnail never changes while the server runs.
+type thumbs struct {
+	mu sync.Mutex
+	m  map[string]*thumb
+}
+
+type thumb struct {
+	once sync.Once
+	png  []byte
+	etag string
+	err  error
+}
+
+func (t *thumbs) get(l lessons.Lesson) *thumb {
+	t.mu.Lock()
+	if t.m == nil {
+		t.m = map[string]*thumb{}
+	}
+	th, ok := t.m[l.ID]
+	if !ok {
+		th = &thumb{}
+		t.m[l.ID] = th
+	}
+	t.mu.Unlock()
+	th.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), thumbTimeout)
+		defer cancel()
+		var img *image.RGBA
+		img, th.err = LessonImage(ctx, l, templates.ThumbWidth, templates.ThumbHeight)
+		if th.err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		if th.err = png.Encode(&buf, img); th.err != nil {
+			return
+		}
+		th.png = buf.Bytes()
+		sum := sha256.Sum256(th.png)
+		th.etag = `"` + hex.EncodeToString(sum[:8]) + `"`
+	})
+	return th
+}
+
+// LessonImage draws lesson l at w × h pixels: the landscape over the
+// lesson's view (its objective's domain when it has none) and every run's
+// path for the lesson's steps, with its start and end marked.
+func LessonImage(ctx context.Context, l lessons.Lesson, w, h int) (*image.RGBA, error) {
+	sc, err := scene.Build(l.Scene)
+	if err != nil {
+		return nil, err
+	}
+	f := render.Frame{X: l.View.X, Y: l.View.Y, W: w, H: h}
+	if !(f.X[1] > f.X[0] && f.Y[1] > f.Y[0]) {
+		f.X, f.Y = sc.Info.Domain.X, sc.Info.Domain.Y
+	}
+	g, err := landscape.EvalGrid(ctx, sc.Obj, f.X, f.Y, w, h)
+	if err != nil {
+		return nil, err
+	}
+	runs, err := sc.RunAllContext(ctx, l.Steps)
+	if err != nil {
+		return nil, err
+	}
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	render.Landscape(img, g, 14)
+	ink := color.RGBA{A: 170}
+	for i, r := range runs {
+		pts := make([][]float64, len(r.Points))
+		for k, p := range r.Points {
+			pts[k] = p.XY
+		}
+		c := runColours[i%len(runColours)]
+		render.Path(img, f, pts, ink, 3.5) // a dark edge keeps light paths visible on yellow
+		render.Path(img, f, pts, c, 2)
+		if n := len(pts); n > 0 {
+			render.Dot(img, f, pts[n-1][0], pts[n-1][1], 3.5, ink)
+			render.Dot(img, f, pts[n-1][0], pts[n-1][1], 2.5, c)
+		}
+	}
+	if len(sc.Start) == 2 {
+		render.Dot(img, f, sc.Start[0], sc.Start[1], 4, ink)
+		render.Dot(img, f, sc.Start[0], sc.Start[1], 3, color.RGBA{255, 255, 255, 255})
+	}
+	return img, nil
+}
