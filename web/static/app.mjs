@@ -10,6 +10,7 @@ import { phiTransform, inv2, apply2 } from './linalg.mjs';
 import { Track, runColour } from './track.mjs';
 import { Panel, buildLandscape } from './panel.mjs';
 import { CurvePlot } from './plots.mjs';
+import { installExportMenu } from './export.mjs';
 import { lessonState, finished, Script } from './lesson.mjs';
 import { initShare } from './share.mjs';
 
@@ -908,6 +909,7 @@ class App {
     this.buildPanels();
     this.buildLegend();
     this.syncPlay();
+    installExportMenu(this, DATA);
     initShare(this, DATA);
     this.connect();
     requestAnimationFrame(() => this.frame());

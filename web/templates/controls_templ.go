@@ -29,56 +29,64 @@ func Controls(d PageData) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section class=\"controls\" data-testid=\"controls\"><fieldset class=\"playback\" data-testid=\"playback\"><legend>Playback</legend><div class=\"buttons\"><button type=\"button\" id=\"play\" data-testid=\"play\" title=\"play / pause (space)\">▶ play</button> <button type=\"button\" id=\"step\" data-testid=\"step\" title=\"one step (→)\">step ›</button> <button type=\"button\" id=\"reset\" data-testid=\"reset\" title=\"reset (r)\">↺ reset</button></div><label class=\"row\">speed <input type=\"range\" id=\"speed\" min=\"0\" max=\"4\" step=\"0.01\" value=\"1.78\" data-testid=\"speed\"> <output id=\"speed-out\">60/s</output></label><div class=\"counter\" data-testid=\"counter\">k = <span id=\"k\" data-testid=\"step-count\">0</span> <span id=\"clips\" class=\"clips\" data-testid=\"clip-count\"></span></div></fieldset><fieldset class=\"objective\" data-testid=\"objective\"><legend>Objective</legend> <select id=\"objective\" data-testid=\"objective-picker\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section class=\"controls\" data-testid=\"controls\"><fieldset class=\"playback\" data-testid=\"playback\"><legend>Playback</legend><div class=\"buttons\"><button type=\"button\" id=\"play\" data-testid=\"play\" title=\"play / pause (space)\">▶ play</button> <button type=\"button\" id=\"step\" data-testid=\"step\" title=\"one step (→)\">step ›</button> <button type=\"button\" id=\"reset\" data-testid=\"reset\" title=\"reset (r)\">↺ reset</button></div><label class=\"row\">speed <input type=\"range\" id=\"speed\" min=\"0\" max=\"4\" step=\"0.01\" value=\"1.78\" data-testid=\"speed\"> <output id=\"speed-out\">60/s</output></label><div class=\"counter\" data-testid=\"counter\">k = <span id=\"k\" data-testid=\"step-count\">0</span> <span id=\"clips\" class=\"clips\" data-testid=\"clip-count\"></span></div></fieldset>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = Lecture().Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<fieldset class=\"objective\" data-testid=\"objective\"><legend>Objective</legend> <select id=\"objective\" data-testid=\"objective-picker\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		for _, o := range d.Objectives {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<option value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<option value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var2 string
 			templ_7745c5c3_Var2, templ_7745c5c3_Err = templruntime.NewAttributeExpression(o.ID).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `controls.templ`, Line: 26, Col: 25}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `controls.templ`, Line: 27, Col: 25}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var2)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "\" data-dim=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "\" data-dim=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(strconv.Itoa(o.Dim)).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `controls.templ`, Line: 26, Col: 58}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `controls.templ`, Line: 27, Col: 58}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var4 string
 			templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(o.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `controls.templ`, Line: 26, Col: 69}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `controls.templ`, Line: 27, Col: 69}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "</option> ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</option> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<option value=\"expr\">f(x, y) = expression…</option></select><p id=\"objective-desc\" class=\"desc\"></p><div id=\"params\" class=\"params\" data-testid=\"params\"></div><label class=\"expr-label\" for=\"expr\">f(x, y) =</label> <input type=\"text\" id=\"expr\" class=\"expr\" spellcheck=\"false\" autocomplete=\"off\" placeholder=\"0.5*(x^2 + 25*y^2)\" data-testid=\"expr\"><div id=\"expr-error\" class=\"expr-error\" data-testid=\"expr-error\" hidden></div></fieldset><fieldset class=\"runs\" data-testid=\"runs\"><legend>Runs</legend><div id=\"run-list\" data-testid=\"run-list\"></div><button type=\"button\" id=\"add-run\" data-testid=\"add-run\">+ add run</button></fieldset><div id=\"error\" class=\"error\" role=\"alert\" data-testid=\"error\" hidden></div></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<option value=\"expr\">f(x, y) = expression…</option></select><p id=\"objective-desc\" class=\"desc\"></p><div id=\"params\" class=\"params\" data-testid=\"params\"></div><label class=\"expr-label\" for=\"expr\">f(x, y) =</label> <input type=\"text\" id=\"expr\" class=\"expr\" spellcheck=\"false\" autocomplete=\"off\" placeholder=\"0.5*(x^2 + 25*y^2)\" data-testid=\"expr\"><div id=\"expr-error\" class=\"expr-error\" data-testid=\"expr-error\" hidden></div></fieldset><fieldset class=\"runs\" data-testid=\"runs\"><legend>Runs</legend><div id=\"run-list\" data-testid=\"run-list\"></div><button type=\"button\" id=\"add-run\" data-testid=\"add-run\">+ add run</button></fieldset><div id=\"error\" class=\"error\" role=\"alert\" data-testid=\"error\" hidden></div></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
