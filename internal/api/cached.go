@@ -173,12 +173,12 @@ func (h *handlers) landscapeGET(w http.ResponseWriter, r *http.Request) {
 	if cacheable(w, r, etagOf("landscape", canonical(job.canonical()))) {
 		return
 	}
-	g, err := h.grids.grid(r.Context(), job.spec, job.obj, job.x, job.y, job.nx, job.ny)
+	ans, err := h.landscapeAnswer(r.Context(), job)
 	if err != nil {
 		w.Header().Del("ETag")
 		w.Header().Del("Cache-Control")
 		writeError(w, gridError(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, g)
+	writeJSON(w, http.StatusOK, ans)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/optim"
 	"github.com/saddle-viz/saddle/internal/scene"
+	"github.com/saddle-viz/saddle/internal/zoo"
 )
 
 // Limits of one /api/run request.
@@ -20,8 +21,9 @@ const (
 	DefaultSteps = 100
 	// MaxPoints caps the points of one answer, summed over runs: full-detail
 	// points are a few hundred bytes each, so this keeps an answer under
-	// about 60 MB. High-dimensional objectives count dim/2 per point, since
-	// their gradients and updates travel in full.
+	// about 60 MB. Objectives of more than 2 dimensions that are not drawn
+	// on a plane count dim/2 per point, since their gradients and updates
+	// travel in full; a projected objective's points are as small as 2-D ones.
 	MaxPoints = 200_000
 )
 
@@ -31,7 +33,7 @@ type handlers struct {
 }
 
 func (h *handlers) objectives(w http.ResponseWriter, _ *http.Request) {
-	cat := landscape.Catalogue()
+	cat := zoo.Catalogue()
 	for i := range cat {
 		// Lists are lists on the wire, even when empty.
 		if cat[i].Params == nil {
@@ -99,6 +101,9 @@ func prepareRun(req runRequest) (*scene.Scene, int, *httpError) {
 		return nil, 0, userError(err)
 	}
 	weight := max(1, s.Obj.Dim()/2)
+	if s.Projected() {
+		weight = 1 // its points carry plane coordinates, not full vectors
+	}
 	if points := (steps + 1) * len(s.Runs) * weight; points > MaxPoints {
 		return nil, 0, badRequest("steps", "%d runs × %d steps is more than one answer may hold (%d points%s); ask for at most %d steps",
 			len(s.Runs), steps, MaxPoints, weightNote(weight), MaxPoints/(len(s.Runs)*weight)-1)
