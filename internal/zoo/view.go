@@ -46,6 +46,9 @@ const (
 	PilotLR    = 0.01
 )
 
+// pilotBudget bounds the numbers the PCA pilot keeps (32 MB).
+const pilotBudget = 4 << 20
+
 // Limits of a projected objective's landscape.
 const (
 	// MaxGridSide caps nx and ny: every point is a full pass of the model
@@ -328,9 +331,20 @@ func (v *View) pcaPlane(seed uint64) error {
 	if err != nil {
 		return err
 	}
+	// A big model keeps every stride-th point only, so the path fits in
+	// pilotBudget numbers; the last point is always kept (it is the origin).
+	n := len(v.Theta0)
+	stride := max(1, (PilotSteps*n+pilotBudget-1)/pilotBudget)
 	traj := [][]float64{append([]float64(nil), v.Theta0...)}
-	for k := 0; k < PilotSteps && !run.Done(); k++ {
-		traj = append(traj, append([]float64(nil), run.Step().Theta...))
+	var st *optim.Step
+	for k := 1; k <= PilotSteps && !run.Done(); k++ {
+		st = run.Step()
+		if k%stride == 0 {
+			traj = append(traj, append([]float64(nil), st.Theta...))
+		}
+	}
+	if st != nil && st.K%stride != 0 {
+		traj = append(traj, append([]float64(nil), st.Theta...))
 	}
 	p, explained, err := hd.PCAPlane(traj)
 	if err != nil {
@@ -345,7 +359,7 @@ func (v *View) pcaPlane(seed uint64) error {
 	}
 	v.Plane = p
 	v.info.Explained = []float64{explained[0], explained[1]}
-	v.info.PilotSteps = len(traj) - 1
+	v.info.PilotSteps = st.K
 	v.pilot = traj
 	return nil
 }
