@@ -371,3 +371,25 @@ func TestParseFrameAncestors(t *testing.T) {
 	}
 }
 
+func TestStaticFilesUnderABasePath(t *testing.T) {
+	for _, base := range []string{"", "/saddle", "/a/b"} {
+		h := api.NewHandler(api.Options{BasePath: base})
+		tests := []struct {
+			path string
+			code int
+			ct   string
+		}{
+			{"/static/app.mjs", 200, "text/javascript"},
+			{"/static/saddle.css", 200, "text/css"},
+			{"/static/lesson.mjs", 200, "text/javascript"},
+			{"/static/lesson.test.mjs", 404, ""},
+			{"/static/nope.mjs", 404, ""},
+		}
+		for _, tt := range tests {
+			rec := get(t, h, base+tt.path)
+			if rec.Code != tt.code || !strings.HasPrefix(rec.Header().Get("Content-Type"), tt.ct) {
+				t.Errorf("GET %s%s = %d %s, want %d %s", base, tt.path, rec.Code, rec.Header().Get("Content-Type"), tt.code, tt.ct)
+			}
+		}
+	}
+}

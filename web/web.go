@@ -54,15 +54,23 @@ func Data(opts Options) templates.PageData {
 // on "/static/*". Their security headers come from SecurityHeaders, which
 // the caller puts in front of every route.
 func Routes(r chi.Router, opts Options) {
-	static := http.StripPrefix("/static/", http.FileServerFS(Static()))
+	files := http.FileServerFS(Static())
 	r.Handle("/static/*", http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		// The file's name is what the route matched after "/static/": the
+		// request's path still holds the base path when mounted under one.
+		name := chi.URLParam(req, "*")
 		// Tests skip *.test.mjs; they are part of the repo, not of the page.
-		if strings.HasSuffix(req.URL.Path, ".test.mjs") {
+		if strings.HasSuffix(name, ".test.mjs") {
 			http.NotFound(w, req)
 			return
 		}
 		w.Header().Set("Cache-Control", "no-cache")
-		static.ServeHTTP(w, req)
+		r2 := new(http.Request)
+		*r2 = *req
+		u := *req.URL
+		u.Path, u.RawPath = "/"+name, ""
+		r2.URL = &u
+		files.ServeHTTP(w, r2)
 	}))
 	r.Get("/", func(w http.ResponseWriter, req *http.Request) {
 		// Render into a buffer so a failure is a clean 500, not half a page.

@@ -816,7 +816,9 @@ class App {
       else this.urlTimer = setTimeout(() => { this.urlTime = performance.now(); this.saveURL(); }, 500);
     }
     this.maybeGeometry(k);
-    this.script.update(k, finished(this.status, this.state.runs.length));
+    const done = finished(this.status, this.state.runs.length);
+    this.script.update(k, done);
+    if (done && this.playing) { this.playing = false; this.syncPlay(); } // every run ended: nothing left to play
     if (!this.dirty && !this.plotsDirty) return;
     const t0 = performance.now();
     if (this.dirty) for (const p of this.panels) p.draw();
@@ -911,6 +913,16 @@ class App {
     this.syncPlay();
     installExportMenu(this, DATA);
     initShare(this, DATA);
+    // An embed follows its iframe and its own legend: the panels' box is
+    // sized by the layout (flex), never by the canvases in it.
+    if (DATA.embed) {
+      let pending = false;
+      new ResizeObserver(() => {
+        if (pending) return;
+        pending = true;
+        requestAnimationFrame(() => { pending = false; this.resize(); });
+      }).observe($('panels'));
+    }
     this.connect();
     requestAnimationFrame(() => this.frame());
   }

@@ -293,7 +293,7 @@ func LessonBar(d PageData) templ.Component {
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
 		if l := d.Lesson; l != nil {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<section class=\"lesson-bar\" data-testid=\"lesson\" aria-label=\"lesson\"><div class=\"lesson-head\"><a href=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<section id=\"lesson\" class=\"lesson-bar\" data-testid=\"lesson\" aria-label=\"lesson\"><div class=\"lesson-head\"><a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -95,6 +95,12 @@ func TestLessonBar(t *testing.T) {
 	if href, _ := attr(byTestID(doc, "next-lesson")[0], "href"); href != "/saddle/lessons/momentum" {
 		t.Errorf("next lesson href %q", href)
 	}
+	// lesson.mjs finds the cues under #lesson.
+	if bar := byTestID(doc, "lesson"); len(bar) != 1 {
+		t.Error("no lesson bar")
+	} else if id, _ := attr(bar[0], "id"); id != "lesson" {
+		t.Errorf("the lesson bar's id is %q, the scripts look for #lesson", id)
+	}
 	cues := byTestID(doc, "cue")
 	if len(cues) != 2 {
 		t.Fatalf("%d cues, want 2", len(cues))
