@@ -80,6 +80,9 @@ func TestLessonsInBrowser(t *testing.T) {
 						}
 					}
 					b.screenshot("31-lesson-" + l.ID)
+					if l.ID == all[0].ID {
+						checkShareDialog(b, l.ID)
+					}
 					if errs := b.errors(); len(errs) > before {
 						t.Errorf("console errors: %q", errs[before:])
 					}
@@ -200,4 +203,31 @@ func (b *browser) iframe(t *testing.T, prefix string) *browser {
 	}
 	t.Fatalf("no iframe target at %s", prefix)
 	return nil
+}
+
+// checkShareDialog opens the share / embed dialog on a lesson page and
+// checks its permalink and <iframe> snippet, then opens the snippet's
+// address and checks that it plays there.
+func checkShareDialog(b *browser, id string) {
+	b.t.Helper()
+	b.do(chromedp.Click(chromedp.CSS(`[data-testid=share]`)))
+	b.wait("the dialog", `document.getElementById('share-dialog').open`)
+	link := eval[string](b, `document.getElementById('share-link').value`)
+	if !strings.HasPrefix(link, b.srv.URL+"/saddle/lessons/"+id+"?") || !strings.Contains(link, "run=") {
+		b.t.Errorf("permalink %q, want this lesson's page with the scene in its query", link)
+	}
+	b.do(chromedp.SetValue(chromedp.CSS(`#share-controls`), "none"))
+	b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('share-controls').dispatchEvent(new Event('change'))`))
+	snippet := eval[string](b, `document.getElementById('share-snippet').value`)
+	prefix := `<iframe src="` + b.srv.URL + "/saddle/embed?"
+	if !strings.HasPrefix(snippet, prefix) || !strings.Contains(snippet, "lesson="+id) || !strings.Contains(snippet, "controls=none") {
+		b.t.Fatalf("snippet %q, want an iframe of /saddle/embed with lesson=%s and controls=none", snippet, id)
+	}
+	b.screenshot("32-share-dialog")
+	src := eval[string](b, `new DOMParser().parseFromString(document.getElementById('share-snippet').value, 'text/html').querySelector('iframe').src`)
+	b.do(chromedp.Navigate(src + "&autoplay=1"))
+	b.wait("the embed to play", `window.saddle && saddle.land && saddle.currentK() > 5`)
+	if v := eval[bool](b, `getComputedStyle(document.querySelector('[data-testid=controls]')).display === 'none'`); !v {
+		b.t.Error("controls=none shows the controls")
+	}
 }

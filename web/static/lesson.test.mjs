@@ -89,6 +89,8 @@ test('embedURL carries the scene, the lesson and only options that differ from t
   assert.deepEqual(u.searchParams.getAll('run'), ['gd|lr=0.05']);
   // Decoded, it is the same scene.
   assert.deepEqual(decodeState(u.search).runs, decodeState(q).runs);
+  assert.equal(new URL(embedURL('http://h', '', q + '&k=80', { autoplay: true })).searchParams.has('k'), false, 'autoplay starts at step 0');
+  assert.equal(new URL(embedURL('http://h', '', q + '&k=80')).searchParams.get('k'), '80', 'a still figure keeps its step');
   const plain = new URL(embedURL('http://localhost:8080', '', q));
   assert.equal(plain.pathname, '/embed');
   for (const k of ['lesson', 'controls', 'autoplay', 'theme']) assert.equal(plain.searchParams.has(k), false, k);

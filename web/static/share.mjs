@@ -12,7 +12,7 @@ export function embedURL(origin, base, query, { lesson = '', controls = 'play', 
   const q = new URLSearchParams(query);
   if (lesson) q.set('lesson', lesson);
   if (controls !== 'play') q.set('controls', controls);
-  if (autoplay) q.set('autoplay', '1');
+  if (autoplay) { q.set('autoplay', '1'); q.delete('k'); } // an autoplaying figure starts from the start
   if (theme !== 'light') q.set('theme', theme);
   const s = q.toString().replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%7C/g, '|').replace(/%3D/g, '=');
   return `${origin}${base}/embed?${s}`;
