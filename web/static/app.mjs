@@ -11,6 +11,7 @@ import { Track, runColour } from './track.mjs';
 import { Panel, buildLandscape } from './panel.mjs';
 import { CurvePlot } from './plots.mjs';
 import { installExportMenu } from './export.mjs';
+import { installA11y } from './a11y.mjs';
 import { lessonState, finished, Script } from './lesson.mjs';
 import { initShare } from './share.mjs';
 
@@ -686,6 +687,7 @@ class App {
     rm.type = 'button';
     rm.textContent = '✕';
     rm.title = 'remove this run';
+    rm.setAttribute('aria-label', `remove run ${r + 1}`);
     rm.dataset.testid = 'remove-run';
     rm.disabled = this.state.runs.length <= 1;
     rm.onclick = () => {
@@ -821,7 +823,11 @@ class App {
     if (done && this.playing) { this.playing = false; this.syncPlay(); } // every run ended: nothing left to play
     if (!this.dirty && !this.plotsDirty) return;
     const t0 = performance.now();
-    if (this.dirty) for (const p of this.panels) p.draw();
+    // Reduced motion (a11y.mjs): while playing, the figure moves in steps
+    // about twice a second instead of every display frame.
+    const hold = this.reducedMotion && this.playing && t0 - (this.motionTime || 0) < 500;
+    if (hold) return;
+    if (this.dirty) { this.motionTime = t0; for (const p of this.panels) p.draw(); }
     // The side plots are redrawn at most ~12 times a second: the landscape
     // keeps every display frame, the curves follow closely enough.
     const now = performance.now();
@@ -912,6 +918,7 @@ class App {
     this.buildLegend();
     this.syncPlay();
     installExportMenu(this, DATA);
+    installA11y(this, DATA);
     initShare(this, DATA);
     // An embed follows its iframe and its own legend: the panels' box is
     // sized by the layout (flex), never by the canvases in it.
@@ -953,6 +960,9 @@ function slider({ label, title, value, min, max, log, integer, testid, onchange 
   const range = document.createElement('input');
   range.type = 'range';
   range.dataset.testid = testid;
+  // A symbol (ε, a) is no name for a screen reader: say what it is.
+  const spoken = title || `parameter ${label}`;
+  range.setAttribute('aria-label', spoken);
   const toR = (v) => (useLog ? Math.log10(v) : v), fromR = (x) => (useLog ? Math.pow(10, x) : x);
   range.min = String(toR(min));
   range.max = String(toR(max));
@@ -960,6 +970,7 @@ function slider({ label, title, value, min, max, log, integer, testid, onchange 
   range.value = String(toR(value));
   const num = numberInput(value, min, max);
   num.dataset.testid = testid + '-num';
+  num.setAttribute('aria-label', `${spoken}, exact value`);
   const tidy = (v) => (integer ? Math.round(v) : +v.toPrecision(3));
   range.oninput = () => {
     const v = tidy(fromR(Number(range.value)));

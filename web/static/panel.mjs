@@ -7,9 +7,13 @@ import { trace } from './contour.mjs';
 import { niceTicks, fmt } from './ticks.mjs';
 import { apply2, inv2, quadModel } from './linalg.mjs';
 import { runColour } from './track.mjs';
+import { ui } from './ui.mjs';
 
 const TABLE = lut();
 const MARGIN = { left: 48, right: 70, top: 10, bottom: 36 };
+// Canvas fonts follow ui.font (presentation mode), line widths ui.line.
+const font = (size, style = '') => `${style}${Math.round(size * ui.font)}px system-ui, sans-serif`;
+const marker = () => (1 + ui.line) / 2;
 
 export class Panel {
   /**
@@ -49,7 +53,7 @@ export class Panel {
     const dpr = window.devicePixelRatio || 1;
     const w = Math.max(200, Math.round(this.el.clientWidth || 600));
     const fill = this.app.fillHeight?.(); // an embed fills its iframe
-    const h = fill > 0 ? Math.max(100, Math.round(fill)) : Math.max(200, Math.round(Math.min(w * 0.8, (window.innerHeight || 800) - 190)));
+    const h = fill > 0 ? Math.max(100, Math.round(fill)) : Math.max(200, Math.round(Math.min(w * 0.8, (window.innerHeight || 800) - 190 * ui.font)));
     this.w = w; this.h = h; this.dpr = dpr;
     for (const c of [this.canvas, this.heat, this.trails]) {
       c.width = Math.round(w * dpr);
@@ -57,7 +61,8 @@ export class Panel {
     }
     this.canvas.style.width = w + 'px';
     this.canvas.style.height = h + 'px';
-    this.plot = { x: MARGIN.left, y: MARGIN.top, w: w - MARGIN.left - MARGIN.right, h: h - MARGIN.top - MARGIN.bottom };
+    const f = ui.font;
+    this.plot = { x: MARGIN.left * f, y: MARGIN.top, w: w - (MARGIN.left + MARGIN.right) * f, h: h - MARGIN.top - MARGIN.bottom * f };
     this.heatDirty = this.trailsDirty = true;
   }
 
@@ -140,7 +145,7 @@ export class Panel {
       ctx.drawImage(L.image, 0, 0);
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       // Contours, in grid coordinates → θ → px.
-      ctx.lineWidth = 0.8;
+      ctx.lineWidth = 0.8 * ui.line;
       ctx.strokeStyle = 'rgba(255,255,255,0.45)';
       ctx.beginPath();
       const gx = (i) => L.x[0] + i * dx, gy = (j) => L.y[0] + j * dy;
@@ -173,7 +178,7 @@ export class Panel {
     ctx.lineWidth = 1;
     ctx.strokeRect(p.x + 0.5, p.y + 0.5, p.w - 1, p.h - 1);
     ctx.fillStyle = this.ink || (this.ink = getComputedStyle(document.body).color || '#222');
-    ctx.font = '11px system-ui, sans-serif';
+    ctx.font = font(11);
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     for (const t of niceTicks(x0, x1, Math.max(3, Math.round(p.w / 80)))) {
@@ -189,12 +194,12 @@ export class Panel {
       ctx.fillText(fmt(t, 3), p.x - 6, py);
     }
     const sym = this.T ? 'φ' : 'θ';
-    ctx.font = 'italic 13px system-ui, sans-serif';
+    ctx.font = font(13, 'italic ');
     ctx.textAlign = 'center';
     ctx.textBaseline = 'bottom';
     ctx.fillText(sym + '₁', p.x + p.w / 2, this.h - 2);
     ctx.save();
-    ctx.translate(12, p.y + p.h / 2);
+    ctx.translate(12 * ui.font, p.y + p.h / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textBaseline = 'middle';
     ctx.fillText(sym + '₂', 0, 0);
@@ -211,7 +216,7 @@ export class Panel {
     ctx.strokeStyle = '#444';
     ctx.strokeRect(bx + 0.5, p.y + 0.5, bw - 1, p.h - 1);
     ctx.fillStyle = this.ink || (this.ink = getComputedStyle(document.body).color || '#222');
-    ctx.font = '10px system-ui, sans-serif';
+    ctx.font = font(10);
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
     for (let i = 0; i <= 4; i++) {
@@ -220,7 +225,7 @@ export class Panel {
       ctx.fillText(fmt(L.scale.inverse(t), 3), bx + bw + 4, py);
     }
     ctx.textBaseline = 'bottom';
-    ctx.fillText(L.scale.kind === 'log' ? 'J (log)' : 'J', bx - 2, p.y + p.h + 24);
+    ctx.fillText(L.scale.kind === 'log' ? 'J (log)' : 'J', bx - 2, p.y + p.h + 24 * ui.font);
   }
 
   renderTrails(full) {
@@ -243,7 +248,7 @@ export class Panel {
       if (from > 0) from--; // join onto the last drawn point
       ctx.strokeStyle = runColour(r);
       ctx.fillStyle = runColour(r);
-      ctx.lineWidth = r === this.app.state.sel ? 2.2 : 1.6;
+      ctx.lineWidth = (r === this.app.state.sel ? 2.2 : 1.6) * ui.line;
       ctx.beginPath();
       let [lx, ly] = this.toPx(t.x[from], t.y[from], m);
       ctx.moveTo(lx, ly);
@@ -258,7 +263,8 @@ export class Panel {
         lx = px; ly = py;
       }
       ctx.stroke();
-      for (let i = 0; i < dots.length; i += 2) ctx.fillRect(dots[i] - 1.5, dots[i + 1] - 1.5, 3, 3);
+      const ds = 3 * marker();
+      for (let i = 0; i < dots.length; i += 2) ctx.fillRect(dots[i] - ds / 2, dots[i + 1] - ds / 2, ds, ds);
       this.drawn[r] = t.n;
     }
     ctx.restore();
@@ -286,11 +292,11 @@ export class Panel {
     // Start.
     if (app.start) {
       const [sx, sy] = this.toPx(app.start[0], app.start[1], m);
-      ctx.lineWidth = 2;
+      ctx.lineWidth = 2 * ui.line;
       ctx.strokeStyle = '#000';
       ctx.fillStyle = '#fff';
       ctx.beginPath();
-      ctx.arc(sx, sy, 5, 0, 2 * Math.PI);
+      ctx.arc(sx, sy, 5 * marker(), 0, 2 * Math.PI);
       ctx.fill();
       ctx.stroke();
     }
@@ -312,10 +318,10 @@ export class Panel {
       const b = this.toPx(p.xy[0], p.xy[1], m);
       ctx.globalAlpha = 0.45;
       ctx.setLineDash([5, 4]);
-      arrow(ctx, a, raw, runColour(r), 1.5);
+      arrow(ctx, a, raw, runColour(r), 1.5 * ui.line);
       ctx.setLineDash([]);
       ctx.globalAlpha = 1;
-      arrow(ctx, a, b, runColour(r), 2.5);
+      arrow(ctx, a, b, runColour(r), 2.5 * ui.line);
     }
     // Current points; the selected run's is larger; a diverged run gets a cross.
     for (let r = 0; r < app.tracks.length; r++) {
@@ -323,10 +329,10 @@ export class Panel {
       const t = app.tracks[r];
       if (!t.n) continue;
       const [px, py] = this.toPx(t.x[t.n - 1], t.y[t.n - 1], m);
-      const big = r === st.sel ? 7 : 5;
+      const big = (r === st.sel ? 7 : 5) * marker();
       ctx.fillStyle = runColour(r);
       ctx.strokeStyle = '#000';
-      ctx.lineWidth = 1.5;
+      ctx.lineWidth = 1.5 * ui.line;
       ctx.beginPath();
       ctx.arc(px, py, big, 0, 2 * Math.PI);
       ctx.fill();
@@ -360,7 +366,7 @@ export class Panel {
       ctx.fillStyle = 'rgba(0,0,0,0.65)';
       ctx.fillRect(this.plot.x + 4, this.plot.y + 4, 70, 18);
       ctx.fillStyle = '#fff';
-      ctx.font = '12px system-ui, sans-serif';
+      ctx.font = font(12);
       ctx.textAlign = 'left';
       ctx.textBaseline = 'middle';
       ctx.fillText('k = ' + app.hoverK, this.plot.x + 9, this.plot.y + 13);
@@ -384,7 +390,7 @@ export class Panel {
       arrow(ctx, [px, py], [px + dx, py + dy], col, 2.5);
       arrow(ctx, [px, py], [px - dx, py - dy], col, 2.5);
       ctx.fillStyle = col;
-      ctx.font = 'bold 12px system-ui, sans-serif';
+      ctx.font = font(12, 'bold ');
       ctx.textAlign = 'left';
       ctx.fillText(`λ${i ? '₂' : '₁'} = ${fmt(lam, 3)}`, px + dx + 4, py + dy);
     }

@@ -4,8 +4,10 @@
 
 import { niceTicks, logTicks, fmt } from './ticks.mjs';
 import { runColour } from './track.mjs';
+import { ui } from './ui.mjs';
 
-const M = { left: 46, right: 8, top: 6, bottom: 20 };
+// Margins hold tick labels, so they grow with ui.font (presentation mode).
+const M = { get left() { return 46 * ui.font; }, right: 8, top: 6, get bottom() { return 20 * ui.font; } };
 
 // Scales: "lin", "log" (positive values), "symlog" (signed, log of 1 + |v|).
 const fwd = {
@@ -42,7 +44,7 @@ export class CurvePlot {
   resize() {
     const dpr = window.devicePixelRatio || 1;
     const w = Math.max(160, Math.round(this.canvas.parentElement.clientWidth || 300));
-    const h = 120;
+    const h = Math.round(120 * ui.font);
     this.w = w; this.h = h; this.dpr = dpr;
     this.canvas.width = Math.round(w * dpr);
     this.canvas.height = Math.round(h * dpr);
@@ -112,7 +114,7 @@ export class CurvePlot {
     const Y = (v) => M.top + ph - ((v - lo) / (hi - lo)) * ph;
     // Axes.
     ctx.fillStyle = this.ink || (this.ink = getComputedStyle(document.body).color || '#222');
-    ctx.font = '10px system-ui, sans-serif';
+    ctx.font = `${Math.round(10 * ui.font)}px system-ui, sans-serif`;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
     const yt = kind === 'log' ? logTicks(inv.log(lo), inv.log(hi)) : kind === 'symlog' ? symTicks(lo, hi) : niceTicks(lo, hi, 3);
@@ -134,7 +136,7 @@ export class CurvePlot {
     series.forEach((s, si) => {
       const col = reduced[si];
       ctx.strokeStyle = s.colour;
-      ctx.lineWidth = 1.3;
+      ctx.lineWidth = 1.3 * ui.line;
       ctx.setLineDash(s.dash || []);
       ctx.beginPath();
       let started = false;
