@@ -113,9 +113,10 @@ func TestExportsInBrowser(t *testing.T) {
 		if len(distinct) < 4 {
 			t.Errorf("the plot area has %d colours along its diagonal: no heat map?", len(distinct))
 		}
-		// The legend is drawn in the image's top left of the plot: not the heat map.
-		if got := rgbAt(img, int(2*(p[0]+10)), int(2*(p[1]+10))); got[0] < 200 || got[1] < 200 || got[2] < 200 {
-			t.Errorf("no light legend box at the plot's top left: %v", got)
+		// The legend is drawn in its corner of the plot: a light box, not the heat map.
+		box := eval[[]float64](b, `(() => { const L = saddle.exporter.describePanel(saddle.panels[0], 0).legend; return [L.x, L.y]; })()`)
+		if got := rgbAt(img, int(2*(box[0]+3)), int(2*(box[1]+3))); got[0] < 200 || got[1] < 200 || got[2] < 200 {
+			t.Errorf("no light legend box at (%v, %v): %v", box[0], box[1], got)
 		}
 	})
 
@@ -301,4 +302,42 @@ func dist(a, b [3]uint8) float64 {
 		d += math.Abs(float64(a[i]) - float64(b[i]))
 	}
 	return d
+}
+
+func TestExportSideBySide(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1500, 1000)
+	b.open("?scene=cliffs")
+	b.do(chromedp.Evaluate[chromedp.Void](`saddle.stepBy(30)`))
+	b.wait("step 30", `saddle.currentK() >= 30 || saddle.status.filter(Boolean).every(s => s.status !== 'running' && s.status !== 'paused')`)
+	b.do(chromedp.Sleep(300 * time.Millisecond))
+	size := eval[[]int](b, `[saddle.panels.reduce((a, p) => a + p.w, 0), Math.max(...saddle.panels.map(p => p.h)), saddle.panels.length]`)
+	if size[2] != 2 {
+		t.Fatalf("%d panels, want 2", size[2])
+	}
+	raw, err := base64.StdEncoding.DecodeString(evalAsync[string](b, `saddle.exporter.png()`+blobBase64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.save("37-export-side.png", raw)
+	cfg, err := png.DecodeConfig(bytes.NewReader(raw))
+	if err != nil || cfg.Width != 2*size[0] || cfg.Height != 2*size[1] {
+		t.Errorf("PNG %dx%d (%v), want 2 × %dx%d: both panels side by side", cfg.Width, cfg.Height, err, size[0], size[1])
+	}
+	svg := eval[string](b, `saddle.exporter.svg()`)
+	b.save("37-export-side.svg", []byte(svg))
+	if n := strings.Count(svg, `<image class="heat"`); n != 2 {
+		t.Errorf("%d heat maps in the SVG, want one per panel", n)
+	}
+	// Each panel draws only its own run.
+	for _, run := range []string{`data-run="0"`, `data-run="1"`} {
+		if n := strings.Count(svg, run); n != 1 {
+			t.Errorf("%s appears %d times, want once (one panel each)", run, n)
+		}
+	}
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
 }

@@ -302,13 +302,29 @@ export function polylinePath(pts) {
   return d;
 }
 
-/** legendLayout places legend entries in a box at the plot's top left (CSS px). */
-export function legendLayout(entries, plot, measure, font = 12) {
-  const pad = 6, sw = font * 0.9, row = font * 1.5;
+/**
+ * legendLayout places legend entries in a box in the corner of the plot
+ * that hides fewest of the points in avoid ([x0, y0, x1, y1, ...], CSS px:
+ * the paths, the start, the minima), preferring top left, bottom left,
+ * bottom right, top right (where a panel's title sits).
+ */
+export function legendLayout(entries, plot, measure, font = 12, avoid = []) {
+  const pad = 6, sw = font * 0.9, row = font * 1.5, gap = 8;
   const textW = Math.max(0, ...entries.map((e) => measure(e.label)));
+  const w = pad * 2 + sw + 6 + textW, h = pad * 2 + row * entries.length;
+  const left = plot.x + gap, right = plot.x + plot.w - gap - w, top = plot.y + gap, bottom = plot.y + plot.h - gap - h;
+  let best = null;
+  for (const [x, y] of [[left, top], [left, bottom], [right, bottom], [right, top]]) {
+    let hidden = 0;
+    for (let i = 0; i + 1 < avoid.length; i += 2) {
+      if (avoid[i] >= x - 4 && avoid[i] <= x + w + 4 && avoid[i + 1] >= y - 4 && avoid[i + 1] <= y + h + 4) hidden++;
+    }
+    if (!best || hidden < best.hidden) best = { x, y, hidden };
+  }
+  const { x, y } = best;
   return {
-    x: plot.x + 8, y: plot.y + 8, w: pad * 2 + sw + 6 + textW, h: pad * 2 + row * entries.length,
-    rows: entries.map((e, i) => ({ ...e, sx: plot.x + 8 + pad, ty: plot.y + 8 + pad + row * i + row / 2, tx: plot.x + 8 + pad + sw + 6 })),
+    x, y, w, h,
+    rows: entries.map((e, i) => ({ ...e, sx: x + pad, ty: y + pad + row * i + row / 2, tx: x + pad + sw + 6 })),
     sw, font,
   };
 }
@@ -478,11 +494,26 @@ export class Exporter {
       d.points.push({ x: lx, y: ly, colour: this.colour(r), r: r === app.state.sel ? 7 : 5, diverged: app.status[r]?.status === 'diverged' });
     });
     if (app.start) d.start = p.toPx(app.start[0], app.start[1], m);
-    d.legend = legendLayout(this.legendEntries(p), pl, (s) => s.length * 6.6);
+    d.legend = legendLayout(this.legendEntries(p), pl, (s) => s.length * 6.6, 12, this.markedPoints(p));
     return d;
   }
 
   colour(r) { return runColour(r); }
+
+  // markedPoints lists what a legend should not hide in panel p: every
+  // path's points (at most ~2000 per run), the start and the minima (px).
+  markedPoints(p) {
+    const app = this.app, m = p.matrix(), out = [];
+    app.tracks.forEach((t, r) => {
+      if (!p.shows(r)) return;
+      const stride = Math.max(1, Math.floor(t.n / 2000));
+      for (let i = 0; i < t.n; i += stride) out.push(...p.toPx(t.x[i], t.y[i], m));
+      if (t.n) out.push(...p.toPx(t.x[t.n - 1], t.y[t.n - 1], m));
+    });
+    if (app.start) out.push(...p.toPx(app.start[0], app.start[1], m));
+    for (const mn of app.minima()) out.push(...p.toPx(mn[0], mn[1], m));
+    return out;
+  }
 
   legendEntries(p) {
     const app = this.app, out = [];
@@ -538,7 +569,7 @@ export class Exporter {
         ctx.setTransform(1, 0, 0, 1, 0, 0);
         ctx.drawImage(off.canvas, Math.round(dx * scale), 0);
         ctx.setTransform(scale, 0, 0, scale, dx * scale, 0);
-        drawLegend(ctx, legendLayout(this.legendEntries(p), p.plot, (s) => { ctx.font = '12px system-ui, sans-serif'; return ctx.measureText(s).width; }));
+        drawLegend(ctx, legendLayout(this.legendEntries(p), p.plot, (s) => { ctx.font = '12px system-ui, sans-serif'; return ctx.measureText(s).width; }, 12, this.markedPoints(p)));
         if (p.opts.title) {
           ctx.font = '12px system-ui, sans-serif';
           ctx.textAlign = 'right'; ctx.textBaseline = 'alphabetic';

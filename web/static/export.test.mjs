@@ -225,6 +225,19 @@ test('legendLayout stacks one row per run inside the plot', () => {
   assert.ok(L.w >= 60, 'wide enough for the longest label');
 });
 
+test('legendLayout moves out of the way of the paths', async (t) => {
+  const plot = { x: 0, y: 0, w: 400, h: 300 }, measure = (s) => 10 * s.length, e = [{ colour: 'red', label: 'abcdef' }];
+  const corner = (L) => `${L.x < 200 ? 'left' : 'right'} ${L.y < 150 ? 'top' : 'bottom'}`;
+  const cases = [
+    { name: 'nothing to avoid: top left', avoid: [], want: 'left top' },
+    { name: 'a start at the top left: bottom left', avoid: [20, 20], want: 'left bottom' },
+    { name: 'paths down the left side: bottom right', avoid: [20, 20, 20, 150, 20, 280], want: 'right bottom' },
+    { name: 'everywhere but the top right', avoid: [20, 20, 20, 280, 380, 280], want: 'right top' },
+    { name: 'everywhere: the fewest hidden', avoid: [20, 20, 25, 25, 20, 280, 380, 280, 385, 285, 380, 20], want: 'left bottom' },
+  ];
+  for (const c of cases) await t.test(c.name, () => assert.equal(corner(legendLayout(e, plot, measure, 12, c.avoid)), c.want));
+});
+
 test('filename names the objective and the step', () => {
   assert.equal(filename({ objective: { id: 'rosenbrock' }, k: 12 }, 'png'), 'saddle-rosenbrock-k12.png');
   assert.equal(filename({ objective: { expr: 'x^2' }, k: 0 }, 'svg'), 'saddle-expr-k0.svg');
