@@ -276,7 +276,10 @@ func TestSideBySideAndPermalink(t *testing.T) {
 		}
 		for i := 0; i < 5; i++ {
 			b.do(chromedp.Click(chromedp.CSS(`[data-testid=step]`)))
-			b.wait("the step", fmt.Sprintf(`saddle.tracks.every(t => t.lastK >= %d) || saddle.status.some(s => s && s.status !== 'running' && s.status !== 'paused')`, i+1))
+			// Wait on gradient descent (it cannot converge in 5 steps) and on
+			// the counter: Newton may end early, and its status must not
+			// let the next click race the last one's frame.
+			b.wait("the step", fmt.Sprintf(`saddle.tracks[0].lastK >= %d && document.querySelector('[data-testid=step-count]').textContent === '%d'`, i+1, i+1))
 		}
 		ks := eval[[]int](b, `saddle.tracks.map(t => t.lastK)`)
 		if ks[0] != 5 || ks[1] > 5 {
