@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 
-	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
@@ -282,6 +281,7 @@ type workspace struct {
 	a, d, rz, ra, rd []blas64.General
 	tmp              blas64.General
 	in               blas64.General
+	gs               gemmScratch
 	labels, idx      []int
 }
 
@@ -318,7 +318,7 @@ func (m *MLP) weights(theta []float64, l int) (blas64.General, []float64) {
 		theta[b.Offset : b.Offset+b.Rows]
 }
 
-// affine sets z = W·a + b·1ᵀ: the whole batch in one Dgemm.
+// affine sets z = W·a + b·1ᵀ: the whole batch in one product.
 func affine(z, a, w blas64.General, b []float64) {
 	for r, v := range b {
 		row := z.Data[r*z.Stride : r*z.Stride+z.Cols]
@@ -326,7 +326,7 @@ func affine(z, a, w blas64.General, b []float64) {
 			row[i] = v
 		}
 	}
-	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, w, a, 1, z)
+	gemm(false, false, w, a, 1, z, nil)
 }
 
 // transposeTo sets dst = srcᵀ.
@@ -412,7 +412,7 @@ func (m *MLP) forwardR(ws *workspace, theta, v []float64, labels []int) {
 		resize(rz, w.Rows, B)
 		affine(*rz, ws.a[l], vw, vb)
 		if l > 0 {
-			blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, w, ws.ra[l], 1, *rz)
+			gemm(false, false, w, ws.ra[l], 1, *rz, nil)
 		}
 		if l < L-1 {
 			ra := &ws.ra[l+1]
@@ -465,15 +465,15 @@ func (m *MLP) backward(ws *workspace, grad, hv, theta, v []float64) {
 		d := ws.d[l+1]
 		if grad != nil {
 			gw, gb := m.weights(grad, l)
-			blas64.Gemm(blas.NoTrans, blas.Trans, 1, d, ws.a[l], 0, gw)
+			gemm(false, true, d, ws.a[l], 0, gw, &ws.gs)
 			rowSum(gb, d)
 		}
 		if v != nil {
 			hw, hb := m.weights(hv, l)
 			rd := ws.rd[l+1]
-			blas64.Gemm(blas.NoTrans, blas.Trans, 1, rd, ws.a[l], 0, hw)
+			gemm(false, true, rd, ws.a[l], 0, hw, &ws.gs)
 			if l > 0 {
-				blas64.Gemm(blas.NoTrans, blas.Trans, 1, d, ws.ra[l], 1, hw)
+				gemm(false, true, d, ws.ra[l], 1, hw, &ws.gs)
 			}
 			rowSum(hb, rd)
 		}
@@ -482,7 +482,7 @@ func (m *MLP) backward(ws *workspace, grad, hv, theta, v []float64) {
 		}
 		// tmp = Wᵀ·d is ∂J/∂a_l; the adjoint of z_l masks it by f'(z_l).
 		resize(&ws.tmp, w.Cols, B)
-		blas64.Gemm(blas.Trans, blas.NoTrans, 1, w, d, 0, ws.tmp)
+		gemm(true, false, w, d, 0, ws.tmp, nil)
 		resize(&ws.d[l], w.Cols, B)
 		a, t, dl := ws.a[l].Data, ws.tmp.Data, ws.d[l].Data
 		if v != nil {
@@ -490,8 +490,8 @@ func (m *MLP) backward(ws *workspace, grad, hv, theta, v []float64) {
 			vw, _ := m.weights(v, l)
 			rdl := &ws.rd[l]
 			resize(rdl, w.Cols, B)
-			blas64.Gemm(blas.Trans, blas.NoTrans, 1, w, ws.rd[l+1], 0, *rdl)
-			blas64.Gemm(blas.Trans, blas.NoTrans, 1, vw, d, 1, *rdl)
+			gemm(true, false, w, ws.rd[l+1], 0, *rdl, nil)
+			gemm(true, false, vw, d, 1, *rdl, nil)
 			rz := ws.rz[l].Data
 			for i := range rdl.Data {
 				rdl.Data[i] = rdl.Data[i]*deriv(m.act, a[i]) + t[i]*deriv2(m.act, a[i])*rz[i]
@@ -517,9 +517,7 @@ func rowSum(dst []float64, g blas64.General) {
 func activate(act Activation, z []float64) {
 	switch act {
 	case Tanh:
-		for i, v := range z {
-			z[i] = fastTanh(v)
-		}
+		tanhSlice(z)
 	case ReLU:
 		for i, v := range z {
 			z[i] = max(v, 0)
