@@ -3,6 +3,7 @@ package stream
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 
 	"github.com/saddle-viz/saddle/internal/fielderr"
@@ -17,6 +18,9 @@ type landscapeMsg struct {
 	Type string `json:"type"`
 	*landscape.Grid
 	Plane *zoo.PlaneInfo `json:"plane,omitempty"` // a projected objective's, without its vectors
+	// Partial marks a coarse pass of a projected landscape; the final one
+	// has none.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // encodedCache keeps the last few encoded landscape messages: a class on
@@ -79,4 +83,42 @@ func (s *Server) landscape(ctx context.Context, sc *scene.Scene, v viewMsg) ([]b
 	}
 	s.encoded.put(key, b)
 	return b, nil
+}
+
+// planeLandscape sends the landscape of a projected scene's current view:
+// at once from the cache, or from a task that sends each coarse pass as a
+// partial landscape, then the final one (which it caches), reporting
+// progress point by point. It replaces any landscape task still running.
+func (e *engine) planeLandscape() {
+	e.stopTask(taskLandscape, false)
+	sc, v := e.sc, e.view
+	if err := zoo.CheckGrid(v.X, v.Y, v.NX, v.NY); err != nil {
+		e.sendErr(err)
+		return
+	}
+	key := sc.GridKey(v.X, v.Y, v.NX, v.NY)
+	if b, ok := e.srv.encoded.get(key); ok {
+		if err := e.out.pushMsg("landscape", b); err != nil {
+			e.fail(err)
+		}
+		return
+	}
+	pi := sc.View.Info(false)
+	note := fmt.Sprintf("%d×%d plane, coarse to fine", v.NX, v.NY)
+	e.launch(taskLandscape, true, v.NX*v.NY, note, func(t *task) error {
+		pass := func(g *landscape.Grid) {
+			t.send("landscape", landscapeMsg{Type: "landscape", Grid: g, Plane: &pi, Partial: true}, false)
+		}
+		g, err := sc.View.GridPasses(t.ctx, e.srv.grids, v.X, v.Y, v.NX, v.NY, pass, t.count)
+		if err != nil {
+			return err
+		}
+		b, err := json.Marshal(landscapeMsg{Type: "landscape", Grid: g, Plane: &pi})
+		if err != nil {
+			return err
+		}
+		e.srv.encoded.put(key, b)
+		t.sendBytes("landscape", b, true)
+		return nil
+	})
 }

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"errors"
+	"strings"
 	"sync"
 
 	"github.com/saddle-viz/saddle/internal/scene"
@@ -16,7 +17,8 @@ import (
 //     its older points are thinned (every other one dropped, the newest
 //     always kept), so a frame always ends with the run's latest point;
 //   - a waiting landscape is replaced by a newer one (only the last view
-//     matters);
+//     matters), and so are decision regions and a task's progress
+//     (replaceable);
 //   - at most maxItems messages wait; past that the page is not reading at
 //     all and the session is closed.
 //
@@ -42,7 +44,7 @@ type outbox struct {
 // when the writer takes it (so merging stays cheap).
 type outItem struct {
 	msg   []byte
-	kind  string // "landscape" items replace each other
+	kind  string // items of a replaceable kind replace each other
 	frame *frame
 }
 
@@ -135,18 +137,25 @@ func (o *outbox) thin(pts *[]scene.Point) {
 	}
 }
 
-// pushMsg queues an encoded message. A landscape replaces any landscape
-// still waiting.
+// replaceable reports whether a waiting message of this kind is dropped
+// when a newer one comes: only the latest landscape, decision regions and
+// progress of a task ("progress:spectrum") matter.
+func replaceable(kind string) bool {
+	return kind == "landscape" || kind == "regions" || strings.HasPrefix(kind, "progress:")
+}
+
+// pushMsg queues an encoded message. A message of a replaceable kind
+// replaces any of its kind still waiting.
 func (o *outbox) pushMsg(kind string, b []byte) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.closed {
 		return nil
 	}
-	if kind == "landscape" {
+	if replaceable(kind) {
 		kept := o.items[:0]
 		for _, it := range o.items {
-			if it.kind != "landscape" {
+			if it.kind != kind {
 				kept = append(kept, it)
 			}
 		}

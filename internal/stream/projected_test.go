@@ -24,7 +24,13 @@ func TestProjectedSession(t *testing.T) {
 	c := dial(t, ts)
 	c.send(startMsgOf(req, map[string]any{"steps_per_second": 600, "max_steps": steps, "plane": "hessian",
 		"view": map[string]any{"x": []float64{-1, 1}, "y": []float64{-1, 1}, "nx": 9, "ny": 9}}))
-	ms := c.until(20*time.Second, "every run to end", isSession("paused"))
+	// The landscape is computed beside the runs: read until both are over.
+	var ended, final bool
+	ms := c.until(20*time.Second, "every run to end and the final landscape", func(m wire) bool {
+		ended = ended || isSession("paused")(m)
+		final = final || (m.Type == "landscape" && !strings.Contains(string(m.Raw), `"partial":true`))
+		return ended && final
+	})
 
 	var sceneMsg struct {
 		Start []float64 `json:"start"`
@@ -45,7 +51,9 @@ func TestProjectedSession(t *testing.T) {
 				t.Fatal(err)
 			}
 		case "landscape":
-			land = &ms[i]
+			if !strings.Contains(string(m.Raw), `"partial":true`) {
+				land = &ms[i]
+			}
 		case "frame":
 			for _, p := range m.Points {
 				if len(p.XY) != 2 || p.Grad != nil || p.Update != nil {

@@ -81,8 +81,13 @@ func (e *engine) sendScene() {
 	e.send("scene", m)
 }
 
-// sendLandscape queues the landscape of the current view.
+// sendLandscape queues the landscape of the current view. A projected
+// objective's is computed in a task, coarse to fine, unless it is cached.
 func (e *engine) sendLandscape(ctx context.Context) {
+	if e.sc.Projected() {
+		e.planeLandscape()
+		return
+	}
 	b, err := e.srv.landscape(ctx, e.sc, e.view)
 	if err != nil {
 		if ctx.Err() == nil {

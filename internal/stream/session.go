@@ -42,6 +42,12 @@ type engine struct {
 	ticker *time.Ticker
 	last   time.Time // when steps were last paid out
 	debt   float64   // steps owed since last, fractional
+
+	ctx     context.Context // the session's
+	tasks   tasks           // long computations beside the engine (tasks.go)
+	chores  *time.Ticker    // progress reports and decision regions; nil when idle
+	hist    []*history      // per run, for fidelity; nil for a 2-D objective
+	regions *regionsSub     // nil: not subscribed
 }
 
 func newEngine(srv *Server, out *outbox, fail func(error)) *engine {
@@ -49,12 +55,19 @@ func newEngine(srv *Server, out *outbox, fail func(error)) *engine {
 }
 
 // loop handles commands and ticks until ctx ends.
+// Every task the engine started has ended when it returns.
 func (e *engine) loop(ctx context.Context, cmds <-chan any) {
+	e.ctx = ctx
+	defer e.tasks.wg.Wait() // ctx has ended: every task is cancelled
+	defer e.stopChores()
 	defer e.stopTicker()
 	for {
-		var tick <-chan time.Time
+		var tick, chore <-chan time.Time
 		if e.ticker != nil {
 			tick = e.ticker.C
+		}
+		if e.chores != nil {
+			chore = e.chores.C
 		}
 		select {
 		case <-ctx.Done():
@@ -63,7 +76,35 @@ func (e *engine) loop(ctx context.Context, cmds <-chan any) {
 			e.handle(ctx, c)
 		case now := <-tick:
 			e.tick(now)
+		case now := <-chore:
+			e.chore(now)
 		}
+	}
+}
+
+// chore reports the progress of long computations and draws the decision
+// regions; it stops its clock when there is nothing left to do.
+func (e *engine) chore(now time.Time) {
+	busy := e.reportProgress(now)
+	if e.regions != nil {
+		e.drawRegions(now, false)
+		busy = true
+	}
+	if !busy {
+		e.stopChores()
+	}
+}
+
+func (e *engine) startChores() {
+	if e.chores == nil {
+		e.chores = time.NewTicker(choreInterval)
+	}
+}
+
+func (e *engine) stopChores() {
+	if e.chores != nil {
+		e.chores.Stop()
+		e.chores = nil
 	}
 }
 
@@ -103,6 +144,16 @@ func (e *engine) handle(ctx context.Context, c any) {
 		e.sendLandscape(ctx)
 	case hessianCmd:
 		e.geometry(c)
+	case cancelCmd:
+		e.stopTask(c.task, true)
+	case spectrumCmd:
+		e.spectrum(c)
+	case interpolateCmd:
+		e.interpolate(c)
+	case fidelityCmd:
+		e.fidelity(c)
+	case regionsCmd:
+		e.subscribeRegions(c)
 	default:
 		panic(fmt.Sprintf("stream: unknown command %T", c))
 	}
@@ -115,6 +166,7 @@ func (e *engine) start(ctx context.Context, c startCmd) {
 		return
 	}
 	e.stopTicker()
+	e.stopTasks()
 	e.sc, e.speed, e.maxSteps = sc, c.speed, c.maxSteps
 	if c.view != nil {
 		e.view = *c.view
@@ -127,6 +179,8 @@ func (e *engine) start(ctx context.Context, c startCmd) {
 		e.view = viewMsg{X: d.X, Y: d.Y, NX: side, NY: side}
 	}
 	e.sendScene()
+	e.sendDataset()
+	e.keepRegions()
 	e.sendLandscape(ctx)
 	e.playing = !c.paused
 	e.begin()
@@ -136,9 +190,18 @@ func (e *engine) start(ctx context.Context, c startCmd) {
 // and the session's status, and starts the clock if playing.
 func (e *engine) begin() {
 	e.ended = make([]bool, len(e.sc.Runs))
+	e.hist = nil
+	if e.sc.Projected() {
+		e.hist = newHistories(len(e.sc.Runs), e.sc.Obj.Dim())
+	}
 	f := &frame{t: nowMs(), runs: make([][]scene.Point, len(e.sc.Runs))}
 	for i, r := range e.sc.Runs {
 		f.runs[i] = []scene.Point{e.sc.PointOf(i, r.Current(), scene.Full)}
+		e.track(i, r.Current())
+	}
+	if e.regions != nil {
+		e.regions.lastK = -1
+		e.startChores()
 	}
 	e.push(f)
 	for i, r := range e.sc.Runs {
@@ -250,6 +313,7 @@ func (e *engine) advance(n int, now time.Time) {
 		pts := make([]scene.Point, 0, min(n, maxFramePts)+1)
 		for j := 1; j <= n; j++ {
 			st := r.Step()
+			e.track(i, st)
 			last := j == n || r.Done() || st.K >= e.maxSteps
 			if last {
 				pts = append(pts, e.sc.PointOf(i, st, scene.Full))
