@@ -33,6 +33,25 @@
 //	view    {"x", "y", "nx", "ny"}: a new "landscape" for zoom and pan.
 //	hessian {"at": [x, y]} or {"run": i} (run i's current point): a
 //	        "geometry" message.
+//	cancel  {"task": "landscape" | "spectrum"}: stops that computation;
+//	        the page gets a last "progress" with "note": "cancelled".
+//	        Cancelling what is not running is silently ignored.
+//	spectrum {"at": "start" | "current" (default start), "run": i (only
+//	        with current), "k": 1..20 (default 5)}: the Hessian's top-k
+//	        eigenvalues (Lanczos) and eigenvalue density (stochastic
+//	        Lanczos quadrature, 4 probes × 60 steps) at the scene's start
+//	        or run i's current θ, computed beside the runs with progress.
+//	        Any objective with Hessian(-vector product)s; cached server-wide
+//	        by (objective, θ, k).
+//	interpolate {"run": i, "n": 2..201 (default 51)}: the loss along
+//	        θ(t) = (1−t)·θ_start + t·θ_k for run i at its current step k.
+//	fidelity {"run": i}: a projected objective's true loss against its
+//	        plane's along run i's path.
+//	regions {"run": i, "nx": 8..128 (default 64)}: subscribes to run i's
+//	        decision regions (a model trained on a 2-D data set); replaces
+//	        any earlier subscription; {"run": -1} ends it. It survives
+//	        reset and set, and a new start when the new scene has run i
+//	        and a data set.
 //
 // From the server:
 //
@@ -46,6 +65,41 @@
 //	landscape as /api/landscape answers (x, y, nx, ny, values row-major
 //	          with y outermost, min, max), after start and each view; a
 //	          projected scene's adds "plane" without origin and axes.
+//	          A projected landscape is computed beside the runs (stepping
+//	          goes on), coarse to fine: passes of stride 8, 4, 2 come with
+//	          "partial": true (every point filled from its evaluated
+//	          neighbour above-left; the first after 1/64 of the work), the
+//	          last without. A newer start or view, a cancel, or the session
+//	          ending abandons it; nothing of an abandoned landscape arrives
+//	          later. Landscapes are cached by (objective, plane, seeds,
+//	          view): a view seen before is one final landscape at once.
+//	progress  {"task": "landscape" | "spectrum", "done", "total", "note"}
+//	          when a long computation starts and every 200 ms while it runs
+//	          (done counts grid points or Hessian-vector products; total is
+//	          an upper bound); "note": "cancelled" ends a cancelled one.
+//	spectrum  {"at", "run" (with "current"), "k": the step, "eigenvalues":
+//	          [top-k, descending], "density": {"x": [...], "y": [...]} (128
+//	          points, integrating to 1), "min", "max" (λ estimates),
+//	          "converged": false when Lanczos stopped at its cap first}.
+//	interpolation {"run", "k", "t": [...] (n values from −0.25 to 1.25,
+//	          the ones nearest 0 and 1 moved onto them), "loss": [...],
+//	          "eig": {"t": [...] (−0.5 to 0.5, in units of ‖θ_k − θ_start‖),
+//	          "loss", "lambda": λ₁} along the top Hessian eigenvector at θ_k
+//	          (30 Lanczos steps at most; left out when the objective has no
+//	          Hessian-vector products)}.
+//	fidelity  {"run", "k": [...], "true_loss": [...], "plane_loss": [...],
+//	          "in_plane"}: J(θ_k) against J at the plane point of θ_k's
+//	          projection for at most 100 thinned steps ending at the current
+//	          one; in_plane is /api/run's fraction over every step.
+//	dataset   {"x": [lo, hi], "y": [lo, hi], "points": [[x, y, label], ...],
+//	          "classes"} after start, for a model trained on a 2-D data set;
+//	          x × y is a square around the points with a tenth of padding.
+//	regions   {"run", "k", "nx", "ny", "x", "y", "classes": [nx*ny class ids,
+//	          row-major, y outermost], "accuracy": training accuracy} when
+//	          subscribed: at once, then at most every 250 ms while the run
+//	          moves; a waiting one is replaced by a newer one. nx = ny over
+//	          the dataset's square; a big model draws a coarser grid
+//	          (zoo.RegionsBudget), as its nx says.
 //	frame     {"t": ms since the Unix epoch when the frame's oldest points
 //	          were made, "points": [scene.Point ...]} ordered by run, then
 //	          k. The last point of each run in a frame has full detail
@@ -76,15 +130,29 @@
 //
 // Each session has three goroutines: the handler reads and parses
 // messages, an engine owns the scene and steps it, and a writer writes.
+// Long computations (landscape, spectrum, interpolation, fidelity,
+// regions) run in task goroutines beside the engine, at most one per kind
+// (a new one cancels the old); they take a copy of the θ they need, push
+// into the outbox while live only, and end with the session (the engine
+// waits for them before it returns).
 // The engine never blocks on the page: it puts messages into an outbox,
 // where a frame still waiting is merged with the next one (at most
 // Options.MaxPendingPerRun points per run, thinned beyond, the newest
-// always kept), a waiting landscape is replaced by a newer one, and more
+// always kept), a waiting landscape, regions or progress of a task is
+// replaced by a newer one, and more
 // than Options.MaxQueued waiting messages close the session
 // (StatusPolicyViolation, "too many unread messages"). Each write has its
 // own timeout (Options.WriteTimeout); a page that cannot take one is
 // dropped. When the page goes, its reader fails, and the engine and writer
 // end with it.
+//
+// # Memory
+//
+// For fidelity, a projected session keeps each run's path thinned: θ every
+// stride-th step, the stride doubling whenever more than a limit are kept
+// (every other one dropped, step 0 always kept). The limit is
+// HistoryBudget (32 MB) over dim × runs × 8 bytes, at most 99 and at least
+// 3 per run; reset starts the record anew.
 //
 // # Limits
 //
