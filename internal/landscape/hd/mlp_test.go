@@ -117,14 +117,18 @@ func BenchmarkPlane51(b *testing.B) {
 	grid := make([]float64, side*side)
 	b.Run("grid", func(b *testing.B) {
 		b.ReportMetric(float64(m.Dim()), "params")
+		cpu := cpuTime()
 		for b.Loop() {
 			hd.EvalGrid(context.Background(), grid, m.Value, p, [2]float64{-1, 1}, [2]float64{-1, 1}, side, side, hd.GridOptions{})
 		}
+		b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 		b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	})
 	b.Run("first_coarse_pass", func(b *testing.B) {
 		// Time to the first picture of a coarse-to-fine evaluation
 		// (stride 8: 7×7 points), cancelled right after it.
+		cpu := cpuTime()
+		defer func() { b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op") }()
 		for b.Loop() {
 			ctx, cancel := context.WithCancel(context.Background())
 			hd.EvalGrid(ctx, grid, m.Value, p, [2]float64{-1, 1}, [2]float64{-1, 1}, side, side, hd.GridOptions{
@@ -136,6 +140,7 @@ func BenchmarkPlane51(b *testing.B) {
 	b.Run("dgemm_same_shapes", func(b *testing.B) {
 		sizes := m.Sizes()
 		workers := runtime.GOMAXPROCS(0)
+		cpu := cpuTime()
 		for b.Loop() {
 			var wg sync.WaitGroup
 			for w := range workers {
@@ -155,6 +160,7 @@ func BenchmarkPlane51(b *testing.B) {
 			}
 			wg.Wait()
 		}
+		b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 		b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	})
 }
@@ -165,6 +171,7 @@ func BenchmarkTop5Hessian(b *testing.B) {
 	m, theta := newMLP(b, benchHidden, benchPoints, nn.Tanh)
 	op := func(dst, v []float64) { m.HessVec(dst, theta, v) }
 	var e hd.Eigen
+	cpu := cpuTime()
 	for b.Loop() {
 		var err error
 		e, err = hd.TopEigen(op, m.Dim(), hd.LanczosSettings{K: 5, Seed: 1})
@@ -172,6 +179,7 @@ func BenchmarkTop5Hessian(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(e.Iterations), "hessvecs")
 	if !e.Converged {
 		b.Logf("not converged: residuals %v", e.Residuals)

@@ -108,3 +108,31 @@ func BenchmarkTanh(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(z)), "ns/elem")
 }
+
+// TestValuePanelsMatchWholeBatch: Value runs the data in panels; its loss
+// must be the whole-batch pass's to the last bit (optimizers compare Value
+// with the loss Grad returns), on data sets spanning several panels with a
+// ragged last one.
+func TestValuePanelsMatchWholeBatch(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		act  Activation
+		loss Loss
+		n    int
+	}{
+		{"tanh/ce/777", Tanh, CrossEntropy, 777},
+		{"sigmoid/squared/1000", Sigmoid, Squared, 1000},
+		{"relu/ce/513", ReLU, CrossEntropy, 513},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, theta := tinyNet(t, tc.act, tc.loss, []int{13, 9}, "moons", tc.n)
+			grad := make([]float64, m.Dim())
+			f := m.Grad(grad, theta)
+			ws := m.get()
+			whole := m.forward(ws, theta, m.xT, m.data.Labels, false, 0) * (1 / float64(tc.n))
+			if v := m.Value(theta); v != f || v != whole {
+				t.Errorf("Value %v, Grad's loss %v, one whole-batch pass %v", v, f, whole)
+			}
+		})
+	}
+}

@@ -160,8 +160,25 @@ func (m *MLP) Value(theta []float64) float64 {
 	m.checkLen(theta)
 	ws := m.get()
 	defer m.pool.Put(ws)
-	return m.forward(ws, theta, m.xT, m.data.Labels, false)
+	// Panel by panel of valuePanel points, so a panel's activations stay
+	// in the core's cache from one layer to the next instead of going out
+	// to memory and back at every layer. The losses are summed in the
+	// same order as a whole-batch pass, and panels start at multiples of
+	// 8, so Value equals the loss Grad returns to the last bit.
+	n := m.data.N()
+	var sum float64
+	for j0 := 0; j0 < n; j0 += valuePanel {
+		x := m.xT
+		x.Cols, x.Data = min(valuePanel, n-j0), x.Data[j0:]
+		sum = m.forward(ws, theta, x, m.data.Labels[j0:j0+x.Cols], false, sum)
+	}
+	return sum * (1 / float64(n))
 }
+
+// valuePanel is the number of points Value runs through the network at a
+// time: a multiple of 8 (the gemm kernel's strip), small enough that a
+// panel's activations of a few layers of width ~100 fit in L2.
+const valuePanel = 256
 
 // Grad writes the full-batch gradient into grad and returns the loss.
 func (m *MLP) Grad(grad, theta []float64) float64 {
@@ -169,7 +186,7 @@ func (m *MLP) Grad(grad, theta []float64) float64 {
 	m.checkLen(grad)
 	ws := m.get()
 	defer m.pool.Put(ws)
-	f := m.forward(ws, theta, m.xT, m.data.Labels, true)
+	f := m.forward(ws, theta, m.xT, m.data.Labels, true, 0) * (1 / float64(m.data.N()))
 	m.backward(ws, grad, nil, theta, nil)
 	return f
 }
@@ -207,7 +224,7 @@ func (m *MLP) BatchGrad(grad, theta []float64, batch int, rng *rand.Rand) float6
 		}
 		ws.labels[r] = m.data.Labels[i]
 	}
-	f := m.forward(ws, theta, ws.in, ws.labels, true)
+	f := m.forward(ws, theta, ws.in, ws.labels, true, 0) * (1 / float64(batch))
 	m.backward(ws, grad, nil, theta, nil)
 	return f
 }
@@ -222,7 +239,7 @@ func (m *MLP) HessVec(dst, theta, v []float64) {
 	m.checkLen(v)
 	ws := m.get()
 	defer m.pool.Put(ws)
-	m.forward(ws, theta, m.xT, m.data.Labels, true)
+	m.forward(ws, theta, m.xT, m.data.Labels, true, 0)
 	m.forwardR(ws, theta, v, m.data.Labels)
 	m.backward(ws, nil, dst, theta, v)
 }
@@ -252,7 +269,7 @@ func (m *MLP) Predict(dst []int, theta []float64, points *mat.Dense) {
 	defer m.pool.Put(ws)
 	resize(&ws.in, c, r)
 	transposeTo(ws.in, points.RawMatrix())
-	m.forward(ws, theta, ws.in, nil, false)
+	m.forward(ws, theta, ws.in, nil, false, 0)
 	out := ws.a[len(m.sizes)-1]
 	for i := range r {
 		best := 0
@@ -338,9 +355,10 @@ func transposeTo(dst, src blas64.General) {
 	}
 }
 
-// forward runs the network on x and returns the mean loss against labels
-// (0 if labels is nil). With delta it also leaves ∂J/∂z_L in d[L].
-func (m *MLP) forward(ws *workspace, theta []float64, x blas64.General, labels []int, delta bool) float64 {
+// forward runs the network on x and returns sum plus the losses against
+// labels of x's points, summed in order (sum if labels is nil). With delta
+// it also leaves ∂J/∂z_L of the mean loss over x's points in d[L].
+func (m *MLP) forward(ws *workspace, theta []float64, x blas64.General, labels []int, delta bool, sum float64) float64 {
 	L := len(m.sizes) - 1
 	B := x.Cols
 	ws.a[0] = x
@@ -349,7 +367,13 @@ func (m *MLP) forward(ws *workspace, theta []float64, x blas64.General, labels [
 		resize(&ws.a[l+1], w.Rows, B)
 		affine(ws.a[l+1], ws.a[l], w, b)
 		if l < L-1 {
-			activate(m.act, ws.a[l+1].Data)
+			// Row by row: which entries take the kernel's path and
+			// which the scalar tail's depends on the column only, the
+			// same in a panel as in the whole batch.
+			z := ws.a[l+1]
+			for r := range z.Rows {
+				activate(m.act, z.Data[r*z.Stride:r*z.Stride+z.Cols])
+			}
 		}
 	}
 	if labels == nil {
@@ -362,7 +386,6 @@ func (m *MLP) forward(ws *workspace, theta []float64, x blas64.General, labels [
 	}
 	d := ws.d[L].Data
 	inv := 1 / float64(B)
-	var sum float64
 	for i := range B {
 		y := labels[i]
 		switch m.loss {
@@ -396,7 +419,7 @@ func (m *MLP) forward(ws *workspace, theta []float64, x blas64.General, labels [
 			}
 		}
 	}
-	return sum * inv
+	return sum
 }
 
 // forwardR propagates the directional derivatives R{·} = d/dt(·)(θ + t·v)
