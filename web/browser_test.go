@@ -347,38 +347,3 @@ func TestReadyScenes(t *testing.T) {
 		t.Errorf("console errors: %q", errs)
 	}
 }
-
-// BenchmarkBrowserRedraw measures the page's redraw time per display frame
-// with 8 runs of 10 000 steps on a 512×512 landscape (ms/frame, median).
-func BenchmarkBrowserRedraw(b *testing.B) {
-	br := newBrowser(b, 1500, 1000)
-	runs := strings.Repeat("&run=gd|lr=0.001&run=momentum|lr=0.0005&run=adam|lr=0.01&run=rmsprop|lr=0.005", 2)
-	br.open("?obj=rosenbrock&start=-1.2,1&grid=512&speed=10000" + runs)
-	// The server may decimate frames at high speed, so the 10 000 points per
-	// run are fed to the page as frames directly: this measures drawing only.
-	br.do(chromedp.Evaluate[chromedp.Void](`(() => {
-		for (let k = 1; k <= 10000; k++) {
-			const points = saddle.tracks.map((_, r) => {
-				const a = k / 300 + r, rad = 1.5 * Math.exp(-k / 4000);
-				return { run: r, k, xy: [rad * Math.cos(a), 1 + rad * Math.sin(a)], loss: 1 / k, grad_norm: 10 / k, clipped: k % 50 === 0, gthg: 5 / k };
-			});
-			saddle.onFrame({ type: 'frame', points });
-		}
-	})()`))
-	br.wait("10 000 steps drawn", `saddle.tracks.every(t => t.lastK === 10000) && !saddle.dirty`)
-	br.screenshot("20-bench")
-	b.ResetTimer()
-	var med, medHover, medData float64
-	for range b.N {
-		// The landscape panel alone (heat map and trails cached, overlays
-		// drawn), then with the side plots redrawn for a hover, then with the
-		// plots re-reduced from all 80 000 points as when new data arrives.
-		med = eval[float64](br, `saddle.benchRedraw(120, false, false)`)
-		medHover = eval[float64](br, `saddle.benchRedraw(120, true, false)`)
-		medData = eval[float64](br, `saddle.benchRedraw(60, true, true)`)
-	}
-	b.ReportMetric(med, "ms/frame")
-	b.ReportMetric(medHover, "ms/frame+plots")
-	b.ReportMetric(medData, "ms/frame+newdata")
-	b.ReportMetric(float64(eval[int](br, `saddle.tracks.reduce((a, t) => a + t.n, 0)`)), "points")
-}

@@ -12,8 +12,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/optim"
+	"github.com/saddle-viz/saddle/internal/zoo"
 	"github.com/saddle-viz/saddle/web/templates"
 )
 
@@ -43,7 +43,7 @@ func Static() fs.FS {
 func Data(opts Options) templates.PageData {
 	return templates.PageData{
 		Base:       strings.TrimRight(opts.BasePath, "/"),
-		Objectives: landscape.Catalogue(),
+		Objectives: zoo.Catalogue(), // the 2-D ones and the projected models
 		Optimizers: optim.Catalogue(),
 		Scenes:     templates.Scenes(),
 	}

@@ -14,6 +14,7 @@ import { installExportMenu } from './export.mjs';
 import { installA11y } from './a11y.mjs';
 import { lessonState, finished, Script } from './lesson.mjs';
 import { initShare } from './share.mjs';
+import { installModel } from './model.mjs';
 
 const DATA = JSON.parse(document.getElementById('saddle-data').textContent);
 const $ = (id) => document.getElementById(id);
@@ -76,7 +77,7 @@ class App {
 
   fillView() {
     const s = this.state;
-    if (!s.start) {
+    if (!s.start && !(s.objective.id && objInfo(s.objective.id)?.projected)) { // projected: θ₀ from the seed
       const info = s.objective.id ? objInfo(s.objective.id) : null;
       s.start = info?.start ? [...info.start] : [-2, 2];
     }
@@ -92,7 +93,7 @@ class App {
     return (this.sceneInfo?.minima) || (id ? objInfo(id)?.minima : null) || [];
   }
 
-  get start() { return this.state.start; }
+  get start() { return this.state.start || this.model?.sceneStart || null; }
 
   /** fillHeight is the height panels fill in an embed (its iframe's), else undefined. */
   fillHeight() { return DATA.embed ? $('panels').clientHeight - 2 : undefined; }
@@ -131,6 +132,7 @@ class App {
   }
 
   gridSize() {
+    if (this.model?.projected()) return this.model.gridSize();
     if (this.state.grid) return [this.state.grid, this.state.grid];
     const p = this.panels[0]?.plot;
     const nx = Math.max(32, Math.min(512, Math.round((p?.w || 400) / 1.5)));
@@ -157,7 +159,9 @@ class App {
   objectiveSpec() {
     const o = this.state.objective;
     if (o.expr !== undefined) return { expr: o.expr };
-    return o.params && Object.keys(o.params).length ? { id: o.id, params: o.params } : { id: o.id };
+    const spec = o.params && Object.keys(o.params).length ? { id: o.id, params: o.params } : { id: o.id };
+    if (o.options && Object.keys(o.options).length) spec.options = o.options; // a projected model's choices
+    return spec;
   }
 
   /** restart sends the scene afresh: paused, then replays to the step the URL asks for. */
@@ -176,12 +180,14 @@ class App {
     this.buildLegend();
     const target = this.replayTo || 0;
     this.replayTo = 0;
-    this.send({
+    const start = {
       type: 'start', objective: this.objectiveSpec(), start: this.state.start, runs: this.runSpecs(),
       seed: this.state.seed, view: this.viewMsg(), steps_per_second: this.state.speed,
       max_steps: this.maxSteps, paused: true,
-    });
-    this.requestGeometry({ at: this.state.start }, 'start');
+    };
+    this.model?.adjustStart(start); // a projected objective's plane (model.mjs)
+    this.send(start);
+    if (!this.model?.projected()) this.requestGeometry({ at: this.state.start }, 'start');
     if (target > 0) this.stepBy(target);
     else if (this.playing) this.send({ type: 'resume' });
     this.dirty = this.plotsDirty = true;
@@ -202,6 +208,7 @@ class App {
   }
 
   onMessage(m) {
+    this.model?.onMessage(m);
     switch (m.type) {
       case 'scene':
         this.sceneInfo = m.objective || null;
@@ -404,6 +411,7 @@ class App {
     }
     for (const p of this.panels) this.wirePanel(p);
     $('pair').hidden = s.mode !== 'side';
+    this.model?.decoratePanels();
     for (const [i, id] of [[0, 'pair-a'], [1, 'pair-b']]) {
       const sel = $(id);
       sel.textContent = '';
@@ -633,6 +641,7 @@ class App {
     $('speed-out').textContent = s.speed + '/s';
     this.buildParams();
     this.buildRunList();
+    this.model?.sync();
   }
 
   buildParams() {
@@ -642,7 +651,7 @@ class App {
     const info = o.id ? objInfo(o.id) : null;
     $('objective-desc').textContent = info ? `${info.formula ? info.formula + ' — ' : ''}${info.description || ''}` : '';
     $('expr').closest('fieldset').classList.toggle('using-expr', o.expr !== undefined);
-    if (!info) return;
+    if (!info || info.projected) return; // model.mjs fills the model picker
     for (const p of info.params || []) {
       const v = o.params?.[p.name] ?? p.default;
       box.append(slider({
@@ -827,25 +836,30 @@ class App {
     // about twice a second instead of every display frame.
     const hold = this.reducedMotion && this.playing && t0 - (this.motionTime || 0) < 500;
     if (hold) return;
-    if (this.dirty) { this.motionTime = t0; for (const p of this.panels) p.draw(); }
-    // The side plots are redrawn at most ~12 times a second: the landscape
-    // keeps every display frame, the curves follow closely enough.
-    const now = performance.now();
-    if (this.plotsDirty && !(now - (this.plotTime || 0) < 80)) {
-      this.plotTime = now;
+    this.redraw();
+    const dt = performance.now() - t0;
+    this.frameTimes.push(dt);
+    if (this.frameTimes.length > 2000) this.frameTimes.splice(0, 1000);
+  }
+
+  /**
+   * redraw draws what changed since the last display frame: the panels,
+   * and the side plots and read-out (plots.mjs keeps this under a few ms
+   * with 8 runs × 10 000 steps, so they follow every frame).
+   */
+  redraw() {
+    if (this.dirty) { this.motionTime = performance.now(); for (const p of this.panels) p.draw(); }
+    if (this.plotsDirty) {
       for (const pl of this.plots) pl.draw(this.hoverK);
       this.readout();
       this.plotsDirty = false;
     }
-    const dt = performance.now() - t0;
-    this.frameTimes.push(dt);
-    if (this.frameTimes.length > 2000) this.frameTimes.splice(0, 1000);
     this.dirty = false;
   }
 
   // The eigen overlay follows the selected run, at most ~4 times a second.
   maybeGeometry(k) {
-    if (!(this.state.eigen || this.state.quad) || this.pendingGeometry.length) return;
+    if (!(this.state.eigen || this.state.quad) || this.pendingGeometry.length || this.model?.projected()) return;
     if (this.lastGeomK === k && this.lastGeomSel === this.state.sel) return;
     const now = performance.now();
     if (this.lastGeomTime && now - this.lastGeomTime < 250) return;
@@ -855,31 +869,12 @@ class App {
     this.requestGeometry({ run: this.state.sel, at: undefined }, 'run');
   }
 
-  /**
-   * benchRedraw redraws n frames (panels, and the plots when withPlots)
-   * and returns the median time of one redraw in ms.
-   */
-  benchRedraw(n, withPlots, fresh) {
-    const times = [];
-    for (let i = 0; i < n; i++) {
-      this.hoverK = i % 2 ? null : 5000;
-      if (fresh) for (const pl of this.plots) pl.cache = null;
-      const t0 = performance.now();
-      for (const p of this.panels) p.draw();
-      if (withPlots) for (const pl of this.plots) pl.draw(this.hoverK);
-      // Chrome records 2-D canvas calls and rasterises later: reading a
-      // pixel back makes the measured time include the drawing itself.
-      for (const p of this.panels) p.ctx.getImageData(0, 0, 1, 1);
-      if (withPlots) for (const pl of this.plots) pl.ctx.getImageData(0, 0, 1, 1);
-      times.push(performance.now() - t0);
-    }
-    this.hoverK = null;
-    times.sort((a, b) => a - b);
-    return times[times.length >> 1];
-  }
-
   readout() {
     const box = $('readout'), r = this.state.sel, p = this.full[r], t = this.tracks[r];
+    // A hover redraws the plots, not the read-out: rebuild it only when it changes.
+    const key = [t, t?.n, p, this.status[r]?.status, this.runName(r)];
+    if (this.readoutKey && key.every((v, i) => v === this.readoutKey[i])) return;
+    this.readoutKey = key;
     box.textContent = '';
     if (!t || !t.n) return;
     const i = t.n - 1;
@@ -911,6 +906,7 @@ class App {
   }
 
   boot() {
+    this.model = installModel(this, DATA);
     this.syncControls();
     this.wireControls();
     this.setupPlots();

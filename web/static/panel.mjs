@@ -193,16 +193,17 @@ export class Panel {
       ctx.fillRect(p.x - 4, py, 4, 1);
       ctx.fillText(fmt(t, 3), p.x - 6, py);
     }
-    const sym = this.T ? 'φ' : 'θ';
+    // A projected objective's plane coordinates are α, β (model.mjs).
+    const [n1, n2] = this.T ? ['φ₁', 'φ₂'] : this.app.model?.axisNames() || ['θ₁', 'θ₂'];
     ctx.font = font(13, 'italic ');
     ctx.textAlign = 'center';
     ctx.textBaseline = 'bottom';
-    ctx.fillText(sym + '₁', p.x + p.w / 2, this.h - 2);
+    ctx.fillText(n1, p.x + p.w / 2, this.h - 2);
     ctx.save();
     ctx.translate(12 * ui.font, p.y + p.h / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textBaseline = 'middle';
-    ctx.fillText(sym + '₂', 0, 0);
+    ctx.fillText(n2, 0, 0);
     ctx.restore();
   }
 

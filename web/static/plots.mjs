@@ -1,25 +1,20 @@
 // Per-step curves beside the landscape: loss and ‖g‖ for every run, gᵀg and
-// gᵀHg for the selected run. Each run is reduced to one min/max pair per
-// pixel column, so 10 000 steps cost no more to draw than 300.
+// gᵀHg for the selected run.
+//
+// Drawing 8 runs × 10 000 steps every display frame is what made the page
+// slow: re-reducing every point and stroking zig-zag paths of ~9 000
+// vertices cost 10–30 ms a frame. Now each point is folded into its pixel
+// column once, when it arrives (curves.mjs); the axes and curves live in an
+// offscreen layer that only gets the newly arrived columns drawn onto it
+// while the axes hold; the hover cursor is drawn over a copy of that layer.
 
 import { niceTicks, logTicks, fmt } from './ticks.mjs';
 import { runColour } from './track.mjs';
 import { ui } from './ui.mjs';
+import { fwd, inv, axisEnd, snapRange, Buckets, Columns } from './curves.mjs';
 
 // Margins hold tick labels, so they grow with ui.font (presentation mode).
-const M = { get left() { return 46 * ui.font; }, right: 8, top: 6, get bottom() { return 20 * ui.font; } };
-
-// Scales: "lin", "log" (positive values), "symlog" (signed, log of 1 + |v|).
-const fwd = {
-  lin: (v) => v,
-  log: (v) => (v > 0 ? Math.log10(v) : NaN),
-  symlog: (v) => Math.sign(v) * Math.log10(1 + Math.abs(v)),
-};
-const inv = {
-  lin: (v) => v,
-  log: (v) => Math.pow(10, v),
-  symlog: (v) => Math.sign(v) * (Math.pow(10, Math.abs(v)) - 1),
-};
+const M = { get left() { return 46 * ui.font; }, right: 10, top: 6, get bottom() { return 20 * ui.font; } };
 
 export class CurvePlot {
   /**
@@ -31,11 +26,18 @@ export class CurvePlot {
     this.series = series;
     this.scale = scale;
     this.ctx = canvas.getContext('2d');
+    this.layer = document.createElement('canvas');
+    this.lctx = this.layer.getContext('2d');
+    this.st = null; // the reduced columns and what the layer shows
+    this.kEnd = 0; // the x axis's last step
+    this.kData = 0; // the last step with data
+    this.hovered = null; // the step drawn as hovered (tests read it)
     canvas.addEventListener('mousemove', (e) => {
       const r = canvas.getBoundingClientRect();
       const px = e.clientX - r.left;
-      if (px < M.left || px > this.w - M.right || !this.kmax) return onHover(null);
-      onHover(Math.round(((px - M.left) / (this.w - M.left - M.right)) * this.kmax));
+      if (px < M.left || px > this.w - M.right || !this.kData) return onHover(null);
+      const k = Math.round(((px - M.left) / (this.w - M.left - M.right)) * this.kEnd);
+      onHover(Math.min(k, this.kData));
     });
     canvas.addEventListener('mouseleave', () => onHover(null));
     this.resize();
@@ -46,131 +48,246 @@ export class CurvePlot {
     const w = Math.max(160, Math.round(this.canvas.parentElement.clientWidth || 300));
     const h = Math.round(120 * ui.font);
     this.w = w; this.h = h; this.dpr = dpr;
-    this.canvas.width = Math.round(w * dpr);
-    this.canvas.height = Math.round(h * dpr);
+    for (const c of [this.canvas, this.layer]) {
+      c.width = Math.round(w * dpr);
+      c.height = Math.round(h * dpr);
+    }
     this.canvas.style.width = w + 'px';
     this.canvas.style.height = h + 'px';
+    this.st = null;
   }
 
-  // reduce scans the series once per change of data, size or scale and
-  // keeps, per series, one (first, min, max, last) per pixel column.
-  reduce(series, kind, pw) {
-    const shape = kind + pw + series.map((s) => s.field + s.colour).join();
-    const key = shape + series.map((s) => s.track.n).join();
-    const now = performance.now();
-    if (this.cache && this.cache.key === key) return this.cache;
-    // While frames stream in, re-reduce at most 10 times a second; between
-    // times the curves lag by a few steps, never the landscape.
-    if (this.cache && this.cache.shape === shape && now - this.cache.time < 100) return this.cache;
-    const f = fwd[kind];
-    let kmax = 1, lo = Infinity, hi = -Infinity;
-    for (const s of series) if (s.track.n) kmax = Math.max(kmax, s.track.k[s.track.n - 1]);
+  /** reset drops the reduced data: the next draw folds in every point again (new runs, another scale). */
+  reset() { this.st = null; }
+
+  /** regrid drops the pixel columns and the layer: the next draw rebuilds them from the buckets (the step axis grew). */
+  regrid() { if (this.st) this.st.view = ''; }
+
+  // update folds in the points that arrived and brings the layer up to
+  // date: all of it when the axes changed, else only the changed columns.
+  update() {
+    const series = this.series(), kind = this.scale();
+    const pw = this.w - M.left - M.right;
     const cols = Math.max(1, Math.floor(pw));
-    const reduced = series.map((s) => {
-      const t = s.track, a = t[s.field];
-      const out = new Float64Array(4 * (cols + 1)).fill(NaN);
-      let i = 0;
-      for (let c = 0; c <= cols && i < t.n; c++) {
-        const kEnd = ((c + 1) / cols) * kmax;
-        let mn = Infinity, mx = -Infinity, first = NaN, last = NaN;
-        for (; i < t.n && t.k[i] <= kEnd; i++) {
-          const v = f(a[i]);
-          if (!Number.isFinite(v)) continue;
-          if (Number.isNaN(first)) first = v;
-          last = v;
-          if (v < mn) mn = v;
-          if (v > mx) mx = v;
-        }
-        if (Number.isNaN(first)) continue;
-        out[4 * c] = first; out[4 * c + 1] = mn; out[4 * c + 2] = mx; out[4 * c + 3] = last;
-        if (mn < lo) lo = mn;
-        if (mx > hi) hi = mx;
-      }
-      return out;
+    let kData = 0;
+    for (const s of series) if (s.track.n) kData = Math.max(kData, s.track.k[s.track.n - 1]);
+    const kEnd = axisEnd(kData);
+    this.kData = kData;
+    this.kEnd = kEnd;
+    let st = this.st;
+    // New runs, another field or scale: fold every point in again.
+    if (!st || st.kind !== kind || !sameSeries(st.series, series)) {
+      st = this.st = { kind, series: series.map((s) => ({ ...s })), buckets: series.map(() => new Buckets(kind)), view: '' };
+    }
+    // Another step axis or size: rebuild the columns from the buckets.
+    const view = `${cols}|${kEnd}|${this.w}|${this.h}|${this.dpr}|${ui.font}|${ui.line}`;
+    if (st.view !== view) {
+      st.view = view; st.cols = cols; st.kEnd = kEnd;
+      st.columns = st.buckets.map((b) => Columns.from(b, cols, kEnd));
+      st.lens = series.map(() => new Float64Array(cols + 1));
+      st.range = null; st.drawn = false;
+    }
+    let lo = Infinity, hi = -Infinity;
+    st.buckets.forEach((b, i) => {
+      b.feed(series[i].track, series[i].field, st.columns[i]);
+      if (b.lo < lo) lo = b.lo;
+      if (b.hi > hi) hi = b.hi;
     });
-    this.cache = { key, shape, time: now, kmax, lo, hi, cols, reduced };
-    return this.cache;
+    const range = snapRange(lo, hi, kind);
+    const ctx = this.lctx;
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    if (!st.drawn || !sameRange(range, st.range)) {
+      st.range = range;
+      st.drawn = true;
+      ctx.clearRect(0, 0, this.w, this.h);
+      this.drawAxes(ctx, st);
+      for (const c of st.columns) c.take();
+      if (range) this.strokeAll(ctx, st, st.columns.map(() => 0));
+    } else if (range) {
+      const from = st.columns.map((c) => c.take());
+      if (from.some(Number.isFinite)) this.strokeAll(ctx, st, from);
+    }
+    return st;
   }
 
-  draw(hoverK) {
-    const ctx = this.ctx, dpr = this.dpr, w = this.w, h = this.h;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
-    const pw = w - M.left - M.right, ph = h - M.top - M.bottom;
-    const series = this.series();
-    const kind = this.scale();
-    const f = fwd[kind];
-    const { kmax, cols, reduced } = this.reduce(series, kind, pw);
-    let { lo, hi } = this.cache;
-    this.kmax = kmax;
+  Y(v, st = this.st) {
+    const [y0, ys] = this.mapY(st);
+    return y0 - v * ys;
+  }
+
+  drawAxes(ctx, st) {
+    const w = this.w, h = this.h, pw = w - M.left - M.right, ph = h - M.top - M.bottom;
     ctx.strokeStyle = '#888';
     ctx.lineWidth = 1;
     ctx.strokeRect(M.left + 0.5, M.top + 0.5, pw - 1, ph - 1);
-    if (!(hi >= lo)) return;
-    if (hi === lo) { hi += 0.5; lo -= 0.5; }
-    const pad = (hi - lo) * 0.05;
-    lo -= pad; hi += pad;
-    const X = (k) => M.left + (k / kmax) * pw;
-    const Y = (v) => M.top + ph - ((v - lo) / (hi - lo)) * ph;
-    // Axes.
     ctx.fillStyle = this.ink || (this.ink = getComputedStyle(document.body).color || '#222');
-    ctx.font = `${Math.round(10 * ui.font)}px system-ui, sans-serif`;
+    const size = Math.round(10 * ui.font);
+    ctx.font = `${size}px system-ui, sans-serif`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const t of niceTicks(0, st.kEnd, 4)) {
+      const px = M.left + (t / st.kEnd) * pw, label = fmt(t, 4);
+      // The last label would be cut by the canvas's edge: end it there.
+      const half = ctx.measureText(label).width / 2;
+      ctx.textAlign = px + half > w - 1 ? 'right' : 'center';
+      ctx.fillRect(px, M.top + ph, 1, 3);
+      ctx.fillText(label, ctx.textAlign === 'right' ? w - 1 : px, M.top + ph + 4);
+    }
+    if (!st.range) return;
+    const [a, b] = st.range, kind = st.kind, f = fwd[kind];
+    const raw = kind === 'log' ? logTicks(inv.log(a), inv.log(b)) : kind === 'symlog' ? symTicks(a, b) : niceTicks(a, b, 3);
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    const yt = kind === 'log' ? logTicks(inv.log(lo), inv.log(hi)) : kind === 'symlog' ? symTicks(lo, hi) : niceTicks(lo, hi, 3);
-    for (const t of yt) {
-      const py = Y(f(t));
+    // Labels closer than a line of text would overlap (1 and −1 beside 0 on
+    // a symlog axis): keep the ones nearest zero first.
+    const kept = [];
+    for (const t of [...raw].sort((x, y) => Math.abs(x) - Math.abs(y))) {
+      const py = this.Y(f(t), st);
+      if (py < M.top - 1 || py > M.top + ph + 1) continue;
+      if (kept.some((q) => Math.abs(q - py) < size * 1.1)) continue;
+      kept.push(py);
       ctx.fillRect(M.left - 3, py, 3, 1);
       ctx.fillText(fmt(t, 2), M.left - 4, py);
     }
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'top';
-    for (const t of niceTicks(0, kmax, 4)) {
-      ctx.fillRect(X(t), M.top + ph, 1, 3);
-      ctx.fillText(fmt(t, 4), X(t), M.top + ph + 4);
-    }
+  }
+
+  // strokeAll draws each series from its column from[i] on (Infinity: none).
+  strokeAll(ctx, st, from) {
+    const pw = this.w - M.left - M.right, ph = this.h - M.top - M.bottom;
     ctx.save();
     ctx.beginPath();
     ctx.rect(M.left, M.top, pw, ph);
     ctx.clip();
-    series.forEach((s, si) => {
-      const col = reduced[si];
-      ctx.strokeStyle = s.colour;
-      ctx.lineWidth = 1.3 * ui.line;
-      ctx.setLineDash(s.dash || []);
-      ctx.beginPath();
-      let started = false;
-      for (let c = 0; c <= cols; c++) {
-        const first = col[4 * c];
-        if (Number.isNaN(first)) continue;
-        const px = M.left + c + 0.5;
-        if (!started) { ctx.moveTo(px, Y(first)); started = true; } else ctx.lineTo(px, Y(first));
-        if (col[4 * c + 2] > col[4 * c + 1]) { ctx.lineTo(px, Y(col[4 * c + 1])); ctx.lineTo(px, Y(col[4 * c + 2])); }
-        ctx.lineTo(px, Y(col[4 * c + 3]));
-      }
-      ctx.stroke();
+    const lw = 1.3 * ui.line;
+    ctx.lineWidth = lw;
+    ctx.lineJoin = 'round';
+    st.series.forEach((s, i) => {
+      if (!Number.isFinite(from[i])) return;
+      if (s.dash) this.strokeDashed(ctx, st, s, st.columns[i], st.lens[i], from[i]);
+      else this.fillBars(ctx, st, s, st.columns[i], from[i], lw);
     });
-    ctx.setLineDash([]);
-    if (hoverK != null && hoverK <= kmax) {
-      ctx.strokeStyle = 'rgba(128,128,128,0.9)';
-      ctx.beginPath();
-      ctx.moveTo(X(hoverK) + 0.5, M.top);
-      ctx.lineTo(X(hoverK) + 0.5, M.top + ph);
-      ctx.stroke();
-      for (const s of series) {
-        const i = s.track.indexOf(hoverK);
-        if (i < 0) continue;
-        const v = f(s.track[s.field][i]);
-        if (!Number.isFinite(v)) continue;
-        ctx.fillStyle = s.colour;
-        ctx.beginPath();
-        ctx.arc(X(s.track.k[i]), Y(v), 3.5, 0, 2 * Math.PI);
-        ctx.fill();
+    ctx.restore();
+  }
+
+  // mapY returns the affine map of scaled values to CSS px as [y0, ys]: y = y0 − v·ys.
+  mapY(st) {
+    const ph = this.h - M.top - M.bottom, [a, b] = st.range, ys = ph / (b - a);
+    return [M.top + ph + a * ys, ys];
+  }
+
+  // fillBars draws one series' columns from c0 on as a bar per column, lw
+  // wide, from its lowest to its highest value and to the last value of
+  // the column before, so neighbours join; a line bridges columns with no
+  // steps between them (fewer steps than pixels). Bars are rectangles:
+  // they cost a fraction of stroking a path that turns back on itself in
+  // every column, as min/max polylines of noisy curves do.
+  fillBars(ctx, st, s, col, c0, lw) {
+    const v = col.v, xs = (this.w - M.left - M.right) / st.cols, [y0, ys] = this.mapY(st);
+    ctx.fillStyle = s.colour;
+    ctx.strokeStyle = s.colour;
+    let p = col.before(c0), py = p >= 0 ? y0 - v[4 * p + 3] * ys : NaN;
+    let gaps = false;
+    ctx.beginPath();
+    for (let c = Math.max(c0, 0); c <= col.top; c++) {
+      const o = 4 * c;
+      if (Number.isNaN(v[o])) continue;
+      const x = M.left + c * xs;
+      let top = y0 - v[o + 2] * ys, bottom = y0 - v[o + 1] * ys;
+      if (p === c - 1) {
+        if (py < top) top = py;
+        if (py > bottom) bottom = py;
+      } else if (p >= 0) {
+        ctx.moveTo(M.left + p * xs, py);
+        ctx.lineTo(x, y0 - v[o] * ys);
+        gaps = true;
       }
+      ctx.fillRect(x - lw / 2, top - lw / 2, lw, bottom - top + lw);
+      p = c; py = y0 - v[o + 3] * ys;
+    }
+    if (gaps) ctx.stroke();
+  }
+
+  // strokeDashed draws one series' columns from c0 on, joined to the column
+  // before, as a dashed polyline through each column's first and last
+  // value. Dashes continue where the drawn part ended (lens: path length
+  // at each column).
+  strokeDashed(ctx, st, s, col, lens, c0) {
+    const v = col.v, xs = (this.w - M.left - M.right) / st.cols, [y0, ys] = this.mapY(st);
+    const Y = (x) => y0 - x * ys;
+    ctx.strokeStyle = s.colour;
+    ctx.setLineDash(s.dash);
+    ctx.beginPath();
+    const p = col.before(c0);
+    let len = 0, lx = 0, ly = 0, started = false;
+    if (p >= 0) {
+      lx = M.left + p * xs; ly = Y(v[4 * p + 3]); len = lens[p];
+      ctx.moveTo(lx, ly);
+      started = true;
+    }
+    ctx.lineDashOffset = len;
+    for (let c = Math.max(c0, 0); c <= col.top; c++) {
+      const o = 4 * c;
+      if (Number.isNaN(v[o])) continue;
+      const x = M.left + c * xs, y1 = Y(v[o]), y2 = Y(v[o + 3]);
+      if (started) { ctx.lineTo(x, y1); len += Math.hypot(x - lx, y1 - ly); } else { ctx.moveTo(x, y1); started = true; }
+      if (Math.abs(y2 - y1) > 0.25) { ctx.lineTo(x, y2); len += Math.abs(y2 - y1); }
+      lens[c] = len;
+      lx = x; ly = y2;
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
+  /** draw brings the curves up to date and draws them with the hovered step. */
+  draw(hoverK) {
+    const st = this.update();
+    const ctx = this.ctx, dpr = this.dpr;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.drawImage(this.layer, 0, 0);
+    this.hovered = null;
+    if (hoverK == null || !st.range || hoverK > this.kData) return;
+    this.hovered = hoverK;
+    const pw = this.w - M.left - M.right, ph = this.h - M.top - M.bottom;
+    const X = (k) => M.left + (k / st.kEnd) * pw;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(M.left, M.top, pw, ph);
+    ctx.clip();
+    ctx.strokeStyle = 'rgba(128,128,128,0.9)';
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(Math.round(X(hoverK)) + 0.5, M.top);
+    ctx.lineTo(Math.round(X(hoverK)) + 0.5, M.top + ph);
+    ctx.stroke();
+    const f = fwd[st.kind];
+    for (const s of st.series) {
+      const i = s.track.indexOf(hoverK);
+      if (i < 0) continue;
+      const v = f(s.track[s.field][i]);
+      if (!Number.isFinite(v)) continue;
+      ctx.fillStyle = s.colour;
+      ctx.strokeStyle = '#000';
+      ctx.beginPath();
+      ctx.arc(X(s.track.k[i]), this.Y(v, st), 3.5 * ui.line, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
     }
     ctx.restore();
   }
 }
+
+function sameSeries(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x.track !== y.track || x.field !== y.field || x.colour !== y.colour || String(x.dash || '') !== String(y.dash || '')) return false;
+  }
+  return true;
+}
+
+const sameRange = (a, b) => (a === null || b === null ? a === b : a[0] === b[0] && a[1] === b[1]);
 
 function symTicks(lo, hi) {
   const out = [0];

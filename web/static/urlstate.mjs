@@ -6,10 +6,13 @@
 //   run=gd|lr=0.07   run=sgd|lr=0.05|clip.norm=1|sched.kind=step|sched.every=100|label=SGD
 //   seed=1  view=x0,x1,y0,y1  k=120  mode=single|side|phi  pair=0,1  sel=0
 //   speed=60  eigen=1  quad=1  log=0  scene=cliffs  grid=256
+//   a projected model: obj=mlp&p=width:16,depth:2&o=data:moons,init:orthogonal
+//   plane=pca  pseed=3  slog=1 (the spectrum's density on a log scale)
 
 export const DEFAULTS = Object.freeze({
   scene: '', objective: { id: 'quadratic' }, start: null, runs: [], seed: 1, view: null,
   k: 0, mode: 'single', pair: [0, 1], sel: 0, speed: 60, eigen: false, quad: false, logLoss: true, grid: 0,
+  plane: '', planeSeed: null, specLog: false,
 });
 
 const num = (s) => {
@@ -37,6 +40,8 @@ export function encodeState(s) {
     q.set('obj', s.objective.id);
     const ps = Object.keys(s.objective.params || {}).sort();
     if (ps.length) q.set('p', ps.map((k) => `${k}:${str(s.objective.params[k])}`).join(','));
+    const os = Object.keys(s.objective.options || {}).sort();
+    if (os.length) q.set('o', os.map((k) => `${k}:${s.objective.options[k]}`).join(','));
   }
   if (s.start) q.set('start', s.start.map(str).join(','));
   for (const r of s.runs) q.append('run', encodeRun(r));
@@ -51,6 +56,9 @@ export function encodeState(s) {
   if (s.quad) q.set('quad', '1');
   if (!s.logLoss) q.set('log', '0');
   if (s.grid) q.set('grid', str(s.grid));
+  if (s.plane) q.set('plane', s.plane);
+  if (s.planeSeed != null) q.set('pseed', str(s.planeSeed));
+  if (s.specLog) q.set('slog', '1');
   // Separators need no escaping in a query value; leaving them readable
   // makes a copied link legible.
   return q.toString().replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%7C/g, '|').replace(/%3D/g, '=');
@@ -116,6 +124,16 @@ export function decodeState(search) {
       }
       if (Object.keys(params).length) s.objective.params = params;
     }
+    const o = q.get('o');
+    if (o) {
+      // Option values are words (spirals, relu): anything else is dropped.
+      const options = {};
+      for (const kv of o.split(',')) {
+        const i = kv.indexOf(':'), v = kv.slice(i + 1);
+        if (i > 0 && /^[A-Za-z0-9_.-]+$/.test(v)) options[kv.slice(0, i)] = v;
+      }
+      if (Object.keys(options).length) s.objective.options = options;
+    }
   }
   s.start = nums(q.get('start'), 2);
   s.runs = q.getAll('run').map(decodeRun).filter(Boolean);
@@ -138,8 +156,15 @@ export function decodeState(search) {
   s.quad = q.get('quad') === '1';
   s.logLoss = q.get('log') !== '0';
   s.grid = int('grid', 0, 1024, 0);
+  const plane = q.get('plane');
+  s.plane = PLANES.includes(plane) ? plane : '';
+  s.planeSeed = q.has('pseed') ? int('pseed', 0, Number.MAX_SAFE_INTEGER, null) : null;
+  s.specLog = q.get('slog') === '1';
   return s;
 }
+
+/** PLANES are the planes of a projected objective (zoo.PlaneKinds). */
+export const PLANES = ['random', 'pca', 'hessian'];
 
 // Query parameters that belong to the page rather than to the scene (the
 // lesson it came from, an embed's options): saveURL keeps them as they are.
