@@ -1,6 +1,7 @@
 package hd
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"testing"
@@ -207,5 +208,40 @@ func TestSpectralDensity(t *testing.T) {
 	}
 	if math.Abs(neg-0.25) > 0.05 {
 		t.Errorf("mass below 0 is %v, want ≈ 0.25", neg)
+	}
+}
+
+// TestTopEigenStopsEarlyWithTrueResiduals: Lanczos stops at the first step
+// whose residual bounds meet the tolerance, well before the Krylov cap, and
+// the pairs it returns then really have ‖Av − λv‖ within the tolerance.
+func TestTopEigenStopsEarlyWithTrueResiduals(t *testing.T) {
+	n := 400
+	eigs := make([]float64, n)
+	rng := newRNG(21)
+	for i := range eigs {
+		eigs[i] = 2*rng.Float64() - 1
+	}
+	copy(eigs, []float64{50, 40, 35, 30, 26, -20})
+	a := knownSym(eigs, 22)
+	for _, tol := range []float64{1e-4, 1e-6, 1e-9} {
+		t.Run(fmt.Sprint(tol), func(t *testing.T) {
+			const maxIter = 120
+			res, err := TopEigen(symOp(a), n, LanczosSettings{K: 5, Tol: tol, MaxIter: maxIter, Seed: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Converged || res.Iterations >= maxIter {
+				t.Fatalf("converged %v after %d of %d products", res.Converged, res.Iterations, maxIter)
+			}
+			av := make([]float64, n)
+			for i, v := range res.Vectors {
+				symOp(a)(av, v)
+				floats.AddScaled(av, -res.Values[i], v)
+				if r := floats.Norm(av, 2); r > 2*tol*50 || r > 2*res.Residuals[i]+1e-12 {
+					t.Errorf("pair %d (λ = %v): ‖Av − λv‖ = %g, bound %g, tolerance %g", i, res.Values[i], r, res.Residuals[i], tol*50)
+				}
+			}
+			t.Logf("tol %g: %d products", tol, res.Iterations)
+		})
 	}
 }

@@ -116,7 +116,6 @@ func BenchmarkPlane51(b *testing.B) {
 	flops := forwardFlops(m.Sizes(), benchPoints) * side * side
 	grid := make([]float64, side*side)
 	b.Run("grid", func(b *testing.B) {
-		b.ReportMetric(float64(m.Dim()), "params")
 		cpu := cpuTime()
 		for b.Loop() {
 			hd.EvalGrid(context.Background(), grid, m.Value, p, [2]float64{-1, 1}, [2]float64{-1, 1}, side, side, hd.GridOptions{})
