@@ -15,6 +15,8 @@ import { installA11y } from './a11y.mjs';
 import { lessonState, finished, Script } from './lesson.mjs';
 import { initShare } from './share.mjs';
 import { installModel } from './model.mjs';
+import { installLessonTools, blurGrid } from './lessontools.mjs';
+import './theme.mjs';
 
 const DATA = JSON.parse(document.getElementById('saddle-data').textContent);
 const $ = (id) => document.getElementById(id);
@@ -137,7 +139,7 @@ class App {
     const p = this.panels[0]?.plot;
     const nx = Math.max(32, Math.min(512, Math.round((p?.w || 400) / 1.5)));
     const ny = Math.max(32, Math.min(512, Math.round((p?.h || 400) / 1.5)));
-    return [nx, ny];
+    return blurGrid(this.state.objective.blur, [nx, ny]); // a blurred objective costs k² per point
   }
 
   viewMsg() {
@@ -160,6 +162,7 @@ class App {
     const o = this.state.objective;
     if (o.expr !== undefined) return { expr: o.expr };
     const spec = o.params && Object.keys(o.params).length ? { id: o.id, params: o.params } : { id: o.id };
+    if (o.blur > 0) spec.blur = o.blur; // continuation (8.7.5)
     if (o.options && Object.keys(o.options).length) spec.options = o.options; // a projected model's choices
     return spec;
   }
@@ -167,6 +170,7 @@ class App {
   /** restart sends the scene afresh: paused, then replays to the step the URL asks for. */
   restart() {
     this.sceneGen++;
+    this.onRestart?.(); // lessontools.mjs: continuation's stages end here
     this.tracks = this.state.runs.map(() => new Track());
     this.full = [];
     this.status = [];
@@ -859,7 +863,7 @@ class App {
 
   // The eigen overlay follows the selected run, at most ~4 times a second.
   maybeGeometry(k) {
-    if (!(this.state.eigen || this.state.quad) || this.pendingGeometry.length || this.model?.projected()) return;
+    if (!(this.state.eigen || this.state.quad || this.state.overlays?.includes('inv_hessian')) || this.pendingGeometry.length || this.model?.projected()) return;
     if (this.lastGeomK === k && this.lastGeomSel === this.state.sel) return;
     const now = performance.now();
     if (this.lastGeomTime && now - this.lastGeomTime < 250) return;
@@ -916,6 +920,7 @@ class App {
     installExportMenu(this, DATA);
     installA11y(this, DATA);
     initShare(this, DATA);
+    installLessonTools(this, DATA);
     // An embed follows its iframe and its own legend: the panels' box is
     // sized by the layout (flex), never by the canvases in it.
     if (DATA.embed) {

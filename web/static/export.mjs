@@ -3,6 +3,7 @@
 // builders at the top are pure (export.test.mjs); the Exporter below reads
 // the page and saves files.
 
+import { exportShapes, shapesSVG } from './overlays.mjs';
 import { niceTicks, fmt } from './ticks.mjs';
 import { lut } from './colormap.mjs';
 import { runColour } from './track.mjs';
@@ -372,6 +373,7 @@ export function figureSVG(fig) {
     for (const t of p.trails || []) {
       if (t.d) out.push(`<path class="trail" data-run="${t.run}" d="${t.d}" fill="none" stroke="${t.colour}" stroke-width="${t.width}" stroke-linejoin="round" stroke-linecap="round"/>`);
     }
+    if (p.overlays) out.push(p.overlays); // eigen arrows, quadratic model, clipped steps, the lessons' overlays
     if (p.start) out.push(`<circle class="start" cx="${r2(p.start[0])}" cy="${r2(p.start[1])}" r="5" fill="#fff" stroke="#000" stroke-width="2"/>`);
     for (const q of p.points || []) {
       out.push(`<circle class="current" cx="${r2(q.x)}" cy="${r2(q.y)}" r="${q.r}" fill="${q.colour}" stroke="#000" stroke-width="1.5"/>`);
@@ -494,6 +496,7 @@ export class Exporter {
       d.points.push({ x: lx, y: ly, colour: this.colour(r), r: r === app.state.sel ? 7 : 5, diverged: app.status[r]?.status === 'diverged' });
     });
     if (app.start) d.start = p.toPx(app.start[0], app.start[1], m);
+    d.overlays = shapesSVG(exportShapes(p));
     d.legend = legendLayout(this.legendEntries(p), pl, (s) => s.length * 6.6, 12, this.markedPoints(p));
     return d;
   }

@@ -2,6 +2,8 @@
 // its script: cues that light up as the step counter passes them. The state
 // mapping and the cue choice are pure functions (static.test.mjs).
 
+import { lessonOverlays } from './overlays.mjs';
+
 const FINAL = new Set(['converged', 'diverged', 'max_steps']);
 
 /**
@@ -11,7 +13,7 @@ const FINAL = new Set(['converged', 'diverged', 'max_steps']);
  */
 export function lessonState(state, lesson) {
   const sc = lesson.scene;
-  state.scene = '';
+  state.scene = 'lesson:' + lesson.id; // the scene picker shows the lesson
   state.objective = structuredClone(sc.objective);
   state.start = sc.start ? [...sc.start] : null;
   state.runs = sc.runs.map((r) => ({
@@ -26,6 +28,8 @@ export function lessonState(state, lesson) {
   state.pair = [0, Math.min(1, state.runs.length - 1)];
   state.eigen = overlays.has('eigen');
   state.quad = overlays.has('quadratic_model');
+  state.overlays = lessonOverlays(lesson);
+  state.variant = -1;
   if (lesson.speed > 0) state.speed = lesson.speed;
   state.sel = 0;
   state.k = 0;

@@ -6,12 +6,14 @@
 //   run=gd|lr=0.07   run=sgd|lr=0.05|clip.norm=1|sched.kind=step|sched.every=100|label=SGD
 //   seed=1  view=x0,x1,y0,y1  k=120  mode=single|side|phi  pair=0,1  sel=0
 //   speed=60  eigen=1  quad=1  log=0  scene=cliffs  grid=256
+//   ov=velocity,lookahead (overlays)  blur=0.6 (continuation's σ)  variant=0 (a lesson's)
 //   a projected model: obj=mlp&p=width:16,depth:2&o=data:moons,init:orthogonal
 //   plane=pca  pseed=3  slog=1 (the spectrum's density on a log scale)
 
 export const DEFAULTS = Object.freeze({
   scene: '', objective: { id: 'quadratic' }, start: null, runs: [], seed: 1, view: null,
   k: 0, mode: 'single', pair: [0, 1], sel: 0, speed: 60, eigen: false, quad: false, logLoss: true, grid: 0,
+  overlays: [], variant: -1,
   plane: '', planeSeed: null, specLog: false,
 });
 
@@ -40,6 +42,7 @@ export function encodeState(s) {
     q.set('obj', s.objective.id);
     const ps = Object.keys(s.objective.params || {}).sort();
     if (ps.length) q.set('p', ps.map((k) => `${k}:${str(s.objective.params[k])}`).join(','));
+    if (s.objective.blur > 0) q.set('blur', str(s.objective.blur));
     const os = Object.keys(s.objective.options || {}).sort();
     if (os.length) q.set('o', os.map((k) => `${k}:${s.objective.options[k]}`).join(','));
   }
@@ -56,6 +59,8 @@ export function encodeState(s) {
   if (s.quad) q.set('quad', '1');
   if (!s.logLoss) q.set('log', '0');
   if (s.grid) q.set('grid', str(s.grid));
+  if (s.overlays?.length) q.set('ov', s.overlays.join(','));
+  if (s.variant >= 0) q.set('variant', str(s.variant));
   if (s.plane) q.set('plane', s.plane);
   if (s.planeSeed != null) q.set('pseed', str(s.planeSeed));
   if (s.specLog) q.set('slog', '1');
@@ -64,11 +69,22 @@ export function encodeState(s) {
   return q.toString().replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%7C/g, '|').replace(/%3D/g, '=');
 }
 
+// esc escapes only what would break a run's text ('%' and the separators
+// '|' and '='): the query string escapes the rest once, so a label's space
+// is "+" in the URL and not "%2520".
+const esc = (v) => String(v).replace(/[%|=]/g, (c) => encodeURIComponent(c));
+
+// unesc undoes esc (and a whole encodeURIComponent, as older links have);
+// a stray '%' is kept as it is.
+const unesc = (v) => {
+  try { return decodeURIComponent(v); } catch { return v; }
+};
+
 /** encodeRun writes one run as "optimizer|name=value|...". */
 export function encodeRun(r) {
-  const parts = [encodeURIComponent(r.optimizer)];
+  const parts = [esc(r.optimizer)];
   for (const k of Object.keys(r.hyper || {}).sort()) {
-    parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(str(r.hyper[k]))}`);
+    parts.push(`${esc(k)}=${esc(str(r.hyper[k]))}`);
   }
   const clip = r.clip || {};
   if (clip.norm > 0) parts.push(`clip.norm=${str(clip.norm)}`);
@@ -76,23 +92,23 @@ export function encodeRun(r) {
   const sch = r.schedule || {};
   if (sch.kind && sch.kind !== 'constant') {
     for (const k of Object.keys(sch).sort()) {
-      parts.push(`sched.${encodeURIComponent(k)}=${encodeURIComponent(str(sch[k]))}`);
+      parts.push(`sched.${esc(k)}=${esc(str(sch[k]))}`);
     }
   }
-  if (r.label) parts.push(`label=${encodeURIComponent(r.label)}`);
+  if (r.label) parts.push(`label=${esc(r.label)}`);
   return parts.join('|');
 }
 
 /** decodeRun parses encodeRun's text; null when it has no optimizer. */
 export function decodeRun(text) {
   const parts = text.split('|');
-  const optimizer = decodeURIComponent(parts[0] || '');
+  const optimizer = unesc(parts[0] || '');
   if (!optimizer) return null;
   const r = { optimizer, hyper: {}, clip: {}, schedule: {}, label: '' };
   for (const p of parts.slice(1)) {
     const eq = p.indexOf('=');
     if (eq < 0) continue;
-    const key = decodeURIComponent(p.slice(0, eq)), raw = decodeURIComponent(p.slice(eq + 1));
+    const key = unesc(p.slice(0, eq)), raw = unesc(p.slice(eq + 1));
     const v = num(raw);
     if (key === 'label') r.label = raw;
     else if (key === 'clip.norm' || key === 'clip.value') {
@@ -135,6 +151,8 @@ export function decodeState(search) {
       if (Object.keys(options).length) s.objective.options = options;
     }
   }
+  const blur = num(q.get('blur'));
+  if (s.objective.id && blur > 0 && blur <= 2) s.objective.blur = blur;
   s.start = nums(q.get('start'), 2);
   s.runs = q.getAll('run').map(decodeRun).filter(Boolean);
   const int = (name, lo, hi, def) => {
@@ -156,6 +174,9 @@ export function decodeState(search) {
   s.quad = q.get('quad') === '1';
   s.logLoss = q.get('log') !== '0';
   s.grid = int('grid', 0, 1024, 0);
+  const ov = q.get('ov');
+  s.overlays = ov ? [...new Set(ov.split(',').filter((o) => /^[a-z_]+$/.test(o)))] : [];
+  s.variant = int('variant', 0, 64, -1);
   const plane = q.get('plane');
   s.plane = PLANES.includes(plane) ? plane : '';
   s.planeSeed = q.has('pseed') ? int('pseed', 0, Number.MAX_SAFE_INTEGER, null) : null;
