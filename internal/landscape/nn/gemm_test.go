@@ -3,9 +3,11 @@ package nn
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/floats"
 )
 
 func randGeneral(rng interface{ NormFloat64() float64 }, r, c, stride int) blas64.General {
@@ -132,6 +134,51 @@ func TestValuePanelsMatchWholeBatch(t *testing.T) {
 			whole := m.forward(ws, theta, m.xT, m.data.Labels, false, 0) * (1 / float64(tc.n))
 			if v := m.Value(theta); v != f || v != whole {
 				t.Errorf("Value %v, Grad's loss %v, one whole-batch pass %v", v, f, whole)
+			}
+		})
+	}
+}
+
+// TestHessVecSplitOverCores: on a data set big enough to be split over
+// goroutines, HessVec agrees with the one-goroutine product and with a
+// central difference of gradients along v, for each loss.
+func TestHessVecSplitOverCores(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		act  Activation
+		loss Loss
+	}{
+		{"tanh/ce", Tanh, CrossEntropy},
+		{"sigmoid/squared", Sigmoid, Squared},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, theta := tinyNet(t, tc.act, tc.loss, []int{12, 10}, "moons", 1001)
+			v := make([]float64, m.Dim())
+			rng := NewRNG(5)
+			for i := range v {
+				v[i] = rng.NormFloat64()
+			}
+			prev := runtime.GOMAXPROCS(1)
+			serial := make([]float64, m.Dim())
+			m.HessVec(serial, theta, v)
+			runtime.GOMAXPROCS(4) // 3 parts of 1001 points
+			split := make([]float64, m.Dim())
+			m.HessVec(split, theta, v)
+			runtime.GOMAXPROCS(prev)
+			if !floats.EqualApprox(split, serial, 1e-12) {
+				t.Errorf("split product differs from the serial one:\n split %v\nserial %v", split[:5], serial[:5])
+			}
+			const h = 1e-5
+			gp, gm := make([]float64, m.Dim()), make([]float64, m.Dim())
+			x := make([]float64, m.Dim())
+			floats.AddScaledTo(x, theta, h, v)
+			m.Grad(gp, x)
+			floats.AddScaledTo(x, theta, -h, v)
+			m.Grad(gm, x)
+			floats.Sub(gp, gm)
+			floats.Scale(1/(2*h), gp)
+			if !floats.EqualApprox(split, gp, 1e-6) {
+				t.Errorf("split product differs from central differences of gradients")
 			}
 		})
 	}

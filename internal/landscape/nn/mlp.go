@@ -3,10 +3,12 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"sync"
 
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/saddle-viz/saddle/internal/fielderr"
@@ -237,11 +239,59 @@ func (m *MLP) HessVec(dst, theta, v []float64) {
 	m.checkLen(dst)
 	m.checkLen(theta)
 	m.checkLen(v)
-	ws := m.get()
-	defer m.pool.Put(ws)
-	m.forward(ws, theta, m.xT, m.data.Labels, true, 0)
-	m.forwardR(ws, theta, v, m.data.Labels)
-	m.backward(ws, nil, dst, theta, v)
+	n := m.data.N()
+	parts := max(1, min(runtime.GOMAXPROCS(0), n/hessVecPart))
+	if parts == 1 {
+		ws := m.get()
+		defer m.pool.Put(ws)
+		m.forward(ws, theta, m.xT, m.data.Labels, true, 0)
+		m.forwardR(ws, theta, v, m.data.Labels)
+		m.backward(ws, nil, dst, theta, v)
+		return
+	}
+	// Lanczos asks for one product at a time, so the cores share each
+	// product: every part of the batch (cut at multiples of 8, the gemm
+	// kernel's strip) runs the three passes on its own goroutine, and the
+	// parts' products are summed in a fixed order.
+	wss := make([]*workspace, parts)
+	var wg sync.WaitGroup
+	for w := range parts {
+		ws := m.get()
+		wss[w] = ws
+		lo, hi := (n*w/parts)&^7, n
+		if w+1 < parts {
+			hi = (n * (w + 1) / parts) &^ 7
+		}
+		wg.Go(func() {
+			x := m.xT
+			x.Cols, x.Data = hi-lo, x.Data[lo:]
+			labels := m.data.Labels[lo:hi]
+			ws.norm = n
+			ws.hv = resizeFloats(ws.hv, m.dim)
+			m.forward(ws, theta, x, labels, true, 0)
+			m.forwardR(ws, theta, v, labels)
+			m.backward(ws, nil, ws.hv, theta, v)
+			ws.norm = 0
+		})
+	}
+	wg.Wait()
+	copy(dst, wss[0].hv)
+	for _, ws := range wss[1:] {
+		floats.Add(dst, ws.hv)
+	}
+	for _, ws := range wss {
+		m.pool.Put(ws)
+	}
+}
+
+// hessVecPart is the fewest points HessVec gives a goroutine of their own.
+const hessVecPart = 256
+
+func resizeFloats(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
 }
 
 // Accuracy is the fraction of training points classified correctly.
@@ -299,7 +349,11 @@ type workspace struct {
 	tmp              blas64.General
 	in               blas64.General
 	gs               gemmScratch
-	labels, idx      []int
+	// norm is the number of points the loss is a mean over when this
+	// workspace holds only a part of them (0: all of them).
+	norm        int
+	hv          []float64 // a part's Hessian-vector product
+	labels, idx []int
 }
 
 func (m *MLP) get() *workspace {
@@ -385,7 +439,11 @@ func (m *MLP) forward(ws *workspace, theta []float64, x blas64.General, labels [
 		resize(&ws.d[L], k, B)
 	}
 	d := ws.d[L].Data
-	inv := 1 / float64(B)
+	norm := B
+	if ws.norm > 0 {
+		norm = ws.norm // a part of a batch split over goroutines
+	}
+	inv := 1 / float64(norm)
 	for i := range B {
 		y := labels[i]
 		switch m.loss {
@@ -448,19 +506,23 @@ func (m *MLP) forwardR(ws *workspace, theta, v []float64, labels []int) {
 	}
 	k := m.sizes[L]
 	resize(&ws.rd[L], k, B)
-	inv := 1 / float64(B)
+	norm := B
+	if ws.norm > 0 {
+		norm = ws.norm // a part of a batch split over goroutines
+	}
+	inv := 1 / float64(norm)
 	rz, rd := ws.rz[L].Data, ws.rd[L].Data
 	switch m.loss {
 	case CrossEntropy:
-		// d = (p − y)/B, so R{d} = R{p}/B with R{p} = p ⊙ (R{z} − pᵀR{z}).
+		// d = (p − y)/norm, so R{d} = R{p}/norm with R{p} = p ⊙ (R{z} − pᵀR{z}).
 		d := ws.d[L].Data
 		resize(&ws.tmp, 1, k)
 		for i := range B {
 			y := labels[i]
-			p := ws.tmp.Data[:k] // p = B·d + onehot(y)
+			p := ws.tmp.Data[:k] // p = norm·d + onehot(y)
 			var dot float64
 			for j := range k {
-				p[j] = d[j*B+i] * float64(B)
+				p[j] = d[j*B+i] * float64(norm)
 				if j == y {
 					p[j]++
 				}
