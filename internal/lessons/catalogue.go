@@ -35,10 +35,12 @@ func domainView(id string) View {
 // engine; lessons_test.go checks every one, so change them together.
 func catalogue() []Lesson {
 	return []Lesson{
+		realNetwork(),
 		illConditioning(),
 		localMinima(),
 		saddlePoints(),
 		plateaus(),
+		saddlesHighDim(),
 		cliffs(),
 		longTermDependencies(),
 		sgdDecay(),
@@ -49,6 +51,7 @@ func catalogue() []Lesson {
 		bfgs(),
 		naturalGradient(),
 		coordinateDescent(),
+		initialization(),
 		continuation(),
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/scene"
+	"github.com/saddle-viz/saddle/internal/zoo"
 )
 
 // The overlays a lesson may ask the page to draw. The set is fixed so the
@@ -31,6 +32,14 @@ const (
 	OverlayGtgGtHg        = "gtg_gthg"        // gᵀg and gᵀHg plotted per step
 	OverlayLossCurve      = "loss_curve"      // loss against step
 	OverlayBasins         = "basins"          // which minimum each start descends to
+	// OverlayInterpolation is the loss on the straight segment from θ₀ to
+	// the end of the first run, (1−t)θ₀ + tθ_end (Goodfellow et al. 2015);
+	// only for projected objectives, whose full θ the server keeps.
+	OverlayInterpolation = "interpolation"
+	// OverlaySpectrum is the Hessian's spectrum at the current point: its
+	// top eigenvalues (Lanczos) over the density of the rest (stochastic
+	// Lanczos quadrature); it needs Hessian-vector products.
+	OverlaySpectrum = "spectrum"
 )
 
 // Overlays lists every overlay name a lesson may use.
@@ -38,6 +47,7 @@ var Overlays = []string{
 	OverlayEigen, OverlayQuadraticModel, OverlayClipArrows, OverlayVelocity,
 	OverlayLookahead, OverlayEffLR, OverlayInvHessian, OverlayPhiSpace,
 	OverlaySideBySide, OverlayGtgGtHg, OverlayLossCurve, OverlayBasins,
+	OverlayInterpolation, OverlaySpectrum,
 }
 
 // View is the rectangle the lesson draws: X = [lo, hi], Y = [lo, hi].
@@ -53,13 +63,17 @@ type Cue struct {
 }
 
 // Variant is another setting of the same lesson (another start, another
-// objective parameter, other runs), offered as a choice on the page. Fields
-// left empty keep the lesson's own.
+// objective parameter, other runs, another plane through a projected
+// objective), offered as a choice on the page. Fields left empty keep the
+// lesson's own.
 type Variant struct {
 	Label     string          `json:"label"`
 	Objective *landscape.Spec `json:"objective,omitempty"`
 	Start     []float64       `json:"start,omitempty"`
 	Runs      []scene.RunSpec `json:"runs,omitempty"`
+	Plane     *zoo.PlaneSpec  `json:"plane,omitempty"`
+	// View replaces the lesson's view: another plane has other coordinates.
+	View *View `json:"view,omitempty"`
 }
 
 // Lesson is one ready scene of the chapter.
@@ -71,6 +85,8 @@ type Lesson struct {
 	Summary string `json:"summary"` // one sentence, for the index
 	Caption string `json:"caption"` // two or three plain sentences
 
+	// Scene is what the lesson plays. For a projected objective its
+	// Plane chooses the plane drawn and View is in that plane's (a, b).
 	Scene    scene.Request `json:"scene"`
 	View     View          `json:"view"`
 	Steps    int           `json:"steps"` // how far the lesson plays
@@ -118,7 +134,19 @@ func (l Lesson) Request(i int) scene.Request {
 	if v.Runs != nil {
 		req.Runs = v.Runs
 	}
+	if v.Plane != nil {
+		req.Plane = v.Plane
+	}
 	return req
+}
+
+// ViewOf returns the view of variant i (−1 for the lesson's own). It panics
+// if i is out of range.
+func (l Lesson) ViewOf(i int) View {
+	if i >= 0 && l.Variants[i].View != nil {
+		return *l.Variants[i].View
+	}
+	return l.View
 }
 
 // All returns every lesson in chapter order. Each call builds fresh

@@ -114,7 +114,7 @@ func TestEveryLessonIsWellFormedAndBuilds(t *testing.T) {
 					t.Errorf("%s: scene.Build: %v", name, err)
 					continue
 				}
-				checkView(t, name, l.View, sc)
+				checkView(t, name, l.ViewOf(vi), sc)
 				// The request survives the wire: what /api/lessons or the page
 				// sends back to /ws builds the same scene.
 				b, err := json.Marshal(req)
@@ -159,6 +159,16 @@ func TestOverlaysHaveTheirData(t *testing.T) {
 					if rs[0].Points[0].GtHg == nil {
 						t.Errorf("overlay %s needs the Hessian, which %s does not give", o, sc.Info.ID)
 					}
+				case OverlayInterpolation:
+					// The segment runs from θ₀ to a run's end in full
+					// dimension, which only a projected scene keeps.
+					if !sc.Projected() {
+						t.Errorf("overlay %s on %s, which is drawn in its own 2-D coordinates", o, sc.Info.ID)
+					}
+				case OverlaySpectrum:
+					if _, ok := sc.Obj.(landscape.HessVecer); !ok {
+						t.Errorf("overlay %s needs Hessian-vector products, which %s does not give", o, sc.Info.ID)
+					}
 				case OverlaySideBySide:
 					if len(rs) < 2 {
 						t.Errorf("overlay %s with %d run", o, len(rs))
@@ -178,15 +188,15 @@ func TestOverlaysHaveTheirData(t *testing.T) {
 }
 
 // checkView checks the lesson's view is a proper rectangle containing the
-// start.
+// start as drawn (for a projected objective, its (a, b) on the plane).
 func checkView(t *testing.T, name string, v View, sc *scene.Scene) {
 	t.Helper()
 	if !(v.X[0] < v.X[1]) || !(v.Y[0] < v.Y[1]) {
 		t.Errorf("%s: view %v is not a rectangle", name, v)
 		return
 	}
-	if !inView(v, sc.Start) {
-		t.Errorf("%s: start %v lies outside the view %v", name, sc.Start, v)
+	if xy := sc.StartXY(); !inView(v, xy) {
+		t.Errorf("%s: start %v lies outside the view %v", name, xy, v)
 	}
 }
 
@@ -213,14 +223,14 @@ func TestLessonsAreInChapterOrder(t *testing.T) {
 	}
 }
 
-// The lessons of issue 6, one per row of DESIGN.md's table but the two that
-// wait for the high-dimensional objectives, and the three scenes the
-// explorer's picker names.
+// The lessons of issue 6, one per row of DESIGN.md's table, and saddle
+// points in high dimension (8.2.4).
 func TestEveryLessonOfTheDesignExists(t *testing.T) {
 	want := []string{
-		"ill-conditioning", "local-minima", "saddle-points", "plateaus", "cliffs",
-		"long-term-dependencies", "sgd", "momentum", "adaptive-rates", "newton-vs-gd",
-		"conjugate-gradients", "bfgs", "natural-gradient", "coordinate-descent", "continuation",
+		"real-network", "ill-conditioning", "local-minima", "saddle-points", "plateaus",
+		"saddle-points-high-dim", "cliffs", "long-term-dependencies", "sgd", "momentum",
+		"adaptive-rates", "newton-vs-gd", "conjugate-gradients", "bfgs", "natural-gradient",
+		"coordinate-descent", "initialization", "continuation",
 	}
 	for _, id := range want {
 		if _, ok := Get(id); !ok {
