@@ -57,6 +57,9 @@ export class CurvePlot {
     this.st = null;
   }
 
+  /** xOf returns the canvas x (CSS px) of step k, for the hover and the tests. */
+  xOf(k) { return M.left + (k / (this.kEnd || 1)) * (this.w - M.left - M.right); }
+
   /** reset drops the reduced data: the next draw folds in every point again (new runs, another scale). */
   reset() { this.st = null; }
 
