@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,7 +40,17 @@ func lessonRoutes(r chi.Router, opts Options) {
 			http.Error(w, "no such lesson", http.StatusNotFound)
 			return
 		}
-		t := th.get(l)
+		// ?variant=i draws one of the lesson's variants; none, the lesson as it opens.
+		v := -1
+		if q := req.URL.Query().Get("variant"); q != "" {
+			n, err := strconv.Atoi(q)
+			if err != nil || n < -1 || n >= len(l.Variants) {
+				http.Error(w, fmt.Sprintf("variant: want -1..%d, the lesson has %d variants", len(l.Variants)-1, len(l.Variants)), http.StatusNotFound)
+				return
+			}
+			v = n
+		}
+		t := th.get(l, v)
 		if t.err != nil {
 			slog.Error("lesson thumbnail", "lesson", l.ID, "err", t.err)
 			http.Error(w, "the thumbnail could not be drawn", http.StatusInternalServerError)

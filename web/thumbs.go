@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"strconv"
 	"sync"
 	"time"
 
@@ -42,22 +43,25 @@ type thumb struct {
 	err  error
 }
 
-func (t *thumbs) get(l lessons.Lesson) *thumb {
+// get returns the thumbnail of variant v of lesson l (−1: the lesson as it
+// opens); v must be in range.
+func (t *thumbs) get(l lessons.Lesson, v int) *thumb {
 	t.mu.Lock()
 	if t.m == nil {
 		t.m = map[string]*thumb{}
 	}
-	th, ok := t.m[l.ID]
+	key := l.ID + "#" + strconv.Itoa(v)
+	th, ok := t.m[key]
 	if !ok {
 		th = &thumb{}
-		t.m[l.ID] = th
+		t.m[key] = th
 	}
 	t.mu.Unlock()
 	th.once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), thumbTimeout)
 		defer cancel()
 		var img *image.RGBA
-		img, th.err = LessonImage(ctx, l, templates.ThumbWidth, templates.ThumbHeight)
+		img, th.err = LessonVariantImage(ctx, l, v, templates.ThumbWidth, templates.ThumbHeight)
 		if th.err != nil {
 			return
 		}
@@ -76,7 +80,14 @@ func (t *thumbs) get(l lessons.Lesson) *thumb {
 // lesson's view (its objective's domain when it has none) and every run's
 // path for the lesson's steps, with its start and end marked.
 func LessonImage(ctx context.Context, l lessons.Lesson, w, h int) (*image.RGBA, error) {
-	sc, err := scene.Build(l.Scene)
+	return LessonVariantImage(ctx, l, -1, w, h)
+}
+
+// LessonVariantImage is LessonImage of variant v of the lesson (−1: the
+// lesson's own scene, as its page opens), so a thumbnail shows the scene
+// the page shows. It panics if v is out of range.
+func LessonVariantImage(ctx context.Context, l lessons.Lesson, v, w, h int) (*image.RGBA, error) {
+	sc, err := scene.Build(l.Request(v))
 	if err != nil {
 		return nil, err
 	}

@@ -152,6 +152,7 @@ export function installLessonTools(app, data) {
   }
 
   // The continuation's σ.
+  let syncSigma = () => {};
   if (lesson?.sigmas?.length || s.objective.blur > 0) {
     const stops = sigmaStops(lesson);
     const l = document.createElement('label');
@@ -177,8 +178,9 @@ export function installLessonTools(app, data) {
     };
     l.append('σ ', range, out);
     bar.append(l);
-    app.setSigma = setSigma; // for the tests
+    syncSigma = () => { range.value = String(nearestStop(stops, s.objective.blur || 0)); show(); };
   }
+  app.setSigma = setSigma; // for the tests and the curious
 
   function setSigma(sigma) {
     const cur = s.objective.blur || 0;
@@ -193,6 +195,7 @@ export function installLessonTools(app, data) {
     if (sigma > 0) s.objective.blur = sigma; else delete s.objective.blur;
     s.k = 0;
     keepStages = true;
+    syncSigma();
     app.restart();
   }
 
