@@ -41,3 +41,26 @@ func BenchmarkTrackContinuation(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNetworkLessonStep is the cost of one step of every run of a
+// lesson on a projected network (scene.RunAll, full detail with gᵀHg), the
+// work behind each frame the page plays: ns/step must stay well under the
+// lesson's 1/speed seconds.
+func BenchmarkNetworkLessonStep(b *testing.B) {
+	for _, id := range []string{"real-network", "saddle-points-high-dim", "initialization"} {
+		l, _ := Get(id)
+		b.Run(id, func(b *testing.B) {
+			sc, err := scene.Build(l.Request(-1))
+			if err != nil {
+				b.Fatal(err)
+			}
+			steps := 0
+			for b.Loop() {
+				sc, _ = scene.Build(l.Request(-1)) // the plane is cached
+				sc.RunAll(l.Steps)
+				steps += l.Steps
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(steps), "ns/step")
+		})
+	}
+}

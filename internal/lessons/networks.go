@@ -112,7 +112,7 @@ func initialization() Lesson {
 	return Lesson{
 		ID: "initialization", Title: "Initialization", Section: "8.7.2",
 		Summary: "The scale of a network's initial weights decides whether its signal vanishes, flows or saturates.",
-		Caption: "Too small a scale (×0.1) and the signal shrinks through every layer: the gradient is a hundred times smaller and gradient descent sits on the plateau around θ = 0, a saddle point. " +
+		Caption: "Too small a scale (×0.1) and the signal shrinks through every layer: the gradient is a hundred times smaller and gradient descent sits on the flat plateau around θ = 0, where the gradient vanishes. " +
 			"At scale 1 the three schemes (uniform, Glorot, orthogonal) train alike: the scale matters more than the distribution. " +
 			"Too large (×5) and many tanh units saturate, the net starts confidently wrong on a sharper landscape; on this small problem gradient descent still recovers, which is why the best scale is a balance.",
 		Scene: scene.Request{
