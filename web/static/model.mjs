@@ -248,7 +248,8 @@ class ModelUI {
           this.autoViewValue = [...this.app.state.view];
         }
         this.partial = !!m.partial;
-        this.landTask = m.partial ? { task: 'landscape', done: this.landTask?.done ?? 0, total: this.landTask?.total ?? 0, note: 'sharpening' } : null;
+        // A coarse pass: the computation goes on (its last progress stays).
+        this.landTask = m.partial ? (this.landTask || { task: 'landscape', done: 0, total: 0, note: 'finer passes' }) : null;
         this.decoratePanels();
         break;
       case 'progress': {
@@ -383,7 +384,7 @@ class ModelUI {
       if (t) {
         const f = progressFraction(t), prog = bar.querySelector('progress');
         if (f == null) prog.removeAttribute('value'); else prog.value = f;
-        bar.querySelector('.task-note').textContent = (this.partial ? 'coarse picture, sharpening · ' : '') + progressText(t);
+        bar.querySelector('.task-note').textContent = (this.partial ? 'coarse picture · ' : '') + progressText(t);
       }
     }
     $('plane-note').textContent = proj ? planeNote(this.plane) : '';
