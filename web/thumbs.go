@@ -91,11 +91,12 @@ func LessonVariantImage(ctx context.Context, l lessons.Lesson, v, w, h int) (*im
 	if err != nil {
 		return nil, err
 	}
-	f := render.Frame{X: l.View.X, Y: l.View.Y, W: w, H: h}
+	view := l.ViewOf(v)
+	f := render.Frame{X: view.X, Y: view.Y, W: w, H: h}
 	if !(f.X[1] > f.X[0] && f.Y[1] > f.Y[0]) {
 		f.X, f.Y = sc.Info.Domain.X, sc.Info.Domain.Y
 	}
-	g, err := landscape.EvalGrid(ctx, sc.Obj, f.X, f.Y, w, h)
+	g, err := thumbGrid(ctx, sc, f)
 	if err != nil {
 		return nil, err
 	}
@@ -119,9 +120,42 @@ func LessonVariantImage(ctx context.Context, l lessons.Lesson, v, w, h int) (*im
 			render.Dot(img, f, pts[n-1][0], pts[n-1][1], 2.5, c)
 		}
 	}
-	if len(sc.Start) == 2 {
-		render.Dot(img, f, sc.Start[0], sc.Start[1], 4, ink)
-		render.Dot(img, f, sc.Start[0], sc.Start[1], 3, color.RGBA{255, 255, 255, 255})
+	if start := sc.StartXY(); len(start) == 2 {
+		render.Dot(img, f, start[0], start[1], 4, ink)
+		render.Dot(img, f, start[0], start[1], 3, color.RGBA{255, 255, 255, 255})
 	}
 	return img, nil
+}
+
+// thumbGridSide is the side of the grid a projected thumbnail is computed
+// on: every value is a full pass of the network, so it is drawn coarse and
+// enlarged.
+const thumbGridSide = 48
+
+// thumbGrid is the landscape under a thumbnail, one value per pixel: a 2-D
+// objective's own grid, or a projected one's coarse plane grid enlarged by
+// bilinear interpolation.
+func thumbGrid(ctx context.Context, sc *scene.Scene, f render.Frame) (*landscape.Grid, error) {
+	if !sc.Projected() {
+		return landscape.EvalGrid(ctx, sc.Obj, f.X, f.Y, f.W, f.H)
+	}
+	n := min(thumbGridSide, f.W, f.H)
+	c, err := sc.Grid(ctx, landscape.NewGridCache(1), f.X, f.Y, n, n)
+	if err != nil {
+		return nil, err
+	}
+	g := &landscape.Grid{X: f.X, Y: f.Y, NX: f.W, NY: f.H, Values: make([]float64, f.W*f.H), Min: c.Min, Max: c.Max}
+	for j := range f.H {
+		v := float64(j) * float64(n-1) / float64(f.H-1)
+		j0 := min(int(v), n-2)
+		tv := v - float64(j0)
+		for i := range f.W {
+			u := float64(i) * float64(n-1) / float64(f.W-1)
+			i0 := min(int(u), n-2)
+			tu := u - float64(i0)
+			at := func(di, dj int) float64 { return c.Values[(j0+dj)*n+i0+di] }
+			g.Values[j*f.W+i] = (1-tv)*((1-tu)*at(0, 0)+tu*at(1, 0)) + tv*((1-tu)*at(0, 1)+tu*at(1, 1))
+		}
+	}
+	return g, nil
 }
