@@ -120,8 +120,12 @@ func TestOverlaysInBrowser(t *testing.T) {
 			t.Error("the canvas is the same with the H⁻¹ overlay on and off")
 		}
 		b.toggle("inv_hessian", true)
+		// The eigen-directions and the quadratic model go into the SVG as vectors too.
+		b.do(chromedp.Click(chromedp.CSS(`[data-testid=show-eigen]`)), chromedp.Click(chromedp.CSS(`#show-quad`)))
+		b.wait("the eigen-directions at BFGS's point", `saddle.geometry && saddle.geometry.eigenvalues && saddle.state.eigen && saddle.state.quad`)
 		svg := eval[string](b, `saddle.exporter.svg()`)
-		for _, cls := range []string{`class="inv-hessian"`, `class="true-inv-hessian"`, `class="ls-points"`} {
+		b.save("41-overlay-bfgs.svg", []byte(svg))
+		for _, cls := range []string{`class="inv-hessian"`, `class="true-inv-hessian"`, `class="ls-points"`, `class="eigen"`, `class="quad-model"`} {
 			if !strings.Contains(svg, cls) {
 				t.Errorf("the SVG export has no %s", cls)
 			}
