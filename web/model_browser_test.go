@@ -186,6 +186,32 @@ func TestModelPageInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("the plane picker draws the PCA and Hessian planes", func(t *testing.T) {
+		b := b.on(t)
+		for _, tc := range []struct{ kind, title, note string }{
+			{"pca", "PCA plane", "of the pilot's variance"},
+			{"hessian", "top-2 Hessian eigenvectors", "λ₁ = "},
+			{"random", "random plane", "cos(d₁, d₂)"},
+		} {
+			b.do(chromedp.SetValue(chromedp.CSS(`#plane-kind`), tc.kind))
+			b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('plane-kind').dispatchEvent(new Event('change', {bubbles: true}))`))
+			b.wait("the "+tc.kind+" plane", fmt.Sprintf(`saddle.model.plane?.kind === %q && saddle.land && !saddle.model.landTask && saddle.tracks.every(t => t.n > 0)`, tc.kind))
+			if title := eval[string](b, `document.querySelector('[data-testid=plane-title]').textContent`); !strings.Contains(title, tc.title) {
+				t.Errorf("%s: title %q, want %q in it", tc.kind, title, tc.title)
+			}
+			if note := eval[string](b, `document.querySelector('[data-testid=plane-note]').textContent`); !strings.Contains(note, tc.note) {
+				t.Errorf("%s: plane note %q, want %q in it", tc.kind, note, tc.note)
+			}
+			// The run starts at θ₀ wherever the plane puts it.
+			if d := eval[float64](b, `Math.hypot(saddle.tracks[0].x[0] - saddle.start[0], saddle.tracks[0].y[0] - saddle.start[1])`); d > 1e-9 {
+				t.Errorf("%s: the start marker is %g from the run's first point", tc.kind, d)
+			}
+			if got := eval[string](b, `new URLSearchParams(location.search).get('plane') ?? ''`); tc.kind != "random" && got != tc.kind {
+				t.Errorf("%s: the URL says plane=%q", tc.kind, got)
+			}
+		}
+	})
+
 	t.Run("the data-set panel shows regions and accuracy rising", func(t *testing.T) {
 		b := b.on(t)
 		hasBackend(b, "dataset", `!document.querySelector('[data-testid=dataset-box]').hidden`)
@@ -249,6 +275,26 @@ func TestModelPageInBrowser(t *testing.T) {
 			t.Errorf("fidelity text %q", text)
 		}
 		elementShot(b, "33-model-interp", "[data-testid=interp-box]")
+	})
+
+	t.Run("the high-dimensional quadratic has no data-set panel", func(t *testing.T) {
+		b := b.on(t)
+		b.do(chromedp.SetValue(chromedp.CSS(`#objective`), "hd_quadratic"))
+		b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('objective').dispatchEvent(new Event('change'))`))
+		b.wait("its form", `!document.querySelector('[data-testid=model-form-hd_quadratic]').hidden && document.querySelector('[data-testid=model-form-mlp]').hidden`)
+		b.do(chromedp.SetValue(chromedp.CSS(`[data-testid=model-form-hd_quadratic] [data-testid=model-n]`), "200"))
+		b.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=model-form-hd_quadratic] [data-testid=model-n]').dispatchEvent(new Event('change', {bubbles: true}))`))
+		b.wait("its landscape", `saddle.state.objective.params?.n === 200 && saddle.model.plane?.dim === 200 && saddle.land && !saddle.model.landTask`)
+		b.do(chromedp.Sleep(300 * time.Millisecond))
+		if !eval[bool](b, `document.querySelector('[data-testid=dataset-box]').hidden`) {
+			t.Error("a quadratic shows a data-set panel")
+		}
+		// A bad size is refused in the form, not sent.
+		b.do(chromedp.SetValue(chromedp.CSS(`[data-testid=model-form-hd_quadratic] [data-testid=model-n]`), "2.5"))
+		b.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=model-form-hd_quadratic] [data-testid=model-n]').dispatchEvent(new Event('change', {bubbles: true}))`))
+		if !eval[bool](b, `document.querySelector('[data-testid=model-form-hd_quadratic] [data-testid=model-n]').classList.contains('bad') && saddle.state.objective.params.n === 200`) {
+			t.Error("n = 2.5 was not marked bad, or reached the state")
+		}
 	})
 
 	if errs := b.errors(); len(errs) > 0 {
