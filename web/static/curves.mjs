@@ -24,13 +24,15 @@ export const inv = {
 const MANTISSAS = [1, 1.2, 1.5, 1.8, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8, 10];
 
 /**
- * axisEnd returns the step count the x axis ends on: the smallest of
- * 1, 1.2, 1.5, 1.8, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8 × 10^e that is ≥ k (and
- * ≥ 10). Neighbours differ by at most 25%, so the data fills at least 80% of
- * the axis, and the axis changes 13 times per decade of steps.
+ * axisEnd returns the step count the x axis ends on: k itself up to 10
+ * (at least 1), beyond that the smallest of 1, 1.2, 1.5, 1.8, 2, 2.5, 3,
+ * 3.5, 4, 5, 6, 7, 8 × 10^e that is ≥ k. Neighbours differ by at most 25%,
+ * so the data fills at least 80% of the axis, and the axis changes 13
+ * times per decade of steps.
  */
 export function axisEnd(k) {
-  if (!(k > 10)) return 10;
+  // A few steps: the axis ends on the last one (redrawing them is cheap).
+  if (!(k > 10)) return k > 1 ? Math.ceil(k) : 1;
   const e = Math.floor(Math.log10(k));
   const mag = Math.pow(10, e);
   for (const m of MANTISSAS) {

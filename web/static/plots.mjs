@@ -128,7 +128,7 @@ export class CurvePlot {
     ctx.font = `${size}px system-ui, sans-serif`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    for (const t of niceTicks(0, st.kEnd, 4)) {
+    for (const t of niceTicks(0, st.kEnd, 4).filter(Number.isInteger)) {
       const px = M.left + (t / st.kEnd) * pw, label = fmt(t, 4);
       // The last label would be cut by the canvas's edge: end it there.
       const half = ctx.measureText(label).width / 2;
