@@ -178,12 +178,15 @@ func prepareLandscape(req landscapeRequest) (landscapeJob, *httpError) {
 		if req.Plane != nil {
 			ps = *req.Plane
 		}
+		if ps.Run != nil {
+			return j, badRequest("plane.run", "/api/landscape takes no runs, so it cannot replay run %d to its current point: leave \"run\" and \"k\" out for the pilot's halfway point, or ask /api/run or the WebSocket", *ps.Run)
+		}
 		view, err := model.View(ps, req.Seed)
 		if err != nil {
 			return j, userError(err)
 		}
 		j.view, j.seed = view, req.Seed
-		j.plane = &zoo.PlaneSpec{Kind: ps.KindOrDefault(), Seed: ps.Seed}
+		j.plane = &zoo.PlaneSpec{Kind: ps.KindOrDefault(), Seed: ps.Seed, Run: ps.Run, K: ps.K}
 		info.Domain = view.Info(false).Domain
 		side = checkPlaneSide
 	}

@@ -117,7 +117,10 @@ func TestProjectedBadRequests(t *testing.T) {
 	}{
 		{"bad plane kind", "/api/run", `{"objective": {"id": "mlp"}, "plane": {"kind": "tsne"}, "runs": [{"optimizer": "gd"}]}`, "plane.kind", "random"},
 		{"bad plane kind as a string", "/api/landscape", `{"objective": {"id": "mlp"}, "plane": "tsne"}`, "plane.kind", "random"},
-		{"unknown plane field", "/api/landscape", `{"objective": {"id": "mlp"}, "plane": {"kind": "pca", "k": 3}}`, "plane.k", "unknown"},
+		{"unknown plane field", "/api/landscape", `{"objective": {"id": "mlp"}, "plane": {"kind": "pca", "origin": 3}}`, "plane.origin", "unknown"},
+		{"a step on the PCA plane", "/api/landscape", `{"objective": {"id": "mlp"}, "plane": {"kind": "pca", "k": 3}}`, "plane.k", "three_points"},
+		{"a run's point without runs", "/api/landscape", `{"objective": {"id": "mlp"}, "plane": {"kind": "three_points", "run": 0, "k": 3}}`, "plane.run", "takes no runs"},
+		{"a three-point plane through a missing run", "/api/run", `{"objective": {"id": "mlp"}, "plane": {"kind": "three_points", "run": 1, "k": 3}, "runs": [{"optimizer": "gd"}]}`, "plane.run", "no run 1"},
 		{"newton on a big model", "/api/run", `{"objective": {"id": "mlp"}, "runs": [{"optimizer": "newton"}]}`, "runs[0].optimizer", "300"},
 		{"bfgs on a very big quadratic", "/api/run", `{"objective": {"id": "hd_quadratic", "params": {"n": 4000}}, "runs": [{"optimizer": "bfgs"}]}`, "runs[0].optimizer", "2000"},
 		{"natural gradient without a Fisher", "/api/run", `{"objective": {"id": "mlp", "params": {"width": 4, "depth": 1}}, "runs": [{"optimizer": "natural_gradient"}]}`, "runs[0].optimizer", "Fisher"},

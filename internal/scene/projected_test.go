@@ -158,3 +158,47 @@ func TestProjectedGrid(t *testing.T) {
 		t.Errorf("2-D grid key %q", k.Objective)
 	}
 }
+
+func TestThreePointPlanePassesThroughTheRunsStep(t *testing.T) {
+	one, k := 1, 30
+	req := Request{Objective: smallMLP, Seed: 4, Runs: []RunSpec{adam(0.01), {Optimizer: "momentum", Hyper: Hyper{Num: map[string]float64{"lr": 0.05}}}},
+		Plane: &zoo.PlaneSpec{Kind: zoo.PlaneThreePoints, Run: &one, K: k}}
+	s, err := Build(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := s.View.Info(false)
+	if in.Kind != zoo.PlaneThreePoints || in.Run == nil || *in.Run != 1 || in.K != k {
+		t.Fatalf("plane %+v, want three_points through run 1's step %d", in, k)
+	}
+	res := s.RunAll(k + 10)
+	// Run 1 passes through the plane's current point at step k and starts
+	// at θ₀, the origin; its step-k point lies in the plane.
+	p0, pk := res[1].Points[0], res[1].Points[k]
+	if p0.XY[0] != 0 || p0.XY[1] != 0 {
+		t.Errorf("run 1 starts at %v, want the origin", p0.XY)
+	}
+	if math.Abs(pk.XY[0]-in.Current[0]) > 1e-9 || math.Abs(pk.XY[1]-in.Current[1]) > 1e-9 {
+		t.Errorf("run 1's step %d at %v, the plane's current point at %v", k, pk.XY, *in.Current)
+	}
+	// Off step k, the path leaves the plane: the in-plane fraction is < 1.
+	if f := *res[1].InPlane; !(f > 0 && f < 1) {
+		t.Errorf("in-plane fraction %g, want one in (0, 1)", f)
+	}
+	var fe *fielderr.Error
+	for _, tt := range []struct {
+		name  string
+		plane zoo.PlaneSpec
+		field string
+	}{
+		{"no such run", zoo.PlaneSpec{Kind: zoo.PlaneThreePoints, Run: &[]int{2}[0], K: 5}, "plane.run"},
+		{"too many steps", zoo.PlaneSpec{Kind: zoo.PlaneThreePoints, Run: &one, K: MaxSteps + 1}, "plane.k"},
+		{"a run on the PCA plane", zoo.PlaneSpec{Kind: zoo.PlanePCA, Run: &one}, "plane.run"},
+	} {
+		bad := req
+		bad.Plane = &tt.plane
+		if _, err := Build(bad); !errors.As(err, &fe) || fe.Field != tt.field {
+			t.Errorf("%s: %v, want an error on %s", tt.name, err, tt.field)
+		}
+	}
+}

@@ -145,7 +145,11 @@ func Build(req Request) (*Scene, error) {
 		if req.Plane != nil {
 			ps = *req.Plane
 		}
-		if view, err = model.View(ps, req.Seed); err != nil {
+		cur, err := replayOf(ps, req)
+		if err != nil {
+			return nil, err
+		}
+		if view, err = model.ViewAt(ps, req.Seed, cur); err != nil {
 			return nil, err
 		}
 		pi := view.Info(false)
@@ -200,6 +204,23 @@ func Build(req Request) (*Scene, error) {
 		s.hv = make([]float64, obj.Dim())
 	}
 	return s, nil
+}
+
+// replayOf is the current point of a three-point plane: the scene's run
+// ps.Run after ps.K steps from θ₀, checked as the run itself is; nil for
+// other planes or without a run.
+func replayOf(ps zoo.PlaneSpec, req Request) (*zoo.Replay, error) {
+	if ps.KindOrDefault() != zoo.PlaneThreePoints || ps.Run == nil {
+		return nil, nil
+	}
+	i := *ps.Run
+	if i >= len(req.Runs) {
+		return nil, fielderr.New("plane.run", "no run %d: the scene has %d runs, and the plane's current point is one of theirs", i, len(req.Runs))
+	}
+	if ps.K > MaxSteps {
+		return nil, fielderr.New("plane.k", "must be at most %d, got %d", MaxSteps, ps.K)
+	}
+	return &zoo.Replay{Run: i, Config: req.Runs[i].Config(), Seed: optim.SeedFor(req.Seed, i), K: ps.K}, nil
 }
 
 // Projected reports whether the scene's objective is high-dimensional,

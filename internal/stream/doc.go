@@ -16,11 +16,19 @@
 //	        "steps_per_second" (1..10000, default 60), "max_steps"
 //	        (1..100000, default 10000) and "paused": true to set up
 //	        without playing. A new start replaces the scene. For a
-//	        projected objective (mlp, deep_linear, hd_quadratic) also
-//	        "plane": "random" | "pca" | "hessian" or {"kind", "seed"}
-//	        (default random with the scene's seed), "start" is [a, b] on
-//	        the plane or left out (θ₀ drawn from seed), and the default
-//	        view is the plane's domain at 51×51 (nx, ny ≤ 101).
+//	        projected objective (mlp, deep_linear, hd_quadratic, rnn) also
+//	        "plane": "random" | "pca" | "hessian" | "three_points" or
+//	        {"kind", "seed"} (default random with the scene's seed),
+//	        "start" is [a, b] on the plane or left out (θ₀ drawn from
+//	        seed), and the default view is the plane's domain at 51×51
+//	        (nx, ny ≤ 101). The three-point plane passes through θ₀ (the
+//	        origin), a current point and the solution (the PCA pilot's last
+//	        point), by Gram–Schmidt (unit axes: d1 along current − θ₀);
+//	        {"kind": "three_points", "run": i, "k": n} makes the current
+//	        point run i's θ after n steps from θ₀ (replayed with the run's
+//	        hyperparameters and seed, so run i passes through it at step n
+//	        when it starts from θ₀); without run (or k = 0), the pilot's
+//	        step 100.
 //	pause, resume
 //	step    {"n": 1..10000} (default 1): pauses, then advances every
 //	        unfinished run n steps.
@@ -31,6 +39,14 @@
 //	        changes run i from its next step on, keeping its state; the
 //	        server answers with a new "scene" message.
 //	view    {"x", "y", "nx", "ny"}: a new "landscape" for zoom and pan.
+//	plane   {"kind", "seed"?, "run"?, "k"?}: a projected scene starts
+//	        again on another plane (a new "scene", "landscape", ...):
+//	        the runs as now configured (hyperparameters set live
+//	        included) from θ₀, at the same speed, playing or paused as
+//	        before, on the new plane's domain. {"kind": "three_points",
+//	        "run": i} without k takes run i's current step, so the new
+//	        plane holds the point run i has reached, and run i passes
+//	        through it again at that step.
 //	hessian {"at": [x, y]} or {"run": i} (run i's current point): a
 //	        "geometry" message.
 //	cancel  {"task": "landscape" | "spectrum"}: stops that computation;
@@ -61,7 +77,10 @@
 //	          defaults filled in), "clip", "schedule"}]}. Labels are the
 //	          run's own or the optimizer's name, numbered when repeated.
 //	          A projected scene adds "plane" (zoo.PlaneInfo without its
-//	          vectors) and its "start" is [a, b].
+//	          vectors) and its "start" is [a, b]. A three-point plane's
+//	          adds "current" and "solution" ([a, b] of those points; θ₀
+//	          is "init"), "k" (the current point's step) and "run" (when
+//	          it is a run's, not the pilot's).
 //	landscape as /api/landscape answers (x, y, nx, ny, values row-major
 //	          with y outermost, min, max), after start and each view; a
 //	          projected scene's adds "plane" without origin and axes.

@@ -74,6 +74,16 @@ type setMsg struct {
 	Schedule *optim.Schedule `json:"schedule"`
 }
 
+// planeMsg redraws a projected scene on another plane: the fields of a
+// zoo.PlaneSpec, with k defaulting to run's current step.
+type planeMsg struct {
+	Type string  `json:"type"`
+	Kind string  `json:"kind"`
+	Seed *uint64 `json:"seed"`
+	Run  *int    `json:"run"`
+	K    *int    `json:"k"`
+}
+
 type hessianMsg struct {
 	Type string    `json:"type"`
 	At   []float64 `json:"at"`
@@ -101,7 +111,11 @@ type (
 		clip     *optim.Clip
 		schedule *optim.Schedule
 	}
-	viewCmd    struct{ view viewMsg }
+	viewCmd  struct{ view viewMsg }
+	planeCmd struct {
+		plane zoo.PlaneSpec
+		now   bool // k is run's current step
+	}
 	hessianCmd struct {
 		at  []float64 // nil: at run's current point
 		run int
@@ -109,7 +123,7 @@ type (
 )
 
 // messageTypes lists what the page may send, for the error on an unknown type.
-const messageTypes = "start, pause, resume, step, reset, speed, set, view, hessian, cancel, spectrum, interpolate, fidelity, regions"
+const messageTypes = "start, pause, resume, step, reset, speed, set, view, plane, hessian, cancel, spectrum, interpolate, fidelity, regions"
 
 // parse turns one text message into a command, or a *fielderr.Error naming
 // what is wrong.
@@ -184,6 +198,23 @@ func parse(b []byte) (any, error) {
 			return nil, err
 		}
 		return viewCmd{view: m}, nil
+	case "plane":
+		var m planeMsg
+		if err := strict(b, &m); err != nil {
+			return nil, err
+		}
+		c := planeCmd{plane: zoo.PlaneSpec{Kind: m.Kind, Seed: m.Seed, Run: m.Run}}
+		if m.K != nil {
+			c.plane.K = *m.K
+		}
+		c.now = m.K == nil && m.Run != nil
+		if c.plane.Kind == "" {
+			return nil, fielderr.New("kind", "missing: the plane to draw on (%s)", strings.Join(zoo.PlaneKinds, ", "))
+		}
+		if err := c.plane.Validate(); err != nil {
+			return nil, err
+		}
+		return c, nil
 	case "hessian":
 		var m hessianMsg
 		if err := strict(b, &m); err != nil {

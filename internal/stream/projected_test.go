@@ -111,3 +111,68 @@ func TestProjectedSession(t *testing.T) {
 }
 
 func sceneMsgPlane(kind string) *zoo.PlaneSpec { return &zoo.PlaneSpec{Kind: kind} }
+
+// TestPlaneMessageRedrawsThroughTheRunsCurrentPoint: "plane" with
+// three_points and a run (no k) starts the scene again on the plane
+// through θ₀, the run's current point and the solution, and the replayed
+// run passes through that point at the same step.
+func TestPlaneMessageRedrawsThroughTheRunsCurrentPoint(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	spec := landscape.Spec{ID: "mlp", Params: map[string]float64{"width": 8, "depth": 2, "points": 100}}
+	req := scene.Request{Objective: spec, Seed: 2,
+		Runs: []scene.RunSpec{{Optimizer: "adam", Hyper: scene.Hyper{Num: map[string]float64{"lr": 0.02}}}, {Optimizer: "gd"}}}
+	c := dial(t, ts)
+	c.send(startMsgOf(req, map[string]any{"paused": true}))
+	c.until(5*time.Second, "the scene", isType("scene"))
+	const k = 25
+	c.send(map[string]any{"type": "step", "n": k})
+	c.until(5*time.Second, "step 25", func(m wire) bool { return lastK([]wire{m}, 0) == k })
+
+	c.send(map[string]any{"type": "plane", "kind": "three_points", "run": 0})
+	ms := c.until(10*time.Second, "the new scene", isType("scene"))
+	var sm struct {
+		Plane zoo.PlaneInfo `json:"plane"`
+		Start []float64     `json:"start"`
+	}
+	if err := json.Unmarshal(ms[len(ms)-1].Raw, &sm); err != nil {
+		t.Fatal(err)
+	}
+	p := sm.Plane
+	if p.Kind != "three_points" || p.Run == nil || *p.Run != 0 || p.K != k || p.Current == nil || p.Solution == nil {
+		t.Fatalf("plane %+v; want three_points through run 0's step %d", p, k)
+	}
+	if sm.Start[0] != 0 || sm.Start[1] != 0 {
+		t.Errorf("the new scene starts at %v, want θ₀ at the origin", sm.Start)
+	}
+	// Paused as before; stepping again retraces the path through the point.
+	c.send(map[string]any{"type": "step", "n": k})
+	var at []float64
+	c.until(10*time.Second, "run 0's step 25 on the new plane", func(m wire) bool {
+		for _, q := range m.Points {
+			if q.Run == 0 && q.K == k {
+				at = q.XY
+			}
+		}
+		return at != nil
+	})
+	if math.Abs(at[0]-p.Current[0]) > 1e-9 || math.Abs(at[1]-p.Current[1]) > 1e-9 {
+		t.Errorf("run 0's step %d at %v, the plane's current point %v", k, at, *p.Current)
+	}
+
+	for _, tt := range []struct {
+		name  string
+		msg   map[string]any
+		field string
+	}{
+		{"no such run", map[string]any{"type": "plane", "kind": "three_points", "run": 5}, "run"},
+		{"no kind", map[string]any{"type": "plane"}, "kind"},
+		{"unknown kind", map[string]any{"type": "plane", "kind": "tsne"}, "kind"},
+		{"a run on the hessian plane", map[string]any{"type": "plane", "kind": "hessian", "run": 0}, "run"},
+	} {
+		c.send(tt.msg)
+		m := c.until(5*time.Second, "an error", isType("error"))
+		if e := m[len(m)-1]; e.Field != tt.field {
+			t.Errorf("%s: error %q on %q, want one on %q", tt.name, e.Error, e.Field, tt.field)
+		}
+	}
+}

@@ -142,6 +142,8 @@ func (e *engine) handle(ctx context.Context, c any) {
 	case viewCmd:
 		e.view = c.view
 		e.sendLandscape(ctx)
+	case planeCmd:
+		e.replane(ctx, c)
 	case hessianCmd:
 		e.geometry(c)
 	case cancelCmd:
@@ -184,6 +186,35 @@ func (e *engine) start(ctx context.Context, c startCmd) {
 	e.sendLandscape(ctx)
 	e.playing = !c.paused
 	e.begin()
+}
+
+// replane starts the scene again on another plane: the runs as they are
+// now configured (hyperparameters set live included) from θ₀, at the same
+// speed, playing or paused as before, seen on the new plane's domain. A
+// three-point plane without k takes its run's current step, so the new
+// plane passes through the point the run has reached.
+func (e *engine) replane(ctx context.Context, c planeCmd) {
+	sc := e.sc
+	if !sc.Projected() {
+		e.sendErr(fielderr.New("type", "%s is drawn on its own axes; a plane is chosen only for a projected, high-dimensional objective", sc.Info.ID))
+		return
+	}
+	if r := c.plane.Run; r != nil && *r >= len(sc.Runs) {
+		e.sendErr(fielderr.New("run", "no run %d: the scene has runs 0 to %d", *r, len(sc.Runs)-1))
+		return
+	}
+	if c.now {
+		c.plane.K = sc.Runs[*c.plane.Run].Current().K
+	}
+	req := sc.Request
+	req.Start, req.Plane = nil, &c.plane
+	req.Runs = make([]scene.RunSpec, len(sc.Runs))
+	for i, r := range sc.Runs {
+		cfg := r.Config()
+		req.Runs[i] = scene.RunSpec{Optimizer: cfg.Optimizer, Hyper: scene.Hyper{Num: cfg.Hyper, Choice: cfg.Choice},
+			Clip: cfg.Clip, Schedule: cfg.Schedule, Label: sc.Request.Runs[i].Label}
+	}
+	e.start(ctx, startCmd{req: req, speed: e.speed, maxSteps: e.maxSteps, paused: !e.playing})
 }
 
 // begin sends every run's first point and status (after start and reset)

@@ -47,7 +47,7 @@ func BenchmarkView(b *testing.B) {
 	for _, kind := range PlaneKinds {
 		b.Run(kind, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := m.newView(kind, 1, 1); err != nil {
+				if _, err := m.newView(kind, 1, 1, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -35,10 +35,21 @@ const (
 	// at θ₀ (Lanczos on Hessian-vector products), scaled to ‖θ₀‖ so that
 	// plane coordinates compare with the random plane's.
 	PlaneHessian = "hessian"
+	// PlaneThreePoints: the plane through θ₀ (the origin), the current
+	// point and the solution, by Gram–Schmidt (d1 along current − θ₀, unit
+	// length; d2 the unit part of solution − θ₀ orthogonal to it). The
+	// solution is the PCA pilot's last point; the current point is run
+	// Run's θ after K steps from θ₀ (replayed, so the plane follows from the
+	// scene alone), or the pilot's halfway point without a run.
+	PlaneThreePoints = "three_points"
 )
 
 // PlaneKinds lists the planes in the order the page offers them.
-var PlaneKinds = []string{PlaneRandom, PlanePCA, PlaneHessian}
+var PlaneKinds = []string{PlaneRandom, PlanePCA, PlaneHessian, PlaneThreePoints}
+
+// MaxReplaySteps bounds K of a three-point plane: the current point costs
+// K steps of its run to replay (once; views are cached).
+const MaxReplaySteps = 100_000
 
 // The pilot run of the PCA plane.
 const (
@@ -62,14 +73,20 @@ const (
 )
 
 // PlaneSpec chooses a plane through a projected objective's parameter
-// space. In JSON it is a kind alone, "random" | "pca" | "hessian", or an
-// object {"kind": "hessian", "seed": 3}. The zero value is the random plane
-// with the scene's seed.
+// space. In JSON it is a kind alone, "random" | "pca" | "hessian" |
+// "three_points", or an object {"kind": "hessian", "seed": 3}, or for the
+// three-point plane {"kind": "three_points", "run": 0, "k": 120}. The zero
+// value is the random plane with the scene's seed.
 type PlaneSpec struct {
 	Kind string `json:"kind,omitempty"`
-	// Seed of the random directions (and of Lanczos' start vector); nil:
-	// the scene's seed, the one θ₀ is drawn from.
+	// Seed of the random directions (and of Lanczos' start vector, and of
+	// the pilot run); nil: the scene's seed, the one θ₀ is drawn from.
 	Seed *uint64 `json:"seed,omitempty"`
+	// Run and K choose the current point of the three-point plane: the
+	// scene's run Run after K steps from θ₀. Only with three_points; left
+	// out (or K = 0), the current point is the pilot's halfway point.
+	Run *int `json:"run,omitempty"`
+	K   int  `json:"k,omitempty"`
 }
 
 // UnmarshalJSON reads either form. Its errors are *fielderr.Error with
@@ -89,11 +106,13 @@ func (p *PlaneSpec) UnmarshalJSON(b []byte) error {
 		switch {
 		case errors.As(err, &te) && te.Field == "seed":
 			return fielderr.New("seed", "must be a whole number from 0 to 2^64−1, got %s", te.Value)
+		case errors.As(err, &te) && (te.Field == "run" || te.Field == "k"):
+			return fielderr.New(te.Field, "must be a whole number, got %s", te.Value)
 		case errors.As(err, &te) && te.Field == "kind":
 			return fielderr.New("kind", "must be one of %s, got %s", strings.Join(PlaneKinds, ", "), te.Value)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-			return fielderr.New(name, `unknown field; a plane is {"kind": %s, "seed": n}`, strings.Join(PlaneKinds, " | "))
+			return fielderr.New(name, `unknown field; a plane is {"kind": %s, "seed": n} (and "run", "k" for three_points)`, strings.Join(PlaneKinds, " | "))
 		}
 		return fielderr.New("", `must be %s, or an object {"kind": ..., "seed": n}`, strings.Join(PlaneKinds, " | "))
 	}
@@ -101,17 +120,53 @@ func (p *PlaneSpec) UnmarshalJSON(b []byte) error {
 	return p.Validate()
 }
 
-// Validate checks the kind.
+// Validate checks the kind, and the run and step of a three-point plane.
 func (p PlaneSpec) Validate() error {
-	if p.Kind == "" {
+	known := p.Kind == ""
+	for _, k := range PlaneKinds {
+		known = known || p.Kind == k
+	}
+	if !known {
+		return fielderr.New("kind", "unknown plane %q; choose one of %s", p.Kind, strings.Join(PlaneKinds, ", "))
+	}
+	if p.Kind != PlaneThreePoints {
+		switch {
+		case p.Run != nil:
+			return fielderr.New("run", "only the three_points plane takes a run (its current point)")
+		case p.K != 0:
+			return fielderr.New("k", "only the three_points plane takes a step k (its current point)")
+		}
 		return nil
 	}
-	for _, k := range PlaneKinds {
-		if p.Kind == k {
-			return nil
-		}
+	if p.Run != nil && *p.Run < 0 {
+		return fielderr.New("run", "must be a run of the scene (0, 1, ...), got %d", *p.Run)
 	}
-	return fielderr.New("kind", "unknown plane %q; choose one of %s", p.Kind, strings.Join(PlaneKinds, ", "))
+	if p.K < 0 || p.K > MaxReplaySteps {
+		return fielderr.New("k", "must be from 0 to %d, got %d", MaxReplaySteps, p.K)
+	}
+	if p.K > 0 && p.Run == nil {
+		return fielderr.New("run", "missing: the step k = %d is a step of which run?", p.K)
+	}
+	return nil
+}
+
+// Replay is the current point of a three-point plane: a run with Config
+// and Seed after K steps from θ₀ (scene.Build fills it in from the
+// scene's runs).
+type Replay struct {
+	Run    int // the run's index in its scene, for the plane's info
+	Config optim.Config
+	Seed   uint64
+	K      int
+}
+
+// key names the replayed point for caches.
+func (r *Replay) key() string {
+	cfg, err := json.Marshal(r.Config) // maps marshal in key order
+	if err != nil {
+		cfg = []byte(fmt.Sprintf("%+v", r.Config))
+	}
+	return fmt.Sprintf(";cur=%d:%s;rseed=%d;k=%d", r.Run, cfg, r.Seed, r.K)
 }
 
 // KindOrDefault is the plane's kind, "random" when left out.
@@ -142,9 +197,16 @@ type PlaneInfo struct {
 	// Eigenvalues (hessian) are λ₁ ≥ λ₂ at θ₀; Explained (pca) the
 	// fractions of the pilot's variance along each axis.
 	Eigenvalues []float64 `json:"eigenvalues,omitempty"`
-	Explained   []float64 `json:"explained,omitempty"`
-	PilotSteps  int       `json:"pilot_steps,omitempty"`
-	Note        string    `json:"note,omitempty"`
+	// Current and Solution (three_points) are the (a, b) of the plane's
+	// other two points (θ₀ is Init); Run and K name the current point
+	// when it is a run's (else it is the pilot's step K).
+	Current    *[2]float64 `json:"current,omitempty"`
+	Solution   *[2]float64 `json:"solution,omitempty"`
+	Run        *int        `json:"run,omitempty"`
+	K          int         `json:"k,omitempty"`
+	Explained  []float64   `json:"explained,omitempty"`
+	PilotSteps int         `json:"pilot_steps,omitempty"`
+	Note       string      `json:"note,omitempty"`
 	// Origin and Axes are the plane itself, θ(a, b) = origin + a·axes[0] +
 	// b·axes[1], sent only up to MaxSentDim and where asked for.
 	Origin []float64   `json:"origin,omitempty"`
@@ -160,6 +222,7 @@ type View struct {
 	info   PlaneInfo
 	key    string      // names the landscape: objective, plane and seeds
 	pilot  [][]float64 // the PCA pilot's path while the view is made
+	pilot3 [][]float64 // a three-point plane's current point and solution, likewise
 	// The Gram matrix of the axes and its inverse, for least-squares
 	// coordinates and in-plane lengths.
 	g11, g12, g22 float64
@@ -221,7 +284,16 @@ const viewCacheSize = 16
 // View returns the plane ps through the model's parameter space, with θ₀
 // drawn from seed (and the plane's own seed defaulting to it). Errors are
 // *fielderr.Error on "plane" (a plane that cannot be made from this point).
+// A three-point plane's current point is then the pilot's halfway point;
+// ViewAt takes a run's.
 func (m *Model) View(ps PlaneSpec, seed uint64) (*View, error) {
+	return m.ViewAt(ps, seed, nil)
+}
+
+// ViewAt is View with the current point of a three-point plane replayed
+// from cur (nil, or K = 0: the pilot's halfway point); other planes
+// ignore cur.
+func (m *Model) ViewAt(ps PlaneSpec, seed uint64, cur *Replay) (*View, error) {
 	if err := ps.Validate(); err != nil {
 		return nil, fielderr.Prefix("plane", err)
 	}
@@ -229,14 +301,20 @@ func (m *Model) View(ps PlaneSpec, seed uint64) (*View, error) {
 	if ps.Seed != nil {
 		pseed = *ps.Seed
 	}
+	if kind != PlaneThreePoints || (cur != nil && cur.K == 0) {
+		cur = nil
+	}
 	key := fmt.Sprintf("%s|plane=%s;seed=%d;init=%d", m.key, kind, pseed, seed)
+	if cur != nil {
+		key += cur.key()
+	}
 	views.Lock()
 	v, ok := views.byKey[key]
 	views.Unlock()
 	if ok {
 		return v, nil
 	}
-	v, err := m.newView(kind, pseed, seed)
+	v, err := m.newView(kind, pseed, seed, cur)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +333,7 @@ func (m *Model) View(ps PlaneSpec, seed uint64) (*View, error) {
 	return v, nil
 }
 
-func (m *Model) newView(kind string, pseed, seed uint64) (*View, error) {
+func (m *Model) newView(kind string, pseed, seed uint64, cur *Replay) (*View, error) {
 	theta0, err := m.Init(seed)
 	if err != nil {
 		return nil, fielderr.Prefix("objective", err)
@@ -269,6 +347,8 @@ func (m *Model) newView(kind string, pseed, seed uint64) (*View, error) {
 		err = v.hessianPlane(pseed)
 	case PlanePCA:
 		err = v.pcaPlane(pseed)
+	case PlaneThreePoints:
+		err = v.threePointPlane(pseed, cur)
 	}
 	if err != nil {
 		return nil, planeErr(err)
@@ -282,8 +362,15 @@ func (m *Model) newView(kind string, pseed, seed uint64) (*View, error) {
 	v.info.AxisCos = floats.Dot(v.Plane.D1, v.Plane.D2) / (n1 * n2)
 	a, b := v.Coords(theta0)
 	v.info.Init = [2]float64{a, b}
-	if kind == PlanePCA && v.info.Note == "" {
+	if (kind == PlanePCA || kind == PlaneThreePoints) && v.info.Kind == kind {
 		v.info.Domain = v.pilotDomain()
+	}
+	if v.info.Kind == PlaneThreePoints {
+		a, b := v.Coords(v.pilot3[0])
+		v.info.Current = &[2]float64{a, b}
+		a, b = v.Coords(v.pilot3[1])
+		v.info.Solution = &[2]float64{a, b}
+		v.pilot3 = nil
 	}
 	return v, nil
 }
@@ -326,22 +413,18 @@ func (v *View) hessianPlane(seed uint64) error {
 // not move (θ₀ at a stationary point) falls back to the random plane, and
 // says so in the note.
 func (v *View) pcaPlane(seed uint64) error {
-	run, err := optim.NewRun(v.Model.Obj, v.Theta0, optim.Config{Optimizer: "adam",
-		Hyper: map[string]float64{"lr": PilotLR}}, seed)
-	if err != nil {
-		return err
-	}
 	// A big model keeps every stride-th point only, so the path fits in
 	// pilotBudget numbers; the last point is always kept (it is the origin).
 	n := len(v.Theta0)
 	stride := max(1, (PilotSteps*n+pilotBudget-1)/pilotBudget)
 	traj := [][]float64{append([]float64(nil), v.Theta0...)}
-	var st *optim.Step
-	for k := 1; k <= PilotSteps && !run.Done(); k++ {
-		st = run.Step()
-		if k%stride == 0 {
+	st, err := v.runPilot(seed, func(st *optim.Step) {
+		if st.K%stride == 0 {
 			traj = append(traj, append([]float64(nil), st.Theta...))
 		}
+	})
+	if err != nil {
+		return err
 	}
 	if st != nil && st.K%stride != 0 {
 		traj = append(traj, append([]float64(nil), st.Theta...))
@@ -362,6 +445,107 @@ func (v *View) pcaPlane(seed uint64) error {
 	v.info.PilotSteps = st.K
 	v.pilot = traj
 	return nil
+}
+
+// runPilot runs the pilot (PilotSteps of Adam from θ₀, full batch or
+// minibatches as the objective samples them, drawn from seed), calling
+// each with every step; it returns the last step (nil: none was taken).
+func (v *View) runPilot(seed uint64, each func(*optim.Step)) (*optim.Step, error) {
+	run, err := optim.NewRun(v.Model.Obj, v.Theta0, optim.Config{Optimizer: "adam",
+		Hyper: map[string]float64{"lr": PilotLR}}, seed)
+	if err != nil {
+		return nil, err
+	}
+	var st *optim.Step
+	for k := 1; k <= PilotSteps && !run.Done(); k++ {
+		st = run.Step()
+		each(st)
+	}
+	return st, nil
+}
+
+// threePointPlane is the plane through θ₀, the current point (cur
+// replayed, or the pilot's halfway point) and the solution (the pilot's
+// last point). Points on one line (a pilot that does not move) fall back
+// to the random plane, and say so in the note.
+func (v *View) threePointPlane(seed uint64, cur *Replay) error {
+	var mid []float64
+	midK := PilotSteps / 2
+	last, err := v.runPilot(seed, func(st *optim.Step) {
+		if st.K == midK {
+			mid = append([]float64(nil), st.Theta...)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	solution := v.Theta0
+	if last != nil {
+		solution = append([]float64(nil), last.Theta...)
+		if mid == nil { // the pilot ended early
+			mid, midK = solution, last.K
+		}
+	}
+	current, note := mid, fmt.Sprintf("the current point is the pilot's step %d (no run chosen)", midK)
+	if mid == nil {
+		current = v.Theta0
+	}
+	v.info.K = midK
+	if cur != nil {
+		theta, k, err := replay(v.Model.Obj, v.Theta0, cur)
+		if err != nil {
+			var fe *fielderr.Error
+			if errors.As(err, &fe) {
+				return fielderr.New("plane", "cannot replay the current point's run (%s: %s)", fe.Field, fe.Msg)
+			}
+			return err
+		}
+		if floats.Distance(theta, v.Theta0, 2) > 0 {
+			current, note = theta, ""
+			v.info.K, v.info.Run = k, &cur.Run
+			if k < cur.K {
+				note = fmt.Sprintf("the run ended at step %d, before k = %d", k, cur.K)
+			}
+		} else {
+			note = fmt.Sprintf("the run has not moved from θ₀ by step %d, so the current point is the pilot's step %d", k, midK)
+			v.info.K = midK
+		}
+	}
+	p, err := hd.ThreePointPlane(v.Theta0, current, solution)
+	if err != nil {
+		var fe *fielderr.Error
+		if !errors.As(err, &fe) {
+			return err
+		}
+		v.info.Kind = PlaneRandom
+		v.info.K = 0
+		v.info.Note = "θ₀, the current point and the solution do not span a plane (" + fe.Msg + "), so this is the random plane"
+		v.Plane, err = hd.RandomPlane(v.Theta0, v.Model.Blocks, seed)
+		return err
+	}
+	v.Plane = p
+	v.info.Note = note
+	v.info.PilotSteps = PilotSteps
+	if last != nil {
+		v.info.PilotSteps = last.K
+	}
+	v.pilot = [][]float64{v.Theta0, current, solution}
+	v.pilot3 = [][]float64{current, solution}
+	return nil
+}
+
+// replay runs cur from theta0 for cur.K steps (fewer when it converges or
+// diverges first) and returns its last θ and step.
+func replay(obj landscape.Objective, theta0 []float64, cur *Replay) ([]float64, int, error) {
+	run, err := optim.NewRun(obj, theta0, cur.Config, cur.Seed)
+	if err != nil {
+		return nil, 0, err
+	}
+	for k := 0; k < cur.K && !run.Done(); k++ {
+		run.Step()
+	}
+	st := run.Current()
+	return append([]float64(nil), st.Theta...), st.K, nil
 }
 
 // setGram precomputes the inverse Gram matrix of the axes.

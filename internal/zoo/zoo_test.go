@@ -15,6 +15,7 @@ import (
 	"github.com/saddle-viz/saddle/internal/fielderr"
 	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/landscape/hd"
+	"github.com/saddle-viz/saddle/internal/optim"
 )
 
 // mlpParams counts an MLP's parameters from its layer widths.
@@ -362,6 +363,14 @@ func TestPlaneSpecJSON(t *testing.T) {
 		{"bad kind in an object", `{"kind": "tsne"}`, PlaneSpec{}, "kind"},
 		{"unknown field", `{"kind": "random", "origin": 1}`, PlaneSpec{}, "origin"},
 		{"negative seed", `{"seed": -1}`, PlaneSpec{}, "seed"},
+		{"three points at a run's step", `{"kind": "three_points", "run": 1, "k": 40}`, PlaneSpec{Kind: "three_points"}, ""},
+		{"three points alone", `"three_points"`, PlaneSpec{Kind: "three_points"}, ""},
+		{"a run on another plane", `{"kind": "pca", "run": 0}`, PlaneSpec{}, "run"},
+		{"a step on another plane", `{"kind": "hessian", "k": 3}`, PlaneSpec{}, "k"},
+		{"a step without a run", `{"kind": "three_points", "k": 3}`, PlaneSpec{}, "run"},
+		{"a negative step", `{"kind": "three_points", "run": 0, "k": -1}`, PlaneSpec{}, "k"},
+		{"a negative run", `{"kind": "three_points", "run": -2}`, PlaneSpec{}, "run"},
+		{"a fractional step", `{"kind": "three_points", "run": 0, "k": 1.5}`, PlaneSpec{}, "k"},
 		{"a number", `4`, PlaneSpec{}, ""},
 	}
 	for _, tt := range tests {
@@ -379,5 +388,111 @@ func TestPlaneSpecJSON(t *testing.T) {
 				t.Errorf("error %v, want a field error on %q", err, tt.field)
 			}
 		})
+	}
+}
+
+func TestThreePointPlaneHoldsInitCurrentAndSolution(t *testing.T) {
+	_, _, m, err := New(smallMLP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := optim.Config{Optimizer: "momentum", Hyper: map[string]float64{"lr": 0.05}}
+	run := 0
+	tests := []struct {
+		name    string
+		cur     *Replay
+		wantK   int
+		wantRun bool
+		note    string
+	}{
+		{"a run's step 40", &Replay{Run: 1, Config: cfg, Seed: optim.SeedFor(3, 1), K: 40}, 40, true, ""},
+		{"no run: the pilot's halfway point", nil, PilotSteps / 2, false, "pilot's step 100"},
+		{"k = 0: the pilot's halfway point", &Replay{Config: cfg, Seed: 9}, PilotSteps / 2, false, "pilot's step 100"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps := PlaneSpec{Kind: PlaneThreePoints}
+			if tt.cur != nil {
+				ps.Run, ps.K = &run, tt.cur.K
+			}
+			v, err := m.ViewAt(ps, 3, tt.cur)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := v.Info(false)
+			if in.Kind != PlaneThreePoints || in.K != tt.wantK || (in.Run != nil) != tt.wantRun || !strings.Contains(in.Note, tt.note) {
+				t.Fatalf("kind %q, k %d, run %v, note %q; want three_points at k = %d (a run's: %v), note with %q",
+					in.Kind, in.K, in.Run, in.Note, tt.wantK, tt.wantRun, tt.note)
+			}
+			// The points the plane goes through, found independently.
+			current := replayTo(t, m, v.Theta0, tt.cur, tt.wantK)
+			solution := replayTo(t, m, v.Theta0, &Replay{Config: optim.Config{Optimizer: "adam", Hyper: map[string]float64{"lr": PilotLR}}, Seed: 3}, PilotSteps)
+			for _, p := range []struct {
+				name string
+				x    []float64
+				at   *[2]float64
+			}{{"θ₀", v.Theta0, &in.Init}, {"current", current, in.Current}, {"solution", solution, in.Solution}} {
+				a, b, dist := v.Plane.Coords(p.x)
+				if dist > 1e-9*(1+floats.Norm(p.x, 2)) {
+					t.Errorf("%s lies %g off the plane", p.name, dist)
+				}
+				if p.at == nil || math.Abs(p.at[0]-a) > 1e-9 || math.Abs(p.at[1]-b) > 1e-9 {
+					t.Errorf("%s at %v in the info, projects to (%g, %g)", p.name, p.at, a, b)
+				}
+				d := in.Domain
+				if !(d.X[0] < a && a < d.X[1] && d.Y[0] < b && b < d.Y[1]) {
+					t.Errorf("domain %+v leaves out %s (%g, %g)", d, p.name, a, b)
+				}
+			}
+			// Gram–Schmidt: unit axes at right angles, d1 along current − θ₀.
+			if n1, n2 := floats.Norm(v.Plane.D1, 2), floats.Norm(v.Plane.D2, 2); math.Abs(n1-1) > 1e-12 || math.Abs(n2-1) > 1e-12 || math.Abs(in.AxisCos) > 1e-12 {
+				t.Errorf("‖d1‖ = %g, ‖d2‖ = %g, cos = %g; want orthonormal axes", n1, n2, in.AxisCos)
+			}
+			if want := floats.Distance(current, v.Theta0, 2); math.Abs(in.Current[0]-want) > 1e-9*want || math.Abs(in.Current[1]) > 1e-9*want {
+				t.Errorf("current at %v, want (‖current − θ₀‖, 0) = (%g, 0)", *in.Current, want)
+			}
+		})
+	}
+}
+
+// replayTo runs cur (nil: the PCA pilot) from theta0 for k steps.
+func replayTo(t *testing.T, m *Model, theta0 []float64, cur *Replay, k int) []float64 {
+	t.Helper()
+	if cur == nil || cur.K == 0 {
+		cur = &Replay{Config: optim.Config{Optimizer: "adam", Hyper: map[string]float64{"lr": PilotLR}}, Seed: 3}
+	}
+	r, err := optim.NewRun(m.Obj, theta0, cur.Config, cur.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range k {
+		r.Step()
+	}
+	return r.Current().Theta
+}
+
+func TestThreePointPlanesAreCachedByTheirCurrentPoint(t *testing.T) {
+	_, _, m, _ := New(smallMLP)
+	cfg := optim.Config{Optimizer: "gd", Hyper: map[string]float64{"lr": 0.1}}
+	ps := PlaneSpec{Kind: PlaneThreePoints}
+	at := func(k int) *View {
+		v, err := m.ViewAt(ps, 2, &Replay{Config: cfg, Seed: 5, K: k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if at(10) != at(10) {
+		t.Error("the same current point made two planes")
+	}
+	if at(10) == at(20) || floats.Equal(at(10).Plane.D1, at(20).Plane.D1) {
+		t.Error("steps 10 and 20 share a plane")
+	}
+	if v, _ := m.View(ps, 2); v != at(0) {
+		t.Error("k = 0 is not the plane without a run")
+	}
+	// Other kinds ignore the replay.
+	if a, _ := m.ViewAt(PlaneSpec{Kind: PlanePCA}, 2, &Replay{Config: cfg, K: 10}); a != viewOf(t, smallMLP, PlaneSpec{Kind: PlanePCA}, 2) {
+		t.Error("a replay changed the PCA plane")
 	}
 }
