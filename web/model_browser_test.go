@@ -212,6 +212,48 @@ func TestModelPageInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("the three-point plane passes through the selected run's current point", func(t *testing.T) {
+		b := b.on(t)
+		// Paused at step 30 on the random plane, then the three-point plane.
+		b.do(chromedp.Evaluate[chromedp.Void](`(() => { saddle.send({ type: 'pause' }); saddle.state.sel = 0; saddle.send({ type: 'step', n: 30 }); })()`))
+		b.wait("step 30", `saddle.tracks[0].lastK === 30`)
+		b.do(chromedp.SetValue(chromedp.CSS(`#plane-kind`), "three_points"))
+		b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('plane-kind').dispatchEvent(new Event('change', {bubbles: true}))`))
+		b.wait("the three-point plane, replayed to step 30", `saddle.model.plane?.kind === 'three_points' && saddle.model.plane.k === 30 && saddle.land && !saddle.model.landTask && saddle.tracks[0].lastK === 30`)
+		p := eval[map[string]any](b, `saddle.model.plane`)
+		if p["run"] != float64(0) || p["current"] == nil || p["solution"] == nil {
+			t.Fatalf("plane %v: want run 0's point and the solution", p)
+		}
+		// Run 1's path ends on the plane's current point; it started at θ₀, the origin.
+		if d := eval[float64](b, `(() => { const t = saddle.tracks[0], c = saddle.model.plane.current; return Math.hypot(t.x[t.n - 1] - c[0], t.y[t.n - 1] - c[1]); })()`); d > 1e-9 {
+			t.Errorf("the run's step 30 is %g from the plane's current point", d)
+		}
+		if d := eval[float64](b, `Math.hypot(saddle.tracks[0].x[0], saddle.tracks[0].y[0])`); d > 1e-12 {
+			t.Errorf("the run starts %g from θ₀", d)
+		}
+		if title := eval[string](b, `document.querySelector('[data-testid=plane-title]').textContent`); !strings.Contains(title, "the current point and the solution") {
+			t.Errorf("title %q", title)
+		}
+		if note := eval[string](b, `document.querySelector('[data-testid=plane-note]').textContent`); !containsAll(note, "run 1's step 30", "solution: 200 Adam steps") {
+			t.Errorf("plane note %q", note)
+		}
+		q := eval[string](b, `location.search`)
+		if !containsAll(q, "plane=three_points", "prun=0", "pk=30", "k=30") {
+			t.Errorf("the URL %q does not keep the plane's run and step", q)
+		}
+		if !eval[bool](b, `document.querySelector('[data-testid=error]').hidden`) {
+			t.Errorf("an error is shown: %s", eval[string](b, `document.querySelector('[data-testid=error]').textContent`))
+		}
+		elementShot(b, "37-model-three-points", "[data-testid=panels]")
+		// Back to the random plane for the tests that follow.
+		b.do(chromedp.SetValue(chromedp.CSS(`#plane-kind`), "random"))
+		b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('plane-kind').dispatchEvent(new Event('change', {bubbles: true}))`))
+		b.wait("the random plane", `saddle.model.plane?.kind === 'random' && saddle.land && !saddle.model.landTask && saddle.tracks.every(t => t.n > 0)`)
+		if q := eval[string](b, `location.search`); strings.Contains(q, "prun=") {
+			t.Errorf("the URL %q keeps the three-point plane's run", q)
+		}
+	})
+
 	t.Run("the data-set panel shows regions and accuracy rising", func(t *testing.T) {
 		b := b.on(t)
 		hasBackend(b, "dataset", `!document.querySelector('[data-testid=dataset-box]').hidden`)

@@ -39,16 +39,22 @@ export function checkNumber(text, { min = -Infinity, max = Infinity, int = false
   return { ok: true, value: v };
 }
 
-/** planeMsg is the start message's "plane": a kind, or {kind, seed} with a seed. */
-export function planeMsg(kind, seed) {
-  const k = kind || 'random';
-  return seed == null ? k : { kind: k, seed };
+/**
+ * planeMsg is the start message's "plane": a kind, or {kind, seed} with a
+ * seed; the three-point plane through a run's step adds {run, k}.
+ */
+export function planeMsg(kind, seed, run = null, k = 0) {
+  const kd = kind || 'random';
+  const m = seed == null ? { kind: kd } : { kind: kd, seed };
+  if (kd === 'three_points' && run != null && k > 0) Object.assign(m, { run, k });
+  return Object.keys(m).length === 1 ? kd : m;
 }
 
 const PLANE_WORDS = {
   random: 'random plane, filter-normalised',
   pca: 'PCA plane of a training trajectory',
   hessian: 'plane of the top-2 Hessian eigenvectors',
+  three_points: 'plane through θ₀, the current point and the solution',
 };
 
 /** planeTitle names the plane a landscape is drawn on, for the panel's title. */
@@ -66,6 +72,11 @@ export function planeNote(plane) {
   if (plane.explained?.length) bits.push(`explains ${plane.explained.map((v) => fmt(100 * v, 3) + '%').join(' + ')} of the pilot's variance`);
   if (plane.eigenvalues?.length) bits.push(`λ₁ = ${fmt(plane.eigenvalues[0], 3)}, λ₂ = ${fmt(plane.eigenvalues[1], 3)} at θ₀`);
   if (plane.axis_cos != null && plane.kind === 'random') bits.push(`cos(d₁, d₂) = ${fmt(plane.axis_cos, 2)}`);
+  if (plane.kind === 'three_points' && plane.current) {
+    const who = plane.run != null ? `run ${plane.run + 1}'s step ${plane.k}` : `the pilot's step ${plane.k}`;
+    bits.push(`current point: ${who} at (${plane.current.map((v) => fmt(v, 3)).join(', ')})`);
+    if (plane.solution) bits.push(`solution: ${plane.pilot_steps} Adam steps from θ₀, at (${plane.solution.map((v) => fmt(v, 3)).join(', ')})`);
+  }
   if (plane.note) bits.push(plane.note);
   return bits.join(' · ');
 }
@@ -171,6 +182,9 @@ class ModelUI {
       s.seed = r.value;
     } else if (el.id === 'plane-kind') {
       s.plane = el.value === 'random' ? '' : el.value;
+      if (s.plane === 'three_points') return this.throughCurrent();
+      s.planeRun = null;
+      s.planeK = 0;
     } else if (el.id === 'plane-seed') {
       if (el.value.trim() === '') s.planeSeed = null;
       else {
@@ -186,6 +200,24 @@ class ModelUI {
     this.autoView = true;
     this.autoViewValue = s.view ? [...s.view] : null;
     this.app.restartSoon();
+  }
+
+  /**
+   * throughCurrent redraws the scene on the plane through θ₀, the selected
+   * run's current point and the solution, and replays the runs to that
+   * step: the path so far on the new plane, ending on its current point.
+   */
+  throughCurrent() {
+    const app = this.app, s = app.state, k = Math.max(0, app.tracks[s.sel]?.lastK ?? 0);
+    s.planeRun = k > 0 ? s.sel : null;
+    s.planeK = k;
+    s.scene = '';
+    s.start = null;
+    s.k = k;
+    app.replayTo = k;
+    this.autoView = true;
+    this.autoViewValue = s.view ? [...s.view] : null;
+    app.restartSoon();
   }
 
   /** sync shows the current objective's form with the state's values. */
@@ -225,7 +257,7 @@ class ModelUI {
     if (!this.projected()) { this.decoratePanels(); return; }
     $('geometry').textContent = ''; // the 2-D Hessian read-out has no meaning here
     const s = this.app.state;
-    if (s.plane || s.planeSeed != null) msg.plane = planeMsg(s.plane, s.planeSeed);
+    if (s.plane || s.planeSeed != null) msg.plane = planeMsg(s.plane, s.planeSeed, s.planeRun, s.planeK);
     if (msg.start == null) delete msg.start; // θ₀ from the seed
     if (this.autoView && !sameView(s.view, this.autoViewValue)) this.autoView = false;
     if (this.autoView) delete msg.view; // the plane's own domain at 51×51

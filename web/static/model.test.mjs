@@ -226,3 +226,30 @@ test('regions: tints, image rows and accuracy', async (t) => {
     assert.equal(accuracyText(NaN, 2, 1), '');
   });
 });
+
+test('the three-point plane: its message, note and URL', async (t) => {
+  await t.test('planeMsg carries the run and step only with one', () => {
+    assert.deepEqual(planeMsg('three_points', null, 1, 40), { kind: 'three_points', run: 1, k: 40 });
+    assert.deepEqual(planeMsg('three_points', 5, 0, 12), { kind: 'three_points', seed: 5, run: 0, k: 12 });
+    assert.equal(planeMsg('three_points', null, null, 0), 'three_points', 'no run: the pilot\'s halfway point');
+    assert.equal(planeMsg('three_points', null, 0, 0), 'three_points', 'step 0 is θ₀ itself');
+    assert.equal(planeMsg('pca', null, 1, 40), 'pca', 'other planes take no run');
+  });
+  await t.test('planeTitle and planeNote say which points', () => {
+    assert.match(planeTitle({ kind: 'three_points', seed: 1, dim: 300 }), /θ₀, the current point and the solution/);
+    const n = planeNote({ kind: 'three_points', run: 1, k: 40, current: [1.5, 0], solution: [2, 0.5], pilot_steps: 200 });
+    assert.match(n, /run 2's step 40 at \(1\.5, 0\)/);
+    assert.match(n, /solution: 200 Adam steps from θ₀, at \(2, 0\.5\)/);
+    assert.match(planeNote({ kind: 'three_points', k: 100, current: [1, 0] }), /the pilot's step 100/);
+  });
+  await t.test('the URL keeps run and step', () => {
+    const s = { ...structuredClone(DEFAULTS), objective: { id: 'mlp' }, plane: 'three_points', planeRun: 1, planeK: 40 };
+    const q = encodeState(s);
+    assert.match(q, /plane=three_points&prun=1&pk=40/);
+    assert.deepEqual(decodeState('?' + q), s);
+    const other = decodeState('?obj=mlp&plane=pca&prun=1&pk=40');
+    assert.equal(other.planeRun, null, 'a run means nothing on the PCA plane');
+    assert.equal(other.planeK, 0);
+    assert.equal(decodeState('?obj=mlp&plane=three_points&prun=x&pk=3').planeRun, null);
+  });
+});

@@ -253,6 +253,27 @@ export function stageShapes(m, stages, current) {
 }
 
 /**
+ * planeShapes marks a three-point plane's other two points (θ₀ has the
+ * start's marker): the current point as a ring labelled with its step and
+ * the solution as a diamond.
+ */
+export function planeShapes(m, plane) {
+  if (plane?.kind !== 'three_points') return [];
+  const out = [];
+  if (finite(plane.current) && plane.current.length === 2) {
+    const c = toPx(m, plane.current[0], plane.current[1]);
+    out.push({ t: 'circle', cls: 'plane-current', c, r: 7, stroke: '#fff', width: 2, halo: true });
+    out.push({ t: 'text', cls: 'plane-label', at: [c[0] + 9, c[1] - 9], text: plane.k ? `current (k = ${plane.k})` : 'current', fill: '#fff', size: 11, halo: true });
+  }
+  if (finite(plane.solution) && plane.solution.length === 2) {
+    const [x, y] = toPx(m, plane.solution[0], plane.solution[1]), d = 6;
+    out.push({ t: 'line', cls: 'plane-solution', pts: [x, y - d, x + d, y, x, y + d, x - d, y], close: true, fill: '#fff', stroke: '#000', width: 1.5 });
+    out.push({ t: 'text', cls: 'plane-label', at: [x + 9, y - 9], text: 'solution', fill: '#fff', size: 11, halo: true });
+  }
+  return out;
+}
+
+/**
  * geometryShapes builds the eigen-direction arrows (lengths ∝ |λ|, cyan
  * for positive curvature, red for negative) and the quadratic model's
  * contours at geometry g, as the panel draws them, for the SVG export.
@@ -426,6 +447,7 @@ export function panelShapes(p, m = p.matrix(), layer = '') {
   const app = p.app, on = new Set(app.state.overlays || []), out = [];
   if (layer === 'over') return out.concat(runOverlays(p, m, on));
   if (on.has('basins') && app.basins?.paths?.length && !p.T) out.push(...basinShapes(m, app.basins.paths, app.minima()));
+  if (!p.T) out.push(...planeShapes(m, app.model?.plane));
   if (app.stages?.length) {
     const t = app.tracks[0];
     out.push(...stageShapes(m, app.stages, t && t.n ? [t.x[t.n - 1], t.y[t.n - 1]] : null));

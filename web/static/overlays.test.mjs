@@ -215,3 +215,23 @@ test('theme: the query wins, then the stored choice; the button cycles', () => {
   assert.equal(chosenTheme('', ''), '');
   assert.deepEqual(['', 'dark', 'light'].map(nextTheme), ['dark', 'light', '']);
 });
+
+test('planeShapes marks a three-point plane\'s current point and solution', async (t) => {
+  const { planeShapes } = await import('./overlays.mjs');
+  const m = [10, 0, 0, -10, 100, 100]; // θ → px: 10 px per unit, y up
+  await t.test('a three-point plane', () => {
+    const out = planeShapes(m, { kind: 'three_points', current: [2, 0], solution: [1, 3], k: 40 });
+    const cur = out.find((s) => s.cls === 'plane-current'), sol = out.find((s) => s.cls === 'plane-solution');
+    assert.deepEqual(cur.c, [120, 100]);
+    // The diamond is centred on the solution.
+    const xs = sol.pts.filter((_, i) => i % 2 === 0), ys = sol.pts.filter((_, i) => i % 2 === 1);
+    close((Math.min(...xs) + Math.max(...xs)) / 2, 110);
+    close((Math.min(...ys) + Math.max(...ys)) / 2, 70);
+    assert.deepEqual(out.filter((s) => s.t === 'text').map((s) => s.text), ['current (k = 40)', 'solution']);
+  });
+  await t.test('other planes and bad points draw nothing', () => {
+    assert.deepEqual(planeShapes(m, { kind: 'pca', current: [1, 1] }), []);
+    assert.deepEqual(planeShapes(m, null), []);
+    assert.deepEqual(planeShapes(m, { kind: 'three_points', current: [NaN, 1], solution: [1] }), []);
+  });
+});

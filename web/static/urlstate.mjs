@@ -9,12 +9,13 @@
 //   ov=velocity,lookahead (overlays)  blur=0.6 (continuation's σ)  variant=0 (a lesson's)
 //   a projected model: obj=mlp&p=width:16,depth:2&o=data:moons,init:orthogonal
 //   plane=pca  pseed=3  slog=1 (the spectrum's density on a log scale)
+//   plane=three_points  prun=0  pk=120 (the plane through θ₀, run 0's step 120 and the solution)
 
 export const DEFAULTS = Object.freeze({
   scene: '', objective: { id: 'quadratic' }, start: null, runs: [], seed: 1, view: null,
   k: 0, mode: 'single', pair: [0, 1], sel: 0, speed: 60, eigen: false, quad: false, logLoss: true, grid: 0,
   overlays: [], variant: -1,
-  plane: '', planeSeed: null, specLog: false,
+  plane: '', planeSeed: null, planeRun: null, planeK: 0, specLog: false,
 });
 
 const num = (s) => {
@@ -63,6 +64,10 @@ export function encodeState(s) {
   if (s.variant >= 0) q.set('variant', str(s.variant));
   if (s.plane) q.set('plane', s.plane);
   if (s.planeSeed != null) q.set('pseed', str(s.planeSeed));
+  if (s.plane === 'three_points' && s.planeRun != null) {
+    q.set('prun', str(s.planeRun));
+    if (s.planeK) q.set('pk', str(s.planeK));
+  }
   if (s.specLog) q.set('slog', '1');
   // Separators need no escaping in a query value; leaving them readable
   // makes a copied link legible.
@@ -180,12 +185,15 @@ export function decodeState(search) {
   const plane = q.get('plane');
   s.plane = PLANES.includes(plane) ? plane : '';
   s.planeSeed = q.has('pseed') ? int('pseed', 0, Number.MAX_SAFE_INTEGER, null) : null;
+  const three = s.plane === 'three_points' && q.has('prun');
+  s.planeRun = three ? int('prun', 0, 64, null) : null;
+  s.planeK = s.planeRun != null ? int('pk', 0, 100000, 0) : 0;
   s.specLog = q.get('slog') === '1';
   return s;
 }
 
 /** PLANES are the planes of a projected objective (zoo.PlaneKinds). */
-export const PLANES = ['random', 'pca', 'hessian'];
+export const PLANES = ['random', 'pca', 'hessian', 'three_points'];
 
 // Query parameters that belong to the page rather than to the scene (the
 // lesson it came from, an embed's options): saveURL keeps them as they are.

@@ -125,4 +125,5 @@ var PlaneKinds = []PlaneKind{
 	{"random", "random, filter-normalised (Li et al. 2018)"},
 	{"pca", "PCA of a training trajectory"},
 	{"hessian", "top-2 Hessian eigenvectors at θ₀"},
+	{"three_points", "through θ₀, the selected run's current point and the solution"},
 }
