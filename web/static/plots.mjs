@@ -189,7 +189,8 @@ export class CurvePlot {
     ctx.fillStyle = s.colour;
     ctx.strokeStyle = s.colour;
     let p = col.before(c0), py = p >= 0 ? y0 - v[4 * p + 3] * ys : NaN;
-    let gaps = false;
+    const gaps = [];
+    // One path of rectangles, filled once: cheaper than a fillRect each.
     ctx.beginPath();
     for (let c = Math.max(c0, 0); c <= col.top; c++) {
       const o = 4 * c;
@@ -200,14 +201,16 @@ export class CurvePlot {
         if (py < top) top = py;
         if (py > bottom) bottom = py;
       } else if (p >= 0) {
-        ctx.moveTo(M.left + p * xs, py);
-        ctx.lineTo(x, y0 - v[o] * ys);
-        gaps = true;
+        gaps.push(M.left + p * xs, py, x, y0 - v[o] * ys);
       }
-      ctx.fillRect(x - lw / 2, top - lw / 2, lw, bottom - top + lw);
+      ctx.rect(x - lw / 2, top - lw / 2, lw, bottom - top + lw);
       p = c; py = y0 - v[o + 3] * ys;
     }
-    if (gaps) ctx.stroke();
+    ctx.fill();
+    if (!gaps.length) return;
+    ctx.beginPath();
+    for (let i = 0; i < gaps.length; i += 4) { ctx.moveTo(gaps[i], gaps[i + 1]); ctx.lineTo(gaps[i + 2], gaps[i + 3]); }
+    ctx.stroke();
   }
 
   // strokeDashed draws one series' columns from c0 on, joined to the column
