@@ -74,6 +74,7 @@ type interpolateRequest struct {
 	scene.Request
 	Steps *int `json:"steps"`
 	N     *int `json:"n"`
+	Eigs  *int `json:"eigs"` // top Hessian eigenvectors to follow, 0..zoo.MaxEigenLines
 }
 
 // interpolateResponse is the WebSocket's interpolation message without its
@@ -110,6 +111,14 @@ func (h *handlers) interpolate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, badRequest("n", "must be from %d to %d, got %d", zoo.MinLinePoints, zoo.MaxLinePoints, n))
 		return
 	}
+	eigs := zoo.DefaultEigenLines
+	if req.Eigs != nil {
+		eigs = *req.Eigs
+	}
+	if eigs < 0 || eigs > zoo.MaxEigenLines {
+		writeError(w, badRequest("eigs", "must be from 0 to %d top Hessian eigenvectors, got %d", zoo.MaxEigenLines, eigs))
+		return
+	}
 	sc, err := scene.Build(req.Request)
 	if err != nil {
 		writeError(w, userError(err))
@@ -120,7 +129,7 @@ func (h *handlers) interpolate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, timeoutError(err))
 		return
 	}
-	in, err := zoo.Interpolate(r.Context(), sc.Obj, sc.Start, end.Theta, n)
+	in, err := zoo.InterpolateAlong(r.Context(), sc.Obj, sc.Start, end.Theta, n, eigs)
 	if err != nil {
 		writeError(w, gridError(err))
 		return

@@ -137,6 +137,7 @@ func TestAnalysisBadRequests(t *testing.T) {
 		{"interpolate no runs", "/api/interpolate", `{"objective": {"id": "hd_quadratic"}, "runs": []}`, "runs"},
 		{"interpolate two runs", "/api/interpolate", `{"objective": {"id": "hd_quadratic"}, "runs": [{"optimizer": "gd"}, {"optimizer": "gd"}]}`, "runs"},
 		{"interpolate steps -1", "/api/interpolate", `{"objective": {"id": "hd_quadratic"}, "runs": [{"optimizer": "gd"}], "steps": -1}`, "steps"},
+		{"interpolate eigs 6", "/api/interpolate", `{"objective": {"id": "hd_quadratic"}, "runs": [{"optimizer": "gd"}], "eigs": 6}`, "eigs"},
 		{"interpolate n 1", "/api/interpolate", `{"objective": {"id": "hd_quadratic"}, "runs": [{"optimizer": "gd"}], "n": 1}`, "n"},
 		{"interpolate n 202", "/api/interpolate", `{"objective": {"id": "hd_quadratic"}, "runs": [{"optimizer": "gd"}], "n": 202}`, "n"},
 		{"interpolate bad optimizer", "/api/interpolate", `{"objective": {"id": "hd_quadratic"}, "runs": [{"optimizer": "nope"}]}`, "runs[0].optimizer"},

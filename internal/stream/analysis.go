@@ -42,6 +42,7 @@ type interpolateMsg struct {
 	Type string `json:"type"`
 	Run  *int   `json:"run"`
 	N    *int   `json:"n"`
+	Eigs *int   `json:"eigs"`
 }
 
 type fidelityMsg struct {
@@ -61,7 +62,7 @@ type (
 		current bool
 		run, k  int
 	}
-	interpolateCmd struct{ run, n int }
+	interpolateCmd struct{ run, n, eigs int }
 	fidelityCmd    struct{ run int }
 	regionsCmd     struct{ run, nx int }
 )
@@ -127,12 +128,18 @@ func parseAnalysis(typ string, b []byte) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		c := interpolateCmd{run: run, n: zoo.DefaultLinePoints}
+		c := interpolateCmd{run: run, n: zoo.DefaultLinePoints, eigs: zoo.DefaultEigenLines}
 		if m.N != nil {
 			c.n = *m.N
 		}
 		if c.n < zoo.MinLinePoints || c.n > zoo.MaxLinePoints {
 			return nil, fielderr.New("n", "must be a whole number from %d to %d, got %d", zoo.MinLinePoints, zoo.MaxLinePoints, c.n)
+		}
+		if m.Eigs != nil {
+			c.eigs = *m.Eigs
+		}
+		if c.eigs < 0 || c.eigs > zoo.MaxEigenLines {
+			return nil, fielderr.New("eigs", "must be a whole number from 0 to %d (top Hessian eigenvectors to follow), got %d", zoo.MaxEigenLines, c.eigs)
 		}
 		return c, nil
 	case "fidelity":
@@ -277,7 +284,7 @@ func (e *engine) interpolate(c interpolateCmd) {
 	from := sc.Start
 	to, k := e.currentTheta(c.run)
 	e.launch(taskInterpolate, false, 0, "", func(t *task) error {
-		in, err := zoo.Interpolate(t.ctx, sc.Obj, from, to, c.n)
+		in, err := zoo.InterpolateAlong(t.ctx, sc.Obj, from, to, c.n, c.eigs)
 		if err != nil {
 			return err
 		}

@@ -380,6 +380,11 @@ func TestInterpolationEnds(t *testing.T) {
 			Loss   []float64 `json:"loss"`
 			Lambda float64   `json:"lambda"`
 		} `json:"eig"`
+		Eigs []struct {
+			T      []float64 `json:"t"`
+			Loss   []float64 `json:"loss"`
+			Lambda float64   `json:"lambda"`
+		} `json:"eigs"`
 	}](t, last(c.until(20*time.Second, "an interpolation", isType("interpolation"))))
 	if in.K != 30 || len(in.T) != 41 || len(in.Loss) != 41 || in.T[0] != -0.25 || in.T[40] != 1.25 {
 		t.Fatalf("interpolation at k %d over %d points from %g to %g", in.K, len(in.T), in.T[0], in.T[len(in.T)-1])
@@ -409,6 +414,32 @@ func TestInterpolationEnds(t *testing.T) {
 		if tt == 0 && math.Abs(in.Eig.Loss[i]-loss30) > 1e-12*math.Abs(loss30) {
 			t.Errorf("eigen-line at its origin %.15g, step 30's loss %.15g", in.Eig.Loss[i], loss30)
 		}
+	}
+	// The default: lines along the top three eigenvectors, λ descending,
+	// the first of them "eig"; each passes through θ_k at t = 0.
+	if len(in.Eigs) != 3 || in.Eigs[0].Lambda != in.Eig.Lambda {
+		t.Fatalf("%d eigen-lines, want 3 with the first as eig", len(in.Eigs))
+	}
+	for j, el := range in.Eigs {
+		if j > 0 && !(el.Lambda <= in.Eigs[j-1].Lambda) {
+			t.Errorf("λ%d = %g above λ%d = %g", j+1, el.Lambda, j, in.Eigs[j-1].Lambda)
+		}
+		for i, tt := range el.T {
+			if tt == 0 && math.Abs(el.Loss[i]-loss30) > 1e-12*math.Abs(loss30) {
+				t.Errorf("eigen-line %d at its origin %.15g, step 30's loss %.15g", j+1, el.Loss[i], loss30)
+			}
+		}
+	}
+	c.send(map[string]any{"type": "interpolate", "run": 0, "eigs": 1})
+	one := decodeRaw[struct {
+		Eigs []json.RawMessage `json:"eigs"`
+	}](t, last(c.until(20*time.Second, "an interpolation", isType("interpolation"))))
+	if len(one.Eigs) != 1 {
+		t.Errorf("eigs: 1 gave %d lines", len(one.Eigs))
+	}
+	c.send(map[string]any{"type": "interpolate", "run": 0, "eigs": 6})
+	if e := last(c.until(5*time.Second, "an error", isType("error"))); e.Field != "eigs" {
+		t.Errorf("eigs: 6 answered %q on %q, want an error on eigs", e.Error, e.Field)
 	}
 }
 

@@ -59,8 +59,10 @@
 //	        or run i's current θ, computed beside the runs with progress.
 //	        Any objective with Hessian(-vector product)s; cached server-wide
 //	        by (objective, θ, k).
-//	interpolate {"run": i, "n": 2..201 (default 51)}: the loss along
-//	        θ(t) = (1−t)·θ_start + t·θ_k for run i at its current step k.
+//	interpolate {"run": i, "n": 2..201 (default 51), "eigs": 0..5
+//	        (default 3)}: the loss along θ(t) = (1−t)·θ_start + t·θ_k for
+//	        run i at its current step k, and along each of the top "eigs"
+//	        Hessian eigenvectors at θ_k.
 //	fidelity {"run": i}: a projected objective's true loss against its
 //	        plane's along run i's path.
 //	regions {"run": i, "nx": 8..128 (default 64)}: subscribes to run i's
@@ -102,10 +104,12 @@
 //	          "converged": false when Lanczos stopped at its cap first}.
 //	interpolation {"run", "k", "t": [...] (n values from −0.25 to 1.25,
 //	          the ones nearest 0 and 1 moved onto them), "loss": [...],
-//	          "eig": {"t": [...] (−0.5 to 0.5, in units of ‖θ_k − θ_start‖),
-//	          "loss", "lambda": λ₁} along the top Hessian eigenvector at θ_k
-//	          (30 Lanczos steps at most; left out when the objective has no
-//	          Hessian-vector products)}.
+//	          "eigs": [{"t": [...] (−0.5 to 0.5, in units of ‖θ_k −
+//	          θ_start‖), "loss", "lambda": λᵢ}, ...] along the top Hessian
+//	          eigenvectors at θ_k, λ descending (Lanczos, 30 steps and 2 more
+//	          per further line at most), "eig": the first of them, for older
+//	          pages; both left out when the objective has no Hessian-vector
+//	          products or "eigs" is 0}.
 //	fidelity  {"run", "k": [...], "true_loss": [...], "plane_loss": [...],
 //	          "in_plane"}: J(θ_k) against J at the plane point of θ_k's
 //	          projection for at most 100 thinned steps ending at the current

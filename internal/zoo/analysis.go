@@ -181,15 +181,17 @@ func curvatureErr(err error) error {
 }
 
 // Interpolation is the loss along the segment θ(t) = (1−t)·from + t·to
-// (Goodfellow et al. 2015), and, when Eig is not nil, along the top Hessian
-// eigenvector at to: θ(t) = to + t·‖to − from‖·v₁.
+// (Goodfellow et al. 2015), and along the top Hessian eigenvectors at to:
+// θ(t) = to + t·‖to − from‖·vᵢ, Eigs in descending order of λ. Eig is
+// Eigs[0], kept for pages that read only the top one.
 type Interpolation struct {
-	T    []float64  `json:"t"`
-	Loss []float64  `json:"loss"`
-	Eig  *EigenLine `json:"eig,omitempty"`
+	T    []float64   `json:"t"`
+	Loss []float64   `json:"loss"`
+	Eig  *EigenLine  `json:"eig,omitempty"`
+	Eigs []EigenLine `json:"eigs,omitempty"`
 }
 
-// EigenLine is the loss along the top eigenvector, with its eigenvalue.
+// EigenLine is the loss along one eigenvector, with its eigenvalue.
 type EigenLine struct {
 	T      []float64 `json:"t"`
 	Loss   []float64 `json:"loss"`
@@ -205,8 +207,13 @@ const (
 	// [-EigenSpan, EigenSpan] in units of the segment's length.
 	LineFrom, LineTo = -0.25, 1.25
 	EigenSpan        = 0.5
-	// eigenIters caps Lanczos for the eigen-line: it is an extra, kept cheap.
+	// eigenIters caps Lanczos for one eigen-line (and two more per further
+	// line): they are extras, kept cheap.
 	eigenIters = 30
+	// MaxEigenLines bounds the eigenvectors an interpolation follows;
+	// DefaultEigenLines is their number when left out.
+	MaxEigenLines     = 5
+	DefaultEigenLines = 3
 )
 
 // LineTs returns n values of t evenly spaced over [lo, hi], with the ones
@@ -229,12 +236,21 @@ func LineTs(n int, lo, hi float64, snap ...float64) []float64 {
 	return ts
 }
 
-// Interpolate evaluates obj along the segment from → to at n points of t
-// in [LineFrom, LineTo] (t = 0 and t = 1 among them), and along the top
-// eigenvector at to when obj gives Hessian-vector products.
+// Interpolate is InterpolateAlong with DefaultEigenLines eigenvectors.
 func Interpolate(ctx context.Context, obj landscape.Objective, from, to []float64, n int) (*Interpolation, error) {
+	return InterpolateAlong(ctx, obj, from, to, n, DefaultEigenLines)
+}
+
+// InterpolateAlong evaluates obj along the segment from → to at n points of
+// t in [LineFrom, LineTo] (t = 0 and t = 1 among them), and along each of
+// the top eigs eigenvectors at to (0..MaxEigenLines, at most the dimension)
+// when obj gives Hessian-vector products.
+func InterpolateAlong(ctx context.Context, obj landscape.Objective, from, to []float64, n, eigs int) (*Interpolation, error) {
 	if n < MinLinePoints || n > MaxLinePoints {
 		return nil, fielderr.New("n", "must be from %d to %d, got %d", MinLinePoints, MaxLinePoints, n)
+	}
+	if eigs < 0 || eigs > MaxEigenLines {
+		return nil, fielderr.New("eigs", "must be from 0 to %d eigenvectors, got %d", MaxEigenLines, eigs)
 	}
 	in := &Interpolation{T: LineTs(n, LineFrom, LineTo, 0, 1)}
 	in.Loss = make([]float64, n)
@@ -247,31 +263,41 @@ func Interpolate(ctx context.Context, obj landscape.Objective, from, to []float6
 			in.Loss[i] = sanitized(obj.Value(to), in.Loss)
 		}
 	}
-	if _, ok := obj.(landscape.HessVecer); !ok {
+	eigs = min(eigs, obj.Dim())
+	if _, ok := obj.(landscape.HessVecer); !ok || eigs == 0 {
 		return in, nil
 	}
 	op, err := hessOperator(ctx, obj, to, nil)
 	if err != nil {
 		return in, nil
 	}
-	eig, err := hd.TopEigen(op, obj.Dim(), hd.LanczosSettings{K: 1, MaxIter: eigenIters, Tol: 1e-3, Seed: 1})
+	eig, err := hd.TopEigen(op, obj.Dim(), hd.LanczosSettings{K: eigs, MaxIter: eigenIters + 2*(eigs-1), Tol: 1e-3, Seed: 1})
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	if err != nil || !finite(eig.Values[0]) {
-		return in, nil // the eigen-line is an extra: leave it out
+	if err != nil {
+		return in, nil // the eigen-lines are extras: leave them out
 	}
 	length := floats.Distance(from, to, 2)
 	if !(length > 0) || !finite(length) {
 		length = max(1, floats.Norm(to, 2))
 	}
-	v := eig.Vectors[0]
-	floats.Scale(length, v)
-	el := &EigenLine{T: LineTs(n, -EigenSpan, EigenSpan, 0), Loss: make([]float64, n), Lambda: eig.Values[0]}
-	if _, err := hd.EvalLine(ctx, el.Loss, obj.Value, &hd.Line{Origin: to, Dir: v}, el.T); err != nil {
-		return nil, err
+	ts := LineTs(n, -EigenSpan, EigenSpan, 0)
+	for i, lambda := range eig.Values {
+		if !finite(lambda) {
+			break
+		}
+		v := eig.Vectors[i]
+		floats.Scale(length, v)
+		el := EigenLine{T: ts, Loss: make([]float64, n), Lambda: lambda}
+		if _, err := hd.EvalLine(ctx, el.Loss, obj.Value, &hd.Line{Origin: to, Dir: v}, el.T); err != nil {
+			return nil, err
+		}
+		in.Eigs = append(in.Eigs, el)
 	}
-	in.Eig = el
+	if len(in.Eigs) > 0 {
+		in.Eig = &in.Eigs[0]
+	}
 	return in, nil
 }
 

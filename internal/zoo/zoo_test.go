@@ -496,3 +496,58 @@ func TestThreePointPlanesAreCachedByTheirCurrentPoint(t *testing.T) {
 		t.Error("a replay changed the PCA plane")
 	}
 }
+
+// TestInterpolateAlongTheTopEigenvectors: on the high-dimensional quadratic,
+// the loss along eigenvector i at θ is a parabola of curvature λᵢ·L², L the
+// segment's length, and the λᵢ are the top of the known spectrum.
+func TestInterpolateAlongTheTopEigenvectors(t *testing.T) {
+	n, cond := 80, 50.0
+	obj, _, _, err := New(landscape.Spec{ID: "hd_quadratic", Params: map[string]float64{"n": float64(n), "cond": cond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := hd.GeometricSpectrum(n, 1, cond)
+	from, to := make([]float64, n), make([]float64, n)
+	for i := range from {
+		from[i] = math.Sin(float64(i))
+		to[i] = 0.5 * math.Cos(float64(3*i))
+	}
+	length := floats.Distance(from, to, 2)
+	for _, tt := range []struct {
+		name string
+		eigs int
+	}{{"none", 0}, {"the top one", 1}, {"the default", DefaultEigenLines}, {"the most", MaxEigenLines}} {
+		t.Run(tt.name, func(t *testing.T) {
+			in, err := InterpolateAlong(context.Background(), obj, from, to, 21, tt.eigs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(in.Eigs) != tt.eigs || (tt.eigs > 0) != (in.Eig != nil) {
+				t.Fatalf("%d eigen-lines, eig %v; want %d", len(in.Eigs), in.Eig != nil, tt.eigs)
+			}
+			if tt.eigs > 0 && (in.Eig.Lambda != in.Eigs[0].Lambda || &in.Eig.Loss[0] != &in.Eigs[0].Loss[0]) {
+				t.Error("eig is not the first of eigs")
+			}
+			for i, el := range in.Eigs {
+				if math.Abs(el.Lambda-want[i]) > 1e-3*want[0] {
+					t.Errorf("λ%d = %g, want %g", i+1, el.Lambda, want[i])
+				}
+				// Second differences of the parabola: λ·L²·Δt².
+				dt := el.T[1] - el.T[0]
+				curv := (el.Loss[2] - 2*el.Loss[1] + el.Loss[0]) / (dt * dt)
+				if w := el.Lambda * length * length; math.Abs(curv-w) > 1e-6*w {
+					t.Errorf("line %d: curvature %g, want λ·L² = %g", i+1, curv, w)
+				}
+				for j, x := range el.T {
+					if x == 0 && el.Loss[j] != obj.Value(to) {
+						t.Errorf("line %d at t = 0: %g, J(θ_k) = %g", i+1, el.Loss[j], obj.Value(to))
+					}
+				}
+			}
+		})
+	}
+	var fe *fielderr.Error
+	if _, err := InterpolateAlong(context.Background(), obj, from, to, 21, MaxEigenLines+1); !errors.As(err, &fe) || fe.Field != "eigs" {
+		t.Errorf("eigs = %d: %v, want an error on eigs", MaxEigenLines+1, err)
+	}
+}
