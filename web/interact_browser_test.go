@@ -252,7 +252,37 @@ func TestLinkedHoverInBrowser(t *testing.T) {
 			}
 		}
 		b.screenshot("32-hover-path")
+		// Leaving the landscape ends the hover.
 		b.do(chromedp.MouseEvent(chromedp.MouseMoved, 5, 5))
+		b.wait("no hover", `saddle.hoverK === null && !saddle.plotsDirty`)
+		if got := eval[[]int](b, column); got[0] != before[0] || got[1] != before[1] {
+			t.Error("the cursor stayed on the plots after the mouse left the landscape")
+		}
+	})
+
+	t.Run("the side plots' labels follow the colour theme", func(t *testing.T) {
+		b := b.on(t)
+		if !eval[bool](b, `!!document.querySelector('[data-testid=theme-toggle]')`) {
+			t.Skip("no theme button on this page")
+		}
+		b.wait("no hover", `saddle.hoverK === null && !saddle.plotsDirty`)
+		// The tick labels left of the loss plot's frame.
+		const labels = `T.hash(saddle.plots[0].canvas, 0, 0, saddle.plots[0].xOf(0) - 4, saddle.plots[0].h)`
+		light := eval[int](b, labels)
+		theme := func(want string) {
+			b.do(chromedp.Click(chromedp.CSS(`[data-testid=theme-toggle]`)))
+			b.wait("the "+want+" theme", fmt.Sprintf(`document.documentElement.dataset.theme === '%s'`, want))
+			b.do(chromedp.Evaluate[chromedp.Void](`T.redraw()`))
+		}
+		theme("dark")
+		if eval[int](b, labels) == light {
+			t.Error("the loss plot's labels kept their light-theme colour in the dark theme")
+		}
+		b.screenshot("35-dark-theme")
+		theme("light")
+		if eval[int](b, labels) != light {
+			t.Error("back in the light theme, the loss plot's labels differ from before")
+		}
 	})
 
 	if errs := b.errors(); len(errs) > 0 {

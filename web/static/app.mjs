@@ -493,6 +493,10 @@ class App {
       if (drag?.kind === 'start') this.restart();
       drag = null;
     });
+    // The mouse leaving the landscape ends its hover, as on the plots.
+    c.addEventListener('mouseleave', () => {
+      if (!drag && this.hoverK != null) { this.hoverK = null; this.dirty = this.plotsDirty = true; }
+    });
     c.addEventListener('wheel', (e) => {
       const [px, py] = pos(e);
       if (!p.inPlot(px, py) || p.T) return;

@@ -90,6 +90,12 @@ export class CurvePlot {
       st.lens = series.map(() => new Float64Array(cols + 1));
       st.range = null; st.drawn = false;
     }
+    // No ink yet, or cleared for a new colour theme: draw the axes afresh
+    // in the page's text colour.
+    if (!this.ink) {
+      this.ink = getComputedStyle(document.body).color || '#222';
+      st.drawn = false;
+    }
     let lo = Infinity, hi = -Infinity;
     st.buckets.forEach((b, i) => {
       b.feed(series[i].track, series[i].field, st.columns[i]);
@@ -123,7 +129,7 @@ export class CurvePlot {
     ctx.strokeStyle = '#888';
     ctx.lineWidth = 1;
     ctx.strokeRect(M.left + 0.5, M.top + 0.5, pw - 1, ph - 1);
-    ctx.fillStyle = this.ink || (this.ink = getComputedStyle(document.body).color || '#222');
+    ctx.fillStyle = this.ink;
     const size = Math.round(10 * ui.font);
     ctx.font = `${size}px system-ui, sans-serif`;
     ctx.textAlign = 'center';
