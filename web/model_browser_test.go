@@ -316,6 +316,17 @@ func TestModelPageInBrowser(t *testing.T) {
 		if text := eval[string](b, `document.querySelector('[data-testid=fidelity-text]').textContent`); !containsAll(text, "In plane:", "%") {
 			t.Errorf("fidelity text %q", text)
 		}
+		// One dashed curve per top eigenvector, each named with its λ.
+		if n := eval[int](b, `(saddle.model.interp.eigs || []).length`); n != 3 {
+			t.Errorf("%d eigen-lines, want the default 3", n)
+		}
+		legend := eval[[]string](b, `saddle.model.interpPlot.last.legend.map((l) => l.text)`)
+		if len(legend) != 4 || !containsAll(strings.Join(legend, " | "), "v₁: λ₁ = ", "v₂: λ₂ = ", "v₃: λ₃ = ") {
+			t.Errorf("legend %q, want the segment and v₁..v₃ with their λ", legend)
+		}
+		if text := eval[string](b, `document.querySelector('[data-testid=interp-text]').textContent`); !containsAll(text, "top 3 Hessian eigenvectors", "λ = ") {
+			t.Errorf("interpolation text %q", text)
+		}
 		elementShot(b, "33-model-interp", "[data-testid=interp-box]")
 	})
 

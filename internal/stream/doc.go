@@ -104,8 +104,10 @@
 //	          "converged": false when Lanczos stopped at its cap first}.
 //	interpolation {"run", "k", "t": [...] (n values from −0.25 to 1.25,
 //	          the ones nearest 0 and 1 moved onto them), "loss": [...],
-//	          "eigs": [{"t": [...] (−0.5 to 0.5, in units of ‖θ_k −
-//	          θ_start‖), "loss", "lambda": λᵢ}, ...] along the top Hessian
+//	          "eigs": [{"t": [...] (−s to s in units of ‖θ_k − θ_start‖,
+//	          s ≤ 0.5: the span over which ½|λᵢ|(s·‖θ_k − θ_start‖)² rises
+//	          by the segment's range of loss, at least 0.005), "loss",
+//	          "lambda": λᵢ}, ...] along the top Hessian
 //	          eigenvectors at θ_k, λ descending (Lanczos, 30 steps and 2 more
 //	          per further line at most), "eig": the first of them, for older
 //	          pages; both left out when the objective has no Hessian-vector

@@ -191,7 +191,10 @@ type Interpolation struct {
 	Eigs []EigenLine `json:"eigs,omitempty"`
 }
 
-// EigenLine is the loss along one eigenvector, with its eigenvalue.
+// EigenLine is the loss along one eigenvector, with its eigenvalue. Its t
+// spans [-EigenSpan, EigenSpan] in units of the segment's length, or less
+// along a stiff direction: the span over which ½|λ|(t·L)² rises by the
+// segment's range of loss (at least EigenSpan/100).
 type EigenLine struct {
 	T      []float64 `json:"t"`
 	Loss   []float64 `json:"loss"`
@@ -282,14 +285,21 @@ func InterpolateAlong(ctx context.Context, obj landscape.Objective, from, to []f
 	if !(length > 0) || !finite(length) {
 		length = max(1, floats.Norm(to, 2))
 	}
-	ts := LineTs(n, -EigenSpan, EigenSpan, 0)
+	rise := lossRange(in.T, in.Loss)
 	for i, lambda := range eig.Values {
 		if !finite(lambda) {
 			break
 		}
 		v := eig.Vectors[i]
 		floats.Scale(length, v)
-		el := EigenLine{T: ts, Loss: make([]float64, n), Lambda: lambda}
+		span := EigenSpan
+		// A stiff direction gets the span over which its quadratic model
+		// rises by the segment's range, ½|λ|(sL)² = rise, so its curve is
+		// seen beside the segment's instead of leaving the plot at once.
+		if c := math.Abs(lambda) * length * length; c > 0 && rise > 0 {
+			span = min(EigenSpan, max(EigenSpan/100, math.Sqrt(2*rise/c)))
+		}
+		el := EigenLine{T: LineTs(n, -span, span, 0), Loss: make([]float64, n), Lambda: lambda}
 		if _, err := hd.EvalLine(ctx, el.Loss, obj.Value, &hd.Line{Origin: to, Dir: v}, el.T); err != nil {
 			return nil, err
 		}
@@ -299,6 +309,20 @@ func InterpolateAlong(ctx context.Context, obj landscape.Objective, from, to []f
 		in.Eig = &in.Eigs[0]
 	}
 	return in, nil
+}
+
+// lossRange is the spread of loss over t in [0, 1].
+func lossRange(ts, loss []float64) float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i, t := range ts {
+		if t >= 0 && t <= 1 && finite(loss[i]) {
+			lo, hi = min(lo, loss[i]), max(hi, loss[i])
+		}
+	}
+	if !(hi >= lo) {
+		return 0
+	}
+	return hi - lo
 }
 
 // sanitized is v, or the largest of vals when v is not finite (as EvalLine

@@ -538,6 +538,17 @@ func TestInterpolateAlongTheTopEigenvectors(t *testing.T) {
 				if w := el.Lambda * length * length; math.Abs(curv-w) > 1e-6*w {
 					t.Errorf("line %d: curvature %g, want λ·L² = %g", i+1, curv, w)
 				}
+				// The span: where the parabola has risen by the segment's
+				// range (or EigenSpan for a gentle direction).
+				span, m := el.T[len(el.T)-1], len(el.T)-1
+				rise := (el.Loss[0]+el.Loss[m])/2 - obj.Value(to)
+				if segment := lossRange(in.T, in.Loss); span < EigenSpan {
+					if math.Abs(rise-segment) > 1e-9*segment {
+						t.Errorf("line %d over ±%g rises by %g, the segment's range is %g", i+1, span, rise, segment)
+					}
+				} else if rise > segment {
+					t.Errorf("line %d over the full span rises by %g, beyond the segment's %g", i+1, rise, segment)
+				}
 				for j, x := range el.T {
 					if x == 0 && el.Loss[j] != obj.Value(to) {
 						t.Errorf("line %d at t = 0: %g, J(θ_k) = %g", i+1, el.Loss[j], obj.Value(to))

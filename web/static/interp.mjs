@@ -57,36 +57,63 @@ export const T_TICKS = [
   { v: 0.75, label: '0.75' }, { v: 1, label: '1: θ_k' }, { v: 1.25, label: '1.25' },
 ];
 
+// The eigen-lines are told apart by their dashes (and a shade of grey),
+// not by hue: the run's colour is the segment's.
+export const EIG_STYLES = [
+  { colour: '#444', dash: [4, 3] }, { colour: '#777', dash: [1.5, 2.5] }, { colour: '#222', dash: [9, 3, 2, 3] },
+  { colour: '#888', dash: [6, 6] }, { colour: '#555', dash: [2, 2, 2, 6] },
+];
+
+const SUB = '₀₁₂₃₄₅₆₇₈₉';
+const sub = (i) => String(i).split('').map((d) => SUB[+d]).join('');
+
+/**
+ * eigenLines are the message's lines along the top eigenvectors at θ_k
+ * ("eigs", or the older "eig" alone), each a {lambda, t, loss} with
+ * finite λ and matching lengths.
+ */
+export function eigenLines(m) {
+  const all = Array.isArray(m.eigs) && m.eigs.length ? m.eigs : (m.eig ? [m.eig] : []);
+  return all.filter((e) => e && Number.isFinite(e.lambda) && Array.isArray(e.t) && Array.isArray(e.loss) && e.t.length === e.loss.length);
+}
+
 /** interpSpec lays out an "interpolation" message for XYPlot in the run's colour. */
 export function interpSpec(m, colour) {
-  // The eigen-line θ_k + s·‖θ_k − θ₀‖·v₁ is centred on θ_k (t = 1) in the
+  // An eigen-line θ_k + s·‖θ_k − θ₀‖·vᵢ is centred on θ_k (t = 1) in the
   // segment's own units, so it is drawn at t = 1 + s.
-  const eig = m.eig && Array.isArray(m.eig.t) && Array.isArray(m.eig.loss) ? { ...m.eig, t: m.eig.t.map((s) => 1 + s) } : null;
+  const eigs = eigenLines(m).map((e) => ({ ...e, t: e.t.map((s) => 1 + s) }));
   const kind = lossScale(m.loss);
   // The segment sets the y range; a steep eigen-line may leave it.
   const y = extent([m.loss], kind, 0.06);
   const series = [{ x: m.t, y: m.loss, colour, width: 2 }];
   const legend = [{ text: `θ₀ → θ_k (k = ${m.k})`, colour }];
-  if (eig) {
-    series.push({ x: eig.t, y: eig.loss, colour: '#555', dash: [4, 3] });
-    legend.push({ text: `along v₁ at θ_k (λ₁ = ${fmt(eig.lambda, 3)})`, colour: '#555', dash: [4, 3] });
-  }
+  eigs.forEach((e, i) => {
+    const st = EIG_STYLES[i % EIG_STYLES.length];
+    series.push({ x: e.t, y: e.loss, colour: st.colour, dash: st.dash });
+    legend.push({ text: `v${sub(i + 1)}: λ${sub(i + 1)} = ${fmt(e.lambda, 3)}`, colour: st.colour, dash: st.dash });
+  });
   // The ends of the segment as dots.
   const ends = [0, 1].map((x) => valueAt(m.t, m.loss, x));
   series.push({ x: [0, 1], y: ends, colour, kind: 'dots' });
   return {
-    x: { range: extent([m.t, eig?.t], 'lin', 0.02), kind: 'lin', label: 't', ticks: T_TICKS },
+    x: { range: extent([m.t, ...eigs.map((e) => e.t)], 'lin', 0.02), kind: 'lin', label: 't', ticks: T_TICKS },
     y: { range: y, kind, label: kind === 'log' ? 'J (log)' : 'J' },
     series, legend, marks: [{ x: 0 }, { x: 1 }],
   };
 }
 
-/** interpText says in words what the segment shows. */
+/** interpText says in words what the segment and the eigen-lines show. */
 export function interpText(m) {
   const s = interpSummary(m.t, m.loss);
   const base = `J(θ₀) = ${fmt(s.j0)} → J(θ_k) = ${fmt(s.j1)} at k = ${m.k}.`;
-  if (s.monotone) return `${base} The loss falls monotonically along the segment: no barrier between the start and this point (Goodfellow et al. 2015).`;
-  return `${base} Highest inside the segment: J = ${fmt(s.peak)} at t = ${fmt(s.peakT, 2)}${s.barrier > 0 ? `, a barrier of ${fmt(s.barrier)} above the ends` : ''}.`;
+  const seg = s.monotone
+    ? `${base} The loss falls monotonically along the segment: no barrier between the start and this point (Goodfellow et al. 2015).`
+    : `${base} Highest inside the segment: J = ${fmt(s.peak)} at t = ${fmt(s.peakT, 2)}${s.barrier > 0 ? `, a barrier of ${fmt(s.barrier)} above the ends` : ''}.`;
+  const eigs = eigenLines(m);
+  if (!eigs.length) return seg;
+  const neg = eigs.filter((e) => e.lambda < 0).length;
+  const along = `Across θ_k (dashed, centred on t = 1) along the top ${eigs.length === 1 ? 'Hessian eigenvector' : `${eigs.length} Hessian eigenvectors`}: λ = ${eigs.map((e) => fmt(e.lambda, 3)).join(', ')}`;
+  return `${seg} ${along}${neg ? `; ${neg} of them curve down, so θ_k is near a saddle.` : '.'}`;
 }
 
 /**

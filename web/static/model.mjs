@@ -111,7 +111,7 @@ class ModelUI {
     this.resetScene();
     this.dataPanel = new DataPanel($('plot-dataset'));
     this.spectrumPlot = new XYPlot($('plot-spectrum'), 175);
-    this.interpPlot = new XYPlot($('plot-interp'), 160);
+    this.interpPlot = new XYPlot($('plot-interp'), 190); // room for a legend row per two eigen-lines
     this.fidelityPlot = new XYPlot($('plot-fidelity'), 150);
     this.wire();
     requestAnimationFrame(() => this.tick());

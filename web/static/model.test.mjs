@@ -186,6 +186,21 @@ test('interpolation: summary, layout and words', async (t) => {
     assert.ok(spec.x.range[1] >= 1.5);
     assert.ok(spec.x.ticks.some((tk) => tk.v === 0 && /θ₀/.test(tk.label)) && spec.x.ticks.some((tk) => tk.v === 1 && /θ_k/.test(tk.label)));
   });
+  await t.test('one curve per eigenvector, told apart by dash, with λ in the legend', () => {
+    const line = (lambda) => ({ t: [-0.5, 0, 0.5], loss: [1 + lambda, 1, 1 + lambda], lambda });
+    const m = { run: 0, k: 9, t: ts, loss: [1, 1, 1, 1, 1, 1, 1], eig: line(4), eigs: [line(4), line(2.5), line(-0.3)] };
+    const spec = interpSpec(m, '#000');
+    const dashed = spec.series.filter((s) => s.dash);
+    assert.equal(dashed.length, 3);
+    assert.equal(new Set(dashed.map((s) => s.dash.join())).size, 3, 'each line has its own dash');
+    for (const s of dashed) assert.deepEqual(s.x, [0.5, 1, 1.5]);
+    assert.deepEqual(spec.legend.slice(1).map((l) => l.text), ['v₁: λ₁ = 4', 'v₂: λ₂ = 2.5', 'v₃: λ₃ = −0.3']);
+    assert.match(interpText(m), /top 3 Hessian eigenvectors: λ = 4, 2\.5, .0\.3; 1 of them curve down/);
+    // An older server's single "eig" is still drawn; a broken line is dropped.
+    assert.equal(interpSpec({ ...m, eigs: undefined }, '#000').series.filter((s) => s.dash).length, 1);
+    assert.equal(interpSpec({ ...m, eigs: [line(1), { lambda: NaN, t: [0], loss: [1] }] }, '#000').series.filter((s) => s.dash).length, 1);
+    assert.doesNotMatch(interpText({ ...m, eig: undefined, eigs: [] }), /eigenvector/);
+  });
   await t.test('lossScale', () => {
     assert.equal(lossScale([1, 0.001]), 'log');
     assert.equal(lossScale([1, 0.5]), 'lin');
