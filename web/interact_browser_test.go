@@ -260,6 +260,21 @@ func TestLinkedHoverInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("a resize redraws the same curves", func(t *testing.T) {
+		b := b.on(t)
+		b.wait("no hover", `saddle.hoverK === null && !saddle.plotsDirty`)
+		const plots = `[...document.querySelectorAll('canvas.plot')].slice(0, 3).map(c => T.hash(c, 0, 0, c.width, c.height))`
+		before := eval[[]int](b, plots)
+		// Setting a canvas's size clears it, even to the same size.
+		b.do(chromedp.Evaluate[chromedp.Void](`saddle.resize(); T.redraw()`))
+		after := eval[[]int](b, plots)
+		for i := range before {
+			if before[i] != after[i] {
+				t.Errorf("plot %d differs after a resize to the same size", i)
+			}
+		}
+	})
+
 	t.Run("the side plots' labels follow the colour theme", func(t *testing.T) {
 		b := b.on(t)
 		if !eval[bool](b, `!!document.querySelector('[data-testid=theme-toggle]')`) {

@@ -54,7 +54,9 @@ export class CurvePlot {
     }
     this.canvas.style.width = w + 'px';
     this.canvas.style.height = h + 'px';
-    this.st = null;
+    // Setting a canvas's size clears it: the next draw rebuilds the columns
+    // and the layer (from the buckets, which still hold).
+    this.regrid();
   }
 
   /** xOf returns the canvas x (CSS px) of step k, for the hover and the tests. */
