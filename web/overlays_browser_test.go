@@ -163,41 +163,64 @@ func TestOverlaysInBrowser(t *testing.T) {
 		b.screenshot("43-overlay-basins")
 	})
 
-	t.Run("continuation: σ blurs the landscape and the stages are tracked", func(t *testing.T) {
+	t.Run("continuation: opens at the largest σ, lowering σ sharpens the landscape and the stages are tracked", func(t *testing.T) {
 		b := b.on(t)
 		b.do(chromedp.Navigate(b.srv.URL + "/lessons/continuation"))
-		b.wait("the lesson", `window.saddle && saddle.land && saddle.tracks.length === 2 && saddle.tracks.every(t => t.n > 0)`)
-		b.stepTo(60)
-		sharp := eval[int](b, drawnHash)
-		land := `saddle.land.max`
-		before := eval[float64](b, land)
-		b.do(chromedp.Evaluate[chromedp.Void](`(() => { const r = document.querySelector('[data-testid=sigma]'); r.value = '0'; r.dispatchEvent(new Event('input')); })()`))
-		b.wait("the blurred landscape", `saddle.state.objective.blur === 2 && saddle.sceneInfo && /σ = 2/.test(saddle.sceneInfo.name) && saddle.land.max !== `+fmt.Sprint(before)+` && saddle.tracks.every(t => t.n > 0)`)
-		if eval[int](b, drawnHash) == sharp {
-			t.Error("the landscape looks the same at σ = 2 as at σ = 0")
+		b.wait("the lesson", `window.saddle && saddle.land && saddle.tracks.length === 1 && saddle.tracks.every(t => t.n > 0)`)
+		// It opens blurred at σ = 2, the slider on its first stop, the cue saying so.
+		if got := eval[[]string](b, `[String(saddle.state.objective.blur), document.querySelector('[data-testid=sigma]').value, document.querySelector('[data-testid=sigma-out]').textContent, saddle.sceneInfo?.name ?? '']`); got[0] != "2" || got[1] != "0" || got[2] != "σ = 2" || !strings.Contains(got[3], "σ = 2") {
+			t.Errorf("opening: blur %s, slider stop %s showing %q, objective %q; want σ = 2 on the first stop", got[0], got[1], got[2], got[3])
 		}
-		if q := eval[string](b, `location.search`); !strings.Contains(q, "blur=2") {
+		if cue := eval[string](b, `document.querySelector('[data-testid=cue].current')?.textContent ?? ''`); !strings.Contains(cue, "σ = 2") {
+			t.Errorf("first cue %q does not speak of σ = 2", cue)
+		}
+		b.stepTo(300)
+		if cue := eval[string](b, `document.querySelector('[data-testid=cue].current')?.textContent ?? ''`); !strings.Contains(cue, "lower σ") {
+			t.Errorf("the cue at step 300 %q does not say to lower σ", cue)
+		}
+		blurred := eval[int](b, drawnHash)
+		before := eval[float64](b, `saddle.land.max`)
+		// Lower σ with the slider: stop 2 is σ = 0.6.
+		b.do(chromedp.Evaluate[chromedp.Void](`(() => { const r = document.querySelector('[data-testid=sigma]'); r.value = '2'; r.dispatchEvent(new Event('input')); })()`))
+		b.wait("σ = 0.6", `saddle.state.objective.blur === 0.6 && saddle.sceneInfo && /σ = 0.6/.test(saddle.sceneInfo.name) && saddle.land.max !== `+fmt.Sprint(before)+` && saddle.tracks.every(t => t.n > 0)`)
+		if eval[int](b, drawnHash) == blurred {
+			t.Error("the landscape looks the same at σ = 0.6 as at σ = 2")
+		}
+		if q := eval[string](b, `location.search`); !strings.Contains(q, "blur=0.6") {
 			t.Errorf("the URL %s does not keep σ", q)
 		}
-		b.stepTo(150)
-		b.do(chromedp.Evaluate[chromedp.Void](`saddle.setSigma(0.6)`))
-		b.wait("σ = 0.6", `saddle.state.objective.blur === 0.6 && /σ = 0.6/.test(saddle.sceneInfo.name) && saddle.tracks.every(t => t.n > 0)`)
-		b.stepTo(100)
+		b.stepTo(300)
 		b.do(chromedp.Evaluate[chromedp.Void](`saddle.setSigma(0)`))
 		b.wait("σ = 0", `saddle.state.objective.blur === undefined && saddle.sceneInfo && !/σ =/.test(saddle.sceneInfo.name) && saddle.tracks.every(t => t.n > 0)`)
-		b.stepTo(100)
-		if n := eval[int](b, `saddle.stages.length`); n != 3 {
-			t.Errorf("%d stages tracked, want 3 (σ = 0, 2, 0.6 ended)", n)
+		if got := eval[string](b, `document.querySelector('[data-testid=sigma-out]').textContent`); got != "σ = 0" {
+			t.Errorf("the slider shows %q at σ = 0", got)
 		}
-		if n := evalAsync[int](b, shapesJS("stage-end")); n != 3 {
-			t.Errorf("%d stage ends drawn, want 3", n)
+		// At σ = 0 the run starts in the central basin and may converge
+		// before step 300.
+		b.do(chromedp.Evaluate[chromedp.Void](`saddle.stepBy(300)`))
+		b.wait("step 300 or convergence", `(saddle.currentK() >= 300 || ['converged', 'max_steps'].includes(saddle.status[0]?.status)) && saddle.full.every(p => p && p.k === saddle.tracks[p.run].lastK)`)
+		if n := eval[int](b, `saddle.stages.length`); n != 2 {
+			t.Errorf("%d stages tracked, want 2 (σ = 2, 0.6 ended)", n)
 		}
-		// Each stage starts where the last ended.
+		if n := evalAsync[int](b, shapesJS("stage-end")); n != 2 {
+			t.Errorf("%d stage ends drawn, want 2", n)
+		}
+		// Each stage starts where the last ended; tracked from the bowl's
+		// minimum, the run ends near the global minimum (0, 0).
 		if !eval[bool](b, `(() => { const s = saddle.stages.at(-1).xy; return s[0] === saddle.tracks[0].x[0] && s[1] === saddle.tracks[0].y[0]; })()`) {
 			t.Error("the last stage did not start where the one before ended")
 		}
+		if d := eval[float64](b, `(() => { const t = saddle.tracks[0]; return Math.hypot(t.x[t.n - 1], t.y[t.n - 1]); })()`); d > 0.1 {
+			t.Errorf("the tracked run ends %g from the global minimum", d)
+		}
 		b.settle()
 		b.screenshot("44-overlay-continuation")
+		// The variant without blur puts the slider on σ = 0.
+		b.do(chromedp.Evaluate[chromedp.Void](`(() => { const v = document.querySelector('[data-testid=variant-picker]'); v.value = '0'; v.dispatchEvent(new Event('change')); })()`))
+		b.wait("the raw function", `saddle.state.variant === 0 && saddle.state.objective.blur === undefined && saddle.tracks.length === 2 && saddle.tracks.every(t => t.n > 0)`)
+		if got := eval[string](b, `document.querySelector('[data-testid=sigma-out]').textContent`); got != "σ = 0" {
+			t.Errorf("the slider shows %q on the variant without blur", got)
+		}
 	})
 
 	t.Run("dark theme on the lessons index and the explorer", func(t *testing.T) {

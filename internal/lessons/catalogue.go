@@ -487,33 +487,45 @@ func coordinateDescent() Lesson {
 	}
 }
 
-// continuation: Rastrigin blurred at falling σ (Fig 8.11), and noisy SGD
-// with a decaying rate as the annealing analogue.
+// continuation: Rastrigin blurred at falling σ (Fig 8.11). The lesson
+// opens at the largest σ, where the blurred function is one bowl, with the
+// tracked gradient descent; the script walks σ down stop by stop, each
+// stage starting where the last ended. A variant shows the raw function:
+// gradient descent stuck in a dip, and noisy SGD with a decaying rate as
+// the annealing analogue.
 func continuation() Lesson {
+	sigmas := []float64{2, 1, 0.6, 0.45, 0.35, 0.25, 0.15, 0}
+	tracked := run("gd", "gradient descent on J_σ (tracked)", map[string]float64{"lr": 0.004})
 	anneal := run("sgd", "annealing: noisy SGD, decaying ε", map[string]float64{"lr": 0.01, "noise": 20})
 	anneal.Schedule = optim.Schedule{Kind: "linear", Tau: 1500}
+	blurred := spec("rastrigin", nil)
+	blurred.Blur = sigmas[0]
+	raw := spec("rastrigin", nil)
 	return Lesson{
 		ID: "continuation", Title: "Continuation and annealing", Section: "8.7.5", Figure: "Fig 8.11",
 		Summary: "Blurring a bumpy function leaves one basin; tracking its minimum as the blur fades finds the global minimum.",
-		Caption: "Gradient descent on the bumpy Rastrigin function stops in the first dip it meets. Blurred enough, " +
-			"the function is a single bowl; continuation finds that bowl's minimum and follows it as the blur σ falls " +
-			"to 0, ending in the global minimum. Simulated annealing blurs with noise instead, shaking the run out of dips.",
+		Caption: "The bumpy Rastrigin function, blurred with σ = 2, is a single smooth bowl: gradient descent finds its " +
+			"minimum. Lowering σ step by step brings the bumps back, but each stage starts where the last one ended, " +
+			"so the tracked minimum stays in the central basin and ends at the global minimum as σ reaches 0.",
 		Scene: scene.Request{
-			Objective: spec("rastrigin", nil),
+			Objective: blurred,
 			Start:     []float64{3.2, -2.3},
-			Runs: []scene.RunSpec{
-				run("gd", "gradient descent", map[string]float64{"lr": 0.004}),
-				anneal,
-			},
-			Seed: 3,
+			Runs:      []scene.RunSpec{tracked},
+			Seed:      3,
 		},
 		View: view(-5.12, 5.12, -5.12, 5.12), Steps: 2000, Speed: 100,
 		Overlays: []string{OverlayLossCurve},
 		Script: []Cue{
-			{At: 0, Text: "Press play: gradient descent drops into the nearest dip and stays."},
-			{At: 200, Text: "Now slide σ down from 2 to 0: the blurred bowl sharpens, and the tracked minimum follows it to the centre."},
-			{At: 2000, Text: "The noisy run hopped between dips while the noise was large and settled as it faded."},
+			{At: 0, Text: "σ = 2: blurred this much, the bumps average out to one bowl. Press play: gradient descent slides to its minimum."},
+			{At: 300, Text: "Now lower σ one stop (σ slider, to the right): the run restarts from here on a sharper J_σ, and the dashed line tracks its minimum."},
+			{At: 600, Text: "Keep lowering σ, 1 → 0.6 → … → 0: the bumps return, but each stage starts in the basin the last one found."},
+			{At: 1000, Text: "At σ = 0 the tracked run ends at the global minimum (0, 0). The variant \"no blur\" shows gradient descent on the raw function stuck in the first dip, and annealing shaken out of dips by noise."},
 		},
-		Sigmas: []float64{2, 1, 0.6, 0.45, 0.35, 0.25, 0.15, 0},
+		Variants: []Variant{{
+			Label:     "no blur (σ = 0): gradient descent against annealing",
+			Objective: &raw,
+			Runs:      []scene.RunSpec{run("gd", "gradient descent", map[string]float64{"lr": 0.004}), anneal},
+		}},
+		Sigmas: sigmas,
 	}
 }

@@ -926,7 +926,9 @@ func TestClaimContinuation(t *testing.T) {
 		t.Fatal(err)
 	}
 	info, _ := landscape.Lookup(l.Scene.Objective.ID)
-	obj, _, _ := landscape.New(l.Scene.Objective)
+	rawSpec := l.Scene.Objective
+	rawSpec.Blur = 0
+	obj, _, _ := landscape.New(rawSpec)
 	global := info.Minima[0]
 	for _, m := range info.Minima {
 		if obj.Value(m) < obj.Value(global) {
@@ -938,7 +940,38 @@ func TestClaimContinuation(t *testing.T) {
 		t.Errorf("continuation ended at %v (σ = %v), want the global minimum %v", end.End, end.Sigma, global)
 	}
 
-	_, rs := play(t, l, -1, l.Steps)
+	// The lesson opens at the largest σ, and its run is the tracked one:
+	// as played, it ends where the first stage of the track ends, at the
+	// bowl's minimum (the origin, by symmetry).
+	if l.Scene.Objective.Blur != l.Sigmas[0] {
+		t.Errorf("the lesson opens at σ = %v, want its largest σ = %v", l.Scene.Objective.Blur, l.Sigmas[0])
+	}
+	_, opening := play(t, l, -1, l.Steps)
+	first := last(runOf(t, opening, 0, "gd"))
+	long, err := l.Track(l.Steps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dist(first.XY, long[0].End) > 1e-9 || dist(first.XY, []float64{0, 0}) > 1e-2 {
+		t.Errorf("at σ = %v the lesson's run ends at %v, the track's first stage at %v; want both at the bowl's minimum (0, 0)", l.Sigmas[0], first.XY, long[0].End)
+	}
+	// The script tells the class to lower σ.
+	lower := 0
+	for _, c := range l.Script {
+		if strings.Contains(c.Text, "lower") || strings.Contains(c.Text, "lowering") {
+			lower++
+		}
+	}
+	if lower == 0 {
+		t.Error("no cue says to lower σ")
+	}
+
+	// The variant without blur: gradient descent stuck, annealing lower.
+	const raw = 0
+	if l.Variants[raw].Objective.Blur != 0 {
+		t.Fatalf("variant %q is blurred", l.Variants[raw].Label)
+	}
+	_, rs := play(t, l, raw, l.Steps)
 	gd := runOf(t, rs, 0, "gd")
 	if gd.Status != optim.Converged || !(last(gd).Loss > obj.Value(global)+1) {
 		t.Errorf("gradient descent on the raw function: %s at loss %v; want stuck in a local minimum", gd.Status, last(gd).Loss)
@@ -949,7 +982,7 @@ func TestClaimContinuation(t *testing.T) {
 	wins := 0
 	const seeds = 10
 	for seed := uint64(1); seed <= seeds; seed++ {
-		req := l.Request(-1)
+		req := l.Request(raw)
 		req.Seed = seed
 		sc, err := scene.Build(req)
 		if err != nil {

@@ -144,6 +144,7 @@ export function installLessonTools(app, data) {
     sel.onchange = () => {
       variantState(s, lesson, +sel.value);
       s.scene = 'lesson:' + lesson.id;
+      syncSigma(); // a variant may have its own σ (continuation's "no blur")
       app.syncControls();
       app.restart();
     };
