@@ -808,7 +808,12 @@ class App {
           const t = this.tracks[this.state.sel];
           if (!t) return [];
           if (!t.gtg || t.gtg.length < t.cap || t.gtgN !== t.n) {
-            if (!t.gtg || t.gtg.length < t.cap) t.gtg = new Float64Array(t.cap);
+            if (!t.gtg || t.gtg.length < t.cap) {
+              // The track grew: keep the values already squared.
+              const g = new Float64Array(t.cap);
+              if (t.gtg) g.set(t.gtg.subarray(0, t.gtgN || 0));
+              t.gtg = g;
+            }
             for (let i = t.gtgN || 0; i < t.n; i++) t.gtg[i] = t.gn[i] * t.gn[i];
             t.gtgN = t.n;
           }

@@ -89,7 +89,6 @@ export class CurvePlot {
     if (st.view !== view) {
       st.view = view; st.cols = cols; st.kEnd = kEnd;
       st.columns = st.buckets.map((b) => Columns.from(b, cols, kEnd));
-      st.lens = series.map(() => new Float64Array(cols + 1));
       st.range = null; st.drawn = false;
     }
     // No ink yet, or cleared for a new colour theme: draw the axes afresh
@@ -115,10 +114,33 @@ export class CurvePlot {
       for (const c of st.columns) c.take();
       if (range) this.strokeAll(ctx, st, st.columns.map(() => 0));
     } else if (range) {
-      const from = st.columns.map((c) => c.take());
-      if (from.some(Number.isFinite)) this.strokeAll(ctx, st, from);
+      let c0 = Infinity;
+      for (const c of st.columns) c0 = Math.min(c0, c.take());
+      if (Number.isFinite(c0)) this.redrawFrom(ctx, st, c0);
     }
     return st;
+  }
+
+  // redrawFrom redraws the plot area right of column c0's neighbours:
+  // cleared, then the frame and every series in the order of a whole
+  // drawing. Drawing only the changed columns over the old ones would
+  // darken their anti-aliased edges and change which run is on top.
+  redrawFrom(ctx, st, c0) {
+    const pw = this.w - M.left - M.right, ph = this.h - M.top - M.bottom;
+    const xs = pw / st.cols, lw = 1.3 * ui.line;
+    // From a whole device pixel left of the bars that reach column c0.
+    const x0 = Math.max(M.left, Math.floor((M.left + c0 * xs - lw) * this.dpr - 1) / this.dpr);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(x0, M.top, M.left + pw - x0, ph);
+    ctx.clip();
+    ctx.clearRect(x0, M.top, M.left + pw - x0, ph);
+    ctx.strokeStyle = '#888';
+    ctx.lineWidth = 1;
+    ctx.strokeRect(M.left + 0.5, M.top + 0.5, pw - 1, ph - 1);
+    const from = Math.max(0, c0 - Math.ceil((2 * lw + 2) / xs));
+    this.strokeAll(ctx, st, st.columns.map(() => from));
+    ctx.restore();
   }
 
   Y(v, st = this.st) {
@@ -174,7 +196,7 @@ export class CurvePlot {
     ctx.lineJoin = 'round';
     st.series.forEach((s, i) => {
       if (!Number.isFinite(from[i])) return;
-      if (s.dash) this.strokeDashed(ctx, st, s, st.columns[i], st.lens[i], from[i]);
+      if (s.dash) this.strokeDashed(ctx, st, s, st.columns[i]);
       else this.fillBars(ctx, st, s, st.columns[i], from[i], lw);
     });
     ctx.restore();
@@ -221,32 +243,22 @@ export class CurvePlot {
     ctx.stroke();
   }
 
-  // strokeDashed draws one series' columns from c0 on, joined to the column
-  // before, as a dashed polyline through each column's first and last
-  // value. Dashes continue where the drawn part ended (lens: path length
-  // at each column).
-  strokeDashed(ctx, st, s, col, lens, c0) {
+  // strokeDashed draws one series as a dashed polyline through each
+  // column's first and last value. Always all of it (a short path: one
+  // series of one plot): a dash pattern picked up midway would not fall
+  // exactly where a whole drawing puts it.
+  strokeDashed(ctx, st, s, col) {
     const v = col.v, xs = (this.w - M.left - M.right) / st.cols, [y0, ys] = this.mapY(st);
-    const Y = (x) => y0 - x * ys;
     ctx.strokeStyle = s.colour;
     ctx.setLineDash(s.dash);
     ctx.beginPath();
-    const p = col.before(c0);
-    let len = 0, lx = 0, ly = 0, started = false;
-    if (p >= 0) {
-      lx = M.left + p * xs; ly = Y(v[4 * p + 3]); len = lens[p];
-      ctx.moveTo(lx, ly);
-      started = true;
-    }
-    ctx.lineDashOffset = len;
-    for (let c = Math.max(c0, 0); c <= col.top; c++) {
+    let started = false;
+    for (let c = 0; c <= col.top; c++) {
       const o = 4 * c;
       if (Number.isNaN(v[o])) continue;
-      const x = M.left + c * xs, y1 = Y(v[o]), y2 = Y(v[o + 3]);
-      if (started) { ctx.lineTo(x, y1); len += Math.hypot(x - lx, y1 - ly); } else { ctx.moveTo(x, y1); started = true; }
-      if (Math.abs(y2 - y1) > 0.25) { ctx.lineTo(x, y2); len += Math.abs(y2 - y1); }
-      lens[c] = len;
-      lx = x; ly = y2;
+      const x = M.left + c * xs, y1 = y0 - v[o] * ys, y2 = y0 - v[o + 3] * ys;
+      if (started) ctx.lineTo(x, y1); else { ctx.moveTo(x, y1); started = true; }
+      if (Math.abs(y2 - y1) > 0.25) ctx.lineTo(x, y2);
     }
     ctx.stroke();
     ctx.setLineDash([]);
