@@ -245,6 +245,11 @@ func TestModelPageInBrowser(t *testing.T) {
 			t.Errorf("an error is shown: %s", eval[string](b, `document.querySelector('[data-testid=error]').textContent`))
 		}
 		elementShot(b, "37-model-three-points", "[data-testid=panels]")
+		// The SVG export names the axes α and β and the plane, not θ₁, θ₂.
+		svg := eval[string](b, `saddle.exporter.svg()`)
+		if !containsAll(svg, "α (along d₁ of the θ₀–current–solution plane)", "β (along d₂ of the θ₀–current–solution plane)", "the current point and the solution") || strings.Contains(svg, ">θ₁<") {
+			t.Errorf("the SVG's axes and title do not name α, β and the plane: %.300s…", svg[strings.Index(svg, `class="axes"`):])
+		}
 		// Back to the random plane for the tests that follow.
 		b.do(chromedp.SetValue(chromedp.CSS(`#plane-kind`), "random"))
 		b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('plane-kind').dispatchEvent(new Event('change', {bubbles: true}))`))

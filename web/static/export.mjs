@@ -7,6 +7,7 @@ import { exportShapes, shapesSVG } from './overlays.mjs';
 import { niceTicks, fmt } from './ticks.mjs';
 import { lut } from './colormap.mjs';
 import { runColour } from './track.mjs';
+import { planeTitle } from './model.mjs';
 
 export const SCENE_VERSION = 1;
 export const TRAJECTORY_VERSION = 1;
@@ -16,6 +17,29 @@ export const MAX_RUNS = 8;
 export const MAX_K = 100000;
 
 const num = (v) => String(v); // shortest text that parses back to the same double
+
+// ----- axes -----
+
+const PLANE_SHORT = { random: 'random plane', pca: 'PCA plane', hessian: 'Hessian plane', three_points: 'θ₀–current–solution plane' };
+
+/**
+ * axisLabels names a figure's axes: φ₁, φ₂ in φ-space; α and β along the
+ * plane's directions (and which plane) for a projected objective; else
+ * θ₁, θ₂.
+ */
+export function axisLabels(phi, plane) {
+  if (phi) return ['φ₁', 'φ₂'];
+  if (plane) {
+    const k = PLANE_SHORT[plane.kind] || `${plane.kind || 'random'} plane`;
+    return [`α (along d₁ of the ${k})`, `β (along d₂ of the ${k})`];
+  }
+  return ['θ₁', 'θ₂'];
+}
+
+/** exportTitle is a panel's title in a figure: its own, or a projected objective's plane. */
+export function exportTitle(own, plane) {
+  return own || (plane ? planeTitle(plane) : '');
+}
 
 // ----- hyperparameters -----
 
@@ -451,7 +475,7 @@ export class Exporter {
   // describe reads one panel into figureSVG's description (CSS px).
   describePanel(p, dx) {
     const app = this.app, L = app.land, m = p.matrix(), pl = p.plot, [x0, x1, y0, y1] = p.view();
-    const d = { dx, w: p.w, h: p.h, plot: { ...pl }, title: p.opts.title || '', ink: getComputedStyle(document.body).color || '#222' };
+    const d = { dx, w: p.w, h: p.h, plot: { ...pl }, title: exportTitle(p.opts.title, this.plane()), ink: getComputedStyle(document.body).color || '#222' };
     if (L) {
       const gdx = (L.x[1] - L.x[0]) / (L.nx - 1), gdy = (L.y[1] - L.y[0]) / (L.ny - 1);
       const X0 = L.x[0] - gdx / 2, Y1 = L.y[1] + gdy / 2;
@@ -477,8 +501,7 @@ export class Exporter {
     }
     d.xTicks = niceTicks(x0, x1, Math.max(3, Math.round(pl.w / 80))).map((t) => ({ at: pl.x + ((t - x0) / (x1 - x0)) * pl.w, label: fmt(t, 3) }));
     d.yTicks = niceTicks(y0, y1, Math.max(3, Math.round(pl.h / 60))).map((t) => ({ at: pl.y + pl.h - ((t - y0) / (y1 - y0)) * pl.h, label: fmt(t, 3) }));
-    const sym = p.T ? 'φ' : 'θ';
-    d.axisLabels = [sym + '₁', sym + '₂'];
+    d.axisLabels = axisLabels(!!p.T, this.plane());
     d.trails = [];
     d.points = [];
     app.tracks.forEach((t, r) => {
@@ -502,6 +525,12 @@ export class Exporter {
   }
 
   colour(r) { return runColour(r); }
+
+  /** plane is a projected objective's plane (model.mjs), else null. */
+  plane() {
+    const model = this.app.model;
+    return model?.projected?.() ? model.plane || { kind: this.app.state.plane || 'random' } : null;
+  }
 
   // markedPoints lists what a legend should not hide in panel p: every
   // path's points (at most ~2000 per run), the start and the minima (px).
@@ -573,12 +602,13 @@ export class Exporter {
         ctx.drawImage(off.canvas, Math.round(dx * scale), 0);
         ctx.setTransform(scale, 0, 0, scale, dx * scale, 0);
         drawLegend(ctx, legendLayout(this.legendEntries(p), p.plot, (s) => { ctx.font = '12px system-ui, sans-serif'; return ctx.measureText(s).width; }, 12, this.markedPoints(p)));
-        if (p.opts.title) {
+        const title = exportTitle(p.opts.title, this.plane());
+        if (title) {
           ctx.font = '12px system-ui, sans-serif';
           ctx.textAlign = 'right'; ctx.textBaseline = 'alphabetic';
           ctx.lineWidth = 3; ctx.strokeStyle = '#fff'; ctx.fillStyle = '#1d1d24';
-          ctx.strokeText(p.opts.title, p.plot.x + p.plot.w - 6, p.plot.y + 16);
-          ctx.fillText(p.opts.title, p.plot.x + p.plot.w - 6, p.plot.y + 16);
+          ctx.strokeText(title, p.plot.x + p.plot.w - 6, p.plot.y + 16);
+          ctx.fillText(title, p.plot.x + p.plot.w - 6, p.plot.y + 16);
         }
         dx += p.w;
       }

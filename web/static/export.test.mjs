@@ -242,3 +242,17 @@ test('filename names the objective and the step', () => {
   assert.equal(filename({ objective: { id: 'rosenbrock' }, k: 12 }, 'png'), 'saddle-rosenbrock-k12.png');
   assert.equal(filename({ objective: { expr: 'x^2' }, k: 0 }, 'svg'), 'saddle-expr-k0.svg');
 });
+
+test('axis labels and title: α and β with the plane for a projected objective', async () => {
+  const { axisLabels, exportTitle } = await import('./export.mjs');
+  assert.deepEqual(axisLabels(false, null), ['θ₁', 'θ₂']);
+  assert.deepEqual(axisLabels(true, { kind: 'pca' }), ['φ₁', 'φ₂'], 'φ-space wins');
+  for (const [kind, words] of [['pca', 'PCA plane'], ['hessian', 'Hessian plane'], ['random', 'random plane'], ['three_points', 'θ₀–current–solution plane']]) {
+    const [a, b] = axisLabels(false, { kind });
+    assert.ok(a.startsWith('α') && a.includes('d₁') && a.includes(words), a);
+    assert.ok(b.startsWith('β') && b.includes('d₂') && b.includes(words), b);
+  }
+  assert.equal(exportTitle('', null), '');
+  assert.equal(exportTitle('mine', { kind: 'pca' }), 'mine', 'a panel\'s own title stays');
+  assert.match(exportTitle('', { kind: 'hessian', seed: 2, dim: 354 }), /top-2 Hessian eigenvectors \(seed 2\) · 354 parameters/);
+});
