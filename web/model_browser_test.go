@@ -245,6 +245,21 @@ func TestModelPageInBrowser(t *testing.T) {
 			t.Errorf("an error is shown: %s", eval[string](b, `document.querySelector('[data-testid=error]').textContent`))
 		}
 		elementShot(b, "37-model-three-points", "[data-testid=panels]")
+		// Alt-click asks for the local geometry: on a plane through a
+		// network it is a note pointing at the spectrum, not an error.
+		at := eval[[]float64](b, `(() => { const p = saddle.panels[0], r = p.canvas.getBoundingClientRect(), c = saddle.model.plane.current, q = p.toPx(c[0] / 2, c[1] / 2 + 1); return [r.left + q[0], r.top + q[1]]; })()`)
+		b.do(chromedp.MouseClickXY(at[0], at[1], chromedp.ButtonModifiers(chromedp.ModifierAlt)))
+		b.wait("the geometry note", `document.querySelector('[data-testid=geometry]').textContent.includes('full Hessian')`)
+		if note := eval[string](b, `document.querySelector('[data-testid=geometry]').textContent`); !containsAll(note, "354 × 354", "spectrum panel") {
+			t.Errorf("alt-click note %q", note)
+		}
+		b.do(chromedp.Sleep(300 * time.Millisecond))
+		if !eval[bool](b, `document.querySelector('[data-testid=error]').hidden`) {
+			t.Errorf("alt-click showed an error: %s", eval[string](b, `document.querySelector('[data-testid=error]').textContent`))
+		}
+		if eval[bool](b, `saddle.state.start != null || saddle.tracks[0].lastK !== 30`) {
+			t.Error("alt-click moved the start or restarted the runs")
+		}
 		// The SVG export names the axes α and β and the plane, not θ₁, θ₂.
 		svg := eval[string](b, `saddle.exporter.svg()`)
 		if !containsAll(svg, "α (along d₁ of the θ₀–current–solution plane)", "β (along d₂ of the θ₀–current–solution plane)", "the current point and the solution") || strings.Contains(svg, ">θ₁<") {

@@ -290,6 +290,19 @@ class App {
     if (this.pendingGeometry.length && m.field && (m.field === 'at' || m.field === 'run')) this.pendingGeometry.shift();
   }
 
+  /**
+   * projectedGeometryNote answers an alt-click on a projected landscape: a
+   * point of the plane has a Hessian of the model's full dimension, which
+   * the 2-D read-out cannot show; the spectrum panel can.
+   */
+  projectedGeometryNote() {
+    const dim = this.model?.plane?.dim;
+    const box = $('geometry');
+    box.textContent = `Local geometry needs the full Hessian${dim ? ` (${dim.toLocaleString('en')} × ${dim.toLocaleString('en')})` : ''}, not the plane's 2 × 2: ` +
+      'see the spectrum panel for its top eigenvalues and density at θ₀ or at the current θ.';
+    box.dataset.note = 'projected';
+  }
+
   clearError() {
     $('error').hidden = true;
     $('expr-error').hidden = true;
@@ -465,7 +478,8 @@ class App {
       if (p.T) return; // φ-space follows the θ view
       if (e.altKey || e.ctrlKey || e.metaKey) {
         const at = p.fromPx(px, py);
-        if (at) this.requestGeometry({ at }, 'point');
+        if (at && this.model?.projected()) this.projectedGeometryNote();
+        else if (at) this.requestGeometry({ at }, 'point');
         return;
       }
       if (e.shiftKey || e.button === 1 || this.panMode) {
