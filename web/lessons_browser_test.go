@@ -231,3 +231,40 @@ func checkShareDialog(b *browser, id string) {
 		b.t.Error("controls=none shows the controls")
 	}
 }
+
+// TestEmbedWithSlidersKeepsTheLessonsOverlays: an embed with all controls
+// keeps the lesson's overlay toggles (on as the lesson sets them) and their
+// legend; one with play/step only shows the figure alone, the overlays
+// still drawn on it.
+func TestEmbedWithSlidersKeepsTheLessonsOverlays(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := browserUnder(t, api.Options{})
+	for _, tc := range []struct {
+		controls string
+		visible  bool
+	}{{"sliders", true}, {"play", false}} {
+		b.do(chromedp.Navigate(b.srv.URL + "/embed?lesson=momentum&speed=300&controls=" + tc.controls))
+		b.wait("the lesson", `window.saddle && saddle.land && saddle.tracks.every(t => t.n > 0)`)
+		b.stepTo(30)
+		got := eval[map[string]any](b, `(() => {
+			const shown = (el) => !!el && getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().height > 0;
+			const box = [...document.querySelectorAll('[data-testid=overlay-bar] input[type=checkbox]')].filter((c) => c.checked).map((c) => c.parentElement.textContent.trim());
+			return { bar: shown(document.querySelector('[data-testid=overlay-bar]')), legend: shown(document.querySelector('[data-testid=overlay-legend]')),
+				legendText: document.querySelector('[data-testid=overlay-legend]').textContent, checked: box.join(' | '), overlays: saddle.state.overlays.join(',') };
+		})()`)
+		if got["overlays"] != "velocity,lookahead" {
+			t.Errorf("%s: overlays %v, want the lesson's velocity and look-ahead", tc.controls, got["overlays"])
+		}
+		if got["bar"] != tc.visible || got["legend"] != tc.visible {
+			t.Errorf("controls=%s: overlay bar shown %v, legend shown %v; want %v", tc.controls, got["bar"], got["legend"], tc.visible)
+		}
+		if tc.visible && (!strings.Contains(got["checked"].(string), "velocity") || !strings.Contains(got["legendText"].(string), "velocity")) {
+			t.Errorf("controls=sliders: checked %q, legend %q; want velocity on and explained", got["checked"], got["legendText"])
+		}
+		if tc.visible {
+			b.screenshot("39-embed-sliders-overlays")
+		}
+	}
+}
