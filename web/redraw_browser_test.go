@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -109,32 +110,39 @@ func TestSidePlotsIncrementalInBrowser(t *testing.T) {
 	b := newBrowser(t, 1500, 1000)
 	b.open(benchScene)
 	b.do(chromedp.Evaluate[chromedp.Void](benchJS))
-	// 3 000 steps in uneven batches, each followed by a redraw: the step
-	// axis grows from 1 to 3 000 on the way, and the y range with it.
-	b.do(chromedp.Evaluate[chromedp.Void](`(() => { let i = 0; while (saddle.tracks[0].lastK < 3000) { saddle.benchFeed(Math.min(1 + (i++ * 7) % 53, 3000 - saddle.tracks[0].lastK)); saddle.redraw(); } })()`))
+	// Steps one at a time, then in uneven batches, each followed by a
+	// redraw: the step axis grows from 1 to 3 000 on the way, and the y
+	// range with it. At each checkpoint the plots drawn so far are compared
+	// with the plots drawn afresh from all the steps: with fewer steps than
+	// pixels (lines bridge the columns) and with more.
 	const pixels = `[...document.querySelectorAll('canvas.plot')].slice(0, 3).map(c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data))`
-	incremental := eval[[][]int](b, pixels)
-	b.do(chromedp.Evaluate[chromedp.Void](`for (const pl of saddle.plots) pl.reset(); saddle.plotsDirty = true; saddle.redraw()`))
-	whole := eval[[][]int](b, pixels)
-	// Up to 4 096 steps the buckets hold single steps, so both drawings
-	// fold the same values into the same columns and draw them in the same
-	// order: every pixel agrees, up to a unit of rounding in compositing
-	// (the strip redrawn is cleared and painted again).
-	for p := range whole {
-		differ, ink := 0, 0
-		for i := 0; i < len(whole[p]); i += 4 {
-			for c := 0; c < 4; c++ {
-				if d := whole[p][i+c] - incremental[p][i+c]; d > 2 || d < -2 {
-					differ++
-					break
+	for _, k := range []int{12, 37, 450, 3000} {
+		b.do(chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { let i = 0; while (saddle.tracks[0].lastK < %d) { const k = saddle.tracks[0].lastK; saddle.benchFeed(Math.min(k < 40 ? 1 : 1 + (i++ * 7) %% 53, %d - k)); saddle.redraw(); } })()`, k, k)))
+		incremental := eval[[][]int](b, pixels)
+		b.do(chromedp.Evaluate[chromedp.Void](`for (const pl of saddle.plots) pl.reset(); saddle.plotsDirty = true; saddle.redraw()`))
+		whole := eval[[][]int](b, pixels)
+		// Up to 4 096 steps the buckets hold single steps, so both drawings
+		// fold the same values into the same columns and draw them in the
+		// same order: the pixels agree but for the anti-aliasing of thick
+		// lines cut by the strip redrawn (a few levels, rarely more, at a
+		// handful of pixels); a piece of curve missing or misplaced changes
+		// dozens of pixels entirely.
+		for p := range whole {
+			differ, ink := 0, 0
+			for i := 0; i < len(whole[p]); i += 4 {
+				for c := 0; c < 4; c++ {
+					if d := whole[p][i+c] - incremental[p][i+c]; d > 40 || d < -40 {
+						differ++
+						break
+					}
+				}
+				if whole[p][i+3] > 0 {
+					ink++
 				}
 			}
-			if whole[p][i+3] > 0 {
-				ink++
+			if ink == 0 || differ > ink/400 {
+				t.Errorf("step %d, plot %d: %d pixels differ between drawing as steps arrived and drawing them all at once (%d inked)", k, p, differ, ink)
 			}
-		}
-		if ink == 0 || differ > 0 {
-			t.Errorf("plot %d: %d pixels differ between drawing as steps arrived and drawing them all at once (%d inked)", p, differ, ink)
 		}
 	}
 	if errs := b.errors(); len(errs) > 0 {

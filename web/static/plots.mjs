@@ -97,6 +97,7 @@ export class CurvePlot {
     // in the page's text colour.
     if (!this.ink) {
       this.ink = getComputedStyle(document.body).color || '#222';
+      this.halos = null;
       st.drawn = false;
     }
     let lo = Infinity, hi = -Infinity;
@@ -116,8 +117,13 @@ export class CurvePlot {
       for (const c of st.columns) c.take();
       if (range) this.strokeAll(ctx, st, st.columns.map(() => 0));
     } else if (range) {
+      // From the first changed column, or the column before it with data:
+      // with fewer steps than pixels a line bridges the two, new as well.
       let c0 = Infinity;
-      for (const c of st.columns) c0 = Math.min(c0, c.take());
+      for (const c of st.columns) {
+        const first = c.take();
+        if (Number.isFinite(first)) c0 = Math.min(c0, c.before(first) >= 0 ? c.before(first) : first);
+      }
       if (Number.isFinite(c0)) this.redrawFrom(ctx, st, c0);
     }
     return st;
@@ -218,12 +224,8 @@ export class CurvePlot {
   // every column, as min/max polylines of noisy curves do.
   fillBars(ctx, st, s, col, c0, lw) {
     const v = col.v, xs = (this.w - M.left - M.right) / st.cols, [y0, ys] = this.mapY(st);
-    ctx.fillStyle = s.colour;
-    ctx.strokeStyle = s.colour;
     let p = col.before(c0), py = p >= 0 ? y0 - v[4 * p + 3] * ys : NaN;
-    const gaps = [];
-    // One path of rectangles, filled once: cheaper than a fillRect each.
-    ctx.beginPath();
+    const rects = [], gaps = [];
     for (let c = Math.max(c0, 0); c <= col.top; c++) {
       const o = 4 * c;
       if (Number.isNaN(v[o])) continue;
@@ -235,14 +237,35 @@ export class CurvePlot {
       } else if (p >= 0) {
         gaps.push(M.left + p * xs, py, x, y0 - v[o] * ys);
       }
-      ctx.rect(x - lw / 2, top - lw / 2, lw, bottom - top + lw);
+      rects.push(x - lw / 2, top - lw / 2, lw, bottom - top + lw);
       p = c; py = y0 - v[o + 3] * ys;
     }
-    ctx.fill();
-    if (!gaps.length) return;
-    ctx.beginPath();
-    for (let i = 0; i < gaps.length; i += 4) { ctx.moveTo(gaps[i], gaps[i + 1]); ctx.lineTo(gaps[i + 2], gaps[i + 3]); }
-    ctx.stroke();
+    // A colour close to the plot's background (the white run on a light
+    // page) gets a thin halo of the page's ink around it.
+    const halo = this.halo(s.colour);
+    if (halo) paintBars(ctx, rects, gaps, halo, lw, 0.8);
+    paintBars(ctx, rects, gaps, s.colour, lw, 0);
+  }
+
+  // halo returns the outline colour for a series drawn in colour, or ''
+  // when the colour stands out from the background well enough.
+  halo(colour) {
+    if (!this.halos) {
+      this.halos = new Map();
+      let el = this.canvas, bg = null;
+      while (el && !bg) {
+        const c = parseRGB(getComputedStyle(el).backgroundColor);
+        if (c && c[3] > 0) bg = c;
+        el = el.parentElement;
+      }
+      this.bgLum = luminance(bg || [255, 255, 255]);
+    }
+    if (!this.halos.has(colour)) {
+      const c = parseRGB(colour);
+      const ink = parseRGB(this.ink) || [0, 0, 0];
+      this.halos.set(colour, c && Math.abs(luminance(c) - this.bgLum) < 0.3 ? `rgba(${ink[0]},${ink[1]},${ink[2]},0.55)` : '');
+    }
+    return this.halos.get(colour);
   }
 
   // strokeDashed draws one series as a dashed polyline through each
@@ -304,6 +327,39 @@ export class CurvePlot {
     }
     ctx.restore();
   }
+}
+
+// paintBars fills the rectangles [x, y, w, h, ...] grown by e on each side
+// as one path, and strokes the bridging lines [x0, y0, x1, y1, ...].
+function paintBars(ctx, rects, gaps, colour, lw, e) {
+  ctx.fillStyle = colour;
+  ctx.beginPath();
+  for (let i = 0; i < rects.length; i += 4) ctx.rect(rects[i] - e, rects[i + 1] - e, rects[i + 2] + 2 * e, rects[i + 3] + 2 * e);
+  ctx.fill();
+  if (!gaps.length) return;
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = lw + 2 * e;
+  ctx.beginPath();
+  for (let i = 0; i < gaps.length; i += 4) { ctx.moveTo(gaps[i], gaps[i + 1]); ctx.lineTo(gaps[i + 2], gaps[i + 3]); }
+  ctx.stroke();
+  ctx.lineWidth = lw;
+}
+
+/** parseRGB reads "#rrggbb", "#rgb" or "rgb(a)(…)" as [r, g, b, a], or null. */
+function parseRGB(s) {
+  if (!s) return null;
+  let m = /^#([0-9a-f]{6})$/i.exec(s);
+  if (m) { const n = parseInt(m[1], 16); return [n >> 16, (n >> 8) & 255, n & 255, 1]; }
+  m = /^#([0-9a-f]{3})$/i.exec(s);
+  if (m) return [...m[1]].map((h) => parseInt(h + h, 16)).concat(1);
+  m = /^rgba?\(([\d.]+)[, ]+([\d.]+)[, ]+([\d.]+)(?:[,/ ]+([\d.]+))?\)$/.exec(s);
+  return m ? [+m[1], +m[2], +m[3], m[4] == null ? 1 : +m[4]] : null;
+}
+
+// luminance is the relative luminance (WCAG) of [r, g, b] in 0..255.
+function luminance([r, g, b]) {
+  const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
 }
 
 function sameSeries(a, b) {
