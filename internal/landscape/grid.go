@@ -98,11 +98,14 @@ func evalGrid(ctx context.Context, obj Objective, x, y [2]float64, nx, ny, worke
 	workers = max(1, min(workers, ny))
 	var next atomic.Int64 // the next row to take: rows are handed out one at a time, so slow rows balance
 	var wg sync.WaitGroup
-	for range workers {
+	stats := make([]rangeStats, workers) // each worker's own, so the min/max scan runs in parallel too
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			p := make([]float64, 2) // each worker its own point
+			st := newRangeStats()
+			defer func() { stats[w] = st }()
 			for {
 				j := int(next.Add(1) - 1)
 				if j >= ny || ctx.Err() != nil {
@@ -114,6 +117,7 @@ func evalGrid(ctx context.Context, obj Objective, x, y [2]float64, nx, ny, worke
 					p[0] = xs[i]
 					row[i] = obj.Value(p)
 				}
+				st.add(row)
 			}
 		}()
 	}
@@ -121,24 +125,54 @@ func evalGrid(ctx context.Context, obj Objective, x, y [2]float64, nx, ny, worke
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	g.clamp()
+	all := newRangeStats()
+	for _, st := range stats {
+		all.merge(st)
+	}
+	g.finish(all)
 	return g, nil
 }
 
-// clamp sets Min and Max from the finite values and replaces the others.
-func (g *Grid) clamp() {
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, v := range g.Values {
-		if isFinite(v) {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
-		} else {
-			g.Clamped = true
+// rangeStats is the range of the finite values seen, and whether any value
+// was not finite.
+type rangeStats struct {
+	lo, hi    float64
+	nonFinite bool
+}
+
+func newRangeStats() rangeStats { return rangeStats{lo: math.Inf(1), hi: math.Inf(-1)} }
+
+func (st *rangeStats) add(vs []float64) {
+	for _, v := range vs {
+		if !isFinite(v) {
+			st.nonFinite = true
+			continue
+		}
+		// Plain comparisons: v is finite, and math.Min's NaN and signed-zero
+		// care made this scan cost as much as Rosenbrock itself.
+		if v < st.lo {
+			st.lo = v
+		}
+		if v > st.hi {
+			st.hi = v
 		}
 	}
+}
+
+func (st *rangeStats) merge(o rangeStats) {
+	st.lo, st.hi = min(st.lo, o.lo), max(st.hi, o.hi)
+	st.nonFinite = st.nonFinite || o.nonFinite
+}
+
+// finish sets Min and Max from st and, where a value is not finite,
+// replaces it: −Inf by Min, +Inf and NaN by Max.
+func (g *Grid) finish(st rangeStats) {
+	lo, hi := st.lo, st.hi
 	if lo > hi { // nothing finite at all
 		lo, hi = 0, 0
 	}
 	g.Min, g.Max = lo, hi
+	g.Clamped = st.nonFinite
 	if !g.Clamped {
 		return
 	}
