@@ -1,7 +1,8 @@
 // Tests of the colour-vision check and the scene summary: node --test web/static/
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { CVD, linearRGB, simulate, lab, deltaE, closestPair, sceneSummary } from './a11y.mjs';
+import { sceneSummary } from './a11y.mjs';
+import { CVD, linearRGB, simulate, lab, deltaE, closestPair } from './colourvision.mjs';
 import { RUN_COLOURS } from './track.mjs';
 
 // Two runs' colours must differ at a glance, not merely be distinguishable
