@@ -13,7 +13,6 @@ import { CurvePlot } from './plots.mjs';
 import { installExportMenu } from './export.mjs';
 import { installA11y } from './a11y.mjs';
 import { lessonState, finished, Script } from './lesson.mjs';
-import { initShare } from './share.mjs';
 import { installModel } from './model.mjs';
 import { installLessonTools, blurGrid } from './lessontools.mjs';
 import './theme.mjs';
@@ -942,7 +941,9 @@ class App {
     this.syncPlay();
     installExportMenu(this, DATA);
     installA11y(this, DATA);
-    initShare(this, DATA);
+    // The share dialog's module arrives with the dialog's first opening.
+    const share = $('share');
+    if (share && $('share-dialog')) share.onclick = () => import('./share.mjs').then((m) => { m.initShare(this, DATA); share.onclick(); });
     installLessonTools(this, DATA);
     // An embed follows its iframe and its own legend: the panels' box is
     // sized by the layout (flex), never by the canvases in it.
