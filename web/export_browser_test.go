@@ -43,6 +43,14 @@ func evalAsync[T any](b *browser, js string) T {
 	return v
 }
 
+// useExporter loads export.mjs as opening the Export menu does, and waits
+// for saddle.exporter.
+func (b *browser) useExporter() {
+	b.t.Helper()
+	b.do(chromedp.Evaluate[chromedp.Void](`void saddle.loadExporter()`))
+	b.wait("the exporter (export.mjs)", `!!saddle.exporter`)
+}
+
 func (b *browser) save(name string, data []byte) string {
 	b.t.Helper()
 	p := filepath.Join(b.shots, name)
@@ -77,6 +85,7 @@ func TestExportsInBrowser(t *testing.T) {
 	}
 	b := newBrowser(t, 1500, 1000)
 	b.open("?obj=rosenbrock&start=-1.2,1&run=gd|lr=0.001&run=adam|lr=0.05|clip.norm=1&seed=3")
+	b.useExporter()
 	b.do(chromedp.Evaluate[chromedp.Void](`saddle.stepBy(40)`))
 	b.wait("step 40", `saddle.tracks.every(t => t.lastK === 40)`)
 	b.do(chromedp.Sleep(300 * time.Millisecond))
@@ -317,6 +326,7 @@ func TestExportSideBySide(t *testing.T) {
 	if size[2] != 2 {
 		t.Fatalf("%d panels, want 2", size[2])
 	}
+	b.useExporter()
 	raw, err := base64.StdEncoding.DecodeString(evalAsync[string](b, `saddle.exporter.png()`+blobBase64))
 	if err != nil {
 		t.Fatal(err)

@@ -261,6 +261,7 @@ func TestModelPageInBrowser(t *testing.T) {
 			t.Error("alt-click moved the start or restarted the runs")
 		}
 		// The SVG export names the axes α and β and the plane, not θ₁, θ₂.
+		b.useExporter()
 		svg := eval[string](b, `saddle.exporter.svg()`)
 		if !containsAll(svg, "α (along d₁ of the θ₀–current–solution plane)", "β (along d₂ of the θ₀–current–solution plane)", "the current point and the solution") || strings.Contains(svg, ">θ₁<") {
 			t.Errorf("the SVG's axes and title do not name α, β and the plane: %.300s…", svg[strings.Index(svg, `class="axes"`):])

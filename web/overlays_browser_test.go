@@ -123,6 +123,7 @@ func TestOverlaysInBrowser(t *testing.T) {
 		// The eigen-directions and the quadratic model go into the SVG as vectors too.
 		b.do(chromedp.Click(chromedp.CSS(`[data-testid=show-eigen]`)), chromedp.Click(chromedp.CSS(`#show-quad`)))
 		b.wait("the eigen-directions at BFGS's point", `saddle.geometry && saddle.geometry.eigenvalues && saddle.state.eigen && saddle.state.quad`)
+		b.useExporter()
 		svg := eval[string](b, `saddle.exporter.svg()`)
 		b.save("41-overlay-bfgs.svg", []byte(svg))
 		for _, cls := range []string{`class="inv-hessian"`, `class="true-inv-hessian"`, `class="ls-points"`, `class="eigen"`, `class="quad-model"`} {

@@ -10,7 +10,6 @@ import { phiTransform, inv2, apply2 } from './linalg.mjs';
 import { Track, runColour } from './track.mjs';
 import { Panel, buildLandscape } from './panel.mjs';
 import { CurvePlot } from './plots.mjs';
-import { installExportMenu } from './export.mjs';
 import { installA11y } from './a11y.mjs';
 import { lessonState, finished, Script } from './lesson.mjs';
 import { installModel } from './model.mjs';
@@ -931,6 +930,18 @@ class App {
     box.append(dl);
   }
 
+  /**
+   * wireExport loads export.mjs when the Export menu opens (most sessions
+   * never export); a scene file chosen before it arrived waits for it.
+   */
+  wireExport() {
+    const menu = $('export-menu'), file = $('load-scene');
+    const load = () => import('./export.mjs').then((m) => this.exporter || m.installExportMenu(this, DATA));
+    this.loadExporter = load; // for the tests and the curious
+    menu?.addEventListener('toggle', () => { if (menu.open) load(); });
+    file?.addEventListener('change', () => { if (!this.exporter) load().then(() => file.onchange?.()); });
+  }
+
   boot() {
     this.model = installModel(this, DATA);
     this.syncControls();
@@ -939,7 +950,7 @@ class App {
     this.buildPanels();
     this.buildLegend();
     this.syncPlay();
-    installExportMenu(this, DATA);
+    this.wireExport();
     installA11y(this, DATA);
     // The share dialog's module arrives with the dialog's first opening.
     const share = $('share');
