@@ -12,7 +12,6 @@ import { Panel, buildLandscape } from './panel.mjs';
 import { CurvePlot } from './plots.mjs';
 import { installA11y } from './a11y.mjs';
 import { lessonState, finished, Script } from './lesson.mjs';
-import { installModel } from './model.mjs';
 import { installLessonTools, blurGrid } from './lessontools.mjs';
 import './theme.mjs';
 
@@ -33,6 +32,9 @@ class App {
       if (new URLSearchParams(location.search).has('speed')) this.state.speed = speed;
     } else if (!this.state.runs.length) this.applyScene(this.state.scene || DATA.scenes[0]?.id, false);
     this.fillView();
+    // How the page opened, for model.mjs, which may arrive later.
+    this.opened = { id: this.state.objective.id, hasView: new URLSearchParams(location.search).has('view'), view: this.state.view ? [...this.state.view] : null };
+    this.model = null; // model.mjs, once a projected objective is chosen
     this.tracks = [];
     this.full = [];
     this.status = [];
@@ -91,6 +93,28 @@ class App {
   minima() {
     const id = this.state.objective.id;
     return (this.sceneInfo?.minima) || (id ? objInfo(id)?.minima : null) || [];
+  }
+
+  /** projected reports whether the objective is a projected model (issue 5). */
+  projected() {
+    const o = this.state.objective;
+    return o.expr === undefined && !!(o.id && objInfo(o.id)?.projected);
+  }
+
+  /**
+   * needModel loads model.mjs (the projected objectives' controls and
+   * panels) the first time a projected objective is chosen, and reports
+   * whether the caller must wait for it: restart() runs again once it is
+   * in, if the session is open (else the session's opening restarts).
+   */
+  needModel() {
+    if (this.model || !this.projected()) return false;
+    this.modelLoading ||= import('./model.mjs').then((m) => {
+      this.model = m.installModel(this, DATA);
+      this.model.sync();
+      if (this.ws?.readyState === WebSocket.OPEN) this.restart();
+    });
+    return true;
   }
 
   get start() { return this.state.start || this.model?.sceneStart || null; }
@@ -167,6 +191,7 @@ class App {
 
   /** restart sends the scene afresh: paused, then replays to the step the URL asks for. */
   restart() {
+    if (this.needModel()) return;
     this.sceneGen++;
     this.onRestart?.(); // lessontools.mjs: continuation's stages end here
     this.tracks = this.state.runs.map(() => new Track());
@@ -884,7 +909,7 @@ class App {
 
   // The eigen overlay follows the selected run, at most ~4 times a second.
   maybeGeometry(k) {
-    if (!(this.state.eigen || this.state.quad || this.state.overlays?.includes('inv_hessian')) || this.pendingGeometry.length || this.model?.projected()) return;
+    if (!(this.state.eigen || this.state.quad || this.state.overlays?.includes('inv_hessian')) || this.pendingGeometry.length || this.projected()) return;
     if (this.lastGeomK === k && this.lastGeomSel === this.state.sel) return;
     const now = performance.now();
     if (this.lastGeomTime && now - this.lastGeomTime < 250) return;
@@ -943,7 +968,7 @@ class App {
   }
 
   boot() {
-    this.model = installModel(this, DATA);
+    this.needModel(); // a projected objective from the link: fetch its module now
     this.syncControls();
     this.wireControls();
     this.setupPlots();

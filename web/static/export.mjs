@@ -7,7 +7,7 @@ import { exportShapes, shapesSVG } from './overlays.mjs';
 import { niceTicks, fmt } from './ticks.mjs';
 import { lut } from './colormap.mjs';
 import { runColour } from './track.mjs';
-import { planeTitle } from './model.mjs';
+import { planeTitle } from './plane.mjs';
 
 export const SCENE_VERSION = 1;
 export const TRAJECTORY_VERSION = 1;

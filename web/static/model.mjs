@@ -7,7 +7,9 @@
 // panel stays hidden until its first message arrives, so the page works
 // with a server that does not send them yet.
 //
-// app.mjs calls: installModel (boot), sync (after syncControls),
+// app.mjs imports this module the first time a projected objective is
+// chosen (it and its panels weigh more than most sessions need) and calls:
+// installModel (then), sync (after syncControls),
 // adjustStart (on the start message), onMessage (every message), gridSize,
 // projected, decoratePanels (after buildPanels); panel.mjs asks axisNames.
 
@@ -17,6 +19,7 @@ import { XYPlot } from './xyplot.mjs';
 import { spectrumSpec, spectrumText, finiteSpectrum } from './spectrum.mjs';
 import { interpSpec, interpText, fidelitySpec, fidelityText } from './interp.mjs';
 import { DataPanel, accuracyText } from './regions.mjs';
+import { planeTitle } from './plane.mjs';
 
 const $ = (id) => document.getElementById(id);
 
@@ -48,21 +51,6 @@ export function planeMsg(kind, seed, run = null, k = 0) {
   const m = seed == null ? { kind: kd } : { kind: kd, seed };
   if (kd === 'three_points' && run != null && k > 0) Object.assign(m, { run, k });
   return Object.keys(m).length === 1 ? kd : m;
-}
-
-const PLANE_WORDS = {
-  random: 'random plane, filter-normalised',
-  pca: 'PCA plane of a training trajectory',
-  hessian: 'plane of the top-2 Hessian eigenvectors',
-  three_points: 'plane through θ₀, the current point and the solution',
-};
-
-/** planeTitle names the plane a landscape is drawn on, for the panel's title. */
-export function planeTitle(plane) {
-  if (!plane) return '';
-  const words = PLANE_WORDS[plane.kind] || `${plane.kind} plane`;
-  const dim = plane.dim ? ` · ${plane.dim.toLocaleString('en')} parameters` : '';
-  return `θ₀ + α·d₁ + β·d₂: ${words} (seed ${plane.seed ?? '–'})${dim}`;
 }
 
 /** planeNote describes a plane's particulars (explained variance, eigenvalues, note). */
@@ -104,10 +92,12 @@ class ModelUI {
     this.plane = null;
     this.sceneStart = null;
     // The view of a projected objective follows its plane's domain until
-    // the user zooms or pans: then it is theirs (and in the URL).
-    this.autoView = !new URLSearchParams(location.search).has('view');
-    this.autoViewValue = app.state.view ? [...app.state.view] : null;
-    this.lastId = app.state.objective.id;
+    // the user zooms or pans: then it is theirs (and in the URL). This
+    // module may arrive after the page opened: app.opened is how it did.
+    const opened = app.opened;
+    this.autoView = !opened.hasView;
+    this.autoViewValue = opened.view ? [...opened.view] : null;
+    this.lastId = opened.id;
     this.resetScene();
     this.dataPanel = new DataPanel($('plot-dataset'));
     this.spectrumPlot = new XYPlot($('plot-spectrum'), 175);

@@ -2,7 +2,8 @@
 // interp.mjs, regions.mjs, xyplot.mjs and the URL state of a model.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { checkNumber, planeMsg, planeTitle, planeNote, progressText, progressFraction } from './model.mjs';
+import { checkNumber, planeMsg, planeNote, progressText, progressFraction } from './model.mjs';
+import { planeTitle } from './plane.mjs';
 import { spectrumSpec, spectrumText, negativeMass, densityY, finiteSpectrum, LOG_FLOOR } from './spectrum.mjs';
 import { interpSummary, interpSpec, interpText, valueAt, lossScale, fidelitySummary, fidelityText } from './interp.mjs';
 import { paintRegions, tint, classColour, accuracyText, CLASS_COLOURS } from './regions.mjs';
