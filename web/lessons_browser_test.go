@@ -246,7 +246,7 @@ func TestEmbedWithSlidersKeepsTheLessonsOverlays(t *testing.T) {
 		visible  bool
 	}{{"sliders", true}, {"play", false}} {
 		b.do(chromedp.Navigate(b.srv.URL + "/embed?lesson=momentum&speed=300&controls=" + tc.controls))
-		b.wait("the lesson", `window.saddle && saddle.land && saddle.tracks.every(t => t.n > 0)`)
+		b.wait("the lesson and its tools", `window.saddle && saddle.overlayTools && saddle.land && saddle.tracks.every(t => t.n > 0)`)
 		b.stepTo(30)
 		got := eval[map[string]any](b, `(() => {
 			const shown = (el) => !!el && getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().height > 0;

@@ -9,9 +9,11 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// Browser tests of the lessons' overlays (overlays.mjs, lessontools.mjs):
-// each overlay draws something a reader can see, the toggles live in the
-// URL, the continuation slider blurs the landscape the server sends.
+// Browser tests of the lessons' overlays (overlays.mjs, lessontools.mjs,
+// lessonextras.mjs): each overlay draws something a reader can see, the
+// toggles live in the URL, the continuation slider blurs the landscape the
+// server sends. A lesson page imports lessonextras.mjs as it opens, so the
+// waits include saddle.overlayTools, which it sets.
 
 // shapesJS counts the shapes of class cls the first panel draws now.
 func shapesJS(cls string) string {
@@ -48,7 +50,7 @@ func TestOverlaysInBrowser(t *testing.T) {
 	t.Run("momentum: velocity arrows and the look-ahead point", func(t *testing.T) {
 		b := b.on(t)
 		b.do(chromedp.Navigate(b.srv.URL + "/lessons/momentum"))
-		b.wait("the lesson", `window.saddle && saddle.land && saddle.tracks.length === 3 && saddle.tracks.every(t => t.n > 0)`)
+		b.wait("the lesson and its tools", `window.saddle && saddle.overlayTools && saddle.land && saddle.tracks.length === 3 && saddle.tracks.every(t => t.n > 0)`)
 		if v := eval[string](b, `document.getElementById('scene').selectedOptions[0].textContent`); !strings.Contains(v, "Momentum") {
 			t.Errorf("the scene picker shows %q on the momentum lesson, want the lesson", v)
 		}
@@ -87,7 +89,7 @@ func TestOverlaysInBrowser(t *testing.T) {
 		}
 		// The link restores the toggles (and the labels, readable).
 		b.do(chromedp.Navigate(b.srv.URL + "/lessons/momentum" + q))
-		b.wait("the permalink", `window.saddle && saddle.land && saddle.tracks.length === 3 && saddle.tracks.every(t => t.n > 0)`)
+		b.wait("the permalink", `window.saddle && saddle.overlayTools && saddle.land && saddle.tracks.length === 3 && saddle.tracks.every(t => t.n > 0)`)
 		if !eval[bool](b, `document.querySelector('[data-testid=overlay-velocity]').checked && !document.querySelector('[data-testid=overlay-lookahead]').checked`) {
 			t.Error("the permalink lost the overlay toggles")
 		}
@@ -99,7 +101,7 @@ func TestOverlaysInBrowser(t *testing.T) {
 	t.Run("BFGS: the estimate's ellipse against the true one", func(t *testing.T) {
 		b := b.on(t)
 		b.do(chromedp.Navigate(b.srv.URL + "/lessons/bfgs"))
-		b.wait("the lesson", `window.saddle && saddle.land && saddle.tracks.length === 2 && saddle.tracks.every(t => t.n > 0)`)
+		b.wait("the lesson and its tools", `window.saddle && saddle.overlayTools && saddle.land && saddle.tracks.length === 2 && saddle.tracks.every(t => t.n > 0)`)
 		b.stepTo(6)
 		b.wait("the true Hessian at BFGS's point", `saddle.geometry && saddle.geometry !== saddle.startGeometry`)
 		b.do(chromedp.Evaluate[chromedp.Void](`saddle.dirty = true`))
@@ -136,7 +138,7 @@ func TestOverlaysInBrowser(t *testing.T) {
 	t.Run("adaptive rates: one rate ellipse per method", func(t *testing.T) {
 		b := b.on(t)
 		b.do(chromedp.Navigate(b.srv.URL + "/lessons/adaptive-rates"))
-		b.wait("the lesson", `window.saddle && saddle.land && saddle.tracks.length === 4 && saddle.tracks.every(t => t.n > 0)`)
+		b.wait("the lesson and its tools", `window.saddle && saddle.overlayTools && saddle.land && saddle.tracks.length === 4 && saddle.tracks.every(t => t.n > 0)`)
 		b.stepTo(30)
 		if n := evalAsync[int](b, shapesJS("eff-lr")); n != 4 {
 			t.Errorf("%d rate ellipses, want 4", n)
@@ -167,7 +169,7 @@ func TestOverlaysInBrowser(t *testing.T) {
 	t.Run("continuation: opens at the largest σ, lowering σ sharpens the landscape and the stages are tracked", func(t *testing.T) {
 		b := b.on(t)
 		b.do(chromedp.Navigate(b.srv.URL + "/lessons/continuation"))
-		b.wait("the lesson", `window.saddle && saddle.land && saddle.tracks.length === 1 && saddle.tracks.every(t => t.n > 0)`)
+		b.wait("the lesson and its tools", `window.saddle && saddle.overlayTools && saddle.land && saddle.tracks.length === 1 && saddle.tracks.every(t => t.n > 0)`)
 		// It opens blurred at σ = 2, the slider on its first stop, the cue saying so.
 		if got := eval[[]string](b, `[String(saddle.state.objective.blur), document.querySelector('[data-testid=sigma]').value, document.querySelector('[data-testid=sigma-out]').textContent, saddle.sceneInfo?.name ?? '']`); got[0] != "2" || got[1] != "0" || got[2] != "σ = 2" || !strings.Contains(got[3], "σ = 2") {
 			t.Errorf("opening: blur %s, slider stop %s showing %q, objective %q; want σ = 2 on the first stop", got[0], got[1], got[2], got[3])

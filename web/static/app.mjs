@@ -117,6 +117,14 @@ class App {
     return true;
   }
 
+  /**
+   * loadShapes imports overlays.mjs, the drawing of the lessons' overlays
+   * and a plane's marked points, once; the panels draw them from then on.
+   */
+  loadShapes() {
+    return this.shapesLoading ||= import('./overlays.mjs').then((m) => { this.shapes = m; this.dirty = true; return m; });
+  }
+
   get start() { return this.state.start || this.model?.sceneStart || null; }
 
   /** fillHeight is the height panels fill in an embed (its iframe's), else undefined. */
@@ -193,7 +201,7 @@ class App {
   restart() {
     if (this.needModel()) return;
     this.sceneGen++;
-    this.onRestart?.(); // lessontools.mjs: continuation's stages end here
+    this.onRestart?.(); // lessonextras.mjs: continuation's stages end here
     this.tracks = this.state.runs.map(() => new Track());
     this.full = [];
     this.status = [];

@@ -2,7 +2,7 @@
 // its script: cues that light up as the step counter passes them. The state
 // mapping and the cue choice are pure functions (static.test.mjs).
 
-import { lessonOverlays } from './overlays.mjs';
+import { lessonOverlays } from './overlaylist.mjs';
 
 const FINAL = new Set(['converged', 'diverged', 'max_steps']);
 

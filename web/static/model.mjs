@@ -104,6 +104,7 @@ class ModelUI {
     this.interpPlot = new XYPlot($('plot-interp'), 190); // room for a legend row per two eigen-lines
     this.fidelityPlot = new XYPlot($('plot-fidelity'), 150);
     this.wire();
+    app.loadShapes(); // the three-point plane marks its points (overlays.mjs)
     requestAnimationFrame(() => this.tick());
   }
 

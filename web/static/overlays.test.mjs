@@ -3,9 +3,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ellipseOf, curvatureEllipse, ellipsePoints, commonRadius, longestAxisPx, runShapes, effLRShapes,
-  lineSearchTicks, basinShapes, nearestMinimum, stageShapes, arrowHead, shapesSVG, geometryShapes, clipShapes, lessonOverlays,
+  lineSearchTicks, basinShapes, nearestMinimum, stageShapes, arrowHead, shapesSVG, geometryShapes, clipShapes,
 } from './overlays.mjs';
-import { variantState, sigmaStops, nearestStop, basinStarts, blurGrid } from './lessontools.mjs';
+import { lessonOverlays } from './overlaylist.mjs';
+import { variantState, sigmaStops, nearestStop, basinStarts } from './lessonextras.mjs';
+import { blurGrid } from './lessontools.mjs';
 import { decodeState, encodeState, encodeRun, decodeRun } from './urlstate.mjs';
 import { chosenTheme, nextTheme } from './theme.mjs';
 

@@ -8,7 +8,6 @@ import { niceTicks, fmt } from './ticks.mjs';
 import { apply2, inv2, quadModel } from './linalg.mjs';
 import { runColour } from './track.mjs';
 import { ui } from './ui.mjs';
-import { drawShapes, panelShapes } from './overlays.mjs';
 
 const TABLE = lut();
 const MARGIN = { left: 48, right: 70, top: 10, bottom: 36 };
@@ -325,9 +324,11 @@ export class Panel {
       ctx.globalAlpha = 1;
       arrow(ctx, a, b, runColour(r), 2.5 * ui.line);
     }
-    // The lessons' overlays (overlays.mjs): basins and continuation's stages
-    // beneath the current points; velocity, look-ahead, rates, H⁻¹ above them.
-    drawShapes(ctx, panelShapes(this, m, 'under'), ui.line);
+    // The lessons' overlays (overlays.mjs, app.shapes once something needs
+    // it): basins, continuation's stages and a plane's points beneath the
+    // current points; velocity, look-ahead, rates, H⁻¹ above them.
+    const sh = app.shapes;
+    if (sh) sh.drawShapes(ctx, sh.panelShapes(this, m, 'under'), ui.line);
     // Current points; the selected run's is larger; a diverged run gets a cross.
     for (let r = 0; r < app.tracks.length; r++) {
       if (!this.shows(r)) continue;
@@ -351,7 +352,7 @@ export class Panel {
         ctx.stroke();
       }
     }
-    drawShapes(ctx, panelShapes(this, m, 'over'), ui.line);
+    if (sh) sh.drawShapes(ctx, sh.panelShapes(this, m, 'over'), ui.line);
     // Hover: the point of each run at the hovered step.
     if (app.hoverK != null) {
       for (let r = 0; r < app.tracks.length; r++) {
