@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -153,6 +154,10 @@ func TestModelPageInBrowser(t *testing.T) {
 		first, last := eval[float64](b, `saddle.tracks[0].loss[0]`), eval[float64](b, `saddle.tracks[0].loss[saddle.tracks[0].n - 1]`)
 		if !(last < first) {
 			t.Errorf("loss %g → %g after %d steps, want it to fall", first, last, eval[int](b, `saddle.currentK()`))
+		}
+		// The read-out names plane coordinates, not θ: θ has hundreds of entries.
+		if labels := eval[[]string](b, `[...document.querySelectorAll('#readout dt')].map(d => d.textContent)`); !slices.Contains(labels, "(α, β) on the plane") || slices.Contains(labels, "θ") {
+			t.Errorf("read-out rows %q, want (α, β) on the plane instead of θ", labels)
 		}
 	})
 

@@ -940,7 +940,8 @@ class App {
     const rows = [
       ['run', this.runName(r)],
       ['k', String(t.k[i])],
-      ['θ', vec([t.x[i], t.y[i]])],
+      // A projected model's point is drawn on the plane: say so, it is not θ.
+      this.projected() ? ['(α, β) on the plane', vec([t.x[i], t.y[i]])] : ['θ', vec([t.x[i], t.y[i]])],
       ['J(θ)', fmt(t.loss[i])],
       ['g', p && p.k === t.k[i] ? vec(p.grad) : '–'],
       ['‖g‖', fmt(t.gn[i])],
