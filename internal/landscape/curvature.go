@@ -54,21 +54,7 @@ func Curvature(obj Objective, x []float64) (Geometry, error) {
 	case Hessianer:
 		o.Hess(h, x)
 	case HessVecer:
-		// Column j is H·eⱼ. A Hessian-vector product is symmetric only to
-		// rounding, so the two halves are averaged.
-		cols := mat.NewDense(n, n, nil)
-		e, col := make([]float64, n), make([]float64, n)
-		for j := range n {
-			e[j] = 1
-			o.HessVec(col, x, e)
-			e[j] = 0
-			cols.SetCol(j, col)
-		}
-		for i := range n {
-			for j := i; j < n; j++ {
-				h.SetSym(i, j, (cols.At(i, j)+cols.At(j, i))/2)
-			}
-		}
+		FormHessian(h, o, x)
 	default:
 		return Geometry{}, ErrNoHessian
 	}
@@ -153,4 +139,24 @@ func allFinite(xs []float64) bool {
 		}
 	}
 	return true
+}
+
+// FormHessian writes the n×n Hessian at x (n = dst's size) into dst from
+// Hessian-vector products, column j being H·eⱼ. A product is symmetric
+// only to rounding, so the two triangles are averaged.
+func FormHessian(dst *mat.SymDense, hv HessVecer, x []float64) {
+	n := dst.SymmetricDim()
+	cols := mat.NewDense(n, n, nil)
+	e, col := make([]float64, n), make([]float64, n)
+	for j := range n {
+		e[j] = 1
+		hv.HessVec(col, x, e)
+		e[j] = 0
+		cols.SetCol(j, col)
+	}
+	for i := range n {
+		for j := i; j < n; j++ {
+			dst.SetSym(i, j, (cols.At(i, j)+cols.At(j, i))/2)
+		}
+	}
 }

@@ -55,7 +55,7 @@ func init() {
 // Hessian, for Newton's method.
 type hessianRNN struct{ *nn.RNN }
 
-func (h hessianRNN) Hess(dst *mat.SymDense, x []float64) { formHessian(dst, h.RNN, x) }
+func (h hessianRNN) Hess(dst *mat.SymDense, x []float64) { landscape.FormHessian(dst, h.RNN, x) }
 
 var (
 	_ landscape.Hessianer  = hessianRNN{}

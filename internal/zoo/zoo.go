@@ -232,12 +232,14 @@ func network(p map[string]float64, data string, act nn.Activation, loss nn.Loss,
 // Newton's method; it keeps every method of *nn.MLP (HessVec, BatchGrad).
 type hessianMLP struct{ *nn.MLP }
 
-func (h hessianMLP) Hess(dst *mat.SymDense, x []float64) { formHessian(dst, h.MLP, x) }
+func (h hessianMLP) Hess(dst *mat.SymDense, x []float64) { landscape.FormHessian(dst, h.MLP, x) }
 
 // hessianQuadratic is a small quadratic that also gives its full Hessian.
 type hessianQuadratic struct{ *hd.Quadratic }
 
-func (h hessianQuadratic) Hess(dst *mat.SymDense, x []float64) { formHessian(dst, h.Quadratic, x) }
+func (h hessianQuadratic) Hess(dst *mat.SymDense, x []float64) {
+	landscape.FormHessian(dst, h.Quadratic, x)
+}
 
 var (
 	_ landscape.Hessianer  = hessianMLP{}
@@ -246,29 +248,6 @@ var (
 	_ landscape.Hessianer  = hessianQuadratic{}
 	_ landscape.HessVecer  = hessianQuadratic{}
 )
-
-// formHessian writes the Hessian of hv at x into dst column by column,
-// H·eⱼ, averaging the two triangles (a product is symmetric only to
-// rounding).
-func formHessian(dst *mat.SymDense, hv interface {
-	landscape.HessVecer
-	Dim() int
-}, x []float64) {
-	n := hv.Dim()
-	cols := mat.NewDense(n, n, nil)
-	e, col := make([]float64, n), make([]float64, n)
-	for j := range n {
-		e[j] = 1
-		hv.HessVec(col, x, e)
-		e[j] = 0
-		cols.SetCol(j, col)
-	}
-	for i := range n {
-		for j := i; j < n; j++ {
-			dst.SetSym(i, j, (cols.At(i, j)+cols.At(j, i))/2)
-		}
-	}
-}
 
 func lookup(id string) *entry {
 	for i := range entries {
