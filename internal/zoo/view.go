@@ -602,20 +602,5 @@ func CheckGrid(x, y [2]float64, nx, ny int) error {
 // evaluated in parallel and kept in cache (when not nil) under a key that
 // names the objective, the plane and its seeds.
 func (v *View) Grid(ctx context.Context, cache *landscape.GridCache, x, y [2]float64, nx, ny int) (*landscape.Grid, error) {
-	if err := CheckGrid(x, y, nx, ny); err != nil {
-		return nil, err
-	}
-	compute := func(ctx context.Context) (*landscape.Grid, error) {
-		vals := make([]float64, nx*ny)
-		st, err := hd.EvalGrid(ctx, vals, v.Model.Obj.Value, v.Plane, x, y, nx, ny, hd.GridOptions{})
-		if err != nil {
-			return nil, err
-		}
-		return &landscape.Grid{X: x, Y: y, NX: nx, NY: ny, Values: vals, Min: st.Min, Max: st.Max,
-			Clamped: st.NonFinite > 0}, nil
-	}
-	if cache == nil {
-		return compute(ctx)
-	}
-	return cache.Compute(ctx, landscape.GridKey{Objective: v.key, X: x, Y: y, NX: nx, NY: ny}, compute)
+	return v.GridPasses(ctx, cache, x, y, nx, ny, nil, nil) // the same grid, bit for bit, without watching its passes
 }
