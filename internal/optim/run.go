@@ -375,8 +375,15 @@ func (r *Run) Step() *Step {
 			r.cur.Update[i] = 0
 		}
 	case err != nil && !errors.Is(err, ErrConverged):
+		// The method could not take this step (a singular Hessian, a failed
+		// line search): no step happened, so the run ends where it stood.
 		r.status = Diverged
 		r.cur.Reason = err.Error()
+		copy(r.theta, r.prev)
+		r.cur.K--
+		for i := range r.cur.Update {
+			r.cur.Update[i] = 0
+		}
 	default:
 		r.measure()
 		if r.status == Diverged {

@@ -335,6 +335,11 @@ func TestNewtonDamping(t *testing.T) {
 				if !floats.Equal(s.Theta, c.start) {
 					t.Errorf("θ moved to %v on a failed step", s.Theta)
 				}
+				// No step was taken: the run ends at k = 0, not at a k = 1
+				// that repeats the start.
+				if s.K != 0 || floats.Norm(s.Update, 2) != 0 {
+					t.Errorf("a failed step reports k = %d, update %v; want k = 0 and no update", s.K, s.Update)
+				}
 				return
 			}
 			if !floats.EqualApprox(s.Theta, c.want, 1e-14) {
