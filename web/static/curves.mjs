@@ -50,12 +50,19 @@ function niceStep(raw) {
   return (r < 1.5 ? 1 : r < 3 ? 2 : r < 7 ? 5 : 10) * mag;
 }
 
+// LOG_DECADES is the most decades a "log" axis spans below its top: a run
+// that converges to 1e-36 (Newton on a quadratic) would otherwise squash
+// every other curve into a sliver. Lower values are drawn clipped at the
+// bottom edge.
+export const LOG_DECADES = 16;
+
 /**
  * snapRange returns the y range [a, b] drawn for data in [lo, hi] (values
  * already through the scale): whole decades for "log" and "symlog", multiples
- * of a round step for "lin", with 3% room each side. It depends only on lo
- * and hi and changes only when the data crosses one of its edges. null when
- * there is no finite data.
+ * of a round step for "lin", with 3% room each side. A "log" range spans at
+ * most LOG_DECADES decades below its top, whatever lo. It depends only on lo
+ * and hi and changes only when the data crosses one of its edges (lo only
+ * while above the floor). null when there is no finite data.
  */
 export function snapRange(lo, hi, kind) {
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) return null;
@@ -69,9 +76,12 @@ export function snapRange(lo, hi, kind) {
   } else {
     a = Math.floor(lo);
     b = Math.ceil(hi);
+    if (kind === 'log') a = Math.max(a, b - LOG_DECADES);
     const stride = Math.max(1, Math.ceil((b - a) / 8));
     a = Math.floor(a / stride) * stride;
     b = Math.ceil(b / stride) * stride;
+    // The stride (1 or 2 here) divides LOG_DECADES: a stays on a stride.
+    if (kind === 'log') a = Math.max(a, b - LOG_DECADES);
     if (!(b > a)) b = a + 1;
   }
   const pad = (b - a) * 0.03;

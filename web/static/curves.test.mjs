@@ -1,7 +1,7 @@
 // Tests of the side plots' reduction (curves.mjs): node --test web/static/
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { fwd, axisEnd, snapRange, Buckets, Columns } from './curves.mjs';
+import { fwd, axisEnd, snapRange, LOG_DECADES, Buckets, Columns } from './curves.mjs';
 
 // track makes a Track-like object of steps ks and one field.
 const track = (ks, vals) => ({ k: Int32Array.from(ks), n: ks.length, loss: Float64Array.from(vals) });
@@ -41,8 +41,9 @@ test('snapRange', async (t) => {
     { name: 'lin: zero only', lo: 0, hi: 0, kind: 'lin' },
     { name: 'log: decades', lo: -4.3, hi: 1.2, kind: 'log' },
     { name: 'log: one value', lo: -2, hi: -2, kind: 'log' },
-    { name: 'log: many decades', lo: -30, hi: 12, kind: 'log' },
+    { name: 'log: many decades, under the floor', lo: -12, hi: 3.4, kind: 'log' },
     { name: 'symlog: both signs', lo: -1.5, hi: 7.9, kind: 'symlog' },
+    { name: 'symlog: many decades (no floor)', lo: -30, hi: 12, kind: 'symlog' },
   ];
   for (const c of cases) {
     await t.test(c.name, () => {
@@ -61,6 +62,31 @@ test('snapRange', async (t) => {
       assert.ok(inner[0] >= r[0] && inner[1] <= r[1]);
     });
   }
+  // A log range used to hold every value: a run converging to 1e-36
+  // (Newton on a quadratic) stretched the loss axis over 40 decades and
+  // squashed the other runs into a sliver. Now it spans at most
+  // LOG_DECADES below its top and the lowest values are clipped.
+  await t.test('log: a run converging to 1e-36 is cut off at the floor', () => {
+    for (const c of [
+      { name: 'Newton beside GD', lo: -36, hi: 1.3 },
+      { name: 'a huge loss falling to 1e-30', lo: -30, hi: 12 },
+      { name: 'underflow', lo: -320, hi: 0 },
+      { name: 'odd stride', lo: -20, hi: 1 },
+    ]) {
+      const r = snapRange(c.lo, c.hi, 'log');
+      const pad = (r[1] - r[0]) / 1.06 * 0.03, a = r[0] + pad, b = r[1] - pad;
+      assert.ok(r[1] > c.hi, `${c.name}: ${r} cuts off the top ${c.hi}`);
+      assert.ok(r[0] > c.lo, `${c.name}: ${r} still reaches down to ${c.lo}`);
+      assert.ok(b - a <= LOG_DECADES + 1e-9, `${c.name}: ${r} spans ${b - a} decades`);
+      // The other curves get most of the plot: the top decade is not
+      // squashed (more than 1/20 of the height each).
+      assert.ok(1 / (r[1] - r[0]) > 1 / 20, `${c.name}: ${r}`);
+      assert.ok(Number.isInteger(Math.round(a * 1e9) / 1e9) && Number.isInteger(Math.round(b * 1e9) / 1e9), `${c.name}: ${r} does not end on decades`);
+      // Falling further below the floor does not move the range: the
+      // layer drawn so far stays valid.
+      assert.deepEqual(snapRange(c.lo - 50, c.hi, 'log'), r, `${c.name}: the floor moved`);
+    }
+  });
   await t.test('a loss falling from 37 to 0.5 changes the range in few of its frames', () => {
     // Each change redraws the whole plot; the others draw only new columns.
     let frames = 0, changes = 0, prev = '';

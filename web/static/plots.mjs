@@ -109,8 +109,12 @@ export class CurvePlot {
     const range = snapRange(lo, hi, kind);
     const ctx = this.lctx;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-    if (!st.drawn || !sameRange(range, st.range)) {
+    // Values below a log axis's floor (snapRange) are cut off: the axis
+    // says so, drawn afresh once when the first one falls below.
+    const cut = !!range && lo < range[0];
+    if (!st.drawn || !sameRange(range, st.range) || cut !== st.cut) {
       st.range = range;
+      st.cut = cut;
       st.drawn = true;
       ctx.clearRect(0, 0, this.w, this.h);
       this.drawAxes(ctx, st);
@@ -189,6 +193,13 @@ export class CurvePlot {
       kept.push(py);
       ctx.fillRect(M.left - 3, py, 3, 1);
       ctx.fillText(fmt(t, 2), M.left - 4, py);
+    }
+    // Lower values are clipped at the bottom edge: an arrow below the
+    // axis's last label, in the margin (the incremental redraws clear the
+    // plot area only).
+    if (st.cut) {
+      ctx.textBaseline = 'top';
+      ctx.fillText('↓', M.left - 4, M.top + ph + 4);
     }
   }
 
