@@ -59,6 +59,13 @@ func (c *client) marker() []wire {
 	return c.until(20*time.Second, "the marker error", func(m wire) bool { return m.Type == "error" && strings.Contains(m.Error, "no run 99") })
 }
 
+// setMarker is marker for any scene (fidelity needs a projected one).
+func (c *client) setMarker() []wire {
+	c.t.Helper()
+	c.send(map[string]any{"type": "set", "run": 99, "hyper": map[string]float64{"lr": 0.1}})
+	return c.until(20*time.Second, "the marker error", func(m wire) bool { return m.Type == "error" && strings.Contains(m.Error, "no run 99") })
+}
+
 // TestLandscapeCoarseToFine: a projected landscape comes as partial passes,
 // then a final one equal to the plane's grid as /api/landscape computes it,
 // with progress on the way; the same view again is one final landscape.
@@ -133,6 +140,109 @@ func TestLandscapeCoarseToFine(t *testing.T) {
 	}
 }
 
+// blurredRastrigin at σ = 2 costs 64² evaluations per grid value: a 64×64
+// grid takes tens of milliseconds (seconds under the race detector).
+var blurredRastrigin = landscape.Spec{ID: "rastrigin", Blur: 2}
+
+var blurredView = map[string]any{"x": []float64{-4, 4}, "y": []float64{-4, 4}, "nx": 64, "ny": 64}
+
+// TestBlurredLandscapeBesideTheRuns: a slow 2-D landscape (a blurred
+// objective) does not hold up stepping: frames come before it, with
+// progress and a coarse partial landscape first, then one final landscape
+// equal to /api/landscape's grid (landscape.EvalGrid of the objective).
+func TestBlurredLandscapeBesideTheRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("computes a blurred grid")
+	}
+	_, ts := newTestServer(t, Options{})
+	req := scene.Request{Objective: blurredRastrigin, Start: []float64{3, 3}, Runs: []scene.RunSpec{gd(0.001)}}
+	c := dial(t, ts)
+	c.send(startMsgOf(req, map[string]any{"view": blurredView, "steps_per_second": 200}))
+	var partial, progress int
+	var final landscapeWire
+	ms := c.until(30*time.Second, "the final landscape", func(m wire) bool {
+		switch m.Type {
+		case "error":
+			t.Fatalf("error: %s (%s)", m.Error, m.Field)
+		case "progress":
+			p := decodeRaw[progressWire](t, m)
+			if p.Task != "landscape" || p.Total != 64*64 || p.Done < 0 || p.Done > p.Total {
+				t.Errorf("progress %+v", p)
+			}
+			progress++
+		case "landscape":
+			l := decodeRaw[landscapeWire](t, m)
+			if len(l.Values) != 64*64 || l.Plane != nil {
+				t.Fatalf("a landscape of %d values on plane %v", len(l.Values), l.Plane)
+			}
+			if l.Partial {
+				if progress == 0 {
+					t.Errorf("a partial landscape before any progress")
+				}
+				partial++
+				return false
+			}
+			final = l
+			return true
+		}
+		return false
+	})
+	if partial > 1 {
+		t.Errorf("%d partial landscapes before the final one; want at most one", partial)
+	}
+	if k := lastK(ms, 0); k < 1 {
+		t.Errorf("no step while the landscape was computed (last k %d)", k)
+	}
+	sc, err := scene.Build(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := landscape.EvalGrid(context.Background(), sc.Obj, [2]float64{-4, 4}, [2]float64{-4, 4}, 64, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range want.Values {
+		if final.Values[i] != v {
+			t.Fatalf("final landscape value %d is %g, /api/landscape's grid has %g", i, final.Values[i], v)
+		}
+	}
+	if final.Min != want.Min || final.Max != want.Max {
+		t.Errorf("range [%g, %g], want [%g, %g]", final.Min, final.Max, want.Min, want.Max)
+	}
+	// Nothing more of it follows.
+	for _, m := range c.setMarker() {
+		if m.Type == "landscape" || m.Type == "progress" {
+			t.Errorf("after the final landscape: %.200s", m.Raw)
+		}
+	}
+}
+
+// TestPlainLandscapeIsQuiet: a quick 2-D grid comes as one final landscape,
+// without progress or partial passes.
+func TestPlainLandscapeIsQuiet(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	c := dial(t, ts)
+	c.send(startMsgOf(quadraticScene(gd(0.01)), map[string]any{"paused": true, "view": smallView}))
+	ms := c.untilAll(10*time.Second, "paused and a landscape", isSession("paused"), isType("landscape"))
+	ms = append(ms, c.setMarker()...)
+	var lands int
+	for _, m := range ms {
+		switch m.Type {
+		case "landscape":
+			l := decodeRaw[landscapeWire](t, m)
+			if l.Partial || l.NX != 16 || l.NY != 16 || len(l.Values) != 16*16 {
+				t.Errorf("landscape %d×%d, partial %v; want a final 16×16", l.NX, l.NY, l.Partial)
+			}
+			lands++
+		case "progress":
+			t.Errorf("progress for a quick grid: %s", m.Raw)
+		}
+	}
+	if lands != 1 {
+		t.Errorf("%d landscapes, want 1", lands)
+	}
+}
+
 // TestCancelLandscape: cancel stops a long landscape: a last progress
 // message says so, and nothing of it follows.
 func TestCancelLandscape(t *testing.T) {
@@ -170,7 +280,8 @@ func TestCancelLandscape(t *testing.T) {
 }
 
 // TestLeavingMidComputationFreesGoroutines: a page that vanishes while a
-// landscape and a spectrum compute leaves no goroutine behind.
+// landscape and a spectrum compute, or while a blurred 2-D landscape
+// computes, leaves no goroutine behind.
 func TestLeavingMidComputationFreesGoroutines(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts big computations")
@@ -185,6 +296,17 @@ func TestLeavingMidComputationFreesGoroutines(t *testing.T) {
 	c.until(20*time.Second, "spectrum progress", func(m wire) bool {
 		return m.Type == "progress" && decodeRaw[progressWire](t, m).Task == "spectrum"
 	})
+	// A second page leaves while its blurred 2-D landscape computes.
+	c2 := dial(t, ts)
+	c2.send(startMsgOf(scene.Request{Objective: blurredRastrigin, Runs: []scene.RunSpec{gd(0.001)}},
+		map[string]any{"view": blurredView, "steps_per_second": 30}))
+	ms := c2.until(20*time.Second, "a frame", isType("frame"))
+	for _, m := range ms {
+		if m.Type == "landscape" && !decodeRaw[landscapeWire](t, m).Partial {
+			t.Errorf("the blurred landscape came before the first frame")
+		}
+	}
+	c2.conn.CloseNow()
 	c.conn.CloseNow()
 	deadline := time.Now().Add(10 * time.Second)
 	for runtime.NumGoroutine() > base || srv.Live() > 0 {

@@ -86,18 +86,24 @@
 //	landscape as /api/landscape answers (x, y, nx, ny, values row-major
 //	          with y outermost, min, max), after start and each view; a
 //	          projected scene's adds "plane" without origin and axes.
-//	          A projected landscape is computed beside the runs (stepping
-//	          goes on), coarse to fine: passes of stride 8, 4, 2 come with
+//	          Every landscape is computed beside the runs (stepping goes
+//	          on), so it may come after the first frames. A projected one
+//	          comes coarse to fine: passes of stride 8, 4, 2 come with
 //	          "partial": true (every point filled from its evaluated
 //	          neighbour above-left; the first after 1/64 of the work), the
-//	          last without. A newer start or view, a cancel, or the session
-//	          ending abandons it; nothing of an abandoned landscape arrives
-//	          later. Landscapes are cached by (objective, plane, seeds,
-//	          view): a view seen before is one final landscape at once.
+//	          last without. A 2-D objective's comes whole; when its stride-8
+//	          pass promises at least 100 ms of work (a blurred objective),
+//	          that pass comes first with "partial": true. A newer start or
+//	          view, a cancel, or the session ending abandons it; nothing of
+//	          an abandoned landscape arrives later. Landscapes are cached
+//	          by (objective, plane, seeds, view): a view seen before is one
+//	          final landscape at once.
 //	progress  {"task": "landscape" | "spectrum", "done", "total", "note"}
 //	          when a long computation starts and every 200 ms while it runs
 //	          (done counts grid points or Hessian-vector products; total is
-//	          an upper bound); "note": "cancelled" ends a cancelled one.
+//	          an upper bound); "note": "cancelled" ends a cancelled one. A
+//	          2-D landscape reports only once it promises or takes a while
+//	          (a quick grid sends none).
 //	spectrum  {"at", "run" (with "current"), "k": the step, "eigenvalues":
 //	          [top-k, descending], "density": {"x": [...], "y": [...]} (128
 //	          points, integrating to 1), "min", "max" (λ estimates),
@@ -155,7 +161,7 @@
 //
 // Each session has three goroutines: the handler reads and parses
 // messages, an engine owns the scene and steps it, and a writer writes.
-// Long computations (landscape, spectrum, interpolation, fidelity,
+// Long computations (landscapes, spectrum, interpolation, fidelity,
 // regions) run in task goroutines beside the engine, at most one per kind
 // (a new one cancels the old); they take a copy of the θ they need, push
 // into the outbox while live only, and end with the session (the engine

@@ -173,6 +173,24 @@ func (c *client) until(d time.Duration, what string, pred func(wire) bool) []wir
 	}
 }
 
+// untilAll reads messages until each of preds has held for one, in any
+// order (a landscape is computed beside the runs, so it may come before or
+// after the first frames and statuses), returning all read.
+func (c *client) untilAll(d time.Duration, what string, preds ...func(wire) bool) []wire {
+	c.t.Helper()
+	seen := make([]bool, len(preds))
+	left := len(preds)
+	return c.until(d, what, func(m wire) bool {
+		for i, p := range preds {
+			if !seen[i] && p(m) {
+				seen[i] = true
+				left--
+			}
+		}
+		return left == 0
+	})
+}
+
 func isType(typ string) func(wire) bool { return func(m wire) bool { return m.Type == typ } }
 
 func isSession(status string) func(wire) bool {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"runtime"
 	"sync"
+	"time"
 
 	"github.com/saddle-viz/saddle/internal/fielderr"
 	"github.com/saddle-viz/saddle/internal/landscape"
-	"github.com/saddle-viz/saddle/internal/scene"
 	"github.com/saddle-viz/saddle/internal/zoo"
 )
 
@@ -58,41 +60,24 @@ func (c *encodedCache) put(key landscape.GridKey, b []byte) {
 	c.byKey[key] = b
 }
 
-// landscape returns the encoded landscape message of sc's objective over v.
-// The bytes are shared: callers must not modify them.
-func (s *Server) landscape(ctx context.Context, sc *scene.Scene, v viewMsg) ([]byte, error) {
-	if sc.Obj.Dim() != 2 && !sc.Projected() {
-		return nil, fielderr.New("objective", "a %d-dimensional objective has no plane to draw here", sc.Obj.Dim())
-	}
-	key := sc.GridKey(v.X, v.Y, v.NX, v.NY)
-	if b, ok := s.encoded.get(key); ok {
-		return b, nil
-	}
-	g, err := sc.Grid(ctx, s.grids, v.X, v.Y, v.NX, v.NY)
-	if err != nil {
-		return nil, err
-	}
-	m := landscapeMsg{Type: "landscape", Grid: g}
-	if sc.View != nil {
-		pi := sc.View.Info(false)
-		m.Plane = &pi
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return nil, err
-	}
-	s.encoded.put(key, b)
-	return b, nil
-}
-
-// planeLandscape sends the landscape of a projected scene's current view:
-// at once from the cache, or from a task that sends each coarse pass as a
-// partial landscape, then the final one (which it caches), reporting
-// progress point by point. It replaces any landscape task still running.
-func (e *engine) planeLandscape() {
+// landscapeTask sends the landscape of the scene's current view: at once
+// from the cache, or from a task beside the runs, so stepping never waits
+// on it. A projected plane comes coarse to fine (a partial landscape per
+// pass); a 2-D objective's grid is computed whole, after one coarse
+// partial when it is slow (a blurred objective). It replaces any landscape
+// task still running.
+func (e *engine) landscapeTask() {
 	e.stopTask(taskLandscape, false)
 	sc, v := e.sc, e.view
-	if err := zoo.CheckGrid(v.X, v.Y, v.NX, v.NY); err != nil {
+	if !sc.Projected() && sc.Obj.Dim() != 2 {
+		e.sendErr(fielderr.New("objective", "a %d-dimensional objective has no plane to draw here", sc.Obj.Dim()))
+		return
+	}
+	check := landscape.CheckGrid
+	if sc.Projected() {
+		check = zoo.CheckGrid
+	}
+	if err := check(v.X, v.Y, v.NX, v.NY); err != nil {
 		e.sendErr(err)
 		return
 	}
@@ -101,6 +86,20 @@ func (e *engine) planeLandscape() {
 		if err := e.out.pushMsg("landscape", b); err != nil {
 			e.fail(err)
 		}
+		return
+	}
+	if !sc.Projected() {
+		// Progress only once the grid has taken a while (or promises to):
+		// most 2-D grids take a few milliseconds.
+		e.launch(taskLandscape, true, v.NX*v.NY, fmt.Sprintf("%d×%d grid", v.NX, v.NY), func(t *task) error {
+			g, err := e.srv.grids.Compute(t.ctx, key, func(ctx context.Context) (*landscape.Grid, error) {
+				return flatGrid(ctx, t, sc.Obj, v)
+			})
+			if err != nil {
+				return err
+			}
+			return e.finishLandscape(t, key, landscapeMsg{Type: "landscape", Grid: g})
+		}, quietStart)
 		return
 	}
 	pi := sc.View.Info(false)
@@ -113,12 +112,98 @@ func (e *engine) planeLandscape() {
 		if err != nil {
 			return err
 		}
-		b, err := json.Marshal(landscapeMsg{Type: "landscape", Grid: g, Plane: &pi})
-		if err != nil {
-			return err
-		}
-		e.srv.encoded.put(key, b)
-		t.sendBytes("landscape", b, true)
-		return nil
+		return e.finishLandscape(t, key, landscapeMsg{Type: "landscape", Grid: g, Plane: &pi})
 	})
 }
+
+// finishLandscape encodes, caches and sends t's final landscape.
+func (e *engine) finishLandscape(t *task, key landscape.GridKey, m landscapeMsg) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	e.srv.encoded.put(key, b)
+	t.sendBytes("landscape", b, true)
+	return nil
+}
+
+// Coarse pass of a slow 2-D grid.
+const (
+	flatStride = 8                      // every 8th point each way: 1/64 of the work
+	slowGrid   = 100 * time.Millisecond // a grid estimated to take longer gets a coarse pass and progress at once
+)
+
+// flatGrid computes a 2-D objective's grid over v as /api/landscape does
+// (landscape.EvalGrid, so the values are its to the bit), counting points
+// for t's progress. It first times a coarse pass of every flatStride-th
+// point; when that promises a slow grid, the pass goes to the page as a
+// partial landscape (every point holding its evaluated neighbour
+// above-left) and progress starts at once.
+func flatGrid(ctx context.Context, t *task, obj landscape.Objective, v viewMsg) (*landscape.Grid, error) {
+	start := time.Now()
+	coarse, n := coarseGrid(ctx, obj, v)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	perPoint := time.Since(start) / time.Duration(n)
+	if estimate := perPoint * time.Duration(v.NX*v.NY/runtime.GOMAXPROCS(0)); estimate >= slowGrid {
+		t.startReporting()
+		t.send("landscape", landscapeMsg{Type: "landscape", Grid: coarse, Partial: true}, false)
+	}
+	return landscape.EvalGrid(ctx, countingObjective{obj, t.count}, v.X, v.Y, v.NX, v.NY)
+}
+
+// coarseGrid evaluates every flatStride-th point of v's grid (n of them)
+// and fills the rest from the evaluated neighbour above-left; values that
+// are not finite become the range's ends, as in landscape.EvalGrid.
+func coarseGrid(ctx context.Context, obj landscape.Objective, v viewMsg) (g *landscape.Grid, n int) {
+	g = &landscape.Grid{X: v.X, Y: v.Y, NX: v.NX, NY: v.NY, Values: make([]float64, v.NX*v.NY)}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	p := make([]float64, 2)
+	for j := 0; j < v.NY; j += flatStride {
+		if ctx.Err() != nil {
+			return nil, 1
+		}
+		p[1] = g.YAt(j)
+		for i := 0; i < v.NX; i += flatStride {
+			p[0] = g.XAt(i)
+			f := obj.Value(p)
+			n++
+			if !math.IsNaN(f) && !math.IsInf(f, 0) {
+				lo, hi = min(lo, f), max(hi, f)
+			}
+			g.Values[j*v.NX+i] = f
+		}
+	}
+	if lo > hi {
+		lo, hi = 0, 0
+	}
+	g.Min, g.Max = lo, hi
+	for j := range v.NY {
+		for i := range v.NX {
+			f := g.Values[j/flatStride*flatStride*v.NX+i/flatStride*flatStride]
+			switch {
+			case math.IsInf(f, -1):
+				f = lo
+			case math.IsNaN(f) || math.IsInf(f, 1):
+				f = hi
+			}
+			g.Values[j*v.NX+i] = f
+		}
+	}
+	return g, n
+}
+
+// countingObjective counts each value for a task's progress.
+type countingObjective struct {
+	landscape.Objective
+	count func()
+}
+
+func (c countingObjective) Value(x []float64) float64 {
+	f := c.Objective.Value(x)
+	c.count()
+	return f
+}
+
+var _ landscape.Objective = countingObjective{}

@@ -1,7 +1,6 @@
 package stream
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -81,24 +80,9 @@ func (e *engine) sendScene() {
 	e.send("scene", m)
 }
 
-// sendLandscape queues the landscape of the current view. A projected
-// objective's is computed in a task, coarse to fine, unless it is cached.
-func (e *engine) sendLandscape(ctx context.Context) {
-	if e.sc.Projected() {
-		e.planeLandscape()
-		return
-	}
-	b, err := e.srv.landscape(ctx, e.sc, e.view)
-	if err != nil {
-		if ctx.Err() == nil {
-			e.sendErr(err)
-		}
-		return
-	}
-	if err := e.out.pushMsg("landscape", b); err != nil {
-		e.fail(err)
-	}
-}
+// sendLandscape queues the landscape of the current view: at once when
+// cached, else from a task beside the runs (landscapeTask).
+func (e *engine) sendLandscape() { e.landscapeTask() }
 
 // geometryMsg is the local geometry at a point, as POST /api/hessian
 // answers it, for the page's eigen-direction overlay.

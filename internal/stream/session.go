@@ -141,7 +141,7 @@ func (e *engine) handle(ctx context.Context, c any) {
 		e.set(c)
 	case viewCmd:
 		e.view = c.view
-		e.sendLandscape(ctx)
+		e.sendLandscape()
 	case planeCmd:
 		e.replane(ctx, c)
 	case hessianCmd:
@@ -183,7 +183,7 @@ func (e *engine) start(ctx context.Context, c startCmd) {
 	e.sendScene()
 	e.sendDataset()
 	e.keepRegions()
-	e.sendLandscape(ctx)
+	e.sendLandscape()
 	e.playing = !c.paused
 	e.begin()
 }

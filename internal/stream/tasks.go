@@ -3,6 +3,7 @@ package stream
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -45,7 +46,7 @@ type task struct {
 	// over is set (under tasks.mu) when the task has answered, failed or
 	// been cancelled; nothing of it goes out afterwards.
 	over bool
-	// lastProgress is when the engine last reported on it (engine only).
+	// lastProgress is when its progress was last reported (under tasks.mu).
 	lastProgress time.Time
 }
 
@@ -65,10 +66,18 @@ type progressMsg struct {
 	Note  string `json:"note,omitempty"`
 }
 
+// launchOption changes how a task starts.
+type launchOption int
+
+// quietStart: a reporting task sends no progress when it starts, only once
+// it has worked for progressInterval (or calls startReporting), so a task
+// that is usually quick sends none.
+const quietStart launchOption = 1
+
 // launch cancels any live task of this name and starts work in a new one;
 // total and note describe its progress when report is set. work's error
 // (unless the task was cancelled) goes to the page as an error message.
-func (e *engine) launch(name string, report bool, total int, note string, work func(t *task) error) {
+func (e *engine) launch(name string, report bool, total int, note string, work func(t *task) error, opts ...launchOption) {
 	e.stopTask(name, false)
 	ctx, cancel := context.WithCancel(e.ctx)
 	t := &task{name: name, ctx: ctx, cancel: cancel, e: e, report: report, note: note, lastProgress: time.Now()}
@@ -78,7 +87,7 @@ func (e *engine) launch(name string, report bool, total int, note string, work f
 		e.tasks.live = map[string]*task{}
 	}
 	e.tasks.live[name] = t
-	if report {
+	if report && !slices.Contains(opts, quietStart) {
 		e.pushProgress(t, "")
 	}
 	e.tasks.mu.Unlock()
@@ -196,6 +205,19 @@ func (t *task) sendBytes(kind string, b []byte, final bool) {
 	if err := e.out.pushMsg(kind, b); err != nil {
 		e.fail(err)
 	}
+}
+
+// startReporting sends t's progress now (a quiet task found to be slow);
+// the engine's chores carry on from there.
+func (t *task) startReporting() {
+	e := t.e
+	e.tasks.mu.Lock()
+	defer e.tasks.mu.Unlock()
+	if t.over || t.ctx.Err() != nil || !t.report {
+		return
+	}
+	t.lastProgress = time.Now()
+	e.pushProgress(t, "")
 }
 
 // count records one unit of work done.
