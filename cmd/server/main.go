@@ -45,6 +45,9 @@ type config struct {
 	frameAnc    string
 	logLevel    string
 	shutdown    time.Duration
+	ping        time.Duration
+	idle        time.Duration
+	hosts       string
 }
 
 // Server timeouts that are not flags.
@@ -71,6 +74,9 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&c.frameAnc, "frame-ancestors", web.DefaultFrameAncestors, "CSP sources of the sites that may put /embed in an iframe, e.g. \"https://course.example.org https://*.example.edu\"\n(\"*\": any site; \"'self'\": only this server); no site may frame the other pages")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown may take")
+	fs.DurationVar(&c.ping, "ping-interval", stream.DefaultPingInterval, "how often a live session pings its page; a page that has not answered by the next ping is dropped (0: never ping)")
+	fs.DurationVar(&c.idle, "idle-timeout", stream.DefaultIdleTimeout, "close a live session whose page has sent nothing for this long (0: never)")
+	fs.StringVar(&c.hosts, "allowed-hosts", "", "comma-separated Host names the server answers (others get 421), against DNS rebinding;\ndefault: localhost, 127.0.0.1 and ::1 when -addr is a loopback address, any host otherwise")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: saddle [flags]\n\nSaddle serves the loss-landscape explorer, its JSON API and live sessions.\n"+
 			"Every flag may also be set by the environment variable shown with it; the command line wins.\n\n")
@@ -127,7 +133,50 @@ func (c *config) validate() error {
 	if _, err := c.level(); err != nil {
 		return err
 	}
+	if c.ping < 0 {
+		return fmt.Errorf("-ping-interval must not be negative, got %s", c.ping)
+	}
+	if c.idle < 0 {
+		return fmt.Errorf("-idle-timeout must not be negative, got %s", c.idle)
+	}
+	for _, h := range c.allowedHosts() {
+		if strings.ContainsAny(h, "/ *") {
+			return fmt.Errorf("-allowed-hosts: %q is not a host name", h)
+		}
+	}
 	return nil
+}
+
+// allowedHosts is -allowed-hosts, or the loopback names when the server
+// listens on a loopback address only (a classroom bind, ":8080", answers
+// any host unless told otherwise).
+func (c *config) allowedHosts() []string {
+	var out []string
+	for _, h := range strings.Split(c.hosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	host, _, err := net.SplitHostPort(c.addr)
+	if err != nil {
+		return nil
+	}
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return []string{"localhost", "127.0.0.1", "::1"}
+	}
+	return nil
+}
+
+// disabled maps a flag's 0 ("never") to the negative value stream.Options
+// reads as never (its 0 means the default).
+func disabled(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 func (c *config) originPatterns() []string {
@@ -164,9 +213,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: level}))
 
 	grids := landscape.NewGridCache(api.GridCacheEntries) // one cache for the API and the sessions
-	sessions := stream.New(stream.Options{OriginPatterns: c.originPatterns(), MaxSessions: c.maxSessions, Logger: log, Grids: grids})
+	sessions := stream.New(stream.Options{OriginPatterns: c.originPatterns(), MaxSessions: c.maxSessions, Logger: log, Grids: grids,
+		PingInterval: disabled(c.ping), IdleTimeout: disabled(c.idle)})
 	srv := &http.Server{
-		Handler:           api.NewHandler(api.Options{BasePath: c.basePath, FrameAncestors: c.frameAnc, Stream: sessions, Logger: log, Grids: grids}),
+		Handler: api.NewHandler(api.Options{BasePath: c.basePath, FrameAncestors: c.frameAnc, Stream: sessions, Logger: log, Grids: grids,
+			AllowedHosts: c.allowedHosts()}),
 		ReadHeaderTimeout: readHeaderTimeout,
 		IdleTimeout:       idleTimeout,
 		// ReadTimeout and WriteTimeout are set per API request by the handler:
@@ -178,6 +229,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	fmt.Fprintf(stdout, "Saddle listening on %s\n", displayURL(ln.Addr(), c.basePath))
+	fmt.Fprintln(stdout, bindNote(ln.Addr()))
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -198,6 +250,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	log.Info("stopped")
 	return errors.Join(errSessions, errServer)
+}
+
+// bindNote says what the listener really accepts: loopback only, or every
+// interface (then students on the network can open the page too).
+func bindNote(addr net.Addr) string {
+	host, _, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "bound to " + addr.String()
+	}
+	ip := net.ParseIP(host)
+	switch {
+	case ip != nil && ip.IsLoopback():
+		return "bound to " + addr.String() + ": this machine only (-addr :8080 serves the network)"
+	case host == "" || (ip != nil && ip.IsUnspecified()):
+		return "bound to " + addr.String() + ": every network interface, so other machines can connect"
+	}
+	return "bound to " + addr.String()
 }
 
 // displayURL is the URL to open for a listener: an unspecified host

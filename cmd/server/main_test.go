@@ -137,15 +137,15 @@ func TestParseConfig(t *testing.T) {
 		want    config
 		wantErr string
 	}{
-		{name: "defaults", want: config{addr: ":8080", maxSessions: 500, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second}},
+		{name: "defaults", want: config{addr: ":8080", maxSessions: 500, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour}},
 		{name: "env", env: map[string]string{"SADDLE_ADDR": ":9090", "SADDLE_MAX_SESSIONS": "7", "SADDLE_ORIGINS": "a.example, b.example",
 			"SADDLE_BASE_PATH": "saddle/", "SADDLE_LOG_LEVEL": "debug", "SADDLE_SHUTDOWN_TIMEOUT": "3s",
 			"SADDLE_FRAME_ANCESTORS": "https://course.example.org,  https://*.example.edu"},
-			want: config{addr: ":9090", maxSessions: 7, origins: "a.example, b.example", basePath: "/saddle", frameAnc: "https://course.example.org https://*.example.edu", logLevel: "debug", shutdown: 3 * time.Second}},
+			want: config{addr: ":9090", maxSessions: 7, origins: "a.example, b.example", basePath: "/saddle", frameAnc: "https://course.example.org https://*.example.edu", logLevel: "debug", shutdown: 3 * time.Second, ping: 20 * time.Second, idle: time.Hour}},
 		{name: "flags win over env", args: []string{"-addr", ":7070", "-max-sessions", "9"}, env: map[string]string{"SADDLE_ADDR": ":9090", "SADDLE_MAX_SESSIONS": "7"},
-			want: config{addr: ":7070", maxSessions: 9, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second}},
+			want: config{addr: ":7070", maxSessions: 9, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour}},
 		{name: "frame ancestors flag", args: []string{"-frame-ancestors", "'self'"}, env: map[string]string{"SADDLE_FRAME_ANCESTORS": "*"},
-			want: config{addr: ":8080", maxSessions: 500, frameAnc: "'self'", logLevel: "info", shutdown: 10 * time.Second}},
+			want: config{addr: ":8080", maxSessions: 500, frameAnc: "'self'", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour}},
 		{name: "frame ancestors that would break the policy", args: []string{"-frame-ancestors", "a.example; script-src *"}, wantErr: "frame-ancestors"},
 		{name: "frame ancestors 'none' with others", args: []string{"-frame-ancestors", "'none' a.example"}, wantErr: "frame-ancestors"},
 		{name: "bad env value", env: map[string]string{"SADDLE_MAX_SESSIONS": "many"}, wantErr: "SADDLE_MAX_SESSIONS"},
@@ -241,5 +241,80 @@ func TestShutdownSendsCloseFrames(t *testing.T) {
 	err = <-closed
 	if st := websocket.CloseStatus(err); st != websocket.StatusGoingAway {
 		t.Fatalf("the session ended with %v (status %v), want a close frame with StatusGoingAway", err, st)
+	}
+}
+
+// A server bound to loopback answers only loopback names (a rebinding
+// page's Host is its own); -allowed-hosts names others; a network bind
+// answers any host.
+func TestAllowedHosts(t *testing.T) {
+	get := func(t *testing.T, url, host string) int {
+		t.Helper()
+		req, err := http.NewRequest("GET", url+"/healthz", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	tests := []struct {
+		name  string
+		args  []string
+		host  string
+		want  int
+		using string
+	}{
+		{"loopback name on a loopback bind", []string{"-addr", "127.0.0.1:0"}, "localhost:8080", 200, ""},
+		{"a foreign name on a loopback bind", []string{"-addr", "127.0.0.1:0"}, "evil.example:8080", 421, ""},
+		{"a listed name", []string{"-addr", "127.0.0.1:0", "-allowed-hosts", "saddle.lan"}, "saddle.lan", 200, ""},
+		{"an unlisted name when a list is given", []string{"-addr", "127.0.0.1:0", "-allowed-hosts", "saddle.lan"}, "localhost", 421, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			url, stop := start(t, tt.args, env(nil))
+			defer stop()
+			if got := get(t, url, tt.host); got != tt.want {
+				t.Errorf("Host %q: %d, want %d", tt.host, got, tt.want)
+			}
+		})
+	}
+	c, err := parseConfig([]string{"-addr", ":0"}, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := c.allowedHosts(); h != nil {
+		t.Errorf("a network bind allows only %q, want any host", h)
+	}
+}
+
+func TestHeartbeatFlags(t *testing.T) {
+	for _, bad := range [][]string{{"-ping-interval", "-1s"}, {"-idle-timeout", "-5m"}, {"-allowed-hosts", "a.example/x"}} {
+		if _, err := parseConfig(bad, env(nil), io.Discard); err == nil || !strings.Contains(err.Error(), bad[0]) {
+			t.Errorf("%q: %v, want an error naming %s", bad, err, bad[0])
+		}
+	}
+	c, err := parseConfig([]string{"-ping-interval", "0"}, env(map[string]string{"SADDLE_IDLE_TIMEOUT": "2h"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if disabled(c.ping) >= 0 || c.idle != 2*time.Hour {
+		t.Errorf("ping %s idle %s, want never and 2h", c.ping, c.idle)
+	}
+}
+
+func TestBindNote(t *testing.T) {
+	for addr, want := range map[string]string{"127.0.0.1:8080": "this machine only", "[::]:8080": "every network interface", "0.0.0.0:8080": "every network interface"} {
+		a, err := net.ResolveTCPAddr("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := bindNote(a); !strings.Contains(got, want) {
+			t.Errorf("bindNote(%s) = %q, want it to say %q", addr, got, want)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -41,6 +42,11 @@ type Options struct {
 	// FrameAncestors are the CSP sources that may frame /embed
 	// (web.ParseFrameAncestors); "" lets any site. No site may frame the rest.
 	FrameAncestors string
+	// AllowedHosts, when set, are the only Host names (without port) the
+	// server answers; any other gets 421. It defends a server bound to
+	// loopback against DNS rebinding: a foreign page whose name resolves
+	// to 127.0.0.1 sends its own Host. nil: any host.
+	AllowedHosts []string
 }
 
 // Defaults of Options.
@@ -87,7 +93,7 @@ func NewHandler(opts Options) http.Handler {
 
 	pages := web.Options{BasePath: base, FrameAncestors: opts.FrameAncestors}
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, logRequests(opts.Logger), recoverJSON(opts.Logger), middleware.GetHead, web.SecurityHeaders(pages))
+	r.Use(middleware.RequestID, logRequests(opts.Logger), recoverJSON(opts.Logger), allowHosts(opts.AllowedHosts), middleware.GetHead, web.SecurityHeaders(pages))
 	r.NotFound(notFound)
 	r.MethodNotAllowed(methodNotAllowed)
 
@@ -126,6 +132,32 @@ var allowed = map[string]string{
 	"/healthz": "GET, HEAD", "/api/objectives": "GET, HEAD", "/api/optimizers": "GET, HEAD", "/api/lessons": "GET, HEAD",
 	"/api/run": "GET, HEAD, POST", "/api/hessian": "POST", "/api/landscape": "GET, HEAD, POST", "/ws": "GET",
 	"/api/spectrum": "POST", "/api/interpolate": "POST",
+}
+
+// allowHosts answers 421 Misdirected Request to a Host not in hosts
+// (compared case-insensitively, port ignored); with no hosts it lets all.
+func allowHosts(hosts []string) func(http.Handler) http.Handler {
+	ok := map[string]bool{}
+	for _, h := range hosts {
+		ok[strings.ToLower(strings.Trim(h, "[]"))] = true
+	}
+	return func(next http.Handler) http.Handler {
+		if len(ok) == 0 {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			host := r.Host
+			if h, _, err := net.SplitHostPort(host); err == nil {
+				host = h
+			}
+			if !ok[strings.ToLower(strings.Trim(host, "[]"))] {
+				writeError(w, &httpError{Status: http.StatusMisdirectedRequest, Offset: -1,
+					Msg: fmt.Sprintf("this server answers only for %s, not the host %q (see -allowed-hosts)", strings.Join(hosts, ", "), r.Host)})
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 func healthz(w http.ResponseWriter, _ *http.Request) {

@@ -195,4 +195,9 @@
 // a refused upgrade, but it sees a close reason). Shutdown closes every
 // session with StatusGoingAway, "server shutting down", and refuses new
 // ones with 503.
+//
+// A session pings its page every Options.PingInterval and drops a page
+// whose pong has not come back by the next ping (a peer gone without a
+// FIN); a page that sends nothing for Options.IdleTimeout is closed with
+// StatusGoingAway, "idle: no message for …".
 package stream

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -25,6 +26,14 @@ const (
 	// are thinned), and at most this many messages wait for the writer.
 	DefaultMaxPendingPerRun = 512
 	DefaultMaxQueued        = 64
+	// A session pings its page this often and drops it when the pong has
+	// not come back by the next ping: a peer that vanished without a FIN
+	// (a closed laptop lid, lost Wi-Fi) frees its slot within two intervals.
+	DefaultPingInterval = 20 * time.Second
+	// A session whose page has sent no message for this long is closed
+	// (StatusGoingAway, "idle for …"); pages answering pings alone do not
+	// keep a slot forever.
+	DefaultIdleTimeout = time.Hour
 )
 
 // Options configure the live-session server.
@@ -52,6 +61,13 @@ type Options struct {
 	// Grids computes landscapes; share one with the HTTP API so a scene's
 	// grid is computed once (nil: a cache of the server's own).
 	Grids *landscape.GridCache
+	// PingInterval is how often a page is pinged (0: DefaultPingInterval;
+	// negative: never); a page that has not answered by the next ping is
+	// dropped.
+	PingInterval time.Duration
+	// IdleTimeout closes a session whose page has sent nothing for that
+	// long (0: DefaultIdleTimeout; negative: never).
+	IdleTimeout time.Duration
 }
 
 // Server accepts WebSocket sessions on GET /ws.
@@ -91,6 +107,12 @@ func New(opts Options) *Server {
 	if opts.MaxQueued <= 0 {
 		opts.MaxQueued = DefaultMaxQueued
 	}
+	if opts.PingInterval == 0 {
+		opts.PingInterval = DefaultPingInterval
+	}
+	if opts.IdleTimeout == 0 {
+		opts.IdleTimeout = DefaultIdleTimeout
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -113,6 +135,9 @@ type session struct {
 
 	closeOnce sync.Once
 	closed    chan struct{} // closed when the close handshake is over
+
+	lastRead atomic.Int64 // UnixNano of the page's last message, for the idle limit
+	pongs    atomic.Int64 // pings the page has answered (tests wait on it)
 }
 
 // ServeHTTP upgrades the request to a live session and serves it until the
@@ -230,6 +255,8 @@ func (ss *session) serve() {
 	eng := newEngine(s, ss.out, ss.overflow)
 	wg.Go(func() { eng.loop(ss.ctx, cmds) })
 	wg.Go(ss.writeLoop)
+	ss.lastRead.Store(time.Now().UnixNano())
+	wg.Go(ss.heartbeat)
 
 	// The reader's context is not the session's: cancelling a read closes
 	// the connection at once, and a shutdown still has a close frame to send.
@@ -239,6 +266,7 @@ func (ss *session) serve() {
 			ss.end(err)
 			break
 		}
+		ss.lastRead.Store(time.Now().UnixNano())
 		if typ != websocket.MessageText {
 			pushErr(ss.out, errors.New("send JSON in text messages"), ss.overflow)
 			continue
@@ -295,6 +323,54 @@ func (ss *session) close(code websocket.StatusCode, reason string) {
 			ss.conn.Close(code, reason)
 		}()
 	})
+}
+
+// heartbeat pings the page every PingInterval and drops it when a pong
+// has not come back by the next ping (coder/websocket answers a ping only
+// while the peer reads, so a page that stopped reading is dropped too);
+// it closes a session whose page has sent nothing for IdleTimeout.
+func (ss *session) heartbeat() {
+	o := ss.srv.opts
+	every := o.PingInterval
+	if every < 0 {
+		if o.IdleTimeout < 0 {
+			return
+		}
+		every = o.IdleTimeout
+	}
+	if o.IdleTimeout > 0 && o.IdleTimeout < every {
+		every = o.IdleTimeout
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ss.ctx.Done():
+			return
+		case <-t.C:
+		}
+		if o.IdleTimeout > 0 {
+			if idle := time.Since(time.Unix(0, ss.lastRead.Load())); idle >= o.IdleTimeout {
+				ss.srv.log.Info("stream: closing an idle session", "idle", idle.Round(time.Second))
+				ss.close(websocket.StatusGoingAway, fmt.Sprintf("idle: no message for %s", o.IdleTimeout))
+				return
+			}
+		}
+		if o.PingInterval < 0 {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(ss.ctx, o.PingInterval)
+		err := ss.conn.Ping(ctx)
+		cancel()
+		if err != nil {
+			if ss.ctx.Err() == nil {
+				ss.srv.log.Info("stream: the page did not answer a ping; dropping it", "err", err)
+				ss.conn.CloseNow() // the reader sees it and ends the session
+			}
+			return
+		}
+		ss.pongs.Add(1)
+	}
 }
 
 // writeLoop writes what the outbox holds, one message at a time, each with
