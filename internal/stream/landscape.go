@@ -27,11 +27,21 @@ type landscapeMsg struct {
 
 // encodedCache keeps the last few encoded landscape messages: a class on
 // one lesson asks for the same grid hundreds of times, and encoding a
-// 256×256 grid costs more than computing it.
+// 256×256 grid costs more than computing it. Sessions that want the same
+// grid at once wait for one encoding and share its bytes, so a class of
+// slow pages holds one copy of a 512² landscape (4.7 MB), not one each.
 type encodedCache struct {
-	mu    sync.Mutex
-	order []landscape.GridKey
-	byKey map[landscape.GridKey][]byte
+	mu       sync.Mutex
+	order    []landscape.GridKey
+	byKey    map[landscape.GridKey][]byte
+	inflight map[landscape.GridKey]*encoding
+}
+
+// encoding is one landscape being encoded; done closes when b and err are set.
+type encoding struct {
+	done chan struct{}
+	b    []byte
+	err  error
 }
 
 const encodedCacheSize = 16
@@ -43,9 +53,42 @@ func (c *encodedCache) get(key landscape.GridKey) ([]byte, bool) {
 	return b, ok
 }
 
-func (c *encodedCache) put(key landscape.GridKey, b []byte) {
+// encode returns key's cached bytes, or waits for an encoding of key under
+// way, or runs enc and caches what it returns.
+func (c *encodedCache) encode(key landscape.GridKey, enc func() ([]byte, error)) ([]byte, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	if b, ok := c.byKey[key]; ok {
+		c.mu.Unlock()
+		return b, nil
+	}
+	if w, ok := c.inflight[key]; ok {
+		c.mu.Unlock()
+		<-w.done
+		if w.err == nil {
+			return w.b, nil
+		}
+		return enc()
+	}
+	if c.inflight == nil {
+		c.inflight = map[landscape.GridKey]*encoding{}
+	}
+	w := &encoding{done: make(chan struct{})}
+	c.inflight[key] = w
+	c.mu.Unlock()
+
+	w.b, w.err = enc()
+	c.mu.Lock()
+	delete(c.inflight, key)
+	if w.err == nil {
+		c.put(key, w.b)
+	}
+	c.mu.Unlock()
+	close(w.done)
+	return w.b, w.err
+}
+
+// put caches b as key's bytes; called with mu held.
+func (c *encodedCache) put(key landscape.GridKey, b []byte) {
 	if c.byKey == nil {
 		c.byKey = map[landscape.GridKey][]byte{}
 	}
@@ -118,11 +161,10 @@ func (e *engine) landscapeTask() {
 
 // finishLandscape encodes, caches and sends t's final landscape.
 func (e *engine) finishLandscape(t *task, key landscape.GridKey, m landscapeMsg) error {
-	b, err := json.Marshal(m)
+	b, err := e.srv.encoded.encode(key, func() ([]byte, error) { return json.Marshal(m) })
 	if err != nil {
 		return err
 	}
-	e.srv.encoded.put(key, b)
 	t.sendBytes("landscape", b, true)
 	return nil
 }
