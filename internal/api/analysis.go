@@ -59,6 +59,11 @@ func (h *handlers) spectrum(w http.ResponseWriter, r *http.Request) {
 		}
 		key = model.Key()
 	}
+	release, ok := h.heavy(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	s, err := zoo.ComputeSpectrum(r.Context(), obj, key, theta, k, nil)
 	if err != nil {
 		writeError(w, gridError(err))
@@ -124,6 +129,11 @@ func (h *handlers) interpolate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, userError(err))
 		return
 	}
+	release, ok := h.heavy(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	end, err := stepTo(r.Context(), sc.Runs[0], steps)
 	if err != nil {
 		writeError(w, timeoutError(err))

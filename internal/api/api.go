@@ -20,6 +20,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/saddle-viz/saddle/internal/budget"
 	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/stream"
 	"github.com/saddle-viz/saddle/web"
@@ -47,6 +48,9 @@ type Options struct {
 	// loopback against DNS rebinding: a foreign page whose name resolves
 	// to 127.0.0.1 sends its own Host. nil: any host.
 	AllowedHosts []string
+	// Heavy bounds heavy work (budget.go); nil: a pool of HeavySlots,
+	// HeavyWaiting and HeavyPerClient.
+	Heavy *budget.Pool
 }
 
 // Defaults of Options.
@@ -89,7 +93,10 @@ func NewHandler(opts Options) http.Handler {
 	if opts.Stream == nil {
 		opts.Stream = stream.New(stream.Options{Logger: opts.Logger, Grids: opts.Grids})
 	}
-	h := &handlers{log: opts.Logger, grids: &grids{cache: opts.Grids}}
+	if opts.Heavy == nil {
+		opts.Heavy = budget.New(HeavySlots, HeavyWaiting, HeavyPerClient)
+	}
+	h := &handlers{log: opts.Logger, grids: &grids{cache: opts.Grids}, pool: opts.Heavy}
 
 	pages := web.Options{BasePath: base, FrameAncestors: opts.FrameAncestors}
 	r := chi.NewRouter()

@@ -144,6 +144,15 @@ func (h *handlers) runGET(w http.ResponseWriter, r *http.Request) {
 	if cacheable(w, r, etagOf("run", canonical(req))) {
 		return
 	}
+	if runIsHeavy(s, steps) {
+		release, ok := h.heavy(w, r)
+		if !ok {
+			w.Header().Del("ETag")
+			w.Header().Del("Cache-Control")
+			return
+		}
+		defer release()
+	}
 	runs, err := s.RunAllContext(r.Context(), steps)
 	if err != nil {
 		w.Header().Del("ETag")
@@ -172,6 +181,15 @@ func (h *handlers) landscapeGET(w http.ResponseWriter, r *http.Request) {
 	}
 	if cacheable(w, r, etagOf("landscape", canonical(job.canonical()))) {
 		return
+	}
+	if job.heavy {
+		release, ok := h.heavy(w, r)
+		if !ok {
+			w.Header().Del("ETag")
+			w.Header().Del("Cache-Control")
+			return
+		}
+		defer release()
 	}
 	ans, err := h.landscapeAnswer(r.Context(), job)
 	if err != nil {

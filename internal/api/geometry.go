@@ -123,6 +123,13 @@ func (h *handlers) landscape(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
+	if job.heavy {
+		release, ok := h.heavy(w, r)
+		if !ok {
+			return
+		}
+		defer release()
+	}
 	ans, err := h.landscapeAnswer(r.Context(), job)
 	if err != nil {
 		writeError(w, gridError(err))
@@ -141,6 +148,8 @@ type landscapeJob struct {
 	plane *zoo.PlaneSpec
 	seed  uint64
 	view  *zoo.View
+	// heavy: the grid goes through the heavy pool (budget.go).
+	heavy bool
 }
 
 // canonical is the request that asks for exactly this grid.
@@ -202,6 +211,15 @@ func prepareLandscape(req landscapeRequest) (landscapeJob, *httpError) {
 	if j.ny, e = side("ny", req.NY); e != nil {
 		return j, e
 	}
+	if j.view != nil {
+		j.heavy = true // each point is a pass of the model over its data
+		return j, nil
+	}
+	work := landscapeWork(j.spec, j.obj, j.nx, j.ny)
+	if e := checkLandscapeWork(work, j.nx, j.ny); e != nil {
+		return j, e
+	}
+	j.heavy = work > cheapLandscapeWork
 	return j, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/saddle-viz/saddle/internal/budget"
 	"github.com/saddle-viz/saddle/internal/fielderr"
 	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/optim"
@@ -30,6 +31,7 @@ const (
 type handlers struct {
 	log   *slog.Logger
 	grids *grids
+	pool  *budget.Pool // heavy work (budget.go)
 }
 
 func (h *handlers) objectives(w http.ResponseWriter, _ *http.Request) {
@@ -78,12 +80,25 @@ func (h *handlers) run(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
+	if runIsHeavy(s, steps) {
+		release, ok := h.heavy(w, r)
+		if !ok {
+			return
+		}
+		defer release()
+	}
 	runs, err := s.RunAllContext(r.Context(), steps)
 	if err != nil {
 		writeError(w, timeoutError(err))
 		return
 	}
 	writeJSON(w, http.StatusOK, runResponse{Runs: runs})
+}
+
+// runIsHeavy reports whether a run goes through the heavy pool: many
+// points, or a projected model (each step a pass over its data).
+func runIsHeavy(s *scene.Scene, steps int) bool {
+	return s.Projected() || steps*len(s.Runs) > cheapRunPoints
 }
 
 // prepareRun validates a run request (POST body or GET scene) and builds

@@ -222,3 +222,15 @@ var (
 	_ Objective = (*blurred)(nil)
 	_ Hessianer = (*blurredHess)(nil)
 )
+
+// BlurEvals is how many evaluations of the objective one value of its
+// blurred version at scale sigma costs in dim dimensions (the
+// tensor-product rule), for budgets of heavy work.
+func BlurEvals(sigma float64, dim int) int {
+	n := blurNodes(sigma)
+	e := 1
+	for range dim {
+		e *= n
+	}
+	return e
+}

@@ -1,0 +1,107 @@
+// Package budget bounds heavy work: a Pool runs at most a few expensive
+// computations at once, lets a bounded line wait for a turn, and caps how
+// many one client may hold, so a loop of expensive requests cannot take the
+// cores from small requests and live sessions.
+package budget
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+// Errors of Acquire.
+var (
+	// ErrBusy: the line of waiting work is full; try again shortly.
+	ErrBusy = errors.New("budget: the server is busy with heavy work")
+	// ErrClientBusy: this client already has its share running or waiting.
+	ErrClientBusy = errors.New("budget: too much heavy work from this client at once")
+)
+
+// Pool hands out slots for heavy work.
+type Pool struct {
+	slots     chan struct{}
+	maxWait   int
+	perClient int
+
+	mu      sync.Mutex
+	waiting int
+	held    map[string]int // running or waiting, by client
+}
+
+// New returns a pool of slots running at once, at most wait more in line,
+// and at most perClient running or waiting for one client.
+func New(slots, wait, perClient int) *Pool {
+	if slots < 1 || wait < 0 || perClient < 1 {
+		panic("budget: New needs slots ≥ 1, wait ≥ 0, perClient ≥ 1")
+	}
+	return &Pool{slots: make(chan struct{}, slots), maxWait: wait, perClient: perClient, held: map[string]int{}}
+}
+
+// Acquire takes a slot for client, waiting in line until one frees or ctx
+// ends. It never waits when the line is full (ErrBusy) or the client holds
+// its share (ErrClientBusy). release must be called once the work is done.
+func (p *Pool) Acquire(ctx context.Context, client string) (release func(), err error) {
+	p.mu.Lock()
+	if p.held[client] >= p.perClient {
+		p.mu.Unlock()
+		return nil, ErrClientBusy
+	}
+	select {
+	case p.slots <- struct{}{}:
+		p.held[client]++
+		p.mu.Unlock()
+		return p.releaser(client), nil
+	default:
+	}
+	if p.waiting >= p.maxWait {
+		p.mu.Unlock()
+		return nil, ErrBusy
+	}
+	p.waiting++
+	p.held[client]++
+	p.mu.Unlock()
+
+	select {
+	case p.slots <- struct{}{}:
+		p.mu.Lock()
+		p.waiting--
+		p.mu.Unlock()
+		return p.releaser(client), nil
+	case <-ctx.Done():
+		p.mu.Lock()
+		p.waiting--
+		p.drop(client)
+		p.mu.Unlock()
+		return nil, ctx.Err()
+	}
+}
+
+func (p *Pool) releaser(client string) func() {
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			<-p.slots
+			p.mu.Lock()
+			p.drop(client)
+			p.mu.Unlock()
+		})
+	}
+}
+
+// drop forgets one of client's holds; called with mu held.
+func (p *Pool) drop(client string) {
+	if p.held[client]--; p.held[client] <= 0 {
+		delete(p.held, client)
+	}
+}
+
+// Stats are the pool's counts now.
+type Stats struct{ Running, Waiting, Clients int }
+
+// Stats returns the pool's counts.
+func (p *Pool) Stats() Stats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return Stats{Running: len(p.slots), Waiting: p.waiting, Clients: len(p.held)}
+}
