@@ -12,6 +12,7 @@ import { Panel, buildLandscape } from './panel.mjs';
 import { CurvePlot } from './plots.mjs';
 import { installA11y } from './a11y.mjs';
 import { lessonState, finished, Script } from './lesson.mjs';
+import { endLabel, statusText, divergenceText } from './runstatus.mjs';
 import { installLessonTools, blurGrid } from './lessontools.mjs';
 import './theme.mjs';
 
@@ -374,7 +375,7 @@ class App {
       const k = st.k ?? t?.lastK;
       const loss = t && t.n ? t.loss[t.n - 1] : NaN;
       const why = this.whyDiverged(r);
-      lines.push({ r, text: `${this.runName(r)} diverged at step ${k}: the loss reached ${fmt(loss)}${st.reason ? ' (' + st.reason + ')' : ''}.`, why, spec });
+      lines.push({ r, text: divergenceText(this.runName(r), st, k, loss), why, spec });
     });
     box.hidden = !lines.length;
     box.textContent = '';
@@ -479,8 +480,8 @@ class App {
       const sw = document.createElement('span');
       sw.className = 'swatch';
       sw.style.background = runColour(r);
-      const st = this.status[r]?.status;
-      b.append(sw, this.runName(r) + (st && st !== 'running' && st !== 'paused' ? ` — ${st.replace('_', ' ')}` : ''));
+      const end = endLabel(this.status[r]);
+      b.append(sw, this.runName(r) + (end ? ` — ${end}` : ''));
       b.title = 'select this run';
       b.onclick = () => this.select(r);
       box.append(b);
@@ -952,7 +953,7 @@ class App {
     if (Number.isFinite(t.gthg[i])) rows.push(['gᵀHg', fmt(t.gthg[i])]);
     for (const [name, v] of Object.entries(p?.state || {})) rows.push([stateName(name), vec(v)]);
     const st = this.status[r];
-    if (st && st.status !== 'running') rows.push(['status', st.status + (st.reason ? ': ' + st.reason : '')]);
+    if (st && st.status !== 'running') rows.push(['status', statusText(st)]);
     const dl = document.createElement('dl');
     for (const [a, b] of rows) {
       const dt = document.createElement('dt');
