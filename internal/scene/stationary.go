@@ -109,68 +109,68 @@ func (s *Scene) classify(theta []float64, gn float64) *Stationary {
 // curvature gives the extreme eigenvalues of the Hessian at theta, the
 // Hessian's scale S and the length w of the classification (see ZeroSafety).
 func (s *Scene) curvature(theta []float64) (lo, hi, scale, width float64, ok bool) {
-	n := s.Obj.Dim()
-	if s.View == nil && n <= 64 {
-		h := mat.NewSymDense(n, nil)
-		eig := func(x []float64) ([]float64, bool) {
-			switch o := s.Obj.(type) {
-			case landscape.Hessianer:
-				o.Hess(h, x)
-			case landscape.HessVecer:
-				landscape.FormHessian(h, o, x)
-			default:
-				return nil, false
-			}
-			var e mat.EigenSym
-			if !e.Factorize(h, false) {
-				return nil, false
-			}
-			v := e.Values(nil)
-			return v, allFinite(v)
-		}
-		v, ok := eig(theta)
-		if !ok {
-			return 0, 0, 0, 0, false
-		}
-		lo, hi = v[0], v[n-1]
-		scale = max(math.Abs(lo), math.Abs(hi))
-		// The Hessian's scale over the domain: a point where it vanishes
-		// says nothing of the landscape's curvature elsewhere.
-		probes := [][]float64{s.Start}
-		if n == 2 {
-			d := s.Info.Domain
-			probes = append(probes, []float64{(d.X[0] + d.X[1]) / 2, (d.Y[0] + d.Y[1]) / 2})
-			for _, x := range d.X {
-				for _, y := range d.Y {
-					probes = append(probes, []float64{x, y})
-				}
-			}
-			width = max(d.X[1]-d.X[0], d.Y[1]-d.Y[0])
-		} else {
-			width = max(1, norm(theta), dist(theta, s.Start))
-		}
-		for _, p := range probes {
-			if w, ok := eig(p); ok {
-				scale = max(scale, math.Abs(w[0]), math.Abs(w[n-1]))
-			}
-		}
-		return lo, hi, scale, width, true
-	}
-	hv, ok := s.Obj.(landscape.HessVecer)
+	lo, hi, ok = s.extremes(theta)
 	if !ok {
 		return 0, 0, 0, 0, false
 	}
-	op := func(dst, v []float64) { hv.HessVec(dst, theta, v) }
+	scale = max(math.Abs(lo), math.Abs(hi))
+	if s.View != nil || s.Obj.Dim() != 2 {
+		return lo, hi, scale, max(1, norm(theta), dist(theta, s.Start)), true
+	}
+	// The Hessian's scale over the domain: a point where it vanishes says
+	// nothing of the landscape's curvature elsewhere.
+	d := s.Info.Domain
+	probes := [][]float64{s.Start, {(d.X[0] + d.X[1]) / 2, (d.Y[0] + d.Y[1]) / 2}}
+	for _, x := range d.X {
+		for _, y := range d.Y {
+			probes = append(probes, []float64{x, y})
+		}
+	}
+	for _, p := range probes {
+		if l, h, ok := s.extremes(p); ok {
+			scale = max(scale, math.Abs(l), math.Abs(h))
+		}
+	}
+	return lo, hi, scale, max(d.X[1]-d.X[0], d.Y[1]-d.Y[0]), true
+}
+
+// extremes are the smallest and largest eigenvalues of the Hessian at x:
+// exact for a small objective with a Hessian (or one formed from
+// Hessian-vector products), Lanczos estimates for a projected one; ok is
+// false without curvature or when it is not finite.
+func (s *Scene) extremes(x []float64) (lo, hi float64, ok bool) {
+	n := s.Obj.Dim()
+	if s.View == nil && n <= 64 {
+		h := mat.NewSymDense(n, nil)
+		switch o := s.Obj.(type) {
+		case landscape.Hessianer:
+			o.Hess(h, x)
+		case landscape.HessVecer:
+			landscape.FormHessian(h, o, x)
+		default:
+			return 0, 0, false
+		}
+		var e mat.EigenSym
+		if !e.Factorize(h, false) {
+			return 0, 0, false
+		}
+		v := e.Values(nil)
+		return v[0], v[n-1], allFinite(v)
+	}
+	hv, ok := s.Obj.(landscape.HessVecer)
+	if !ok {
+		return 0, 0, false
+	}
+	op := func(dst, v []float64) { hv.HessVec(dst, x, v) }
 	small, err := hd.TopEigen(op, n, hd.LanczosSettings{K: 1, Which: hd.SmallestAlgebraic, Seed: 1})
 	if err != nil || !finite(small.Values[0]) {
-		return 0, 0, 0, 0, false
+		return 0, 0, false
 	}
 	large, err := hd.TopEigen(op, n, hd.LanczosSettings{K: 1, Which: hd.LargestAlgebraic, Seed: 1})
 	if err != nil || !finite(large.Values[0]) {
-		return 0, 0, 0, 0, false
+		return 0, 0, false
 	}
-	lo, hi = small.Values[0], large.Values[0]
-	return lo, hi, max(math.Abs(lo), math.Abs(hi)), max(1, norm(theta), dist(theta, s.Start)), true
+	return small.Values[0], large.Values[0], true
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
