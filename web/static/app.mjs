@@ -13,6 +13,7 @@ import { CurvePlot } from './plots.mjs';
 import { installA11y } from './a11y.mjs';
 import { lessonState, finished, Script } from './lesson.mjs';
 import { endLabel, statusText, divergenceText } from './runstatus.mjs';
+import { Suggester } from './suggest.mjs';
 import { installLessonTools, blurGrid } from './lessontools.mjs';
 import './theme.mjs';
 
@@ -223,6 +224,7 @@ class App {
     };
     this.model?.adjustStart(start); // a projected objective's plane (model.mjs)
     this.send(start);
+    this.lastStart = start; // asked for suggestions once the server accepts it
     if (!this.model?.projected()) this.requestGeometry({ at: this.state.start }, 'start');
     if (target > 0) this.stepBy(target);
     else if (this.playing) this.send({ type: 'resume' });
@@ -248,6 +250,7 @@ class App {
     switch (m.type) {
       case 'scene':
         this.sceneInfo = m.objective || null;
+        if (this.lastStart) this.suggester.update(this.lastStart); // the rates fitted to this objective and start (suggest.mjs)
         for (const p of this.panels) p.heatDirty = true;
         this.dirty = true;
         break;
@@ -780,6 +783,7 @@ class App {
         min: h.min, max: h.max, log: h.log, integer: h.integer, testid: `hyper-${h.name}`,
         onchange: (x) => { run.hyper[h.name] = x; this.send({ type: 'set', run: r, hyper: { [h.name]: x } }); live(); this.buildLegend(); },
       }));
+      if (h.name === 'lr') row.append(this.suggester.slot(run, r, h));
     }
     // Clipping.
     const clipRow = document.createElement('div');
@@ -806,6 +810,17 @@ class App {
     // Schedule.
     if (info?.hyper?.some((h) => h.name === 'lr')) row.append(this.scheduleRow(run, r, live));
     return row;
+  }
+
+  /** suggester shows the server's suggested ε beside each rate control (suggest.mjs). */
+  get suggester() {
+    return (this._suggester ??= new Suggester(DATA.base || '', (r, lr) => {
+      // One click sets the rate and races again from the start.
+      this.state.runs[r].hyper.lr = lr;
+      this.state.scene = '';
+      this.buildRunList();
+      this.restart();
+    }));
   }
 
   scheduleRow(run, r, live) {
