@@ -55,3 +55,27 @@ func TestSaddleLessonSaysNewtonStoppedAtASaddle(t *testing.T) {
 		t.Errorf("console errors: %q", errs)
 	}
 }
+
+// A diverged run's message says what happened once: "GD diverged: the loss
+// reached 1.58e+16 at step 12.", not the loss twice.
+func TestDivergenceSaysItOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1400, 950)
+	b.open("?obj=quadratic&start=-2.5,1.5&run=gd|lr=1")
+	b.do(chromedp.Click(chromedp.CSS(`[data-testid=play]`)))
+	b.wait("the run to diverge", `saddle.status[0]?.status === 'diverged' && !document.getElementById('divergence').hidden`)
+	// The sentence, without the explanation in <em> after it.
+	text := eval[string](b, `[...document.getElementById('divergence').querySelector('p').childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('')`)
+	reason := eval[string](b, `saddle.status[0].reason`)
+	if !strings.Contains(text, reason) {
+		t.Errorf("divergence box %q lacks the server's reason %q", text, reason)
+	}
+	if n := strings.Count(text, "reached"); n != 1 {
+		t.Errorf("divergence box %q says the loss %d times", text, n)
+	}
+	if n := strings.Count(text, "step"); n != 1 {
+		t.Errorf("divergence box %q names the step %d times", text, n)
+	}
+}
