@@ -118,6 +118,7 @@ func NewHandler(opts Options) http.Handler {
 		r.Post("/api/landscape", h.landscape)
 		r.Post("/api/spectrum", h.spectrum)
 		r.Post("/api/interpolate", h.interpolate)
+		r.Post("/api/suggest", h.suggest)
 		// GET forms keyed by the scene, cacheable forever (cached.go).
 		r.Get("/api/run", h.runGET)
 		r.Get("/api/landscape", h.landscapeGET)

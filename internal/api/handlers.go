@@ -143,3 +143,36 @@ func userError(err error) *httpError {
 	return &httpError{Status: http.StatusInternalServerError, Offset: -1,
 		Msg: "internal error: " + err.Error()}
 }
+
+// suggestRequest is the body of POST /api/suggest: an objective and a start,
+// as /api/run takes them (a projected objective's start on its plane, or
+// left out for θ₀ drawn from seed).
+type suggestRequest struct {
+	Objective landscape.Spec `json:"objective"`
+	Start     []float64      `json:"start,omitempty"`
+	Seed      uint64         `json:"seed,omitempty"`
+	Plane     *zoo.PlaneSpec `json:"plane,omitempty"`
+}
+
+// suggest answers POST /api/suggest: learning rates fitted to the objective
+// at the start (scene.Suggestions; the rules are optim.Suggest's).
+func (h *handlers) suggest(w http.ResponseWriter, r *http.Request) {
+	var req suggestRequest
+	if e := decode(w, r, &req); e != nil {
+		writeError(w, e)
+		return
+	}
+	if req.Plane != nil && req.Plane.Run != nil {
+		writeError(w, badRequest("plane.run", "a suggestion is for a start, before any run: leave the plane's run out"))
+		return
+	}
+	// Any run resolves the start as /api/run would; gradient descent runs
+	// on every objective.
+	s, err := scene.Build(scene.Request{Objective: req.Objective, Start: req.Start, Seed: req.Seed, Plane: req.Plane,
+		Runs: []scene.RunSpec{{Optimizer: "gd"}}})
+	if err != nil {
+		writeError(w, userError(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.Suggest())
+}

@@ -78,7 +78,10 @@ type Step struct {
 	HessEvals         int
 	State             []Vec
 	Status            Status
-	Reason            string // why a run ended: "loss 3.2e+16 exceeded 1e15", ...
+	// Reason says once why a run ended, naming the step when it diverged:
+	// "the loss reached 3.2e+16 at step 12", "θ left every bound at step 7",
+	// "step 4 could not be taken: ...", "‖g‖ = 3e-09 < 1e-08".
+	Reason string
 }
 
 // Run is one optimizer stepping on one objective from one start.
@@ -259,7 +262,7 @@ func (r *Run) Reset() {
 	r.status = Running
 	r.measure()
 	if r.status == Running && r.cur.GradNorm < GradTol {
-		r.status, r.cur.Reason = Converged, "the start is a stationary point (‖g‖ = 0)"
+		r.status, r.cur.Reason = Converged, fmt.Sprintf("the start is a stationary point: ‖g‖ = %.3g < %g", r.cur.GradNorm, GradTol)
 	}
 	r.cur.Status = r.status
 	r.cur.State = r.method.State()
@@ -378,7 +381,7 @@ func (r *Run) Step() *Step {
 		// The method could not take this step (a singular Hessian, a failed
 		// line search): no step happened, so the run ends where it stood.
 		r.status = Diverged
-		r.cur.Reason = err.Error()
+		r.cur.Reason = fmt.Sprintf("step %d could not be taken: %v", r.cur.K, err)
 		copy(r.theta, r.prev)
 		r.cur.K--
 		for i := range r.cur.Update {
@@ -396,7 +399,7 @@ func (r *Run) Step() *Step {
 				r.status = Diverged
 			}
 		} else if r.cur.GradNorm < GradTol {
-			r.status, r.cur.Reason = Converged, fmt.Sprintf("‖g‖ = %.2g < %g", r.cur.GradNorm, GradTol)
+			r.status, r.cur.Reason = Converged, fmt.Sprintf("‖g‖ = %.3g < %g", r.cur.GradNorm, GradTol)
 		} else if errors.Is(err, ErrConverged) || (step <= StepTol*StepTol*(1+norm) && r.info.Needs != "") {
 			r.status, r.cur.Reason = Converged, "the step became negligible"
 		}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/saddle-viz/saddle/internal/fielderr"
@@ -216,8 +217,13 @@ func TestDivergence(t *testing.T) {
 			if s.Status != Diverged || !r.Done() {
 				t.Fatalf("status %s after %d steps", s.Status, s.K)
 			}
-			if s.Reason == "" {
-				t.Error("no reason given")
+			// The reason is the whole sentence the page shows: it names the
+			// step, and says what happened once.
+			if !strings.Contains(s.Reason, "at step ") {
+				t.Errorf("reason %q does not name the step", s.Reason)
+			}
+			if n := strings.Count(s.Reason, "reached") + strings.Count(s.Reason, "left"); n != 1 {
+				t.Errorf("reason %q says what happened %d times", s.Reason, n)
 			}
 			for _, x := range append(slices.Clone(s.Theta), s.Loss, s.GradNorm) {
 				if !finite(x) {

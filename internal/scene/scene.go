@@ -354,7 +354,10 @@ type RunResult struct {
 	Label     string       `json:"label,omitempty"`
 	Status    optim.Status `json:"status"`
 	Reason    string       `json:"reason,omitempty"`
-	Clips     int          `json:"clips"`
+	// Stationary, for a converged run, is the kind of stationary point it
+	// stopped at (minimum, saddle, maximum, degenerate, unknown).
+	Stationary *Stationary `json:"stationary,omitempty"`
+	Clips      int         `json:"clips"`
 	// InPlane, for a projected objective, is the fraction of the path's
 	// displacement that lies in the plane, Σ‖PΔₖ‖²/Σ‖Δₖ‖² over its steps:
 	// near 1 the drawn path is faithful, near 0 it is mostly a shadow.
@@ -393,8 +396,9 @@ func (s *Scene) RunAllContext(ctx context.Context, steps int) ([]RunResult, erro
 		if st == optim.Running {
 			st = optim.MaxSteps
 		}
+		reason, stat := s.Outcome(i)
 		out[i] = RunResult{Optimizer: r.Info().ID, Label: s.Request.Runs[i].Label, Status: st,
-			Reason: r.Current().Reason, Clips: r.Clips(), Points: pts}
+			Reason: reason, Stationary: stat, Clips: r.Clips(), Points: pts}
 		if s.View != nil {
 			f := 1.0 // a path that never moves lies in any plane
 			if all > 0 && !math.IsInf(all, 0) && !math.IsNaN(in) {

@@ -142,7 +142,15 @@
 //	          stationary start) and when it ends (converged | diverged |
 //	          max_steps). "run": -1 is the whole session: "paused" or
 //	          "running", sent on every change; a session pauses itself
-//	          with reason "every run has ended".
+//	          with reason "every run has ended". A converged run's
+//	          status adds "stationary": {"kind": "minimum | saddle |
+//	          maximum | degenerate | unknown", "lambda_min", "lambda_max",
+//	          "zero_tol"} (scene.Stationary: the Hessian's extreme
+//	          eigenvalues where it stopped, Lanczos estimates for a
+//	          projected objective; |λ| ≤ zero_tol counts as 0; numbers
+//	          left out when unknown), and its reason says the kind:
+//	          "stopped at a saddle point: ‖g‖ = 0 < 1e-08, λmin = -2 < 0
+//	          < λmax = 2". A diverged run's reason names the step.
 //	geometry  {"at", "run"?} plus landscape.Geometry (loss, grad, hessian,
 //	          eigenvalues ascending, eigenvectors, condition, gtg, gthg).
 //	error     {"error", "field", "offset"?} for a bad message; the session

@@ -237,7 +237,8 @@ func (e *engine) begin() {
 	e.push(f)
 	for i, r := range e.sc.Runs {
 		st := r.Current()
-		e.sendStatus(i, st.Status, st.Reason, st.K)
+		reason, stat := e.sc.Outcome(i)
+		e.sendRunStatus(i, st.Status, reason, st.K, stat)
 		e.ended[i] = st.Status != optim.Running
 	}
 	if e.allEnded() {
@@ -369,11 +370,11 @@ func (e *engine) advance(n int, now time.Time) {
 		if status == optim.Running {
 			status = optim.MaxSteps
 		}
-		reason := st.Reason
+		reason, stat := e.sc.Outcome(i)
 		if status == optim.MaxSteps {
 			reason = fmt.Sprintf("reached max_steps = %d", e.maxSteps)
 		}
-		e.sendStatus(i, status, reason, st.K)
+		e.sendRunStatus(i, status, reason, st.K, stat)
 	}
 	if len(endedNow) > 0 && e.allEnded() {
 		e.pause(e.endedReason())
@@ -420,6 +421,9 @@ type statusMsg struct {
 	Status optim.Status `json:"status"`
 	Reason string       `json:"reason,omitempty"`
 	K      *int         `json:"k,omitempty"`
+	// Stationary, on a run's converged status, is the kind of stationary
+	// point it stopped at (scene.Stationary).
+	Stationary *scene.Stationary `json:"stationary,omitempty"`
 }
 
 type errorMsg struct {
@@ -430,7 +434,11 @@ type errorMsg struct {
 }
 
 func (e *engine) sendStatus(run int, st optim.Status, reason string, k int) {
-	m := statusMsg{Type: "status", Run: run, Status: st, Reason: reason}
+	e.sendRunStatus(run, st, reason, k, nil)
+}
+
+func (e *engine) sendRunStatus(run int, st optim.Status, reason string, k int, stat *scene.Stationary) {
+	m := statusMsg{Type: "status", Run: run, Status: st, Reason: reason, Stationary: stat}
 	if k >= 0 {
 		m.K = &k
 	}

@@ -12,6 +12,8 @@ import { Panel, buildLandscape } from './panel.mjs';
 import { CurvePlot } from './plots.mjs';
 import { installA11y } from './a11y.mjs';
 import { lessonState, finished, Script } from './lesson.mjs';
+import { endLabel, statusText, divergenceText } from './runstatus.mjs';
+import { Suggester } from './suggest.mjs';
 import { installLessonTools, blurGrid } from './lessontools.mjs';
 import './theme.mjs';
 
@@ -222,6 +224,7 @@ class App {
     };
     this.model?.adjustStart(start); // a projected objective's plane (model.mjs)
     this.send(start);
+    this.lastStart = start; // asked for suggestions once the server accepts it
     if (!this.model?.projected()) this.requestGeometry({ at: this.state.start }, 'start');
     if (target > 0) this.stepBy(target);
     else if (this.playing) this.send({ type: 'resume' });
@@ -247,6 +250,7 @@ class App {
     switch (m.type) {
       case 'scene':
         this.sceneInfo = m.objective || null;
+        if (this.lastStart) this.suggester.update(this.lastStart); // the rates fitted to this objective and start (suggest.mjs)
         for (const p of this.panels) p.heatDirty = true;
         this.dirty = true;
         break;
@@ -374,7 +378,7 @@ class App {
       const k = st.k ?? t?.lastK;
       const loss = t && t.n ? t.loss[t.n - 1] : NaN;
       const why = this.whyDiverged(r);
-      lines.push({ r, text: `${this.runName(r)} diverged at step ${k}: the loss reached ${fmt(loss)}${st.reason ? ' (' + st.reason + ')' : ''}.`, why, spec });
+      lines.push({ r, text: divergenceText(this.runName(r), st, k, loss), why, spec });
     });
     box.hidden = !lines.length;
     box.textContent = '';
@@ -479,8 +483,8 @@ class App {
       const sw = document.createElement('span');
       sw.className = 'swatch';
       sw.style.background = runColour(r);
-      const st = this.status[r]?.status;
-      b.append(sw, this.runName(r) + (st && st !== 'running' && st !== 'paused' ? ` — ${st.replace('_', ' ')}` : ''));
+      const end = endLabel(this.status[r]);
+      b.append(sw, this.runName(r) + (end ? ` — ${end}` : ''));
       b.title = 'select this run';
       b.onclick = () => this.select(r);
       box.append(b);
@@ -779,6 +783,7 @@ class App {
         min: h.min, max: h.max, log: h.log, integer: h.integer, testid: `hyper-${h.name}`,
         onchange: (x) => { run.hyper[h.name] = x; this.send({ type: 'set', run: r, hyper: { [h.name]: x } }); live(); this.buildLegend(); },
       }));
+      if (h.name === 'lr') row.append(this.suggester.slot(run, r, h));
     }
     // Clipping.
     const clipRow = document.createElement('div');
@@ -805,6 +810,17 @@ class App {
     // Schedule.
     if (info?.hyper?.some((h) => h.name === 'lr')) row.append(this.scheduleRow(run, r, live));
     return row;
+  }
+
+  /** suggester shows the server's suggested ε beside each rate control (suggest.mjs). */
+  get suggester() {
+    return (this._suggester ??= new Suggester(DATA.base || '', (r, lr) => {
+      // One click sets the rate and races again from the start.
+      this.state.runs[r].hyper.lr = lr;
+      this.state.scene = '';
+      this.buildRunList();
+      this.restart();
+    }));
   }
 
   scheduleRow(run, r, live) {
@@ -952,7 +968,7 @@ class App {
     if (Number.isFinite(t.gthg[i])) rows.push(['gᵀHg', fmt(t.gthg[i])]);
     for (const [name, v] of Object.entries(p?.state || {})) rows.push([stateName(name), vec(v)]);
     const st = this.status[r];
-    if (st && st.status !== 'running') rows.push(['status', st.status + (st.reason ? ': ' + st.reason : '')]);
+    if (st && st.status !== 'running') rows.push(['status', statusText(st)]);
     const dl = document.createElement('dl');
     for (const [a, b] of rows) {
       const dt = document.createElement('dt');
