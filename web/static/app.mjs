@@ -24,16 +24,18 @@ const isTyping = (el) => el && (el.tagName === 'INPUT' && !['checkbox', 'radio',
 class App {
   constructor() {
     this.state = decodeState(location.search);
+    let hasView = new URLSearchParams(location.search).has('view');
     if (!this.state.runs.length && DATA.lesson) {
       // A lesson page (or /embed?lesson=) opens on the lesson's scene; a
       // link's own speed wins over the lesson's.
       const speed = this.state.speed;
       lessonState(this.state, DATA.lesson);
       if (new URLSearchParams(location.search).has('speed')) this.state.speed = speed;
+      hasView = !!this.state.view; // the lesson's view, on its plane, is drawn as it is
     } else if (!this.state.runs.length) this.applyScene(this.state.scene || DATA.scenes[0]?.id, false);
     this.fillView();
     // How the page opened, for model.mjs, which may arrive later.
-    this.opened = { id: this.state.objective.id, hasView: new URLSearchParams(location.search).has('view'), view: this.state.view ? [...this.state.view] : null };
+    this.opened = { id: this.state.objective.id, hasView, view: this.state.view ? [...this.state.view] : null };
     this.model = null; // model.mjs, once a projected objective is chosen
     this.tracks = [];
     this.full = [];
