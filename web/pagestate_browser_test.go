@@ -2,6 +2,9 @@ package web_test
 
 import (
 	"fmt"
+	"math"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -93,6 +96,107 @@ func TestLessonPlanes(t *testing.T) {
 			}
 		})
 	}
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+}
+
+// trackData is every run's kept points: k, x, y and loss per step.
+type trackData struct {
+	K    []int     `json:"k"`
+	X    []float64 `json:"x"`
+	Y    []float64 `json:"y"`
+	Loss []float64 `json:"loss"`
+}
+
+const readTracks = `saddle.tracks.map(t => ({k: [...t.k.subarray(0, t.n)], x: [...t.x.subarray(0, t.n)], y: [...t.y.subarray(0, t.n)], loss: [...t.loss.subarray(0, t.n)]}))`
+
+// zigzags counts the sign changes of the steps' component along u (the
+// steepest eigenvector: across the valley), over steps whose component is
+// well above rounding.
+func zigzags(d trackData, u []float64) int {
+	n, prev := 0, 0.0
+	for i := 1; i < len(d.X); i++ {
+		c := (d.X[i]-d.X[i-1])*u[0] + (d.Y[i]-d.Y[i-1])*u[1]
+		if math.Abs(c) < 1e-9 {
+			break
+		}
+		if prev != 0 && (c > 0) != (prev > 0) {
+			n++
+		}
+		prev = c
+	}
+	return n
+}
+
+// TestPermalinkPastManySteps: gradient descent zig-zags across the
+// ill-conditioned quadratic's valley; played past 300 steps, paused, its
+// link holds the step at once, and reloading the link draws exactly what
+// the live page drew: every step, the same coordinates and losses, the
+// same zig-zag (issue 10, defect 3: a replay past ~256 steps kept every
+// other step, and the zig-zag aliased into a smooth curve).
+func TestPermalinkPastManySteps(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1400, 950)
+	// ε = 0.01 on λ = 1 and 190: ελmax = 1.9, so the step across the
+	// valley changes sign every step and shrinks by 0.9 a step only, while
+	// along the valley 0.99 a step does not converge in 300.
+	b.open("?obj=quadratic&p=a:1,b:190,angle:30&start=-2.5,1.5&run=gd|lr=0.01&run=momentum|lr=0.01|momentum=0.9&speed=600")
+	b.wait("the start's geometry", `saddle.startGeometry && saddle.startGeometry.eigenvectors`)
+	b.do(chromedp.Click(chromedp.CSS(`[data-testid=play]`)))
+	b.wait("the server playing", `saddle.session === 'running'`)
+	b.wait("step 300", `saddle.currentK() >= 300`)
+	b.do(chromedp.Click(chromedp.CSS(`[data-testid=play]`)))
+	b.wait("the server's pause", `saddle.session === 'paused'`)
+	got := eval[[]int](b, `[+new URLSearchParams(location.search).get('k'), saddle.currentK()]`)
+	if got[0] != got[1] {
+		t.Fatalf("right after the pause the URL says k=%d, the page is at k=%d", got[0], got[1])
+	}
+	k := got[1]
+	if st := eval[string](b, `saddle.status[0].status`); k < 300 || st != "running" {
+		t.Fatalf("paused at k=%d with gradient descent %s: the test wants it running past 300", k, st)
+	}
+	live := eval[[]trackData](b, readTracks)
+	// The eigenvector of λmax, as the page was sent it (ascending order).
+	u := eval[[]float64](b, `saddle.startGeometry.eigenvectors[1]`)
+	for r, d := range live {
+		for i, kk := range d.K {
+			if kk != i {
+				t.Fatalf("run %d: the live page holds k=%d at index %d: it kept not every step", r, kk, i)
+			}
+		}
+	}
+	liveZig := zigzags(live[0], u)
+	if liveZig < 10 {
+		t.Fatalf("gradient descent changed direction across the valley %d times; the scene should zig-zag", liveZig)
+	}
+	t.Logf("paused at k=%d: %d and %d points live, gradient descent turns across the valley %d times", k, len(live[0].K), len(live[1].K), liveZig)
+	link := eval[string](b, `location.href`)
+	b.do(chromedp.Navigate("about:blank"))
+	b.do(chromedp.Navigate(link))
+	b.wait("the replay", fmt.Sprintf(`window.saddle && saddle.tracks.length === 2 && saddle.currentK() === %d`, k))
+	back := eval[[]trackData](b, readTracks)
+	for r := range live {
+		l, g := live[r], back[r]
+		if len(g.K) != len(l.K) {
+			t.Fatalf("run %d: %d points after the reload, %d live", r, len(g.K), len(l.K))
+		}
+		for i := range l.K {
+			if g.K[i] != l.K[i] || g.X[i] != l.X[i] || g.Y[i] != l.Y[i] || g.Loss[i] != l.Loss[i] {
+				t.Fatalf("run %d, index %d: reloaded k=%d (%v, %v) loss %v; live k=%d (%v, %v) loss %v",
+					r, i, g.K[i], g.X[i], g.Y[i], g.Loss[i], l.K[i], l.X[i], l.Y[i], l.Loss[i])
+			}
+		}
+	}
+	if z := zigzags(back[0], u); z != liveZig {
+		t.Errorf("the reloaded path changes direction across the valley %d times, the live one %d", z, liveZig)
+	}
+	if u, _ := url.Parse(eval[string](b, `location.href`)); u.Query().Get("k") != strconv.Itoa(k) {
+		t.Errorf("after the replay the URL says k=%s, want %d", u.Query().Get("k"), k)
+	}
+	b.screenshot("41-permalink-300")
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)
 	}

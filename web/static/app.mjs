@@ -137,6 +137,23 @@ class App {
     if ('?' + q !== location.search) history.replaceState(null, '', '?' + q);
   }
 
+  /**
+   * saveK writes the step reached into the URL: at once when paused (a
+   * step, a replay, the pause itself), at most twice a second while
+   * playing, and always ending on the last one.
+   */
+  saveK() {
+    const k = this.currentK();
+    // A replay to a link's step leaves the link alone until it is there.
+    if (this.replayUntil > k && !finished(this.status, this.state.runs.length)) return;
+    this.replayUntil = 0;
+    this.state.k = k;
+    clearTimeout(this.urlTimer);
+    const now = performance.now();
+    if (!this.playing || !this.urlTime || now - this.urlTime > 500) { this.urlTime = now; this.saveURL(); }
+    else this.urlTimer = setTimeout(() => { this.urlTime = performance.now(); this.saveURL(); }, 500);
+  }
+
   currentK() {
     let k = 0;
     for (const t of this.tracks) k = Math.max(k, t.lastK);
@@ -217,6 +234,7 @@ class App {
     this.buildLegend();
     const target = this.replayTo || 0;
     this.replayTo = 0;
+    this.replayUntil = target;
     const start = {
       type: 'start', objective: this.objectiveSpec(), start: this.state.start, runs: this.runSpecs(),
       seed: this.state.seed, view: this.viewMsg(), steps_per_second: this.state.speed,
@@ -276,11 +294,17 @@ class App {
       if (p.update || p.grad || p.state || p.k === 0) this.full[p.run] = p;
     }
     this.dirty = this.plotsDirty = true;
+    if (!this.playing) this.saveK(); // a step's (or a replay's) k is in the link at once
   }
 
   onStatus(m) {
-    if (m.run == null) {
-      if (m.status === 'paused' || m.status === 'running') { this.playing = m.status === 'running'; this.syncPlay(); }
+    if (m.run == null || m.run < 0) { // the session's ("run": -1)
+      if (m.status === 'paused' || m.status === 'running') {
+        this.playing = m.status === 'running';
+        this.syncPlay();
+        this.session = m.status; // the server's word, for the tests
+        if (!this.playing) this.saveK(); // every frame before the pause is in: the link is exact now
+      }
       return;
     }
     this.status[m.run] = m;
@@ -879,12 +903,7 @@ class App {
       $('k').textContent = String(k);
       const clips = this.tracks.reduce((a, t) => a + t.clips, 0);
       $('clips').textContent = clips ? `· ${clips} clipped` : '';
-      this.state.k = k;
-      // The URL follows the step at most twice a second, and always ends on the last one.
-      clearTimeout(this.urlTimer);
-      const now = performance.now();
-      if (!this.urlTime || now - this.urlTime > 500) { this.urlTime = now; this.saveURL(); }
-      else this.urlTimer = setTimeout(() => { this.urlTime = performance.now(); this.saveURL(); }, 500);
+      this.saveK();
     }
     this.maybeGeometry(k);
     const done = finished(this.status, this.state.runs.length);
