@@ -297,8 +297,7 @@ func TestSideBySideAndPermalink(t *testing.T) {
 			b.do(chromedp.Click(chromedp.CSS(`[data-testid=step]`)))
 		}
 		b.wait("step 12", `saddle.currentK() === 12`)
-		b.do(chromedp.Sleep(700 * time.Millisecond)) // the URL is written at most twice a second
-		link := eval[string](b, `location.href`)
+		link := eval[string](b, `location.href`) // paused: the URL holds the step at once
 		want := eval[[]float64](b, `[saddle.tracks[0].x[saddle.tracks[0].n-1], saddle.tracks[0].y[saddle.tracks[0].n-1]]`)
 		u, err := url.Parse(link)
 		if err != nil || u.Query().Get("k") != "12" {

@@ -243,7 +243,7 @@ func TestExportsInBrowser(t *testing.T) {
 	t.Run("a saved scene loads back to the same state", func(t *testing.T) {
 		b := b.on(t)
 		// A view of our own, so the file must carry it.
-		b.do(chromedp.Evaluate[chromedp.Void](`saddle.setView([-1.5, 1.25, -0.5, 1.75])`))
+		b.do(chromedp.Evaluate[chromedp.Void](`saddle.setView([-1.5, 1.25, -0.5, 1.75]); saddle.state.overlays = ['clip_arrows', 'velocity']`))
 		b.do(chromedp.Sleep(300 * time.Millisecond))
 		text := eval[string](b, `saddle.exporter.scene()`)
 		file := b.save("33-scene.json", []byte(text))
@@ -257,6 +257,9 @@ func TestExportsInBrowser(t *testing.T) {
 		sameTracks(t, "loaded scene", eval[[]track](b, tracksJS), streamed)
 		if v := eval[[]float64](b, `saddle.state.view`); fmt.Sprint(v) != fmt.Sprint(wantView) {
 			t.Errorf("view %v, saved %v", v, wantView)
+		}
+		if ov := eval[[]string](b, `saddle.state.overlays`); fmt.Sprint(ov) != "[clip_arrows velocity]" {
+			t.Errorf("overlays %v after loading, saved [clip_arrows velocity]", ov)
 		}
 		if st := eval[string](b, `document.getElementById('export-status').textContent`); !strings.Contains(st, "loaded") {
 			t.Errorf("status %q", st)

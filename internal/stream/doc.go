@@ -31,7 +31,11 @@
 //	        step 100.
 //	pause, resume
 //	step    {"n": 1..10000} (default 1): pauses, then advances every
-//	        unfinished run n steps.
+//	        unfinished run n steps. Every step is sent, in frames of at
+//	        most 200 points per run, each once the writer has taken the
+//	        last (a page that reads slowly slows the replay; nothing is
+//	        thinned); messages sent after a step are handled after its
+//	        last frame.
 //	reset   every run back to k = 0 with fresh state; the hyperparameters
 //	        set live are kept; playing or paused stays as it was.
 //	speed   {"steps_per_second": 1..10000}
@@ -163,9 +167,10 @@
 // same number of steps, as many as the speed owes since the last tick. A
 // tick comes once per frame (1/60 s) or once per step when steps are
 // slower; each tick sends at most one frame, so a page gets at most about
-// 60 frames a second. A tick's frame holds every step, or past 200 steps
-// per run an evenly thinned set ending at the newest step. A late tick
-// catches up at most a quarter second of steps.
+// 60 frames a second. A tick's frame holds every step, at most 200 per
+// run: a late tick pays 200 and leaves the rest owed to the next ticks
+// (at most a quarter second of steps is owed), so a busy server plays
+// slower rather than drop steps.
 //
 // Each session has three goroutines: the handler reads and parses
 // messages, an engine owns the scene and steps it, and a writer writes.
@@ -174,8 +179,9 @@
 // (a new one cancels the old); they take a copy of the θ they need, push
 // into the outbox while live only, and end with the session (the engine
 // waits for them before it returns).
-// The engine never blocks on the page: it puts messages into an outbox,
-// where a frame still waiting is merged with the next one (at most
+// While playing, the engine never blocks on the page: it puts messages
+// into an outbox, where a frame still waiting is merged with the next one
+// (at most
 // Options.MaxPendingPerRun points per run, thinned beyond, the newest
 // always kept), a waiting landscape, regions or progress of a task is
 // replaced by a newer one, and more

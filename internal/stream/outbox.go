@@ -11,7 +11,9 @@ import (
 // The outbox is the one buffer between a session's stepping loop and its
 // writer goroutine. It holds an ordered queue of waiting messages; frames
 // that wait next to each other are merged into one, so a page that reads
-// slowly gets fewer, fuller frames. It never grows without bound:
+// slowly gets fewer, fuller frames while playing (a step command's frames
+// are never merged: the engine waits for each to be taken, frameWaiting).
+// It never grows without bound:
 //
 //   - a waiting frame holds at most maxPerRun points per run; beyond that
 //     its older points are thinned (every other one dropped, the newest
@@ -37,7 +39,8 @@ type outbox struct {
 	thinned   int // points dropped by thinning
 	overflows int
 
-	wake chan struct{} // capacity 1: "there is something to write"
+	wake  chan struct{} // capacity 1: "there is something to write"
+	taken chan struct{} // capacity 1: "the writer took the waiting frames"
 }
 
 // outItem is one waiting message: encoded bytes, or a frame that is encoded
@@ -66,7 +69,21 @@ func (f *frame) points() int {
 var errOverflow = errors.New("stream: the page stopped reading")
 
 func newOutbox(maxItems, maxPerRun int) *outbox {
-	return &outbox{maxItems: maxItems, maxPerRun: maxPerRun, wake: make(chan struct{}, 1)}
+	return &outbox{maxItems: maxItems, maxPerRun: maxPerRun, wake: make(chan struct{}, 1), taken: make(chan struct{}, 1)}
+}
+
+// frameWaiting reports whether a frame waits for the writer: the engine
+// pays a step command's steps out one frame at a time, the next once the
+// writer has taken the last, so no frame of it is ever merged or thinned.
+func (o *outbox) frameWaiting() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, it := range o.items {
+		if it.frame != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func (o *outbox) signal() {
@@ -178,6 +195,15 @@ func (o *outbox) take() []outItem {
 	items := o.items
 	o.items = nil
 	o.pending = 0
+	for _, it := range items {
+		if it.frame != nil {
+			select {
+			case o.taken <- struct{}{}:
+			default:
+			}
+			break
+		}
+	}
 	return items
 }
 

@@ -17,7 +17,7 @@ import (
 // Pacing.
 const (
 	frameInterval = time.Second / 60 // frames go out at most this often
-	maxFramePts   = 200              // points per run in one tick's frame; more are thinned
+	maxFramePts   = 200              // steps per run in one frame (a tick's, a step command's chunk)
 	maxDebt       = 0.25             // seconds of steps a late tick may catch up
 )
 
@@ -42,6 +42,9 @@ type engine struct {
 	ticker *time.Ticker
 	last   time.Time // when steps were last paid out
 	debt   float64   // steps owed since last, fractional
+	// owed is what step commands still owe: paid out maxFramePts at a
+	// time, each frame once the writer took the last (payOwed).
+	owed int
 
 	ctx     context.Context // the session's
 	tasks   tasks           // long computations beside the engine (tasks.go)
@@ -63,22 +66,49 @@ func (e *engine) loop(ctx context.Context, cmds <-chan any) {
 	defer e.stopTicker()
 	for {
 		var tick, chore <-chan time.Time
+		var taken <-chan struct{}
+		in := cmds
 		if e.ticker != nil {
 			tick = e.ticker.C
 		}
 		if e.chores != nil {
 			chore = e.chores.C
 		}
+		if e.owed > 0 {
+			// A step command is being paid out: commands after it wait,
+			// as they would behind one long step.
+			in, taken = nil, e.out.taken
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case c := <-cmds:
+		case c := <-in:
 			e.handle(ctx, c)
 		case now := <-tick:
 			e.tick(now)
 		case now := <-chore:
 			e.chore(now)
+		case <-taken:
+			e.payOwed()
 		}
+	}
+}
+
+// payOwed advances the steps step commands still owe, at most maxFramePts
+// a frame, while no frame waits for the writer: a replay to step k sends
+// every step, in bounded memory, at the pace the page reads.
+func (e *engine) payOwed() {
+	for e.owed > 0 && !e.out.frameWaiting() {
+		if e.ctx.Err() != nil || e.allEnded() {
+			e.owed = 0
+			return
+		}
+		n := min(e.owed, maxFramePts)
+		e.owed -= n
+		e.advance(n, time.Now())
+	}
+	if e.allEnded() {
+		e.owed = 0
 	}
 }
 
@@ -126,7 +156,8 @@ func (e *engine) handle(ctx context.Context, c any) {
 			return
 		}
 		e.pause("")
-		e.advance(c.n, time.Now())
+		e.owed += c.n
+		e.payOwed()
 	case resetCmd:
 		for _, r := range e.sc.Runs {
 			r.Reset()
@@ -323,7 +354,9 @@ func (e *engine) tick(now time.Time) {
 	e.debt = min(e.debt, max(1, maxDebt*e.speed)) // a stalled tick does not burst
 	// Round to the nearest step, so a tick a hair early still steps once
 	// (the debt may go slightly negative and is repaid on the next tick).
-	n := int(math.Floor(e.debt + 0.5))
+	// A late tick pays at most one frame's worth; the rest of the debt
+	// (capped above) waits for the next ticks, so no step is thinned out.
+	n := min(int(math.Floor(e.debt+0.5)), maxFramePts)
 	if n <= 0 {
 		return
 	}
@@ -332,17 +365,15 @@ func (e *engine) tick(now time.Time) {
 }
 
 // advance steps every unfinished run n times in lock-step and queues one
-// frame: at most maxFramePts points per run, always with the newest, which
-// carries full detail.
+// frame with every step (n ≤ maxFramePts); the newest carries full detail.
 func (e *engine) advance(n int, now time.Time) {
-	every := (n + maxFramePts - 1) / maxFramePts
 	f := &frame{t: timeMs(now), runs: make([][]scene.Point, len(e.sc.Runs))}
 	var endedNow []int
 	for i, r := range e.sc.Runs {
 		if e.ended[i] {
 			continue
 		}
-		pts := make([]scene.Point, 0, min(n, maxFramePts)+1)
+		pts := make([]scene.Point, 0, n)
 		for j := 1; j <= n; j++ {
 			st := r.Step()
 			e.track(i, st)
@@ -351,9 +382,7 @@ func (e *engine) advance(n int, now time.Time) {
 				pts = append(pts, e.sc.PointOf(i, st, scene.Full))
 				break
 			}
-			if j%every == 0 {
-				pts = append(pts, e.sc.PointOf(i, st, scene.Compact))
-			}
+			pts = append(pts, e.sc.PointOf(i, st, scene.Compact))
 		}
 		f.runs[i] = pts
 		if st := r.Current(); r.Done() || st.K >= e.maxSteps {

@@ -26,16 +26,18 @@ const isTyping = (el) => el && (el.tagName === 'INPUT' && !['checkbox', 'radio',
 class App {
   constructor() {
     this.state = decodeState(location.search);
+    let hasView = new URLSearchParams(location.search).has('view');
     if (!this.state.runs.length && DATA.lesson) {
       // A lesson page (or /embed?lesson=) opens on the lesson's scene; a
       // link's own speed wins over the lesson's.
       const speed = this.state.speed;
       lessonState(this.state, DATA.lesson);
       if (new URLSearchParams(location.search).has('speed')) this.state.speed = speed;
+      hasView = !!this.state.view; // the lesson's view, on its plane, is drawn as it is
     } else if (!this.state.runs.length) this.applyScene(this.state.scene || DATA.scenes[0]?.id, false);
     this.fillView();
     // How the page opened, for model.mjs, which may arrive later.
-    this.opened = { id: this.state.objective.id, hasView: new URLSearchParams(location.search).has('view'), view: this.state.view ? [...this.state.view] : null };
+    this.opened = { id: this.state.objective.id, hasView, view: this.state.view ? [...this.state.view] : null };
     this.model = null; // model.mjs, once a projected objective is chosen
     this.tracks = [];
     this.full = [];
@@ -137,6 +139,23 @@ class App {
     if ('?' + q !== location.search) history.replaceState(null, '', '?' + q);
   }
 
+  /**
+   * saveK writes the step reached into the URL: at once when paused (a
+   * step, a replay, the pause itself), at most twice a second while
+   * playing, and always ending on the last one.
+   */
+  saveK() {
+    const k = this.currentK();
+    // A replay to a link's step leaves the link alone until it is there.
+    if (this.replayUntil > k && !finished(this.status, this.state.runs.length)) return;
+    this.replayUntil = 0;
+    this.state.k = k;
+    clearTimeout(this.urlTimer);
+    const now = performance.now();
+    if (!this.playing || !this.urlTime || now - this.urlTime > 500) { this.urlTime = now; this.saveURL(); }
+    else this.urlTimer = setTimeout(() => { this.urlTime = performance.now(); this.saveURL(); }, 500);
+  }
+
   currentK() {
     let k = 0;
     for (const t of this.tracks) k = Math.max(k, t.lastK);
@@ -217,6 +236,7 @@ class App {
     this.buildLegend();
     const target = this.replayTo || 0;
     this.replayTo = 0;
+    this.replayUntil = target;
     const start = {
       type: 'start', objective: this.objectiveSpec(), start: this.state.start, runs: this.runSpecs(),
       seed: this.state.seed, view: this.viewMsg(), steps_per_second: this.state.speed,
@@ -278,11 +298,17 @@ class App {
       if (p.update || p.grad || p.state || p.k === 0) this.full[p.run] = p;
     }
     this.dirty = this.plotsDirty = true;
+    if (!this.playing) this.saveK(); // a step's (or a replay's) k is in the link at once
   }
 
   onStatus(m) {
-    if (m.run == null) {
-      if (m.status === 'paused' || m.status === 'running') { this.playing = m.status === 'running'; this.syncPlay(); }
+    if (m.run == null || m.run < 0) { // the session's ("run": -1)
+      if (m.status === 'paused' || m.status === 'running') {
+        this.playing = m.status === 'running';
+        this.syncPlay();
+        this.session = m.status; // the server's word, for the tests
+        if (!this.playing) this.saveK(); // every frame before the pause is in: the link is exact now
+      }
       return;
     }
     this.status[m.run] = m;
@@ -893,12 +919,7 @@ class App {
       $('k').textContent = String(k);
       const clips = this.tracks.reduce((a, t) => a + t.clips, 0);
       $('clips').textContent = clips ? `· ${clips} clipped` : '';
-      this.state.k = k;
-      // The URL follows the step at most twice a second, and always ends on the last one.
-      clearTimeout(this.urlTimer);
-      const now = performance.now();
-      if (!this.urlTime || now - this.urlTime > 500) { this.urlTime = now; this.saveURL(); }
-      else this.urlTimer = setTimeout(() => { this.urlTime = performance.now(); this.saveURL(); }, 500);
+      this.saveK();
     }
     this.maybeGeometry(k);
     const done = finished(this.status, this.state.runs.length);

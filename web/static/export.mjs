@@ -193,7 +193,14 @@ export function sceneJSON(s) {
     objective: s.objective, start: s.start, seed: s.seed, runs: s.runs.map(run),
     view: s.view, k: s.k, mode: s.mode, pair: s.pair, sel: s.sel, speed: s.speed,
     eigen: !!s.eigen, quad: !!s.quad, log_loss: s.logLoss !== false,
+    overlays: [...(s.overlays || [])],
   };
+  // The lesson the scene came from, its variant, and a projected model's plane.
+  if (s.scene?.startsWith('lesson:')) out.lesson = s.scene.slice(7);
+  if (s.variant >= 0) out.variant = s.variant;
+  if (s.plane) out.plane = s.plane;
+  if (s.planeSeed != null) out.plane_seed = s.planeSeed;
+  if (s.plane === 'three_points' && s.planeRun != null) { out.plane_run = s.planeRun; out.plane_k = s.planeK || 0; }
   return JSON.stringify(out, null, 2) + '\n';
 }
 
@@ -236,10 +243,19 @@ export function parseScene(text, known = {}) {
       for (const [k, v] of Object.entries(ob.params)) if (!finite(v)) throw new SceneError(`objective.params.${k}`, 'must be a finite number');
       if (Object.keys(ob.params).length) s.objective.params = { ...ob.params };
     }
+    if (ob.options !== undefined) { // a projected model's choices (data set, activation, ...)
+      if (!isObj(ob.options)) throw new SceneError('objective.options', 'must be an object of words');
+      for (const [k, v] of Object.entries(ob.options)) if (typeof v !== 'string' || !WORD.test(v)) throw new SceneError(`objective.options.${k}`, 'must be a word such as "moons"');
+      if (Object.keys(ob.options).length) s.objective.options = { ...ob.options };
+    }
+    if (ob.blur !== undefined) { // continuation's σ (8.7.5)
+      if (!finite(ob.blur) || ob.blur < 0 || ob.blur > 2) throw new SceneError('objective.blur', 'must be a number from 0 to 2');
+      if (ob.blur > 0) s.objective.blur = ob.blur;
+    }
   } else {
     throw new SceneError('objective', 'needs an "id" or an "expr"');
   }
-  s.start = numbers(o.start, 2, 'start');
+  s.start = o.start === null ? null : numbers(o.start, 2, 'start'); // null: a projected model's θ₀ from the seed
   s.seed = o.seed === undefined ? 1 : int(o.seed, 0, Number.MAX_SAFE_INTEGER, 'seed');
   if (!Array.isArray(o.runs) || o.runs.length < 1 || o.runs.length > MAX_RUNS) throw new SceneError('runs', `must list 1 to ${MAX_RUNS} runs`);
   s.runs = o.runs.map((r, i) => parseRun(r, `runs[${i}]`, known));
@@ -258,8 +274,26 @@ export function parseScene(text, known = {}) {
     s[key] = o[name] ?? def;
   }
   s.grid = 0;
+  if (o.overlays !== undefined && (!Array.isArray(o.overlays) || !o.overlays.every((v) => typeof v === 'string' && /^[a-z_]+$/.test(v)))) {
+    throw new SceneError('overlays', 'must be a list of overlay names such as "velocity"');
+  }
+  s.overlays = [...new Set(o.overlays || [])];
+  if (o.lesson !== undefined) {
+    if (typeof o.lesson !== 'string' || !/^[a-z0-9-]+$/.test(o.lesson)) throw new SceneError('lesson', 'must be a lesson id such as "cliffs"');
+    s.scene = 'lesson:' + o.lesson;
+  }
+  s.variant = o.variant === undefined ? -1 : int(o.variant, 0, 64, 'variant');
+  const planes = ['random', 'pca', 'hessian', 'three_points'];
+  if (o.plane !== undefined && !planes.includes(o.plane)) throw new SceneError('plane', `must be one of ${planes.join(', ')}`);
+  s.plane = o.plane === 'random' ? '' : o.plane || '';
+  s.planeSeed = o.plane_seed === undefined ? null : int(o.plane_seed, 0, Number.MAX_SAFE_INTEGER, 'plane_seed');
+  const three = s.plane === 'three_points' && o.plane_run !== undefined;
+  s.planeRun = three ? int(o.plane_run, 0, last, 'plane_run') : null;
+  s.planeK = three && o.plane_k !== undefined ? int(o.plane_k, 0, MAX_K, 'plane_k') : 0;
   return s;
 }
+
+const WORD = /^[A-Za-z0-9_.-]+$/;
 
 function parseRun(r, at, known) {
   if (!isObj(r)) throw new SceneError(at, 'must be an object such as {"optimizer": "adam"}');
@@ -685,6 +719,7 @@ export class Exporter {
     const s = parseScene(text, { optimizers: this.data.optimizers?.map((o) => o.id), objectives: this.data.objectives?.map((o) => o.id) });
     const app = this.app;
     Object.assign(app.state, s);
+    app.fillView(); // a 2-D objective without a start takes its own
     app.replayTo = s.k;
     app.syncControls();
     app.restart();

@@ -115,8 +115,43 @@ test('a saved scene parses back to the same state', () => {
     assert.deepEqual(back[k], STATE[k], k);
   }
   assert.equal(back.scene, '', 'a loaded scene is custom');
+  assert.deepEqual(back.overlays, [], 'no overlays');
+  assert.equal(back.variant, -1);
   const expr = parseScene(sceneJSON({ ...STATE, objective: { expr: 'x^2 + 3*y^2' } }));
   assert.deepEqual(expr.objective, { expr: 'x^2 + 3*y^2' });
+});
+
+test('a lesson\'s scene keeps its overlays, lesson, variant, model choices and plane', () => {
+  const lesson = {
+    ...STATE, scene: 'lesson:real-network', overlays: ['velocity', 'clip_arrows'], variant: 1,
+    objective: { id: 'mlp', params: { width: 16 }, options: { data: 'circles' }, blur: 0.5 }, start: null,
+    plane: 'three_points', planeSeed: 4, planeRun: 1, planeK: 30,
+  };
+  const text = sceneJSON(lesson);
+  const o = JSON.parse(text);
+  assert.equal(o.lesson, 'real-network');
+  assert.deepEqual(o.overlays, ['velocity', 'clip_arrows']);
+  const back = parseScene(text, { objectives: ['mlp'], optimizers: ['gd', 'adam'] });
+  for (const k of ['scene', 'overlays', 'variant', 'objective', 'start', 'plane', 'planeSeed', 'planeRun', 'planeK']) {
+    assert.deepEqual(back[k], lesson[k], k);
+  }
+  // The PCA plane without a seed, and the random plane as the picker writes it ('').
+  const pca = parseScene(sceneJSON({ ...lesson, plane: 'pca', planeSeed: null }));
+  assert.deepEqual([pca.plane, pca.planeSeed, pca.planeRun, pca.planeK], ['pca', null, null, 0]);
+  assert.equal(parseScene(sceneJSON({ ...lesson, plane: '' })).plane, '');
+  const bad = (f) => { const x = JSON.parse(text); f(x); return JSON.stringify(x); };
+  for (const [f, field] of [
+    [(x) => { x.overlays = 'velocity'; }, 'overlays'],
+    [(x) => { x.overlays = ['Velocity!']; }, 'overlays'],
+    [(x) => { x.lesson = '../etc'; }, 'lesson'],
+    [(x) => { x.variant = -2; }, 'variant'],
+    [(x) => { x.plane = 'diagonal'; }, 'plane'],
+    [(x) => { x.plane_run = 9; }, 'plane_run'],
+    [(x) => { x.objective.options = { data: 'a b' }; }, 'objective.options.data'],
+    [(x) => { x.objective.blur = 3; }, 'objective.blur'],
+  ]) {
+    assert.throws(() => parseScene(bad(f)), (e) => e instanceof SceneError && e.field === field, field);
+  }
 });
 
 test('parseScene names the field at fault', async (t) => {

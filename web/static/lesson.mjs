@@ -3,13 +3,36 @@
 // mapping and the cue choice are pure functions (static.test.mjs).
 
 import { lessonOverlays } from './overlaylist.mjs';
+import { PLANES } from './urlstate.mjs';
 
 const FINAL = new Set(['converged', 'diverged', 'max_steps']);
 
 /**
+ * planeState sets state's plane (the URL's plane, pseed, prun, pk) to a
+ * lesson's or variant's plane: lessons.go's zoo.PlaneSpec, in JSON a kind
+ * ("pca") or {kind, seed, run, k}; none is the random plane with the
+ * scene's seed. It returns state.
+ */
+export function planeState(state, plane) {
+  const p = typeof plane === 'string' ? { kind: plane } : plane || {};
+  const kind = PLANES.includes(p.kind) ? p.kind : 'random';
+  state.plane = kind === 'random' ? '' : kind; // as the plane picker writes it
+  state.planeSeed = Number.isInteger(p.seed) && p.seed >= 0 ? p.seed : null;
+  const three = kind === 'three_points' && Number.isInteger(p.run);
+  state.planeRun = three ? p.run : null;
+  state.planeK = three && Number.isInteger(p.k) ? p.k : 0;
+  return state;
+}
+
+/** viewOf turns a lesson's view {x: [lo, hi], y: [lo, hi]} into the state's [x0, x1, y0, y1]; null when empty. */
+export function viewOf(v) {
+  return v && v.x && v.y && v.x[1] > v.x[0] && v.y[1] > v.y[0] ? [v.x[0], v.x[1], v.y[0], v.y[1]] : null;
+}
+
+/**
  * lessonState sets state (as decodeState makes it) to the lesson's scene:
- * objective, start, runs, seed, view, speed, panels and overlays. It
- * returns state.
+ * objective, start, runs, seed, plane, view, speed, panels and overlays.
+ * It returns state.
  */
 export function lessonState(state, lesson) {
   const sc = lesson.scene;
@@ -21,8 +44,8 @@ export function lessonState(state, lesson) {
     schedule: { ...(r.schedule || {}) }, label: r.label || '',
   }));
   state.seed = sc.seed ?? 0; // Go leaves a zero seed out
-  const v = lesson.view;
-  state.view = v && v.x[1] > v.x[0] && v.y[1] > v.y[0] ? [v.x[0], v.x[1], v.y[0], v.y[1]] : null;
+  planeState(state, sc.plane); // a projected lesson's plane (the PCA plane of real-network)
+  state.view = viewOf(lesson.view); // in that plane's (α, β)
   const overlays = new Set(lesson.overlays || []);
   state.mode = overlays.has('side_by_side') && state.runs.length > 1 ? 'side' : 'single';
   state.pair = [0, Math.min(1, state.runs.length - 1)];

@@ -1,7 +1,8 @@
 // Tests of the lesson, share and page-parameter helpers: node --test web/static/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lessonState, finished, cueAt } from './lesson.mjs';
+import { lessonState, planeState, viewOf, finished, cueAt } from './lesson.mjs';
+import { variantState } from './lessonextras.mjs';
 import { embedURL, iframeSnippet } from './share.mjs';
 import { decodeState, encodeState, withPageParams } from './urlstate.mjs';
 
@@ -51,6 +52,69 @@ test('lessonState: overlays choose the panels; one run is never side by side', (
   assert.equal(s.view, null, 'an empty view falls back to the objective domain');
   assert.equal(s.start, null);
   assert.equal(s.seed, 0, 'Go leaves a zero seed out of the JSON');
+});
+
+// As lessons.go's real-network is served (GET /lessons/real-network's
+// saddle-data): a projected lesson on the PCA plane, with variants that
+// change the plane and the view.
+const network = {
+  id: 'real-network', steps: 200, speed: 20, overlays: ['loss_curve', 'interpolation', 'spectrum'],
+  view: { x: [-11, 2], y: [-1.2, 2] },
+  scene: {
+    objective: { id: 'mlp', params: { width: 16, depth: 2 }, options: { data: 'circles' } }, seed: 1,
+    plane: { kind: 'pca' },
+    runs: [{ optimizer: 'adam', hyper: { lr: 0.01 } }, { optimizer: 'gd', hyper: { lr: 0.3 } }],
+  },
+  variants: [
+    { label: 'random plane', plane: { kind: 'random' }, view: { x: [-1, 1], y: [-1, 1] } },
+    { label: 'Hessian plane, seed 3', plane: { kind: 'hessian', seed: 3 } },
+  ],
+};
+
+test('lessonState: a projected lesson opens on its own plane and view, and a permalink keeps them', () => {
+  const s = lessonState(decodeState(''), network);
+  assert.equal(s.plane, 'pca', 'the lesson declares the PCA plane');
+  assert.equal(s.planeSeed, null, 'no plane seed: the scene\'s');
+  assert.deepEqual(s.view, [-11, 2, -1.2, 2]);
+  const back = decodeState(encodeState(s));
+  assert.equal(back.plane, 'pca');
+  assert.deepEqual(back.view, s.view);
+  // A lesson opened after another scene on another plane drops that plane.
+  const other = decodeState('?obj=mlp&plane=three_points&pseed=4&prun=0&pk=30');
+  lessonState(other, network);
+  assert.equal(other.plane, 'pca');
+  assert.equal(other.planeSeed, null);
+  assert.equal(other.planeRun, null);
+  assert.equal(other.planeK, 0);
+  // A 2-D lesson has no plane.
+  assert.equal(lessonState(decodeState('?plane=pca'), cliffs).plane, '');
+});
+
+test('planeState reads either form of a plane', () => {
+  const s = decodeState('');
+  assert.deepEqual(pick(planeState(s, 'hessian')), ['hessian', null, null, 0]);
+  assert.deepEqual(pick(planeState(s, { kind: 'random', seed: 7 })), ['', 7, null, 0]);
+  assert.deepEqual(pick(planeState(s, { kind: 'three_points', run: 1, k: 40 })), ['three_points', null, 1, 40]);
+  assert.deepEqual(pick(planeState(s, null)), ['', null, null, 0]);
+  assert.deepEqual(pick(planeState(s, { kind: 'nonsense' })), ['', null, null, 0]);
+  assert.equal(viewOf({ x: [0, 0], y: [0, 1] }), null);
+  assert.equal(viewOf(undefined), null);
+});
+const pick = (s) => [s.plane, s.planeSeed, s.planeRun, s.planeK];
+
+test('variantState: a variant with its own plane and view draws them; back to the lesson restores its own', () => {
+  const s = lessonState(decodeState(''), network);
+  variantState(s, network, 0);
+  assert.equal(s.plane, '', 'the random plane');
+  assert.deepEqual(s.view, [-1, 1, -1, 1]);
+  assert.equal(s.variant, 0);
+  variantState(s, network, 1);
+  assert.deepEqual(pick(s), ['hessian', 3, null, 0]);
+  assert.deepEqual(s.view, [-11, 2, -1.2, 2], 'a variant without a view keeps the lesson\'s (lessons.Lesson.ViewOf)');
+  variantState(s, network, -1);
+  assert.deepEqual(pick(s), ['pca', null, null, 0]);
+  assert.deepEqual(s.view, [-11, 2, -1.2, 2]);
+  assert.equal(s.variant, -1);
 });
 
 test('finished: every run must have ended', () => {

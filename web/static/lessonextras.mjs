@@ -7,15 +7,16 @@
 // brings the overlays' drawing (overlays.mjs) to the panels. The pure parts
 // are exported for overlays.test.mjs.
 
-import { lessonState } from './lesson.mjs';
+import { lessonState, planeState, viewOf } from './lesson.mjs';
 import { fmt } from './ticks.mjs';
 
 const $ = (id) => document.getElementById(id);
 
 /**
- * variantState sets state's objective, start and runs to variant i of the
- * lesson (−1: the lesson's own scene); fields a variant leaves out keep
- * the lesson's own, as lessons.Lesson.Request does. It returns state.
+ * variantState sets state's objective, start, runs, plane and view to
+ * variant i of the lesson (−1: the lesson's own scene); fields a variant
+ * leaves out keep the lesson's own, as lessons.Lesson.Request and ViewOf
+ * do. It returns state.
  */
 export function variantState(state, lesson, i) {
   const v = i >= 0 ? lesson.variants?.[i] : null;
@@ -27,6 +28,9 @@ export function variantState(state, lesson, i) {
     optimizer: r.optimizer, hyper: { ...(r.hyper || {}) }, clip: { ...(r.clip || {}) },
     schedule: { ...(r.schedule || {}) }, label: r.label || '',
   }));
+  planeState(state, v?.plane || sc.plane);
+  const view = viewOf(v?.view || lesson.view);
+  if (view) state.view = view; // another plane has other coordinates
   state.variant = v ? i : -1;
   state.k = 0;
   state.sel = 0;
