@@ -21,6 +21,17 @@ export const inv = {
   symlog: (v) => Math.sign(v) * (Math.pow(10, Math.abs(v)) - 1),
 };
 
+/**
+ * lossScale returns the loss plot's scale: "lin" when the log box is off;
+ * with it on "log" while every run's losses are positive, else "symlog"
+ * (the box stays truthful for negative losses, as on a saddle: the page
+ * says so beside it). tracks hold minLoss (Track).
+ */
+export function lossScale(logWanted, tracks) {
+  if (!logWanted) return 'lin';
+  return tracks.every((t) => !t.n || t.minLoss > 0) ? 'log' : 'symlog';
+}
+
 const MANTISSAS = [1, 1.2, 1.5, 1.8, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8, 10];
 
 /**

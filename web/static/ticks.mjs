@@ -45,3 +45,23 @@ export function fmt(v, digits = 4) {
   }
   return s.replace('-', '−');
 }
+
+/**
+ * tickLabels prints tick values with the fewest significant digits (at
+ * least minDigits) for which neighbouring labels differ and every label
+ * reads back as its value (to 1e-9 of the spacing): round ticks get short
+ * labels, narrow ranges enough digits ("0.4995", "0.5"), and exactly 0 is "0".
+ */
+export function tickLabels(values, minDigits = 2) {
+  let gap = Infinity;
+  for (let i = 1; i < values.length; i++) gap = Math.min(gap, Math.abs(values[i] - values[i - 1]));
+  const tol = 1e-9 * (Number.isFinite(gap) && gap > 0 ? gap : Math.max(...values.map(Math.abs), 1e-300));
+  const back = (s) => Number(s.replace(/−/g, '-'));
+  let out = [];
+  for (let d = Math.max(2, minDigits); d <= 17; d++) {
+    out = values.map((v) => fmt(v, d));
+    const distinct = out.every((s, i) => i === 0 || s !== out[i - 1]);
+    if (distinct && out.every((s, i) => !Number.isFinite(values[i]) || Math.abs(back(s) - values[i]) <= tol)) return out;
+  }
+  return out;
+}
