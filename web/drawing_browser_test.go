@@ -116,6 +116,9 @@ func TestColourScale(t *testing.T) {
 
 	t.Run("the select switches to linear, the URL keeps it, c cycles", func(t *testing.T) {
 		b := b.on(t)
+		if !eval[bool](b, `!!document.querySelector('[data-testid=cscale]')`) {
+			t.Fatal("no colour-scale control on the page")
+		}
 		b.do(chromedp.SetValue(chromedp.CSS(`[data-testid=cscale]`), "lin"))
 		b.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=cscale]').dispatchEvent(new Event('change'))`))
 		b.wait("the linear scale", `saddle.land.scale.kind === 'lin'`)
@@ -217,7 +220,11 @@ func TestLossPlotLogBoxWithNegativeLosses(t *testing.T) {
 		b.do(chromedp.Click(chromedp.CSS(`[data-testid=step]`)))
 	}
 	b.wait("negative losses", `saddle.tracks[0].minLoss < -0.5`)
-	b.wait("the plot's scale", `saddle.plots[0].st && saddle.plots[0].st.kind === 'symlog'`)
+	// The plot has drawn the negative losses (the log scale cannot hold them).
+	b.wait("the plot's scale", `saddle.plots[0].st && saddle.plots[0].st.kind !== 'log'`)
+	if k := eval[string](b, `saddle.plots[0].st.kind`); k != "symlog" {
+		t.Errorf("the checked log box draws %q with negative losses, want symlog", k)
+	}
 	label := eval[string](b, `document.getElementById('log-loss').parentElement.textContent`)
 	if !strings.Contains(label, "symlog") {
 		t.Errorf("the checked log box reads %q with negative losses: it does not say what the axis draws", label)

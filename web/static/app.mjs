@@ -260,8 +260,7 @@ class App {
   }
 
   onLandscape(m) {
-    // The colour scale: the URL's cscale, auto deciding from the grid (colormap.mjs).
-    this.landMsg = m;
+    this.landMsg = m; // redrawn when the colour scale (cscale) changes
     const scale = valueScale(m.min, m.max, { values: m.values, kind: this.state.cscale });
     this.land = buildLandscape(m, scale, (sc) => levels(sc, 14));
     for (const p of this.panels) p.heatDirty = true;
@@ -879,14 +878,13 @@ class App {
     ];
   }
 
-  // lossScaleShown notes beside the log box when it draws symlog (losses < 0).
+  // lossScaleShown says beside the log box when it draws symlog (losses < 0).
   lossScaleShown(kind) {
     if (kind !== this.lossKind) {
-      this.lossKind = kind;
-      const box = $('log-loss'), note = box.parentElement.lastChild;
+      const box = $('log-loss').parentElement, note = box.lastChild;
+      this.lossKind = box.dataset.scale = kind;
       if (note?.nodeType === 3) note.textContent = kind === 'symlog' ? ' log scale (symlog: J < 0)' : ' log scale';
-      box.parentElement.title = kind === 'symlog' ? 'Some losses are negative: the axis is symmetric-log, sign(J)·log₁₀(1 + |J|)' : '';
-      box.parentElement.dataset.scale = kind;
+      box.title = kind === 'symlog' ? 'some losses are negative: sign(J)·log₁₀(1 + |J|)' : '';
     }
     return kind;
   }

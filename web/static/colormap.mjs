@@ -33,17 +33,14 @@ export function lut(map = viridis) {
   return out;
 }
 
-// LOG_DECADES: the automatic choice takes the log scale when the range
-// spans at least this many decades above the grid's lowest 1%.
+// Auto takes the log scale when max − min ≥ 10^LOG_DECADES × the 1st
+// percentile of v − min (lowGap): Rosenbrock's ratio is ~5000, a bowl's
+// ~400 at condition number 25 (linear unless very ill-conditioned).
 export const LOG_DECADES = 3;
 
-/**
- * lowGap returns the q-quantile (default the 1st percentile) of v − min
- * over the finite values (a sample of at most ~4096), NaN when none is.
- */
+/** lowGap returns the q-quantile of v − min over (a sample of) the finite values, NaN if none. */
 export function lowGap(values, min, q = 0.01) {
-  const stride = Math.max(1, Math.floor(values.length / 4096));
-  const xs = [];
+  const stride = Math.max(1, Math.floor(values.length / 4096)), xs = [];
   for (let i = 0; i < values.length; i += stride) if (Number.isFinite(values[i])) xs.push(values[i] - min);
   if (!xs.length) return NaN;
   xs.sort((a, b) => a - b);
@@ -51,19 +48,11 @@ export function lowGap(values, min, q = 0.01) {
 }
 
 /**
- * valueScale chooses how loss values map to [0, 1]. opts.kind "log" or
- * "lin" forces the scale; anything else ("auto") decides from the grid
- * (opts.values): the scale is logarithmic when the range spans decades,
- * i.e. when max − min ≥ 10^LOG_DECADES × the 1st percentile of v − min
- * (narrow valleys: Rosenbrock's ratio is ~5000 on its usual view; a
- * bowl's 1st percentile is ~1/400 of its range at condition number 25,
- * so bowls stay linear unless very ill-conditioned), linear otherwise.
- * The log scale maps log10(v − min + floor), floor = a tenth of that 1st
- * percentile (at least 1e-6 of the range, at most 1e-2 of it): finite at
- * the minimum, defined for negative losses (saddles) since it is shifted
- * by min, and the colour bar's ticks still read the real loss values.
- * It returns {kind: "log"|"lin", auto, min, max, floor, forward(v) → [0, 1],
- * inverse(t) → v}.
+ * valueScale maps losses to [0, 1]: opts.kind "log" or "lin" forces the
+ * scale, else (auto) the rule above on opts.values decides. Log maps
+ * log10(v − min + floor), floor = p1/10 clamped to [1e-6, 1e-2] of the
+ * range: finite at the minimum and for negative losses. It returns
+ * {kind, auto, min, max, floor, forward(v) → t, inverse(t) → v}.
  */
 export function valueScale(min, max, opts = {}) {
   const auto = opts.kind !== 'log' && opts.kind !== 'lin';
@@ -71,81 +60,54 @@ export function valueScale(min, max, opts = {}) {
     const m = Number.isFinite(min) ? min : 0;
     return { kind: 'lin', auto, min: m, max: m + 1, floor: 0, forward: () => 0.5, inverse: () => m };
   }
-  const span = max - min;
-  const p1 = opts.values ? lowGap(opts.values, min) : NaN;
-  const useLog = opts.kind === 'log' || (auto && p1 >= 0 && span >= Math.pow(10, LOG_DECADES) * p1);
-  if (!useLog) {
-    return {
-      kind: 'lin', auto, min, max, floor: 0,
-      forward: (v) => (v - min) / span,
-      inverse: (t) => min + t * span,
-    };
+  const span = max - min, p1 = opts.values ? lowGap(opts.values, min) : NaN;
+  if (!(opts.kind === 'log' || (auto && p1 >= 0 && span >= 10 ** LOG_DECADES * p1))) {
+    return { kind: 'lin', auto, min, max, floor: 0, forward: (v) => (v - min) / span, inverse: (t) => min + t * span };
   }
-  const floor = Math.min(Math.max(Number.isFinite(p1) ? p1 / 10 : 0, span * 1e-6), span * 1e-2);
+  const floor = Math.min(Math.max(p1 / 10 || 0, span * 1e-6), span * 1e-2);
   const l0 = Math.log10(floor), l1 = Math.log10(span + floor);
   return {
     kind: 'log', auto, min, max, floor,
     forward: (v) => (Math.log10(Math.max(v - min, 0) + floor) - l0) / (l1 - l0),
-    inverse: (t) => min + Math.pow(10, l0 + t * (l1 - l0)) - floor,
+    inverse: (t) => min + 10 ** (l0 + t * (l1 - l0)) - floor,
   };
 }
 
 /**
- * scaleTicks returns the colour bar's tick values (real losses, inside
- * [min, max] give or take 0.5% of the range, increasing) for scale, at
- * least minGap apart in [0, 1]: on a linear scale about n round values
- * (1-2-5 steps); on a log scale a round value near each decade above the
- * minimum (min + 10^e rounded to a multiple of 10^e), 0 when the range
- * holds it, the roundest value at the bar's bottom, and round steps in
- * the top decade.
+ * scaleTicks returns a colour bar's tick values, increasing, minGap apart
+ * in t, within 0.5% of the range of [min, max] (so 0 labels a minimum of
+ * 2.7e-4 of 2500): linear, about n 1-2-5 steps; log, min + 10^e rounded
+ * to a multiple of 10^e for the decades, 0, the roundest value at the
+ * bottom and round steps in the top decade.
  */
 export function scaleTicks(s, n = 5, minGap = 0.06) {
-  // Round values within half a percent of an end count as on the bar
-  // (a minimum of 2.7e-4 on a range of 2500 is labelled 0), drawn at the end.
   const span = s.max - s.min, lo = s.min - 0.005 * span, hi = s.max + 0.005 * span;
-  let vs;
-  if (s.kind !== 'log') vs = niceTicks(lo, hi, n);
-  else {
+  const at = (v) => Math.min(1, Math.max(0, s.forward(v)));
+  let vs = s.kind === 'log' ? [0] : niceTicks(lo, hi, n);
+  if (s.kind === 'log') {
     const clean = (v) => (Math.abs(v) < 1e-12 * span ? 0 : +v.toPrecision(12));
     const e0 = Math.ceil(Math.log10(s.floor)), e1 = Math.floor(Math.log10(span + s.floor));
     const stride = Math.max(1, Math.ceil((e1 - e0 + 1) / Math.max(n, 1)));
-    vs = [];
-    for (let e = e1; e >= e0; e -= stride) {
-      const step = Math.pow(10, e);
-      vs.push(clean(Math.round((s.min + step) / step) * step));
-    }
-    // The bottom: the roundest value drawn within minGap/2 of it.
+    for (let e = e1; e >= e0; e -= stride) vs.push(clean(Math.round(s.min / 10 ** e + 1) * 10 ** e));
     for (let e = e1; e >= e0; e--) {
-      const q = Math.pow(10, e), v = clean(Math.round(s.min / q) * q);
-      if (v >= lo && s.forward(v) < minGap / 2) { vs.push(v); break; }
+      const v = clean(Math.round(s.min / 10 ** e) * 10 ** e);
+      if (v >= lo && at(v) < minGap / 2) { vs.push(v); break; }
     }
-    vs.push(0);
-    // Where the log is nearly linear (the top decade), round steps too.
-    vs.push(...niceTicks(lo, hi, 3).filter((v) => v >= s.min + Math.pow(10, e1)));
-    vs = [...new Set(vs)].filter((v) => v >= lo && v <= hi).sort((a, b) => a - b);
+    vs.push(...niceTicks(lo, hi, 3).filter((v) => v >= s.min + 10 ** e1));
+    vs = [...new Set(vs)].filter((v) => v >= lo && v <= hi);
   }
-  // Thin ticks that would crowd: keep 0 first, then from the top down.
-  const order = [...vs].sort((a, b) => (a === 0 ? -1 : b === 0 ? 1 : b - a));
-  const at = (v) => Math.min(1, Math.max(0, s.forward(v)));
+  // Thin crowded ticks: 0 first, then from the top down.
   const kept = [];
-  for (const v of order) {
-    const t = at(v);
-    if (kept.every((k) => Math.abs(at(k) - t) >= minGap)) kept.push(v);
+  for (const v of vs.sort((a, b) => (a === 0 ? -1 : b === 0 ? 1 : b - a))) {
+    if (kept.every((k) => Math.abs(at(k) - at(v)) >= minGap)) kept.push(v);
   }
   return kept.sort((a, b) => a - b);
 }
 
-/**
- * colourBarTicks returns the ticks [{at: CSS px, label, value}] of a colour
- * bar for scale beside the plot box p {y, h} (top at max, bottom at min),
- * their labels at least a line of 10 px × font apart.
- */
+/** colourBarTicks returns [{at: CSS px, label, value}] for a bar beside the plot box p, labels 16 px × font apart. */
 export function colourBarTicks(scale, p, font = 1) {
-  const minGap = (16 * font) / Math.max(p.h, 1);
-  const vs = scaleTicks(scale, Math.max(2, Math.round(p.h / 60)), minGap);
-  const labels = tickLabels(vs);
-  const t = (v) => Math.min(1, Math.max(0, scale.forward(v)));
-  return vs.map((v, i) => ({ at: p.y + p.h - 1 - t(v) * (p.h - 1), label: labels[i], value: v }));
+  const vs = scaleTicks(scale, Math.max(2, Math.round(p.h / 60)), (16 * font) / Math.max(p.h, 1)), labels = tickLabels(vs);
+  return vs.map((v, i) => ({ at: p.y + p.h - 1 - Math.min(1, Math.max(0, scale.forward(v))) * (p.h - 1), label: labels[i], value: v }));
 }
 
 /**

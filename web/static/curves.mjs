@@ -21,12 +21,7 @@ export const inv = {
   symlog: (v) => Math.sign(v) * (Math.pow(10, Math.abs(v)) - 1),
 };
 
-/**
- * lossScale returns the loss plot's scale: "lin" when the log box is off;
- * with it on "log" while every run's losses are positive, else "symlog"
- * (the box stays truthful for negative losses, as on a saddle: the page
- * says so beside it). tracks hold minLoss (Track).
- */
+/** lossScale: "lin" with the log box off, else "log" while every loss is positive, "symlog" once one is not. */
 export function lossScale(logWanted, tracks) {
   if (!logWanted) return 'lin';
   return tracks.every((t) => !t.n || t.minLoss > 0) ? 'log' : 'symlog';

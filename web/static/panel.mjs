@@ -36,13 +36,11 @@ export class Panel {
     this.canvas.className = 'landscape';
     this.canvas.dataset.testid = 'landscape';
     this.el.append(this.canvas);
-    // The heat map's colour scale (app.state.cscale), under the colour bar.
-    if (app.setColourScale) {
+    if (app.setColourScale) { // the colour scale (state.cscale), under the bar
       const sel = this.cscale = document.createElement('select');
       sel.className = 'cscale';
       sel.dataset.testid = 'cscale';
-      sel.title = 'Colour scale of the loss J (key c): auto picks log when the range spans decades';
-      sel.setAttribute('aria-label', 'colour scale of the loss');
+      sel.title = 'colour scale of the loss (key c): auto is log when it spans decades';
       for (const [v, t] of [['auto', 'auto'], ['log', 'log'], ['lin', 'linear']]) sel.append(new Option(t, v));
       sel.onchange = () => app.setColourScale(sel.value);
       this.el.append(sel);
@@ -235,8 +233,7 @@ export class Panel {
       ctx.fillRect(bx + bw, at, 3, 1);
       ctx.fillText(label, bx + bw + 4, at);
     }
-    if (this.cscale) {
-      // The select under the bar names the scale; auto says what it chose.
+    if (this.cscale) { // the select under the bar names the scale
       const sc = this.app.state.cscale || 'auto';
       if (this.cscale.value !== sc) this.cscale.value = sc;
       this.cscale.options[0].text = `auto: ${L.scale.kind === 'log' ? 'log' : 'lin'}`;
@@ -432,10 +429,7 @@ export class Panel {
     });
   }
 
-  /**
-   * markerBoxes returns the boxes (CSS px) of what labels must not cover:
-   * the known minima's stars, the start and each shown run's current point.
-   */
+  /** markerBoxes returns the boxes (CSS px) of the minima, the start and the current points. */
   markerBoxes(m = this.matrix()) {
     const app = this.app, out = [];
     for (const mn of app.minima()) out.push({ kind: 'minimum', ...box(...this.toPx(mn[0], mn[1], m), 8) });
@@ -643,37 +637,33 @@ export function buildLandscape(msg, scale, levelsOf) {
 const box = (x, y, r) => ({ x: x - r, y: y - r, w: 2 * r, h: 2 * r });
 
 const overlap = (a, b) => Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+const DIRS = [[1, 0], [-1, 0], [0, -1], [0, 1], [1, -1], [1, 1], [-1, -1], [-1, 1]];
 
 /**
- * placeLabels puts each label {x, y, w, h, dir?} (anchor (x, y), size w × h,
- * dir the way it points) into a box beside its anchor: of a few offsets
- * (right, left, above, below, the diagonals, then the same twice as far),
- * ordered by how well they follow dir, the first whose box lies inside
- * bounds {x, y, w, h} and meets no obstacle box and no label placed
- * before it; when none is free, the one overlapping least. It returns the
- * boxes [{x, y, w, h}] (top-left corner), in the labels' order.
+ * placeLabels returns a box {x, y, w, h} for each label {x, y, w, h, dir?}
+ * (anchor, size, the way it points): of 16 offsets around the anchor (8
+ * directions, near then far, those along dir first) the first inside
+ * bounds meeting no obstacle and no label placed before; else the least
+ * overlapping.
  */
 export function placeLabels(labels, obstacles, bounds, gap = 4) {
   const placed = [];
   for (const l of labels) {
     const cands = [];
     for (const d of [gap, gap + 14]) {
-      for (const [ux, uy] of [[1, 0], [-1, 0], [0, -1], [0, 1], [1, -1], [1, 1], [-1, -1], [-1, 1]]) {
-        // The box touches the anchor's offset point from the side it faces.
-        const x = l.x + ux * d - (ux < 0 ? l.w : ux === 0 ? l.w / 2 : 0);
-        const y = l.y + uy * d - (uy < 0 ? l.h : uy === 0 ? l.h / 2 : 0);
-        cands.push({ x, y, w: l.w, h: l.h, pref: (l.dir ? ux * l.dir[0] + uy * l.dir[1] : 0) / Math.hypot(ux, uy) - (d > gap ? 2 : 0) });
+      for (const [ux, uy] of DIRS) {
+        cands.push({
+          x: l.x + ux * d - (ux < 0 ? l.w : ux ? 0 : l.w / 2), y: l.y + uy * d - (uy < 0 ? l.h : uy ? 0 : l.h / 2), w: l.w, h: l.h,
+          pref: (l.dir ? ux * l.dir[0] + uy * l.dir[1] : 0) / Math.hypot(ux, uy) - (d > gap ? 2 : 0),
+        });
       }
     }
-    cands.sort((a, b) => b.pref - a.pref);
-    let best = null, bestCost = Infinity;
-    for (const c of cands) {
-      const inside = overlap(c, bounds);
-      let cost = c.w * c.h - inside;
-      for (const o of obstacles) cost += overlap(c, o);
-      for (const o of placed) cost += overlap(c, o);
-      if (cost < bestCost) { best = c; bestCost = cost; }
-      if (cost === 0) break;
+    let best = null, cost = Infinity;
+    for (const c of cands.sort((a, b) => b.pref - a.pref)) {
+      let k = c.w * c.h - overlap(c, bounds);
+      for (const o of obstacles.concat(placed)) k += overlap(c, o);
+      if (k < cost) { best = c; cost = k; }
+      if (!k) break;
     }
     placed.push({ x: best.x, y: best.y, w: best.w, h: best.h });
   }

@@ -46,12 +46,7 @@ export function fmt(v, digits = 4) {
   return s.replace('-', '−');
 }
 
-/**
- * tickLabels prints tick values with the fewest significant digits (at
- * least minDigits) for which neighbouring labels differ and every label
- * reads back as its value (to 1e-9 of the spacing): round ticks get short
- * labels, narrow ranges enough digits ("0.4995", "0.5"), and exactly 0 is "0".
- */
+/** tickLabels prints ticks with the fewest digits (≥ minDigits) that tell neighbours apart and read back as the values; 0 is "0". */
 export function tickLabels(values, minDigits = 2) {
   let gap = Infinity;
   for (let i = 1; i < values.length; i++) gap = Math.min(gap, Math.abs(values[i] - values[i - 1]));
