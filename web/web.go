@@ -30,6 +30,15 @@ type Options struct {
 	FrameAncestors string
 }
 
+// favicon is the site's icon (static/favicon.svg).
+var favicon = func() []byte {
+	b, err := staticFiles.ReadFile("static/favicon.svg")
+	if err != nil {
+		panic("web: " + err.Error())
+	}
+	return b
+}()
+
 // Static returns the embedded static files (ES modules and CSS).
 func Static() fs.FS {
 	static, err := fs.Sub(staticFiles, "static")
@@ -50,9 +59,9 @@ func Data(opts Options) templates.PageData {
 }
 
 // Routes mounts the explorer on "/", the lessons on "/lessons" and
-// "/lessons/{id}", the embeddable figure on "/embed", and the static files
-// on "/static/*". Their security headers come from SecurityHeaders, which
-// the caller puts in front of every route.
+// "/lessons/{id}", the embeddable figure on "/embed", the static files
+// on "/static/*" and the icon on "/favicon.ico". Their security headers
+// come from SecurityHeaders, which the caller puts in front of every route.
 func Routes(r chi.Router, opts Options) {
 	files := http.FileServerFS(Static())
 	r.Handle("/static/*", http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -72,6 +81,13 @@ func Routes(r chi.Router, opts Options) {
 		r2.URL = &u
 		files.ServeHTTP(w, r2)
 	}))
+	// The page links its icon (/static/favicon.svg); browsers and tools
+	// that ask for /favicon.ico get the same image.
+	r.Get("/favicon.ico", func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Cache-Control", "max-age=86400")
+		_, _ = w.Write(favicon)
+	})
 	r.Get("/", func(w http.ResponseWriter, req *http.Request) {
 		// Render into a buffer so a failure is a clean 500, not half a page.
 		var buf bytes.Buffer

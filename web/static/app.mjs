@@ -2,14 +2,15 @@
 // /ws, the controls, and the draw loop. The numerics all live on the
 // server; this module only draws what it is sent.
 
-import { decodeState, encodeState, withPageParams } from './urlstate.mjs';
-import { valueScale, median } from './colormap.mjs';
+import { decodeState, encodeState, withPageParams, CSCALES } from './urlstate.mjs';
+import { valueScale } from './colormap.mjs';
 import { levels } from './contour.mjs';
 import { fmt } from './ticks.mjs';
 import { phiTransform, inv2, apply2 } from './linalg.mjs';
 import { Track, runColour } from './track.mjs';
 import { Panel, buildLandscape } from './panel.mjs';
 import { CurvePlot } from './plots.mjs';
+import { lossScale } from './curves.mjs';
 import { installA11y } from './a11y.mjs';
 import { lessonState, finished, Script } from './lesson.mjs';
 import { endLabel, statusText, divergenceText } from './runstatus.mjs';
@@ -283,8 +284,8 @@ class App {
   }
 
   onLandscape(m) {
-    const med = median(m.values);
-    const scale = valueScale(m.min, m.max, { median: med });
+    this.landMsg = m; // redrawn when the colour scale (cscale) changes
+    const scale = valueScale(m.min, m.max, { values: m.values, kind: this.state.cscale });
     this.land = buildLandscape(m, scale, (sc) => levels(sc, 14));
     for (const p of this.panels) p.heatDirty = true;
     this.dirty = true;
@@ -674,6 +675,7 @@ class App {
       if (e.key === ' ') { e.preventDefault(); this.togglePlay(); }
       else if (e.key === 'ArrowRight') { e.preventDefault(); this.step(); }
       else if (e.key === 'r' || e.key === 'R') { e.preventDefault(); this.reset(); }
+      else if (e.key === 'c' || e.key === 'C') { e.preventDefault(); this.setColourScale(CSCALES[(CSCALES.indexOf(this.state.cscale || 'auto') + 1) % 3]); }
     });
     let resizeTimer;
     window.addEventListener('resize', () => {
@@ -686,6 +688,13 @@ class App {
     for (const p of this.panels) p.resize();
     for (const pl of this.plots) pl.resize();
     this.dirty = this.plotsDirty = true;
+  }
+
+  /** setColourScale sets the heat map's colour scale (auto, log, lin) and redraws it. */
+  setColourScale(v) {
+    this.state.cscale = CSCALES.includes(v) ? v : 'auto';
+    if (this.landMsg) this.onLandscape(this.landMsg);
+    this.saveURL();
   }
 
   togglePlay() {
@@ -888,7 +897,7 @@ class App {
     const all = (field) => () => this.tracks.map((t, r) => ({ track: t, field, colour: runColour(r) }));
     const hover = (k) => { if (k !== this.hoverK) { this.hoverK = k; this.dirty = this.plotsDirty = true; } };
     this.plots = [
-      new CurvePlot($('plot-loss'), { series: all('loss'), scale: () => (this.state.logLoss && this.tracks.every((t) => !t.n || t.minLoss > 0) ? 'log' : 'lin'), onHover: hover }),
+      new CurvePlot($('plot-loss'), { series: all('loss'), scale: () => this.lossScaleShown(lossScale(this.state.logLoss, this.tracks)), onHover: hover }),
       new CurvePlot($('plot-grad'), { series: all('gn'), scale: () => (this.tracks.every((t) => !t.n || t.minGn > 0) ? 'log' : 'lin'), onHover: hover }),
       new CurvePlot($('plot-gthg'), {
         series: () => {
@@ -909,6 +918,17 @@ class App {
         scale: () => 'symlog', onHover: hover,
       }),
     ];
+  }
+
+  // lossScaleShown says beside the log box when it draws symlog (losses < 0).
+  lossScaleShown(kind) {
+    if (kind !== this.lossKind) {
+      const box = $('log-loss').parentElement, note = box.lastChild;
+      this.lossKind = box.dataset.scale = kind;
+      if (note?.nodeType === 3) note.textContent = kind === 'symlog' ? ' log scale (symlog: J < 0)' : ' log scale';
+      box.title = kind === 'symlog' ? 'some losses are negative: sign(J)·log₁₀(1 + |J|)' : '';
+    }
+    return kind;
   }
 
   frame() {

@@ -1,5 +1,7 @@
 // Colour maps and value scales for the heat map. Pure functions, tested
-// with node's test runner (colormap.test.mjs).
+// with node's test runner (static.test.mjs, drawing.test.mjs).
+
+import { niceTicks, tickLabels } from './ticks.mjs';
 
 // Viridis-like anchors (perceptually uniform, colour-blind safe), sampled
 // every 1/8 of the range; values between are interpolated linearly.
@@ -31,47 +33,81 @@ export function lut(map = viridis) {
   return out;
 }
 
+// Auto takes the log scale when max − min ≥ 10^LOG_DECADES × the 1st
+// percentile of v − min (lowGap): Rosenbrock's ratio is ~5000, a bowl's
+// ~400 at condition number 25 (linear unless very ill-conditioned).
+export const LOG_DECADES = 3;
+
+/** lowGap returns the q-quantile of v − min over (a sample of) the finite values, NaN if none. */
+export function lowGap(values, min, q = 0.01) {
+  const stride = Math.max(1, Math.floor(values.length / 4096)), xs = [];
+  for (let i = 0; i < values.length; i += stride) if (Number.isFinite(values[i])) xs.push(values[i] - min);
+  if (!xs.length) return NaN;
+  xs.sort((a, b) => a - b);
+  return Math.max(0, xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]);
+}
+
 /**
- * valueScale chooses how loss values map to [0, 1]: linear when the values
- * spread over the range, logarithmic (of loss − min + offset) when most of
- * the grid sits near the floor, as in narrow valleys and beside cliffs
- * (median − min below 5% of the span). opts.kind forces "linear" or "log".
- * It returns {kind, min, max, forward(v) → [0, 1], inverse(t) → v}.
+ * valueScale maps losses to [0, 1]: opts.kind "log" or "lin" forces the
+ * scale, else (auto) the rule above on opts.values decides. Log maps
+ * log10(v − min + floor), floor = p1/10 clamped to [1e-6, 1e-2] of the
+ * range: finite at the minimum and for negative losses. It returns
+ * {kind, auto, min, max, floor, forward(v) → t, inverse(t) → v}.
  */
 export function valueScale(min, max, opts = {}) {
+  const auto = opts.kind !== 'log' && opts.kind !== 'lin';
   if (!Number.isFinite(min) || !Number.isFinite(max) || max <= min) {
     const m = Number.isFinite(min) ? min : 0;
-    return { kind: 'linear', min: m, max: m + 1, forward: () => 0.5, inverse: () => m };
+    return { kind: 'lin', auto, min: m, max: m + 1, floor: 0, forward: () => 0.5, inverse: () => m };
   }
-  const span = max - min;
-  const skewed = Number.isFinite(opts.median) && opts.median - min < 0.05 * span;
-  const useLog = opts.kind === 'log' || (opts.kind !== 'linear' && skewed);
-  if (!useLog) {
-    return {
-      kind: 'linear', min, max,
-      forward: (v) => (v - min) / span,
-      inverse: (t) => min + t * span,
-    };
+  const span = max - min, p1 = opts.values ? lowGap(opts.values, min) : NaN;
+  if (!(opts.kind === 'log' || (auto && p1 >= 0 && span >= 10 ** LOG_DECADES * p1))) {
+    return { kind: 'lin', auto, min, max, floor: 0, forward: (v) => (v - min) / span, inverse: (t) => min + t * span };
   }
-  // The offset keeps the log finite at the minimum and sets how many
-  // decades the floor gets.
-  const off = span * 1e-5;
-  const l0 = Math.log10(off), l1 = Math.log10(span + off);
+  const floor = Math.min(Math.max(p1 / 10 || 0, span * 1e-6), span * 1e-2);
+  const l0 = Math.log10(floor), l1 = Math.log10(span + floor);
   return {
-    kind: 'log', min, max,
-    forward: (v) => (Math.log10(Math.max(v - min, 0) + off) - l0) / (l1 - l0),
-    inverse: (t) => min + Math.pow(10, l0 + t * (l1 - l0)) - off,
+    kind: 'log', auto, min, max, floor,
+    forward: (v) => (Math.log10(Math.max(v - min, 0) + floor) - l0) / (l1 - l0),
+    inverse: (t) => min + 10 ** (l0 + t * (l1 - l0)) - floor,
   };
 }
 
-/** median returns the median of the finite values (a sample of at most ~4096). */
-export function median(values) {
-  const stride = Math.max(1, Math.floor(values.length / 4096));
-  const xs = [];
-  for (let i = 0; i < values.length; i += stride) if (Number.isFinite(values[i])) xs.push(values[i]);
-  if (!xs.length) return NaN;
-  xs.sort((a, b) => a - b);
-  return xs[xs.length >> 1];
+/**
+ * scaleTicks returns a colour bar's tick values, increasing, minGap apart
+ * in t, within 0.5% of the range of [min, max] (so 0 labels a minimum of
+ * 2.7e-4 of 2500): linear, about n 1-2-5 steps; log, min + 10^e rounded
+ * to a multiple of 10^e for the decades, 0, the roundest value at the
+ * bottom and round steps in the top decade.
+ */
+export function scaleTicks(s, n = 5, minGap = 0.06) {
+  const span = s.max - s.min, lo = s.min - 0.005 * span, hi = s.max + 0.005 * span;
+  const at = (v) => Math.min(1, Math.max(0, s.forward(v)));
+  let vs = s.kind === 'log' ? [0] : niceTicks(lo, hi, n);
+  if (s.kind === 'log') {
+    const clean = (v) => (Math.abs(v) < 1e-12 * span ? 0 : +v.toPrecision(12));
+    const e0 = Math.ceil(Math.log10(s.floor)), e1 = Math.floor(Math.log10(span + s.floor));
+    const stride = Math.max(1, Math.ceil((e1 - e0 + 1) / Math.max(n, 1)));
+    for (let e = e1; e >= e0; e -= stride) vs.push(clean(Math.round(s.min / 10 ** e + 1) * 10 ** e));
+    for (let e = e1; e >= e0; e--) {
+      const v = clean(Math.round(s.min / 10 ** e) * 10 ** e);
+      if (v >= lo && at(v) < minGap / 2) { vs.push(v); break; }
+    }
+    vs.push(...niceTicks(lo, hi, 3).filter((v) => v >= s.min + 10 ** e1));
+    vs = [...new Set(vs)].filter((v) => v >= lo && v <= hi);
+  }
+  // Thin crowded ticks: 0 first, then from the top down.
+  const kept = [];
+  for (const v of vs.sort((a, b) => (a === 0 ? -1 : b === 0 ? 1 : b - a))) {
+    if (kept.every((k) => Math.abs(at(k) - at(v)) >= minGap)) kept.push(v);
+  }
+  return kept.sort((a, b) => a - b);
+}
+
+/** colourBarTicks returns [{at: CSS px, label, value}] for a bar beside the plot box p, labels 16 px × font apart. */
+export function colourBarTicks(scale, p, font = 1) {
+  const vs = scaleTicks(scale, Math.max(2, Math.round(p.h / 60)), (16 * font) / Math.max(p.h, 1)), labels = tickLabels(vs);
+  return vs.map((v, i) => ({ at: p.y + p.h - 1 - Math.min(1, Math.max(0, scale.forward(v))) * (p.h - 1), label: labels[i], value: v }));
 }
 
 /**

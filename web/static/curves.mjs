@@ -21,6 +21,12 @@ export const inv = {
   symlog: (v) => Math.sign(v) * (Math.pow(10, Math.abs(v)) - 1),
 };
 
+/** lossScale: "lin" with the log box off, else "log" while every loss is positive, "symlog" once one is not. */
+export function lossScale(logWanted, tracks) {
+  if (!logWanted) return 'lin';
+  return tracks.every((t) => !t.n || t.minLoss > 0) ? 'log' : 'symlog';
+}
+
 const MANTISSAS = [1, 1.2, 1.5, 1.8, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8, 10];
 
 /**

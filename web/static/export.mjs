@@ -5,7 +5,8 @@
 
 import { exportShapes, shapesSVG } from './overlays.mjs';
 import { niceTicks, fmt } from './ticks.mjs';
-import { lut } from './colormap.mjs';
+import { lut, colourBarTicks } from './colormap.mjs';
+import { ui } from './ui.mjs';
 import { runColour } from './track.mjs';
 import { planeTitle } from './plane.mjs';
 
@@ -529,7 +530,7 @@ export class Exporter {
       const bx = pl.x + pl.w + 10;
       d.colourBar = {
         x: bx, y: pl.y, w: 12, h: pl.h, stops: colourStops(),
-        ticks: [0, 1, 2, 3, 4].map((i) => ({ at: pl.y + pl.h - (i / 4) * (pl.h - 1), label: fmt(L.scale.inverse(i / 4), 3) })),
+        ticks: colourBarTicks(L.scale, pl, ui.font).map(({ at, label }) => ({ at, label })), // the panel's own
         label: L.scale.kind === 'log' ? 'J (log)' : 'J',
       };
     }

@@ -2,7 +2,7 @@
 // an offscreen canvas; trails drawn incrementally into a second one; only
 // the overlays (current points, arrows, hover) are drawn per frame.
 
-import { paint, lut } from './colormap.mjs';
+import { paint, lut, colourBarTicks } from './colormap.mjs';
 import { trace } from './contour.mjs';
 import { niceTicks, fmt } from './ticks.mjs';
 import { apply2, inv2, quadModel } from './linalg.mjs';
@@ -36,6 +36,15 @@ export class Panel {
     this.canvas.className = 'landscape';
     this.canvas.dataset.testid = 'landscape';
     this.el.append(this.canvas);
+    if (app.setColourScale) { // the colour scale (state.cscale), under the bar
+      const sel = this.cscale = document.createElement('select');
+      sel.className = 'cscale';
+      sel.dataset.testid = 'cscale';
+      sel.title = 'colour scale of the loss (key c): auto is log when it spans decades';
+      for (const [v, t] of [['auto', 'auto'], ['log', 'log'], ['lin', 'linear']]) sel.append(new Option(t, v));
+      sel.onchange = () => app.setColourScale(sel.value);
+      this.el.append(sel);
+    }
     host.append(this.el);
     this.ctx = this.canvas.getContext('2d');
     this.heat = document.createElement('canvas');
@@ -220,10 +229,15 @@ export class Panel {
     ctx.font = font(10);
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
-    for (let i = 0; i <= 4; i++) {
-      const t = i / 4, py = p.y + p.h - t * (p.h - 1);
-      ctx.fillRect(bx + bw, py, 3, 1);
-      ctx.fillText(fmt(L.scale.inverse(t), 3), bx + bw + 4, py);
+    for (const { at, label } of colourBarTicks(L.scale, p, ui.font)) {
+      ctx.fillRect(bx + bw, at, 3, 1);
+      ctx.fillText(label, bx + bw + 4, at);
+    }
+    if (this.cscale) { // the select under the bar names the scale
+      const sc = this.app.state.cscale || 'auto';
+      if (this.cscale.value !== sc) this.cscale.value = sc;
+      this.cscale.options[0].text = `auto: ${L.scale.kind === 'log' ? 'log' : 'lin'}`;
+      return;
     }
     ctx.textBaseline = 'bottom';
     ctx.fillText(L.scale.kind === 'log' ? 'J (log)' : 'J', bx - 2, p.y + p.h + 24 * ui.font);
@@ -385,6 +399,10 @@ export class Panel {
     const [px, py] = this.toPx(at[0], at[1], m);
     const big = Math.max(Math.abs(g.eigenvalues[0]), Math.abs(g.eigenvalues[1]), 1e-300);
     const len = Math.min(this.plot.w, this.plot.h) * 0.18;
+    const labels = [], obstacles = this.markerBoxes(m);
+    obstacles.push(box(px, py, 6));
+    ctx.font = font(12, 'bold ');
+    const th = Math.round(12 * ui.font * 1.2);
     for (let i = 0; i < 2; i++) {
       const lam = g.eigenvalues[i], v = g.eigenvectors[i];
       // Direction on screen: push the unit θ-vector through the map.
@@ -396,11 +414,30 @@ export class Panel {
       const col = lam >= 0 ? '#4dd0e1' : '#ff5252';
       arrow(ctx, [px, py], [px + dx, py + dy], col, 2.5);
       arrow(ctx, [px, py], [px - dx, py - dy], col, 2.5);
-      ctx.fillStyle = col;
-      ctx.font = font(12, 'bold ');
-      ctx.textAlign = 'left';
-      ctx.fillText(`λ${i ? '₂' : '₁'} = ${fmt(lam, 3)}`, px + dx + 4, py + dy);
+      // The arrows are obstacles too: a few boxes along each.
+      for (let s = 1; s <= 4; s++) obstacles.push(box(px + (dx * s) / 4, py + (dy * s) / 4, 2), box(px - (dx * s) / 4, py - (dy * s) / 4, 2));
+      const text = `λ${i ? '₂' : '₁'} = ${fmt(lam, 3)}`;
+      labels.push({ text, col, x: px + dx, y: py + dy, w: ctx.measureText(text).width, h: th, dir: [dx / L || 1, dy / L || 0] });
     }
+    const boxes = placeLabels(labels, obstacles, this.plot);
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    this.labelBoxes = boxes.map((b, i) => ({ text: labels[i].text, ...b }));
+    boxes.forEach((b, i) => {
+      ctx.fillStyle = labels[i].col;
+      ctx.fillText(labels[i].text, b.x, b.y + 1);
+    });
+  }
+
+  /** markerBoxes returns the boxes (CSS px) of the minima, the start and the current points. */
+  markerBoxes(m = this.matrix()) {
+    const app = this.app, out = [];
+    for (const mn of app.minima()) out.push({ kind: 'minimum', ...box(...this.toPx(mn[0], mn[1], m), 8) });
+    if (app.start) out.push({ kind: 'start', ...box(...this.toPx(app.start[0], app.start[1], m), 6 * marker()) });
+    app.tracks.forEach((t, r) => {
+      if (this.shows(r) && t.n) out.push({ kind: 'point', ...box(...this.toPx(t.x[t.n - 1], t.y[t.n - 1], m), 8 * marker()) });
+    });
+    return out;
   }
 
   drawQuadModel(ctx, g, m) {
@@ -594,4 +631,41 @@ export function buildLandscape(msg, scale, levelsOf) {
   ictx.putImageData(img, 0, 0);
   const contours = levelsOf(scale).map((lv) => trace(values, nx, ny, lv));
   return { x: msg.x, y: msg.y, nx, ny, min: msg.min, max: msg.max, scale, image, contours };
+}
+
+// box returns the square of half-side r around (x, y).
+const box = (x, y, r) => ({ x: x - r, y: y - r, w: 2 * r, h: 2 * r });
+
+const overlap = (a, b) => Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+const DIRS = [[1, 0], [-1, 0], [0, -1], [0, 1], [1, -1], [1, 1], [-1, -1], [-1, 1]];
+
+/**
+ * placeLabels returns a box {x, y, w, h} for each label {x, y, w, h, dir?}
+ * (anchor, size, the way it points): of 16 offsets around the anchor (8
+ * directions, near then far, those along dir first) the first inside
+ * bounds meeting no obstacle and no label placed before; else the least
+ * overlapping.
+ */
+export function placeLabels(labels, obstacles, bounds, gap = 4) {
+  const placed = [];
+  for (const l of labels) {
+    const cands = [];
+    for (const d of [gap, gap + 14]) {
+      for (const [ux, uy] of DIRS) {
+        cands.push({
+          x: l.x + ux * d - (ux < 0 ? l.w : ux ? 0 : l.w / 2), y: l.y + uy * d - (uy < 0 ? l.h : uy ? 0 : l.h / 2), w: l.w, h: l.h,
+          pref: (l.dir ? ux * l.dir[0] + uy * l.dir[1] : 0) / Math.hypot(ux, uy) - (d > gap ? 2 : 0),
+        });
+      }
+    }
+    let best = null, cost = Infinity;
+    for (const c of cands.sort((a, b) => b.pref - a.pref)) {
+      let k = c.w * c.h - overlap(c, bounds);
+      for (const o of obstacles.concat(placed)) k += overlap(c, o);
+      if (k < cost) { best = c; cost = k; }
+      if (!k) break;
+    }
+    placed.push({ x: best.x, y: best.y, w: best.w, h: best.h });
+  }
+  return placed;
 }

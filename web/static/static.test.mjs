@@ -1,7 +1,7 @@
 // Tests of the page's pure functions: node --test web/static/
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { viridis, valueScale, paint, lut, median } from './colormap.mjs';
+import { viridis, valueScale, paint, lut, lowGap } from './colormap.mjs';
 import { trace, levels } from './contour.mjs';
 import { niceTicks, logTicks, fmt } from './ticks.mjs';
 import { encodeState, decodeState, DEFAULTS } from './urlstate.mjs';
@@ -24,16 +24,20 @@ test('viridis runs dark purple to yellow and brightens monotonically', () => {
 });
 
 test('valueScale', async (t) => {
+  // Grids: values spread evenly (a bowl's), and most near the floor (a valley's).
+  const even = Array.from({ length: 101 }, (_, i) => i / 10);
+  const valley = Array.from({ length: 1001 }, (_, i) => 2500 * (i / 1000) ** 4);
   const cases = [
-    { name: 'values spread over the range: linear', min: 0, max: 10, median: 4, kind: 'linear' },
-    { name: 'most values near the floor: log', min: 0, max: 2500, median: 50, kind: 'log' },
-    { name: 'no median known: linear', min: 0, max: 2500, kind: 'linear' },
-    { name: 'forced log', min: 100, max: 120, median: 110, force: 'log', kind: 'log' },
-    { name: 'empty range', min: 3, max: 3, kind: 'linear' },
+    { name: 'values spread over the range: linear', min: 0, max: 10, values: even, kind: 'lin' },
+    { name: 'most values near the floor: log', min: 0, max: 2500, values: valley, kind: 'log' },
+    { name: 'no grid known: linear', min: 0, max: 2500, kind: 'lin' },
+    { name: 'forced log', min: 100, max: 120, values: even, force: 'log', kind: 'log' },
+    { name: 'forced linear', min: 0, max: 2500, values: valley, force: 'lin', kind: 'lin' },
+    { name: 'empty range', min: 3, max: 3, kind: 'lin' },
   ];
   for (const c of cases) {
     await t.test(c.name, () => {
-      const s = valueScale(c.min, c.max, { median: c.median, kind: c.force });
+      const s = valueScale(c.min, c.max, { values: c.values, kind: c.force });
       assert.equal(s.kind, c.kind);
       if (c.max > c.min) {
         assert.ok(Math.abs(s.forward(c.min)) < 1e-12, 'min maps to 0');
@@ -50,7 +54,7 @@ test('valueScale', async (t) => {
 test('paint flips rows so the lowest y is at the bottom, and greys non-finite cells', () => {
   const vals = [0, 0, 1, null];
   const rgba = new Uint8ClampedArray(16);
-  paint(rgba, vals, 2, 2, valueScale(0, 1, { kind: 'linear' }), lut());
+  paint(rgba, vals, 2, 2, valueScale(0, 1, { kind: 'lin' }), lut());
   // Row j=1 (y high) is image row 0: pixel 0 is value 1 (yellow), pixel 1 non-finite.
   assert.deepEqual([...rgba.slice(0, 3)], viridis(1));
   assert.deepEqual([...rgba.slice(4, 7)], [200, 200, 200]);
@@ -191,7 +195,7 @@ test('phi transform makes a Newton step a plain gradient step', () => {
   assert.equal(inv2([1, 2, 2, 4]), null);
 });
 
-test('median of a grid', () => {
-  assert.equal(median([5, 1, NaN, 3, 2, 4]), 3);
-  assert.ok(Number.isNaN(median([NaN])));
+test('lowGap of a grid', () => {
+  assert.equal(lowGap([5, 1, NaN, 3, 2, 4], 1, 0.5), 2);
+  assert.ok(Number.isNaN(lowGap([NaN], 0)));
 });

@@ -45,3 +45,18 @@ export function fmt(v, digits = 4) {
   }
   return s.replace('-', '−');
 }
+
+/** tickLabels prints ticks with the fewest digits (≥ minDigits) that tell neighbours apart and read back as the values; 0 is "0". */
+export function tickLabels(values, minDigits = 2) {
+  let gap = Infinity;
+  for (let i = 1; i < values.length; i++) gap = Math.min(gap, Math.abs(values[i] - values[i - 1]));
+  const tol = 1e-9 * (Number.isFinite(gap) && gap > 0 ? gap : Math.max(...values.map(Math.abs), 1e-300));
+  const back = (s) => Number(s.replace(/−/g, '-'));
+  let out = [];
+  for (let d = Math.max(2, minDigits); d <= 17; d++) {
+    out = values.map((v) => fmt(v, d));
+    const distinct = out.every((s, i) => i === 0 || s !== out[i - 1]);
+    if (distinct && out.every((s, i) => !Number.isFinite(values[i]) || Math.abs(back(s) - values[i]) <= tol)) return out;
+  }
+  return out;
+}

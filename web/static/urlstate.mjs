@@ -10,13 +10,19 @@
 //   a projected model: obj=mlp&p=width:16,depth:2&o=data:moons,init:orthogonal
 //   plane=pca  pseed=3  slog=1 (the spectrum's density on a log scale)
 //   plane=three_points  prun=0  pk=120 (the plane through θ₀, run 0's step 120 and the solution)
+//   cscale=auto|log|lin (the heat map's colour scale; auto, the default, takes log when the
+//     range spans ≥ 3 decades above the grid's lowest 1%; another value means auto)
 
 export const DEFAULTS = Object.freeze({
   scene: '', objective: { id: 'quadratic' }, start: null, runs: [], seed: 1, view: null,
   k: 0, mode: 'single', pair: [0, 1], sel: 0, speed: 60, eigen: false, quad: false, logLoss: true, grid: 0,
   overlays: [], variant: -1,
   plane: '', planeSeed: null, planeRun: null, planeK: 0, specLog: false,
+  cscale: 'auto',
 });
+
+/** CSCALES are the heat map's colour scales (colormap.mjs valueScale). */
+export const CSCALES = ['auto', 'log', 'lin'];
 
 const num = (s) => {
   if (s === null || s === undefined || s.trim() === '') return NaN;
@@ -69,6 +75,7 @@ export function encodeState(s) {
     if (s.planeK) q.set('pk', str(s.planeK));
   }
   if (s.specLog) q.set('slog', '1');
+  if (s.cscale && s.cscale !== 'auto' && CSCALES.includes(s.cscale)) q.set('cscale', s.cscale);
   // Separators need no escaping in a query value; leaving them readable
   // makes a copied link legible.
   return q.toString().replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%7C/g, '|').replace(/%3D/g, '=');
@@ -189,6 +196,7 @@ export function decodeState(search) {
   s.planeRun = three ? int('prun', 0, 64, null) : null;
   s.planeK = s.planeRun != null ? int('pk', 0, 100000, 0) : 0;
   s.specLog = q.get('slog') === '1';
+  s.cscale = CSCALES.includes(q.get('cscale')) ? q.get('cscale') : 'auto';
   return s;
 }
 
