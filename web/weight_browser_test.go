@@ -75,7 +75,18 @@ func TestPageWeight(t *testing.T) {
 
 	start := b.loaded()
 	t.Run("the page's own files at start are under the budget", func(t *testing.T) {
-		list := append([]fetched(nil), start...)
+		// Files, each counted once (Chromium asks for the icon twice);
+		// answers of the API are data, not the page's files.
+		var list []fetched
+		seen := map[string]bool{}
+		for _, f := range start {
+			u, err := url.Parse(f.Name)
+			if err != nil || seen[u.Path] || strings.HasPrefix(u.Path, "/api/") {
+				continue
+			}
+			seen[u.Path] = true
+			list = append(list, f)
+		}
 		sort.Slice(list, func(i, j int) bool { return list[i].Size > list[j].Size })
 		total := 0
 		var lines []string
