@@ -15,7 +15,7 @@ import (
 // It is part of every ETag, so bump it with any deliberate change to the
 // golden answers (testdata/*.golden): a cache must not mistake the old
 // answer for the new one.
-const AnswerVersion = "1"
+const AnswerVersion = "2"
 
 // MaxSceneQuery bounds the scene parameter of a GET (base64 of at most
 // MaxBodyBytes of JSON).

@@ -268,11 +268,7 @@ func (r *Run) Reset() {
 // measure fills loss and exact gradient at θ.
 func (r *Run) measure() {
 	r.cur.Loss = r.obj.Grad(r.cur.Grad, r.theta)
-	var ss float64
-	for _, g := range r.cur.Grad {
-		ss += g * g
-	}
-	r.cur.GradNorm = math.Sqrt(ss)
+	r.cur.GradNorm = Norm(r.cur.Grad) // scaled: no overflow of a finite norm
 	if !finite(r.cur.Loss) || !finite(r.cur.GradNorm) || math.Abs(r.cur.Loss) > DivergeAt {
 		r.status = Diverged
 		r.cur.Reason = fmt.Sprintf("the loss reached %.3g at step %d", r.cur.Loss, r.cur.K)

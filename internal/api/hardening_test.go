@@ -1,0 +1,118 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/saddle-viz/saddle/internal/optim"
+	"github.com/saddle-viz/saddle/internal/scene"
+)
+
+// TestOverflowIsNeverA500 (issue 14, defect 1): scenes whose gradients,
+// norms, gᵀHg or losses overflow float64 somewhere answer 200 with a run
+// that ends as diverged (and a reason), or 400 naming the cause; never a
+// 5xx (a non-finite number cannot be encoded: it is the 500 of the issue),
+// on the POST and the GET form alike, for every optimizer.
+// answer is one form's answer to a request.
+type answer struct {
+	form string
+	code int
+	body string
+}
+
+// bothForms sends body to path by POST and by its GET ?scene= form.
+func bothForms(t *testing.T, h http.Handler, path, body string) []answer {
+	t.Helper()
+	p := do(t, h, "POST", path, body)
+	g := get(t, h, sceneURL(path, body), "")
+	return []answer{{"POST", p.Code, p.Body.String()}, {"GET", g.Code, g.Body.String()}}
+}
+
+func TestOverflowIsNeverA500(t *testing.T) {
+	h := testHandler(t)
+	// The issue's request: ‖(1e200, 0)‖ is 1e200, which float64 holds.
+	body := `{"objective":{"expr":"1e200*x"},"start":[0,0],"steps":0,"runs":[{"optimizer":"gd"}]}`
+	for _, a := range bothForms(t, h, "/api/run", body) {
+		if a.code != 200 {
+			t.Fatalf("%s: status %d: %s", a.form, a.code, a.body)
+		}
+		var ans runAnswer
+		if err := json.Unmarshal([]byte(a.body), &ans); err != nil {
+			t.Fatal(err)
+		}
+		if p := ans.Runs[0].Points[0]; p.GradNorm != 1e200 || p.Grad[0] != 1e200 {
+			t.Errorf("%s: grad %v, grad_norm %g; want [1e200 0] and 1e200", a.form, p.Grad, p.GradNorm)
+		}
+	}
+
+	scenes := []struct {
+		name, objective, start string
+		clip                   string
+		status                 int    // 0: 200 or 400
+		field                  string // of a 400
+	}{
+		{"gradient norm beyond float64", `{"expr":"1e308*x + 1.7e308*y"}`, `[0, 0]`, ``, 400, "start"},
+		{"huge linear slope", `{"expr":"1e200*x + 1e200*y"}`, `[0, 0]`, ``, 0, ""},
+		{"huge slope, clipped by norm", `{"expr":"1e300*x + 1e300*y"}`, `[0, 0]`, `{"norm": 1}`, 0, ""},
+		{"huge slope, clipped by value", `{"expr":"1e300*x + 1e300*y"}`, `[0, 0]`, `{"value": 1}`, 0, ""},
+		{"huge curvature", `{"expr":"1e300*(x^2 + y^2)"}`, `[1, 1]`, ``, 0, ""},
+		{"huge cubic", `{"expr":"1e150*x^3 + 1e150*y^4"}`, `[1, 1]`, ``, 0, ""},
+		{"gradient overflows one step away", `{"expr":"exp(x^2) + y^2"}`, `[5, 1]`, ``, 0, ""},
+		{"loss over the divergence bound at the start", `{"expr":"1e200*(x^2 + y^2)"}`, `[1, 1]`, ``, 0, ""},
+	}
+	for _, sc := range scenes {
+		for _, opt := range optim.Catalogue() {
+			if opt.Needs == "fisher" {
+				continue
+			}
+			run := fmt.Sprintf(`{"optimizer": %q}`, opt.ID)
+			if sc.clip != "" {
+				run = fmt.Sprintf(`{"optimizer": %q, "clip": %s}`, opt.ID, sc.clip)
+			}
+			body := fmt.Sprintf(`{"objective": %s, "start": %s, "steps": 30, "runs": [%s]}`, sc.objective, sc.start, run)
+			t.Run(sc.name+"/"+opt.ID, func(t *testing.T) {
+				for _, a := range bothForms(t, h, "/api/run", body) {
+					switch {
+					case a.code >= 500:
+						t.Fatalf("%s: %d: %s", a.form, a.code, a.body)
+					case sc.status != 0 && a.code != sc.status:
+						t.Fatalf("%s: %d, want %d: %s", a.form, a.code, sc.status, a.body)
+					case a.code == 400:
+						var e errAnswer
+						_ = json.Unmarshal([]byte(a.body), &e)
+						if e.Error == "" || (sc.field != "" && e.Field != sc.field) {
+							t.Fatalf("%s: 400 %s, want an error on %q", a.form, a.body, sc.field)
+						}
+					case a.code != 200:
+						t.Fatalf("%s: %d: %s", a.form, a.code, a.body)
+					default:
+						var ans struct {
+							Runs []scene.RunResult `json:"runs"`
+						}
+						if err := json.Unmarshal([]byte(a.body), &ans); err != nil {
+							t.Fatal(err)
+						}
+						r := ans.Runs[0]
+						if r.Status == "diverged" && r.Reason == "" {
+							t.Errorf("%s: diverged without a reason", a.form)
+						}
+					}
+				}
+			})
+		}
+	}
+	// The same scenes' landscapes and Hessians: 200 or a 400 naming the cause.
+	for _, sc := range scenes {
+		for _, req := range []struct{ path, body string }{
+			{"/api/landscape", fmt.Sprintf(`{"objective": %s, "nx": 8, "ny": 8}`, sc.objective)},
+			{"/api/hessian", fmt.Sprintf(`{"objective": %s, "at": %s}`, sc.objective, sc.start)},
+		} {
+			rec := do(t, h, "POST", req.path, req.body)
+			if rec.Code != 200 && rec.Code != 400 {
+				t.Errorf("%s %s: %d: %s", req.path, req.body, rec.Code, rec.Body)
+			}
+		}
+	}
+}
