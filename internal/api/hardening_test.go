@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/saddle-viz/saddle/internal/optim"
@@ -114,5 +115,57 @@ func TestOverflowIsNeverA500(t *testing.T) {
 				t.Errorf("%s %s: %d: %s", req.path, req.body, rec.Code, rec.Body)
 			}
 		}
+	}
+}
+
+// TestStrictDecoding (issue 14, defect 2): keys that differ from a field
+// only in case, keys given twice, invalid UTF-8 and a clipping threshold
+// of 0 are refused with the field named, on every endpoint's body and the
+// GET ?scene= form, instead of being taken silently.
+func TestStrictDecoding(t *testing.T) {
+	h := testHandler(t)
+	const rb = `{"objective": {"id": "rosenbrock"}, "steps": 3, `
+	tests := []struct {
+		name, path, body, field, words string
+		get                            bool // the path has a GET form
+	}{
+		{"runs in capitals beside runs", "/api/run", rb + `"RUNS": [{"optimizer": "gd"}], "runs": [{"optimizer": "adam"}]}`, "RUNS", `did you mean "runs"`, true},
+		{"objective and id in capitals", "/api/run", `{"OBJECTIVE": {"ID": "quadratic"}, "runs": [{"optimizer": "gd"}]}`, "OBJECTIVE", "case-sensitive", true},
+		{"id in capitals", "/api/run", `{"objective": {"ID": "quadratic"}, "runs": [{"optimizer": "gd"}]}`, "objective.ID", `did you mean "id"`, true},
+		{"clip's key in capitals", "/api/run", rb + `"runs": [{"optimizer": "gd", "clip": {"Norm": 1}}]}`, "runs[0].clip.Norm", `did you mean "norm"`, true},
+		{"duplicate steps", "/api/run", rb + `"steps": 5, "runs": [{"optimizer": "gd"}]}`, "steps", "duplicate", true},
+		{"duplicate objective id", "/api/run", `{"objective": {"id": "rosenbrock", "id": "quadratic"}, "runs": [{"optimizer": "gd"}]}`, "objective.id", "duplicate", true},
+		{"duplicate hyperparameter", "/api/run", rb + `"runs": [{"optimizer": "gd", "hyper": {"lr": 0.1, "lr": 9}}]}`, "runs[0].hyper.lr", "duplicate", true},
+		{"clip norm 0", "/api/run", rb + `"runs": [{"optimizer": "gd", "clip": {"norm": 0}}]}`, "runs[0].clip.norm", "above 0", true},
+		{"clip value 0", "/api/run", rb + `"runs": [{"optimizer": "gd", "clip": {"value": 0}}]}`, "runs[0].clip.value", "above 0", true},
+		{"clip norm negative", "/api/run", rb + `"runs": [{"optimizer": "gd", "clip": {"norm": -2}}]}`, "runs[0].clip.norm", "above 0", true},
+		{"invalid UTF-8", "/api/run", rb + "\"runs\": [{\"optimizer\": \"gd\", \"label\": \"\xc3\x28\"}]}", "", "UTF-8", true},
+		{"landscape nx in capitals", "/api/landscape", `{"objective": {"id": "rosenbrock"}, "NX": 8}`, "NX", `did you mean "nx"`, true},
+		{"landscape duplicate nx", "/api/landscape", `{"objective": {"id": "rosenbrock"}, "nx": 8, "nx": 1024}`, "nx", "duplicate", true},
+		{"plane's seed in capitals", "/api/landscape", `{"objective": {"id": "mlp"}, "plane": {"kind": "random", "Seed": 2}}`, "plane.Seed", `did you mean "seed"`, true},
+		{"hessian at in capitals", "/api/hessian", `{"objective": {"id": "rosenbrock"}, "at": [0, 0], "At": [1, 1]}`, "At", `did you mean "at"`, false},
+		{"hessian duplicate at", "/api/hessian", `{"objective": {"id": "rosenbrock"}, "at": [0, 0], "at": [1, 1]}`, "at", "duplicate", false},
+		{"spectrum k in capitals", "/api/spectrum", `{"objective": {"id": "rosenbrock"}, "K": 1}`, "K", `did you mean "k"`, false},
+		{"interpolate steps in capitals", "/api/interpolate", `{"objective": {"id": "rosenbrock"}, "runs": [{"optimizer": "gd"}], "Steps": 3}`, "Steps", `did you mean "steps"`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			forms := []answer{}
+			if tt.get {
+				forms = bothForms(t, h, tt.path, tt.body)
+			} else {
+				rec := do(t, h, "POST", tt.path, tt.body)
+				forms = append(forms, answer{"POST", rec.Code, rec.Body.String()})
+			}
+			for _, a := range forms {
+				var e errAnswer
+				if err := json.Unmarshal([]byte(a.body), &e); err != nil || a.code != 400 {
+					t.Fatalf("%s: %d %s, want 400", a.form, a.code, a.body)
+				}
+				if e.Field != tt.field || !strings.Contains(e.Error, tt.words) {
+					t.Errorf("%s: error %q on %q, want %q on %q", a.form, e.Error, e.Field, tt.words, tt.field)
+				}
+			}
+		})
 	}
 }

@@ -237,8 +237,12 @@ func (e *engine) begin() {
 	e.push(f)
 	for i, r := range e.sc.Runs {
 		st := r.Current()
-		e.sendStatus(i, st.Status, st.Reason, st.K)
-		e.ended[i] = st.Status != optim.Running
+		status, reason := st.Status, st.Reason
+		if status == optim.Running && st.K >= e.maxSteps { // max_steps 0: the start alone
+			status, reason = optim.MaxSteps, fmt.Sprintf("reached max_steps = %d", e.maxSteps)
+		}
+		e.sendStatus(i, status, reason, st.K)
+		e.ended[i] = status != optim.Running
 	}
 	if e.allEnded() {
 		e.playing = false
