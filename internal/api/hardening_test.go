@@ -55,6 +55,7 @@ func TestOverflowIsNeverA500(t *testing.T) {
 		field                  string // of a 400
 	}{
 		{"gradient norm beyond float64", `{"expr":"1e308*x + 1.7e308*y"}`, `[0, 0]`, ``, 400, "start"},
+		{"infinite gradient at a kink", `{"expr":"abs(x)^0.5 + y"}`, `[0, 0]`, ``, 400, "start"},
 		{"huge linear slope", `{"expr":"1e200*x + 1e200*y"}`, `[0, 0]`, ``, 0, ""},
 		{"huge slope, clipped by norm", `{"expr":"1e300*x + 1e300*y"}`, `[0, 0]`, `{"norm": 1}`, 0, ""},
 		{"huge slope, clipped by value", `{"expr":"1e300*x + 1e300*y"}`, `[0, 0]`, `{"value": 1}`, 0, ""},
@@ -167,5 +168,26 @@ func TestStrictDecoding(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHessianAtAKink (issue 14, defect 3): abs(x)^0.5 and abs(x)^1.5 at the
+// kink are refused as x^1.5 is (the second derivative is infinite there);
+// abs(x)^2 is x², with its Hessian.
+func TestHessianAtAKink(t *testing.T) {
+	h := testHandler(t)
+	for _, tc := range []struct {
+		expr string
+		code int
+	}{
+		{"x^1.5 + y", 400}, {"abs(x)^1.5 + y", 400}, {"abs(x)^0.5 + y", 400}, {"abs(x)^2 + y", 200},
+	} {
+		rec := do(t, h, "POST", "/api/hessian", `{"objective": {"expr": "`+tc.expr+`"}, "at": [0, 0]}`)
+		if rec.Code != tc.code {
+			t.Errorf("%s: %d %s, want %d", tc.expr, rec.Code, rec.Body, tc.code)
+		}
+		if tc.code == 400 && !strings.Contains(rec.Body.String(), "not finite") {
+			t.Errorf("%s: %s, want \"not finite\"", tc.expr, rec.Body)
+		}
 	}
 }
