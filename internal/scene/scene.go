@@ -202,7 +202,7 @@ func Build(req Request) (*Scene, error) {
 	// stepped from, so the start is refused, as /api/hessian refuses it.
 	if st := s.Runs[0].Current(); !allFinite(st.Grad) {
 		return nil, fielderr.New("start", "the gradient is not finite there (∇J = %v)", st.Grad)
-	} else if !finite(st.GradNorm) {
+	} else if !isFinite(st.GradNorm) {
 		return nil, fielderr.New("start", "the gradient's norm overflows there (‖∇J‖ > %g)", math.MaxFloat64)
 	}
 	if _, ok := obj.(landscape.Hessianer); ok && obj.Dim() <= 64 {
@@ -357,7 +357,7 @@ func gtHg(h *mat.SymDense, g []float64) (float64, bool) {
 	for _, x := range g {
 		m = math.Max(m, math.Abs(x))
 	}
-	if !finite(m) {
+	if !isFinite(m) {
 		return 0, false
 	}
 	if m == 0 {
@@ -369,10 +369,10 @@ func gtHg(h *mat.SymDense, g []float64) (float64, bool) {
 	}
 	uv := mat.NewVecDense(len(u), u)
 	v := mat.Inner(uv, h, uv) * m * m
-	return v, finite(v)
+	return v, isFinite(v)
 }
 
-func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 func dot(x, y []float64) float64 {
 	var s float64
