@@ -5,7 +5,7 @@ GO      ?= go
 ADDR    ?=
 PKGS_RACE = ./internal/stream/... ./internal/api/... ./cmd/server/...
 
-.PHONY: run build test test-js generate check-generated vet bench fmt
+.PHONY: run build test test-js generate check-generated vet bench fmt fuzz
 
 run: ## build and start the server at http://localhost:8080
 	$(GO) build -o bin/saddle ./cmd/server
@@ -32,6 +32,15 @@ test: check-generated vet test-js ## everything CI runs
 
 test-js: ## the page's pure functions (colour map, contours, ticks, URL state) under node's test runner
 	@if command -v node >/dev/null 2>&1; then node --test web/static/; else echo "node not found: skipping the JavaScript unit tests"; fi
+
+FUZZTIME ?= 10s
+FUZZ_API = FuzzDecodeRun FuzzDecodeLandscape FuzzDecodeHessian FuzzDecodeSpectrum FuzzDecodeInterpolate FuzzSceneQuery
+
+fuzz: ## fuzz every decoder for FUZZTIME each (make test runs only their seed corpora)
+	@for f in $(FUZZ_API); do $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./internal/api || exit 1; done
+	$(GO) test -run '^$$' -fuzz '^FuzzParseMessage$$' -fuzztime $(FUZZTIME) ./internal/stream
+	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./internal/strictjson
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/landscape/expr
 
 bench: ## the benchmarks quoted in the README
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/saddle-viz/saddle/internal/landscape"
@@ -104,16 +105,39 @@ func (o *Oracle) Fisher(dst *mat.SymDense, x []float64) error {
 	return nil
 }
 
+// Norm is the Euclidean norm of x, computed with scaling (as math.Hypot and
+// BLAS dnrm2 do) so that it overflows only when the norm itself is beyond
+// the largest float64: ‖(1e200, 0)‖ is 1e200, not +Inf. A NaN component
+// gives NaN; an infinite one (and no NaN), +Inf.
+func Norm(x []float64) float64 { return floats.Norm(x, 2) }
+
 // applyClip copies o.Raw into o.Used and dst, clipped (8.2.5).
 func (o *Oracle) applyClip(dst []float64) {
 	copy(o.Used, o.Raw)
 	switch {
 	case o.clip.Norm > 0:
-		var ss float64
-		for _, g := range o.Raw {
-			ss += g * g
-		}
-		if n := math.Sqrt(ss); n > o.clip.Norm {
+		n := Norm(o.Raw)
+		switch {
+		case math.IsInf(n, 1):
+			// ‖g‖ overflows only with infinite components (Norm is scaled):
+			// g/‖g‖ tends to the signs of those, shared equally.
+			var inf int
+			for _, g := range o.Raw {
+				if math.IsInf(g, 0) {
+					inf++
+				}
+			}
+			c := o.clip.Norm / math.Sqrt(float64(inf))
+			for i, g := range o.Raw {
+				switch {
+				case math.IsInf(g, 0):
+					o.Used[i] = math.Copysign(c, g)
+				default:
+					o.Used[i] = 0
+				}
+			}
+			o.Clipped = true
+		case n > o.clip.Norm:
 			s := o.clip.Norm / n
 			for i := range o.Used {
 				o.Used[i] *= s

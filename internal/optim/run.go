@@ -271,11 +271,7 @@ func (r *Run) Reset() {
 // measure fills loss and exact gradient at θ.
 func (r *Run) measure() {
 	r.cur.Loss = r.obj.Grad(r.cur.Grad, r.theta)
-	var ss float64
-	for _, g := range r.cur.Grad {
-		ss += g * g
-	}
-	r.cur.GradNorm = math.Sqrt(ss)
+	r.cur.GradNorm = Norm(r.cur.Grad) // scaled: no overflow of a finite norm
 	if !finite(r.cur.Loss) || !finite(r.cur.GradNorm) || math.Abs(r.cur.Loss) > DivergeAt {
 		r.status = Diverged
 		r.cur.Reason = fmt.Sprintf("the loss reached %.3g at step %d", r.cur.Loss, r.cur.K)
@@ -398,6 +394,11 @@ func (r *Run) Step() *Step {
 				r.measure()
 				r.status = Diverged
 			}
+		} else if name := overflowed(r.method.State()); name != "" {
+			// An accumulator of squared gradients (Adam's s, AdaGrad's r ...)
+			// past the largest float64 would stall the run silently.
+			r.status = Diverged
+			r.cur.Reason = fmt.Sprintf("the optimizer's %s overflowed at step %d (the gradient is too large for it)", name, r.cur.K)
 		} else if r.cur.GradNorm < GradTol {
 			r.status, r.cur.Reason = Converged, fmt.Sprintf("‖g‖ = %.3g < %g", r.cur.GradNorm, GradTol)
 		} else if errors.Is(err, ErrConverged) || (step <= StepTol*StepTol*(1+norm) && r.info.Needs != "") {
@@ -407,6 +408,16 @@ func (r *Run) Step() *Step {
 	r.cur.Status = r.status
 	r.cur.State = r.method.State()
 	return &r.cur
+}
+
+// overflowed names the first state vector with a non-finite component.
+func overflowed(state []Vec) string {
+	for _, v := range state {
+		if !allFinite(v.V) {
+			return v.Name
+		}
+	}
+	return ""
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

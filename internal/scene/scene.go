@@ -197,6 +197,14 @@ func Build(req Request) (*Scene, error) {
 		}
 		s.Runs = append(s.Runs, run)
 	}
+	// Every run starts from the same exact gradient: one that overflows
+	// (or its norm, beyond the largest float64) could not be sent or
+	// stepped from, so the start is refused, as /api/hessian refuses it.
+	if st := s.Runs[0].Current(); !allFinite(st.Grad) {
+		return nil, fielderr.New("start", "the gradient is not finite there (∇J = %v)", st.Grad)
+	} else if !isFinite(st.GradNorm) {
+		return nil, fielderr.New("start", "the gradient's norm overflows there (‖∇J‖ > %g)", math.MaxFloat64)
+	}
 	if _, ok := obj.(landscape.Hessianer); ok && obj.Dim() <= 64 {
 		s.hess = mat.NewSymDense(obj.Dim(), nil)
 	}
@@ -301,9 +309,7 @@ func (s *Scene) PointOf(i int, st *optim.Step, d Detail) Point {
 	if s.hess != nil {
 		if h, ok := s.Obj.(landscape.Hessianer); ok {
 			h.Hess(s.hess, st.Theta)
-			g := mat.NewVecDense(len(st.Grad), st.Grad)
-			v := mat.Inner(g, s.hess, g)
-			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			if v, ok := gtHg(s.hess, st.Grad); ok {
 				p.GtHg = &v
 			}
 		}
@@ -315,7 +321,10 @@ func (s *Scene) PointOf(i int, st *optim.Step, d Detail) Point {
 		if st.K > 0 {
 			p.Update = clone(st.Update)
 		}
-		if st.Clipped {
+		// The gradient a step used was taken at a trial point (a line search's,
+		// Nesterov's look-ahead) and may have overflowed there: only finite
+		// vectors go on the wire.
+		if st.Clipped && allFinite(st.RawGrad) && allFinite(st.UsedGrad) {
 			p.RawGrad, p.UsedGrad = clone(st.RawGrad), clone(st.UsedGrad)
 		}
 		if len(st.State) > 0 {
@@ -339,6 +348,31 @@ func (s *Scene) project(theta []float64) []float64 {
 	}
 	return clone(theta)
 }
+
+// gtHg is gᵀHg computed on g scaled by its largest component, so that it
+// overflows only when the result itself is beyond the largest float64; ok
+// is false then (or for a non-finite H or g), and the point carries none.
+func gtHg(h *mat.SymDense, g []float64) (float64, bool) {
+	m := 0.0
+	for _, x := range g {
+		m = math.Max(m, math.Abs(x))
+	}
+	if !isFinite(m) {
+		return 0, false
+	}
+	if m == 0 {
+		m = 1
+	}
+	u := make([]float64, len(g))
+	for i, x := range g {
+		u[i] = x / m
+	}
+	uv := mat.NewVecDense(len(u), u)
+	v := mat.Inner(uv, h, uv) * m * m
+	return v, isFinite(v)
+}
+
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 func dot(x, y []float64) float64 {
 	var s float64

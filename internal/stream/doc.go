@@ -6,7 +6,12 @@
 // # Protocol
 //
 // Text messages, one JSON object each, with a "type". Everything API.md
-// lists is here unchanged; the rest extends it.
+// lists is here unchanged; the rest extends it. Messages are decoded as
+// the API's bodies are (package strictjson): a key that is no field of
+// the message (keys are case-sensitive: "RUNS" is not "runs") or a key
+// given twice in one object is an error naming it. A text message that is
+// not valid UTF-8 closes the session with 1007
+// (StatusInvalidFramePayloadData), as RFC 6455 §8.1 asks.
 //
 // From the page:
 //
@@ -14,7 +19,9 @@
 //	        optional "view": {"x": [lo, hi], "y": [lo, hi], "nx", "ny"}
 //	        (default: the objective's domain at 256×256; nx, ny ≤ 512),
 //	        "steps_per_second" (1..10000, default 60), "max_steps"
-//	        (1..100000, default 10000) and "paused": true to set up
+//	        (0..100000, default 10000; 0 is the start alone, every run
+//	        ending at once as max_steps, as "steps": 0 does on /api/run)
+//	        and "paused": true to set up
 //	        without playing. A new start replaces the scene. For a
 //	        projected objective (mlp, deep_linear, hd_quadratic, rnn) also
 //	        "plane": "random" | "pca" | "hessian" | "three_points" or
@@ -41,7 +48,9 @@
 //	speed   {"steps_per_second": 1..10000}
 //	set     {"run": i, "hyper": {...}, "clip": {...}, "schedule": {...}}
 //	        changes run i from its next step on, keeping its state; the
-//	        server answers with a new "scene" message.
+//	        server answers with a new "scene" message. "clip": {} turns
+//	        clipping off; a threshold given ({"norm": c} or {"value": c})
+//	        must be above 0.
 //	view    {"x", "y", "nx", "ny"}: a new "landscape" for zoom and pan.
 //	plane   {"kind", "seed"?, "run"?, "k"?}: a projected scene starts
 //	        again on another plane (a new "scene", "landscape", ...):

@@ -1,7 +1,6 @@
 package stream
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/optim"
 	"github.com/saddle-viz/saddle/internal/scene"
+	"github.com/saddle-viz/saddle/internal/strictjson"
 	"github.com/saddle-viz/saddle/internal/zoo"
 )
 
@@ -128,6 +128,12 @@ const messageTypes = "start, pause, resume, step, reset, speed, set, view, plane
 // parse turns one text message into a command, or a *fielderr.Error naming
 // what is wrong.
 func parse(b []byte) (any, error) {
+	// Duplicated keys and invalid UTF-8 anywhere, before the type is read
+	// (the decoders below refuse keys in another case, with the message's
+	// type known).
+	if fe := strictjson.Check(b, nil); fe != nil {
+		return nil, fe
+	}
 	var head bareMsg
 	if err := json.Unmarshal(b, &head); err != nil {
 		return nil, jsonErr("", err)
@@ -181,7 +187,7 @@ func parse(b []byte) (any, error) {
 		}
 		c := setCmd{run: *m.Run, clip: m.Clip, schedule: m.Schedule}
 		if len(m.Hyper) > 0 && string(m.Hyper) != "null" {
-			if err := json.Unmarshal(m.Hyper, &c.hyper); err != nil {
+			if err := strictjson.Decode(m.Hyper, &c.hyper); err != nil {
 				return nil, jsonErr("hyper", err)
 			}
 		}
@@ -254,12 +260,14 @@ func parseStart(b []byte) (any, error) {
 	}
 	for i, raw := range m.Runs {
 		var rs scene.RunSpec
-		if err := decodeStrict(raw, &rs); err != nil {
-			// The only field of a run with its own decoder is "hyper", whose
-			// errors are relative to it.
+		if err := strictjson.Decode(raw, &rs); err != nil {
+			// Its errors' fields are relative to the run; their byte offsets,
+			// to the run's JSON, not the message's.
 			var fe *fielderr.Error
 			if errors.As(err, &fe) {
-				err = fielderr.Prefix("hyper", fe)
+				cp := *fe
+				cp.Offset = -1
+				err = &cp
 			}
 			return nil, jsonErr(fmt.Sprintf("runs[%d]", i), err)
 		}
@@ -272,8 +280,9 @@ func parseStart(b []byte) (any, error) {
 		c.speed = *m.StepsPerSecond
 	}
 	if m.MaxSteps != nil {
-		if *m.MaxSteps < 1 || *m.MaxSteps > scene.MaxSteps {
-			return nil, fielderr.New("max_steps", "must be from 1 to %d, got %d", scene.MaxSteps, *m.MaxSteps)
+		// 0 is the start alone, as "steps": 0 is for /api/run.
+		if *m.MaxSteps < 0 || *m.MaxSteps > scene.MaxSteps {
+			return nil, fielderr.New("max_steps", "must be from 0 (the start alone) to %d, got %d", scene.MaxSteps, *m.MaxSteps)
 		}
 		c.maxSteps = *m.MaxSteps
 	}
@@ -314,22 +323,10 @@ func checkView(prefix string, v viewMsg) error {
 	return nil
 }
 
-// strict decodes exactly one JSON object into v, refusing unknown fields,
+// strict decodes exactly one JSON object into v with strictjson (the API's
+// decoder: unknown keys, keys in another case and duplicated keys refused)
 // and explains what is wrong as a *fielderr.Error.
-func strict(b []byte, v any) error { return jsonErr("", decodeStrict(b, v)) }
-
-// decodeStrict is strict with the decoder's own errors.
-func decodeStrict(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return &fielderr.Error{Field: "", Msg: jsonMsgPrefix + ": one object per message, found more after it", Offset: int(dec.InputOffset())}
-	}
-	return nil
-}
+func strict(b []byte, v any) error { return jsonErr("", strictjson.Decode(b, v)) }
 
 const jsonMsgPrefix = "bad JSON"
 
@@ -341,6 +338,10 @@ func jsonErr(prefix string, err error) error {
 	var fe *fielderr.Error
 	if errors.As(err, &fe) {
 		return fielderr.Prefix(prefix, fe)
+	}
+	var tr *strictjson.TrailingError
+	if errors.As(err, &tr) {
+		return &fielderr.Error{Field: prefix, Msg: jsonMsgPrefix + ": one object per message, found more after it", Offset: tr.Offset}
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {

@@ -269,8 +269,12 @@ func (e *engine) begin() {
 	for i, r := range e.sc.Runs {
 		st := r.Current()
 		reason, stat := e.sc.Outcome(i)
-		e.sendRunStatus(i, st.Status, reason, st.K, stat)
-		e.ended[i] = st.Status != optim.Running
+		status := st.Status
+		if status == optim.Running && st.K >= e.maxSteps { // max_steps 0: the start alone
+			status, reason = optim.MaxSteps, fmt.Sprintf("reached max_steps = %d", e.maxSteps)
+		}
+		e.sendRunStatus(i, status, reason, st.K, stat)
+		e.ended[i] = status != optim.Running
 	}
 	if e.allEnded() {
 		e.playing = false

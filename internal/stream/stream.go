@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 
@@ -270,6 +271,15 @@ func (ss *session) serve() {
 		if typ != websocket.MessageText {
 			pushErr(ss.out, errors.New("send JSON in text messages"), ss.overflow)
 			continue
+		}
+		if !utf8.Valid(b) {
+			// RFC 6455 §8.1: fail the connection with 1007 (coder/websocket
+			// leaves UTF-8 to the application). The next Read ends the loop.
+			ss.close(websocket.StatusInvalidFramePayloadData, "a text message must be valid UTF-8")
+			continue
+		}
+		if ss.ctx.Err() != nil {
+			continue // closing: nothing more is read into the session
 		}
 		c, err := parse(b)
 		if err != nil {

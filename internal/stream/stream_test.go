@@ -141,7 +141,7 @@ func TestBadMessages(t *testing.T) {
 		{"unknown optimizer", withRun(`{"optimizer":"sgdx"}`), "runs[0].optimizer"},
 		{"unknown objective", `{"type":"start","objective":{"id":"nope"},"runs":[{"optimizer":"gd"}]}`, "objective.id"},
 		{"no runs", `{"type":"start","objective":{"id":"quadratic"},"runs":[]}`, "runs"},
-		{"max_steps", `{"type":"start","objective":{"id":"quadratic"},"runs":[{"optimizer":"gd"}],"max_steps":0}`, "max_steps"},
+		{"max_steps", `{"type":"start","objective":{"id":"quadratic"},"runs":[{"optimizer":"gd"}],"max_steps":-1}`, "max_steps"},
 		{"view upside down", `{"type":"start","objective":{"id":"quadratic"},"runs":[{"optimizer":"gd"}],"view":{"x":[1,0],"y":[0,1],"nx":8,"ny":8}}`, "view.x"},
 		{"view too fine", `{"type":"view","x":[0,1],"y":[0,1],"nx":8,"ny":100000}`, "ny"},
 		{"hessian with nothing", `{"type":"hessian"}`, "at"},

@@ -38,7 +38,45 @@ const (
 	opTanh
 	opSigmoid
 	opSoftplus
+	// The left-sided forms of the non-smooth operations, only in the
+	// mirrored tree (mirror): at a kink abs' is −1 and a tie of min or max
+	// takes the second operand.
+	opAbsL
+	opMinCL
+	opMaxCL
+	opMinL
+	opMaxL
 )
+
+// mirror returns a copy of o with every non-smooth operation in its
+// left-sided form, and whether o has any (if not, the copy is o itself).
+//
+// At a kink (abs at 0, a tie of min or max) a derivative has two one-sided
+// values. The gradient and Hessian trees are built once from o (abs' = +1,
+// the first operand of a tie) and once from its mirror (abs' = −1, the
+// second operand), and Func reports the mean of the two: where they agree
+// (everywhere but at kinks, and at kinks the composition smooths, as
+// |x|² at 0) that is the derivative; at a kink it is the mean of the
+// one-sided derivatives, a subgradient (0 for |x| at 0, ½ for max(x, 0)),
+// and where they are infinite with opposite signs (|x|^0.5 at 0) it is NaN:
+// the derivative is not finite there, and the API says so.
+func mirror(o *op) (*op, bool) {
+	if o == nil || o.isVar() {
+		return o, false
+	}
+	a, ka := mirror(o.a)
+	b, kb := mirror(o.b)
+	code, kink := o.code, ka || kb
+	if l, ok := leftOf[code]; ok {
+		code, kink = l, true
+	}
+	if !kink {
+		return o, false
+	}
+	return &op{code: code, a: a, b: b, c: o.c}, true
+}
+
+var leftOf = map[opcode]opcode{opAbs: opAbsL, opMinC: opMinCL, opMaxC: opMaxCL, opMin: opMinL, opMax: opMaxL}
 
 // op is a node of the lowered tree that the evaluators are built from.
 type op struct {

@@ -40,9 +40,9 @@ func apply1(code opcode, a, c float64) float64 {
 		return math.Pow(a, c)
 	case opCPow:
 		return math.Pow(c, a)
-	case opMinC:
+	case opMinC, opMinCL:
 		return minOf(a, c)
-	case opMaxC:
+	case opMaxC, opMaxCL:
 		return maxOf(a, c)
 	case opSin:
 		return math.Sin(a)
@@ -56,7 +56,7 @@ func apply1(code opcode, a, c float64) float64 {
 		return math.Log(a)
 	case opSqrt:
 		return math.Sqrt(a)
-	case opAbs:
+	case opAbs, opAbsL:
 		return math.Abs(a)
 	case opTanh:
 		return math.Tanh(a)
@@ -81,16 +81,17 @@ func apply2(code opcode, a, b float64) float64 {
 		return a / b
 	case opPow:
 		return math.Pow(a, b)
-	case opMin:
+	case opMin, opMinL:
 		return minOf(a, b)
-	case opMax:
+	case opMax, opMaxL:
 		return maxOf(a, b)
 	}
 	panic("expr: apply2: bad opcode")
 }
 
-// minOf and maxOf pick a branch: on a tie the first operand wins, and its
-// derivative is the one used (a subgradient). NaN in either gives NaN.
+// minOf and maxOf pick a branch. NaN in either gives NaN. On a tie the
+// value is the same either way; the derivative is the mean of the two
+// operands' (pickFirst, mirror).
 func minOf(a, b float64) float64 {
 	if a != a || b != b {
 		return math.NaN()
@@ -112,13 +113,19 @@ func maxOf(a, b float64) float64 {
 }
 
 // pickFirst reports whether min/max (or its const form) takes operand a, and
-// whether the result is NaN.
+// whether the result is NaN. On a tie the right-sided forms take a, the
+// left-sided ones (mirror) b.
 func pickFirst(code opcode, a, b float64) (first, nan bool) {
 	if a != a || b != b {
 		return false, true
 	}
-	if code == opMin || code == opMinC {
+	switch code {
+	case opMin, opMinC:
 		return a <= b, false
+	case opMinL, opMinCL:
+		return a < b, false
+	case opMaxL, opMaxCL:
+		return a > b, false
 	}
 	return a >= b, false
 }
@@ -181,14 +188,16 @@ func derivs1(code opcode, a, c, v float64) (d1, d2 float64) {
 		return 1 / a, -1 / (a * a)
 	case opSqrt:
 		return 0.5 / v, -0.25 / (v * v * v)
-	case opAbs:
+	case opAbs, opAbsL:
 		switch {
 		case a > 0:
 			return 1, 0
 		case a < 0:
 			return -1, 0
+		case code == opAbsL:
+			return -1, 0 // the left-sided derivative at the kink (mirror)
 		}
-		return 0, 0 // a subgradient at the kink
+		return 1, 0 // the right-sided one
 	case opTanh:
 		t := 1 - v*v
 		return t, -2 * v * t
@@ -357,7 +366,7 @@ func buildHess(o *op) hArg {
 			p := a.at(x, y)
 			return hyper{c * p.v, c * p.dx, c * p.dy, c * p.xx, c * p.xy, c * p.yy}
 		}
-	case opMinC, opMaxC:
+	case opMinC, opMaxC, opMinCL, opMaxCL:
 		f = func(x, y float64) hyper {
 			p := a.at(x, y)
 			first, nan := pickFirst(code, p.v, c)
@@ -370,7 +379,7 @@ func buildHess(o *op) hArg {
 			}
 			return hyper{v: c}
 		}
-	case opAdd, opSub, opMul, opDiv, opPow, opMin, opMax:
+	case opAdd, opSub, opMul, opDiv, opPow, opMin, opMax, opMinL, opMaxL:
 		b := buildHess(o.b)
 		switch code {
 		case opAdd:
@@ -383,7 +392,7 @@ func buildHess(o *op) hArg {
 				p, q := a.at(x, y), b.at(x, y)
 				return hyper{p.v - q.v, p.dx - q.dx, p.dy - q.dy, p.xx - q.xx, p.xy - q.xy, p.yy - q.yy}
 			}
-		case opMin, opMax:
+		case opMin, opMax, opMinL, opMaxL:
 			f = func(x, y float64) hyper {
 				p, q := a.at(x, y), b.at(x, y)
 				first, nan := pickFirst(code, p.v, q.v)

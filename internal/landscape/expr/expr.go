@@ -8,6 +8,15 @@
 // travel in registers, so evaluating a *Func allocates nothing, and the
 // closures capture only immutable values, so a *Func is safe for concurrent
 // use.
+//
+// Non-smooth functions (abs, min, max) are differentiated honestly at their
+// kinks: the derivatives reported there are the mean of the one-sided ones
+// (see mirror): a subgradient where both are finite (0 for |x| at 0, ½
+// for max(x, 0) at 0), the true derivative where the composition is smooth
+// (|x|² has second derivative 2 at 0), and not finite where a one-sided
+// derivative is infinite (|x|^0.5 at 0: the gradient is NaN; |x|^1.5 at
+// 0: the gradient is 0 and the Hessian +Inf), so callers refuse the point
+// as they refuse x^1.5 at 0.
 package expr
 
 import (
@@ -49,6 +58,10 @@ type Func struct {
 	val     vArg
 	grad    gArg
 	hess    hArg
+	// The left-sided trees (mirror), when the expression has kinks.
+	kinks bool
+	gradL gArg
+	hessL hArg
 }
 
 // Parse parses src. A mistake in src is reported as an *Error.
@@ -72,6 +85,9 @@ func Parse(src string) (*Func, error) {
 		return f, nil
 	}
 	f.val, f.grad, f.hess = buildValue(o), buildGrad(o), buildHess(o)
+	if l, ok := mirror(o); ok {
+		f.kinks, f.gradL, f.hessL = true, buildGrad(l), buildHess(l)
+	}
 	return f, nil
 }
 
@@ -106,6 +122,10 @@ func (f *Func) Grad(g, x []float64) float64 {
 		return f.c
 	}
 	z := f.grad.f(x[0], x[1])
+	if f.kinks {
+		l := f.gradL.f(x[0], x[1])
+		z.dx, z.dy = mean(z.dx, l.dx), mean(z.dy, l.dy)
+	}
 	g[0], g[1] = z.dx, z.dy
 	return z.v
 }
@@ -125,10 +145,24 @@ func (f *Func) hessAt(dst *mat.SymDense, x []float64) hyper {
 	if !f.isConst {
 		z = f.hess.at(x[0], x[1])
 	}
+	if f.kinks {
+		l := f.hessL.at(x[0], x[1])
+		z.dx, z.dy = mean(z.dx, l.dx), mean(z.dy, l.dy)
+		z.xx, z.xy, z.yy = mean(z.xx, l.xx), mean(z.xy, l.xy), mean(z.yy, l.yy)
+	}
 	dst.SetSym(0, 0, z.xx)
 	dst.SetSym(0, 1, z.xy)
 	dst.SetSym(1, 1, z.yy)
 	return z
+}
+
+// mean is the mean of a kink's one-sided derivatives (mirror): a itself
+// when they agree, NaN for +Inf and −Inf, and no overflow for huge ones.
+func mean(a, b float64) float64 {
+	if a == b {
+		return a
+	}
+	return a/2 + b/2
 }
 
 func checkPoint(x []float64) {

@@ -321,7 +321,7 @@ func buildOp(o *op) gArg {
 		f = func(x, y float64) dual { p := a.f(x, y); return dual{c - p.v, -p.dx, -p.dy} }
 	case opMulC:
 		f = func(x, y float64) dual { p := a.f(x, y); return dual{c * p.v, c * p.dx, c * p.dy} }
-	case opMinC, opMaxC:
+	case opMinC, opMaxC, opMinCL, opMaxCL:
 		f = func(x, y float64) dual {
 			p := a.f(x, y)
 			first, nan := pickFirst(code, p.v, c)
@@ -345,7 +345,7 @@ func buildOp(o *op) gArg {
 		default:
 			f = func(x, y float64) dual { return mulD(a.f(x, y), b.f(x, y)) }
 		}
-	case opMin, opMax:
+	case opMin, opMax, opMinL, opMaxL:
 		b := buildGrad(o.b)
 		f = func(x, y float64) dual {
 			p, q := a.f(x, y), b.f(x, y)
