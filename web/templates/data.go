@@ -77,7 +77,7 @@ func Scenes() []Scene {
 			Mode: "single", Pair: [2]int{0, 2}, Eigen: true, View: []float64{-5, 5, -5, 5},
 		},
 		{
-			ID: "cliffs", Title: "Cliffs and clipping", Section: "§8.2.4 (draft 8.2.5), cliff figures",
+			ID: "cliffs", Title: "Cliffs and clipping", Section: "§8.2.4 (draft 8.2.5)",
 			Caption:   "A steep cliff: the unclipped step that lands on it is catapulted hundreds of units away, off the picture; the clipped step (‖g‖ ≤ 1) keeps its direction, is capped in length and stays by the wall. The faint arrow is the raw step, the solid one the step taken.",
 			Objective: landscape.Spec{ID: "cliff"},
 			Runs: []SceneRun{
