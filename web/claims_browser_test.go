@@ -78,6 +78,21 @@ func (c claimPage) path(r, k int) []pagePoint {
 		return out; })()`, r, k))
 }
 
+// jitter is run r's mean step length over steps (k0, k1].
+func (c claimPage) jitter(r, k0, k1 int) float64 {
+	c.t.Helper()
+	ps := c.path(r, k1)
+	var s float64
+	n := 0
+	for i := 1; i < len(ps); i++ {
+		if ps[i].K > k0 {
+			s += math.Hypot(ps[i].X-ps[i-1].X, ps[i].Y-ps[i-1].Y)
+			n++
+		}
+	}
+	return s / float64(max(n, 1))
+}
+
 func (c claimPage) js(expr string) string {
 	c.t.Helper()
 	return eval[string](c.browser, `String(`+expr+`)`)
@@ -339,20 +354,17 @@ var lessonClaims = map[string][]claim{
 	},
 	"sgd": {
 		{300, "the decayed rate has settled, the constant one still jitters", "", func(c claimPage) error {
-			spread := func(r int) float64 {
-				ps := c.path(r, 300)
-				var s float64
-				n := 0
-				for i := 1; i < len(ps); i++ {
-					if ps[i].K > 200 {
-						s += math.Hypot(ps[i].X-ps[i-1].X, ps[i].Y-ps[i-1].Y)
-						n++
-					}
-				}
-				return s / float64(n)
-			}
-			if c0, d := spread(0), spread(1); !(d < 0.5*c0) {
+			if c0, d := c.jitter(0, 200, 300), c.jitter(1, 200, 300); !(d < 0.5*c0) {
 				return errorf("mean step over 200–300: constant %.3g, decayed %.3g", c0, d)
+			}
+			return nil
+		}},
+		{400, "with a larger batch the constant rate's jitter shrinks too", "", func(c claimPage) error {
+			small := c.jitter(0, 300, 400)
+			c.variant(0) // batch 32
+			c.reach(400)
+			if big := c.jitter(0, 300, 400); !(big < 0.7*small) {
+				return errorf("mean step over 300–400 at constant ε: batch 4 %.3g, batch 32 %.3g", small, big)
 			}
 			return nil
 		}},
@@ -390,6 +402,18 @@ var lessonClaims = map[string][]claim{
 		{100, "Glorot's start has trained far below log 2", "", func(c claimPage) error {
 			if l := c.pt(0, 100).Loss; !(l < 0.5*math.Ln2) {
 				return errorf("loss %.3g", l)
+			}
+			return nil
+		}},
+		{300, "×0.1 stays at log 2; ×5 starts confidently wrong", "", func(c claimPage) error {
+			c.variant(3) // Glorot ×0.1
+			c.reach(300)
+			if l := c.pt(0, 300).Loss; !nearly(l, math.Ln2, 0.01) {
+				return errorf("×0.1: loss %.4g after 300 steps, want log 2 = %.4g", l, math.Ln2)
+			}
+			c.variant(4) // Glorot ×5
+			if l := c.pt(0, 0).Loss; !(l > math.Ln2) {
+				return errorf("×5: the starting loss %.4g is not above log 2", l)
 			}
 			return nil
 		}},
@@ -509,6 +533,18 @@ var lessonClaims = map[string][]claim{
 		{300, "gradient descent slid to the blurred bowl's minimum", "", func(c claimPage) error {
 			if p := c.pt(0, 300); !(math.Hypot(p.X, p.Y) < 0.5) {
 				return errorf("at (%.3g, %.3g)", p.X, p.Y)
+			}
+			return nil
+		}},
+		{1000, "without blur gradient descent is stuck in the first dip", "", func(c claimPage) error {
+			c.variant(0)
+			if s := c.js(`saddle.state.objective.blur || 0`); s != "0" {
+				return errorf("the variant's σ is %s", s)
+			}
+			c.reach(1000)
+			p := c.pt(0, 1000)
+			if !(p.Loss > 1) || !(math.Hypot(p.X, p.Y) > 1) {
+				return errorf("gradient descent at (%.3g, %.3g), loss %.3g: not stuck away from the global minimum", p.X, p.Y, p.Loss)
 			}
 			return nil
 		}},
