@@ -566,6 +566,20 @@ var sceneClaims = map[string][]claim{
 			}
 			return nil
 		}},
+		{3, "momentum's first steps overshoot further across the valley than gradient descent's", "", func(c claimPage) error {
+			v := c.stiff()
+			across := func(r int) float64 {
+				m := 0.0
+				for _, p := range c.path(r, 3)[1:] {
+					m = math.Max(m, math.Abs(p.X*v[0]+p.Y*v[1]))
+				}
+				return m
+			}
+			if g, m := across(0), across(1); !(m > g) {
+				return errorf("farthest across the valley in steps 1–3: GD %.3g, momentum %.3g", g, m)
+			}
+			return nil
+		}},
 		{40, "momentum is ahead from step 10, hundreds of times lower by step 20", "", func(c claimPage) error {
 			for k := 10; k <= 40; k++ {
 				if g, m := c.pt(0, k), c.pt(1, k); !(m.Loss < g.Loss) {
@@ -620,6 +634,7 @@ var sceneClaims = map[string][]claim{
 // runClaims opens the page at q, waits for it, and checks the claims in
 // order of their steps, stepping the page forward between them.
 func runClaims(t *testing.T, b *browser, q string, claims []claim) {
+	defer func() { b.on(t).screenshot("50-claims-" + strings.NewReplacer("/", "-", "?", "", "=", "-").Replace(strings.TrimPrefix(q, "/"))) }()
 	b = b.on(t)
 	b.do(chromedp.Navigate(b.srv.URL + q))
 	b.wait("the landscape and the first points",

@@ -61,7 +61,7 @@ func Scenes() []Scene {
 				"Gradient descent, ε = 2/(L+μ) = %s, shrinks the error by (κ−1)/(κ+1) = %s a step and zig-zags: "+
 				"the part of its step across the valley changes sign every step. "+
 				"Momentum (heavy ball), ε = 4/(√L+√μ)² = %s and α = ((√κ−1)/(√κ+1))² = %s, shrinks it by (√κ−1)/(√κ+1) = %s a step: "+
-				"it overshoots at first, then rolls along the valley: ahead from step 10, its loss hundreds of times lower by step 20. Newton jumps to the minimum in one step. Watch gᵀg and gᵀHg.",
+				"its first steps overshoot further across the valley than gradient descent's, but then it is ahead from step 10, its loss hundreds of times lower by step 20. Newton jumps to the minimum in one step. Watch gᵀg and gᵀHg.",
 				num(tuned.Mu), num(tuned.L), num(tuned.Kappa), num(tuned.GDRate), num(tuned.GDFactor),
 				num(tuned.HBRate), num(tuned.HBMomentum), num(tuned.HBFactor)),
 			Objective: valley,
