@@ -634,7 +634,9 @@ var sceneClaims = map[string][]claim{
 // runClaims opens the page at q, waits for it, and checks the claims in
 // order of their steps, stepping the page forward between them.
 func runClaims(t *testing.T, b *browser, q string, claims []claim) {
-	defer func() { b.on(t).screenshot("50-claims-" + strings.NewReplacer("/", "-", "?", "", "=", "-").Replace(strings.TrimPrefix(q, "/"))) }()
+	defer func() {
+		b.on(t).screenshot("50-claims-" + strings.NewReplacer("/", "-", "?", "", "=", "-").Replace(strings.TrimPrefix(q, "/")))
+	}()
 	b = b.on(t)
 	b.do(chromedp.Navigate(b.srv.URL + q))
 	b.wait("the landscape and the first points",
