@@ -397,6 +397,28 @@ var lessonClaims = map[string][]claim{
 			}
 			return nil
 		}},
+		{60, "(caption) momentum's path swings across the valley; Nesterov's swings far less", "", func(c claimPage) error {
+			v := c.stiff()
+			swing := func(r int) (crossings int, widest float64) {
+				ps := c.path(r, 60)
+				for i := 1; i < len(ps); i++ {
+					a, b := ps[i-1].X*v[0]+ps[i-1].Y*v[1], ps[i].X*v[0]+ps[i].Y*v[1]
+					if a*b < 0 {
+						crossings++
+					}
+					if ps[i].K >= 5 {
+						widest = math.Max(widest, math.Abs(b))
+					}
+				}
+				return
+			}
+			nm, wm := swing(1)
+			nn, wn := swing(2)
+			if nm < 4 || !(wn < 0.5*wm) {
+				return errorf("momentum crosses the floor %d times (widest %.3g after step 5), Nesterov %d times (widest %.3g)", nm, wm, nn, wn)
+			}
+			return nil
+		}},
 	},
 	"initialization": {
 		{100, "Glorot's start has trained far below log 2", "", func(c claimPage) error {

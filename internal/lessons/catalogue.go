@@ -283,9 +283,10 @@ func momentum() Lesson {
 	return Lesson{
 		ID: "momentum", Title: "Momentum and Nesterov momentum", Section: "8.3.2–8.3.3 (draft 8.3.3–8.3.4)", Figure: "the figure of momentum's path across a valley",
 		Summary: "Momentum accumulates velocity along the valley and reaches the minimum in fewer steps than gradient descent.",
-		Caption: "Momentum adds up past gradients into a velocity: across the valley they cancel, along it they add up, " +
-			"so it rolls along the floor where gradient descent creeps. Nesterov's variant takes the gradient at the " +
-			"look-ahead point where the velocity is about to carry it, and corrects sooner.",
+		Caption: "Momentum adds up past gradients into a velocity: along the valley, where they agree, it builds up speed " +
+			"and soon leaves gradient descent, which creeps, behind. Across the valley the velocity carries it past the floor, " +
+			"so its path swings from side to side, a little less each step. Nesterov's variant takes the gradient at the " +
+			"look-ahead point where the velocity is about to carry it, so it corrects sooner and swings far less.",
 		Scene: scene.Request{
 			Objective: spec("quadratic", map[string]float64{"a": 1, "b": 25, "angle": 30}),
 			Start:     []float64{-2.5, 1.5},
