@@ -114,7 +114,7 @@ const readTracks = `saddle.tracks.map(t => ({k: [...t.k.subarray(0, t.n)], x: [.
 // zigzags counts the sign changes of the steps' component along u (the
 // steepest eigenvector: across the valley), over steps whose component is
 // well above rounding.
-func zigzags(d trackData, u []float64) int {
+func turnsAcross(d trackData, u []float64) int {
 	n, prev := 0, 0.0
 	for i := 1; i < len(d.X); i++ {
 		c := (d.X[i]-d.X[i-1])*u[0] + (d.Y[i]-d.Y[i-1])*u[1]
@@ -168,7 +168,7 @@ func TestPermalinkPastManySteps(t *testing.T) {
 			}
 		}
 	}
-	liveZig := zigzags(live[0], u)
+	liveZig := turnsAcross(live[0], u)
 	if liveZig < 10 {
 		t.Fatalf("gradient descent changed direction across the valley %d times; the scene should zig-zag", liveZig)
 	}
@@ -190,7 +190,7 @@ func TestPermalinkPastManySteps(t *testing.T) {
 			}
 		}
 	}
-	if z := zigzags(back[0], u); z != liveZig {
+	if z := turnsAcross(back[0], u); z != liveZig {
 		t.Errorf("the reloaded path changes direction across the valley %d times, the live one %d", z, liveZig)
 	}
 	if u, _ := url.Parse(eval[string](b, `location.href`)); u.Query().Get("k") != strconv.Itoa(k) {

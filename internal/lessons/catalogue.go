@@ -45,13 +45,13 @@ func catalogue() []Lesson {
 		longTermDependencies(),
 		sgdDecay(),
 		momentum(),
+		initialization(),
 		adaptiveRates(),
 		newtonVsGD(),
 		conjugateGradients(),
 		bfgs(),
 		naturalGradient(),
 		coordinateDescent(),
-		initialization(),
 		continuation(),
 	}
 }
@@ -63,7 +63,7 @@ func catalogue() []Lesson {
 // damps only by |1 − 25ε| per step, is left zig-zagging.
 func illConditioning() Lesson {
 	return Lesson{
-		ID: "ill-conditioning", Title: "Ill-conditioning and curvature", Section: "8.2.1", Figure: "Fig 8.1",
+		ID: "ill-conditioning", Title: "Ill-conditioning and curvature", Section: "8.2.1",
 		Summary: "Gradient descent zig-zags across a narrow valley while gᵀHg outgrows gᵀg.",
 		Caption: "The valley is 25 times steeper across than along (condition number 25), so a rate small enough " +
 			"not to blow up across it (ε < 2/25) creeps along it. Every step across overshoots and the path zig-zags. " +
@@ -77,7 +77,7 @@ func illConditioning() Lesson {
 		View: view(-3, 3, -3, 3), Steps: 80, Speed: 10,
 		Overlays: []string{OverlayEigen, OverlayGtgGtHg, OverlayLossCurve},
 		Script: []Cue{
-			{At: 0, Text: "The arrows are the Hessian's eigen-directions: curvature 1 along the valley, 25 across it."},
+			{At: 0, Text: "The arrows are the Hessian's eigen-directions: curvature 1 along the valley, 25 across it, so the read-out's condition number is κ = 25 (it is capped at 10¹⁶ and marked singular when a curvature is 0)."},
 			{At: 10, Text: "Each step across the valley overshoots to the other side: the zig-zag."},
 			{At: 40, Text: "gᵀHg/gᵀg has climbed towards 25: the gradient now points mostly across the valley."},
 			{At: 80, Text: "Now raise ε above 2/25 = 0.08 and press play again: the zig-zag grows and GD diverges."},
@@ -127,7 +127,7 @@ func localMinima() Lesson {
 // saddlePoints: x² − y² from just off the x axis.
 func saddlePoints() Lesson {
 	return Lesson{
-		ID: "saddle-points", Title: "Saddle points", Section: "8.2.4",
+		ID: "saddle-points", Title: "Saddle points", Section: "8.2.3 (draft 8.2.4)",
 		Summary: "Gradient descent slides off a saddle, Newton's method jumps into it, saddle-free Newton escapes.",
 		Caption: "At a saddle the gradient vanishes but the point is no minimum: J curves up along x and down along y. " +
 			"Gradient descent is pushed away along y, slowly at first. Newton's method solves for the point where " +
@@ -157,7 +157,7 @@ func saddlePoints() Lesson {
 // gradient's own scale, walks.
 func plateaus() Lesson {
 	return Lesson{
-		ID: "plateaus", Title: "Plateaus", Section: "8.2.4",
+		ID: "plateaus", Title: "Plateaus", Section: "8.2.3 (draft 8.2.4)",
 		Summary: "On a flat shelf the gradient all but vanishes and gradient descent crawls.",
 		Caption: "Far from the well the loss is almost flat: the gradient is dozens of times smaller than on the well's walls, " +
 			"so gradient descent takes tiny steps and seems stuck, though it is at no minimum. " +
@@ -181,13 +181,13 @@ func plateaus() Lesson {
 	}
 }
 
-// cliffs: the cliff of Figs 8.2-8.3, plain gradient descent with and
+// cliffs: the cliff of §8.2.4 (draft 8.2.5), plain gradient descent with and
 // without clipping, side by side.
 func cliffs() Lesson {
 	clipped := run("gd", "gradient descent, clipped to ‖g‖ ≤ 1", map[string]float64{"lr": 0.05})
 	clipped.Clip = optim.Clip{Norm: 1}
 	return Lesson{
-		ID: "cliffs", Title: "Cliffs and clipping", Section: "8.2.5", Figure: "Figs 8.2–8.3",
+		ID: "cliffs", Title: "Cliffs and clipping", Section: "8.2.4 (draft 8.2.5)", Figure: "the figure of a cliff in the cost",
 		Summary: "An unclipped step on a cliff is catapulted away; the clipped step survives.",
 		Caption: "A gentle slope ends at a wall ten thousand times steeper. The step that lands on the wall is " +
 			"ten thousand times longer than the steps before it and throws the parameters far away. " +
@@ -217,7 +217,7 @@ func longTermDependencies() Lesson {
 	clipped := run("gd", "gradient descent, clipped to ‖g‖ ≤ 1", map[string]float64{"lr": 0.01})
 	clipped.Clip = optim.Clip{Norm: 1}
 	return Lesson{
-		ID: "long-term-dependencies", Title: "Long-term dependencies", Section: "8.2.6", Figure: "Fig 8.4",
+		ID: "long-term-dependencies", Title: "Long-term dependencies", Section: "8.2.5 (draft 8.2.6)",
 		Summary: "A recurrent weight's gradient is a product of Jacobians: it vanishes for |w| < 1 and explodes for |w| > 1.",
 		Caption: "A recurrent net multiplies its state by w at each of 30 steps, so an input's effect on the output is " +
 			"scaled by a power of w. For w below 1 the early inputs are forgotten and the loss is flat in w; " +
@@ -242,16 +242,16 @@ func longTermDependencies() Lesson {
 }
 
 // sgdDecay: linear regression, SGD on minibatches with a constant rate and
-// with the linear decay of eq. 8.14.
+// with the linear decay of §8.3.1.
 func sgdDecay() Lesson {
 	decayed := run("sgd", "SGD, ε decays linearly to ε/100", map[string]float64{"lr": 0.1, "batch": 4})
 	decayed.Schedule = optim.Schedule{Kind: "linear", Tau: 300}
 	return Lesson{
-		ID: "sgd", Title: "Inexact gradients and learning-rate decay", Section: "8.3.2",
+		ID: "sgd", Title: "Inexact gradients and learning-rate decay", Section: "8.3.1 (draft 8.3.2)",
 		Summary: "Minibatch noise keeps SGD with a constant rate jittering above the minimum; a decaying rate settles it.",
-		Caption: "Each SGD step uses the gradient of four examples, a noisy estimate of the true gradient (8.1.3, 8.2.7). " +
+		Caption: "Each SGD step uses the gradient of four examples, a noisy estimate of the true gradient (§8.1.3, §8.2.6 (draft 8.2.7)). " +
 			"With a constant rate the noise never dies down, so the run keeps jittering around the minimum. " +
-			"Decaying the rate (equation 8.14) shrinks the steps and the jitter with them.",
+			"Decaying the rate linearly, as §8.3.1 (draft 8.3.2) suggests, shrinks the steps and the jitter with them.",
 		Scene: scene.Request{
 			Objective: spec("linear_regression", nil),
 			Runs: []scene.RunSpec{
@@ -281,11 +281,12 @@ func sgdDecay() Lesson {
 // against momentum and Nesterov momentum at the same rate.
 func momentum() Lesson {
 	return Lesson{
-		ID: "momentum", Title: "Momentum and Nesterov momentum", Section: "8.3.3", Figure: "Figs 8.5–8.6",
+		ID: "momentum", Title: "Momentum and Nesterov momentum", Section: "8.3.2–8.3.3 (draft 8.3.3–8.3.4)", Figure: "the figure of momentum's path across a valley",
 		Summary: "Momentum accumulates velocity along the valley and reaches the minimum in fewer steps than gradient descent.",
-		Caption: "Momentum adds up past gradients into a velocity: across the valley they cancel, along it they add up, " +
-			"so it rolls along the floor where gradient descent creeps. Nesterov's variant takes the gradient at the " +
-			"look-ahead point where the velocity is about to carry it, and corrects sooner.",
+		Caption: "Momentum adds up past gradients into a velocity: along the valley, where they agree, it builds up speed " +
+			"and soon leaves gradient descent, which creeps, behind. Across the valley the velocity carries it past the floor, " +
+			"so its path swings from side to side, a little less each step. Nesterov's variant takes the gradient at the " +
+			"look-ahead point where the velocity is about to carry it, so it corrects sooner and swings far less.",
 		Scene: scene.Request{
 			Objective: spec("quadratic", map[string]float64{"a": 1, "b": 25, "angle": 30}),
 			Start:     []float64{-2.5, 1.5},
@@ -311,8 +312,8 @@ func momentum() Lesson {
 // adaptive methods racing.
 func adaptiveRates() Lesson {
 	return Lesson{
-		ID: "adaptive-rates", Title: "Adaptive learning rates", Section: "8.4",
-		Summary: "AdaGrad, RMSprop, Adam and AdaDelta race, each with its own rate for each coordinate.",
+		ID: "adaptive-rates", Title: "Adaptive learning rates", Section: "8.5 (draft 8.4)",
+		Summary: "AdaGrad, RMSprop, Adam and AdaDelta (Zeiler 2012) race, each with its own rate for each coordinate.",
 		Caption: "On Beale's function the gradient is huge on the ridges and tiny in the basin, and its two coordinates differ in scale. " +
 			"Adaptive methods divide each coordinate's step by a running size of its own gradients, so each " +
 			"coordinate gets its own effective rate, drawn as bars. They differ in how they keep that running size.",
@@ -342,7 +343,7 @@ func adaptiveRates() Lesson {
 func newtonVsGD() Lesson {
 	rosenbrock := spec("rosenbrock", nil)
 	return Lesson{
-		ID: "newton-vs-gd", Title: "Newton vs gradient descent", Section: "8.5.1", Figure: "Fig 8.7",
+		ID: "newton-vs-gd", Title: "Newton vs gradient descent", Section: "8.6.1 (draft 8.5.1)",
 		Summary: "Newton's method is gradient descent in coordinates where the valley is round.",
 		Caption: "Newton's method jumps to the minimum of the local quadratic model, so on a quadratic valley it " +
 			"arrives in one step while gradient descent zig-zags. In the coordinates φ = H^½θ the valley becomes " +
@@ -378,7 +379,7 @@ func conjugateGradients() Lesson {
 	sd := scene.RunSpec{Optimizer: "cg", Label: "steepest descent (line search)",
 		Hyper: scene.Hyper{Num: map[string]float64{"restart": 1}}}
 	return Lesson{
-		ID: "conjugate-gradients", Title: "Conjugate gradients", Section: "8.5.2", Figure: "Figs 8.8–8.9",
+		ID: "conjugate-gradients", Title: "Conjugate gradients", Section: "8.6.2 (draft 8.5.2)", Figure: "the figure of steepest descent's zig-zag",
 		Summary: "Steepest descent with line searches zig-zags; conjugate gradients reach a 2-D quadratic's minimum in two line searches.",
 		Caption: "Steepest descent minimises exactly along the gradient, and each new gradient is at right angles to " +
 			"the last, so it zig-zags (here it is conjugate gradients restarted at every line search, which is the same method). " +
@@ -402,7 +403,7 @@ func conjugateGradients() Lesson {
 // drawn against the true one.
 func bfgs() Lesson {
 	return Lesson{
-		ID: "bfgs", Title: "BFGS and L-BFGS", Section: "8.5.3",
+		ID: "bfgs", Title: "BFGS and L-BFGS", Section: "8.6.3 (draft 8.5.3)",
 		Summary: "BFGS learns the inverse Hessian from the gradients it sees; its estimate converges to the true one.",
 		Caption: "BFGS never computes the Hessian: after each step it corrects an estimate M of the inverse Hessian so " +
 			"it explains the change in the gradient. The ellipse of M, drawn against that of the true inverse Hessian, " +
@@ -431,7 +432,7 @@ func bfgs() Lesson {
 // natural gradient.
 func naturalGradient() Lesson {
 	return Lesson{
-		ID: "natural-gradient", Title: "Natural gradient", Section: "8.6",
+		ID: "natural-gradient", Title: "Natural gradient", Section: "Amari 1998 (draft 8.6)",
 		Summary: "Measuring steps by how much the model's predictions change, the natural gradient beats gradient descent.",
 		Caption: "A logistic regression's parameters do not all matter equally: a small change of one moves the " +
 			"predictions more than a large change of another. The natural gradient divides by the Fisher information, " +
@@ -465,7 +466,7 @@ func coordinateDescent() Lesson {
 		variants = append(variants, Variant{Label: a.label, Objective: &s})
 	}
 	return Lesson{
-		ID: "coordinate-descent", Title: "Coordinate descent", Section: "8.7.1",
+		ID: "coordinate-descent", Title: "Coordinate descent", Section: "8.7.2 (draft 8.7.1)",
 		Summary: "Minimising one coordinate at a time makes a staircase that stalls when the coordinates are coupled.",
 		Caption: "Coordinate descent minimises exactly along one axis, then the other. On (x − y)² + α(x² + y²) each " +
 			"coordinate wants to equal the other, so each step moves only a little. As α shrinks the staircase's steps " +
@@ -479,7 +480,7 @@ func coordinateDescent() Lesson {
 		View: view(-3, 3, -3, 3), Steps: 200, Speed: 10,
 		Overlays: []string{OverlayLossCurve},
 		Script: []Cue{
-			{At: 2, Text: "One sweep: x moves to the best x for this y, then y to the best y for this x."},
+			{At: 2, Text: "One sweep: x moves to the best x for this y, then y to the best y for this x. (Each step takes the nearest minimum along its axis, downhill from where it stands; here each axis has only one.)"},
 			{At: 40, Text: "The staircase hugs the diagonal x = y, where the steps are tiny."},
 			{At: 200, Text: "Try α = 1 and α = 0.01: the smaller α, the more sweeps it takes."},
 		},
@@ -487,7 +488,7 @@ func coordinateDescent() Lesson {
 	}
 }
 
-// continuation: Rastrigin blurred at falling σ (Fig 8.11). The lesson
+// continuation: Rastrigin blurred at falling σ (§8.7.6, draft 8.7.5). The lesson
 // opens at the largest σ, where the blurred function is one bowl, with the
 // tracked gradient descent; the script walks σ down stop by stop, each
 // stage starting where the last ended. A variant shows the raw function:
@@ -502,7 +503,7 @@ func continuation() Lesson {
 	blurred.Blur = sigmas[0]
 	raw := spec("rastrigin", nil)
 	return Lesson{
-		ID: "continuation", Title: "Continuation and annealing", Section: "8.7.5", Figure: "Fig 8.11",
+		ID: "continuation", Title: "Continuation and annealing", Section: "8.7.6 (draft 8.7.5)",
 		Summary: "Blurring a bumpy function leaves one basin; tracking its minimum as the blur fades finds the global minimum.",
 		Caption: "The bumpy Rastrigin function, blurred with σ = 2, is a single smooth bowl: gradient descent finds its " +
 			"minimum. Lowering σ step by step brings the bumps back, but each stage starts where the last one ended, " +

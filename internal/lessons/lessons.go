@@ -10,7 +10,7 @@
 package lessons
 
 import (
-	"strings"
+	"regexp"
 
 	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/scene"
@@ -78,10 +78,15 @@ type Variant struct {
 
 // Lesson is one ready scene of the chapter.
 type Lesson struct {
-	ID      string `json:"id"`      // URL-safe: lower case, digits and '-'
-	Title   string `json:"title"`   //
-	Section string `json:"section"` // of the chapter, e.g. "8.2.1"
-	Figure  string `json:"figure"`  // e.g. "Fig 8.1"; "" when none
+	ID    string `json:"id"`    // URL-safe: lower case, digits and '-'
+	Title string `json:"title"` //
+	// Section cites the published book's section first and the seed
+	// draft's in brackets where it differs: "8.6.1 (draft 8.5.1)"; a topic
+	// the book gives no section cites its paper ("Amari 1998 (draft 8.6)").
+	Section string `json:"section"`
+	// Figure names a figure of that section by its content ("the figure
+	// of a cliff in the cost"), never by a number; "" when none.
+	Figure  string `json:"figure"`
 	Summary string `json:"summary"` // one sentence, for the index
 	Caption string `json:"caption"` // two or three plain sentences
 
@@ -192,15 +197,16 @@ type Group struct {
 	Lessons []Lesson `json:"lessons"`
 }
 
-// sectionTitles names the chapter's sections as the draft in seed/ numbers
-// them (DESIGN.md follows it).
+// sectionTitles names the chapter's sections as the published book numbers
+// them (the book a student holds; /work/shared/BOOK-NUMBERS.md maps the
+// seed draft's numbers to these).
 var sectionTitles = map[string]string{
 	"8.1": "How learning differs from pure optimization",
 	"8.2": "Challenges in neural network optimization",
 	"8.3": "Basic algorithms",
-	"8.4": "Algorithms with adaptive learning rates",
-	"8.5": "Approximate second-order methods",
-	"8.6": "Natural gradient methods",
+	"8.4": "Parameter initialization strategies",
+	"8.5": "Algorithms with adaptive learning rates",
+	"8.6": "Approximate second-order methods",
 	"8.7": "Optimization strategies and meta-algorithms",
 }
 
@@ -219,12 +225,16 @@ func Groups() []Group {
 	return out
 }
 
-// topSection is "8.2" for "8.2.1", "8.2.1, 8.2.3" or "8.2".
+// chapterNumber is the first "8.N" of a citation.
+var chapterNumber = regexp.MustCompile(`8\.[0-9]+`)
+
+// topSection is "8.2" for "8.2.1", "8.2.3 (draft 8.2.4)", "8.3.2–8.3.3"
+// or "8.2": the first section number cited, the published one. A lesson
+// the published book gives no section (natural gradient: "Amari 1998
+// (draft 8.6)") is grouped by the draft's, the first number it cites.
 func topSection(s string) string {
-	s, _, _ = strings.Cut(s, ",")
-	parts := strings.SplitN(strings.TrimSpace(s), ".", 3)
-	if len(parts) < 2 {
-		return parts[0]
+	if m := chapterNumber.FindString(s); m != "" {
+		return m
 	}
-	return parts[0] + "." + parts[1]
+	return s
 }

@@ -56,7 +56,7 @@ func realNetwork() Lesson {
 // saddle-free Newton escapes at once. The view is the PCA plane's domain.
 func saddlesHighDim() Lesson {
 	return Lesson{
-		ID: "saddle-points-high-dim", Title: "Saddle points in high dimension", Section: "8.2.4",
+		ID: "saddle-points-high-dim", Title: "Saddle points in high dimension", Section: "8.2.3 (draft 8.2.4)",
 		Summary: "In a deep linear network gradient descent lingers near a saddle and escapes, Newton's method is drawn onto it, saddle-free Newton goes on down.",
 		Caption: "A linear network with 123 parameters has no bad local minima, but it has saddle points, and a small initialisation starts near one: gradient descent slows to a crawl on the plateau around it, then escapes along a direction of negative curvature. " +
 			"Newton's method solves for a point where the gradient vanishes and lands on the saddle, where several directions still curve downwards. " +
@@ -110,7 +110,7 @@ func initialization() Lesson {
 		variants = append(variants, Variant{Label: v.label, Objective: &s})
 	}
 	return Lesson{
-		ID: "initialization", Title: "Initialization", Section: "8.7.2",
+		ID: "initialization", Title: "Initialization", Section: "8.4 (draft 8.7.2)",
 		Summary: "The scale of a network's initial weights decides whether its signal vanishes, flows or saturates.",
 		Caption: "Too small a scale (×0.1) and the signal shrinks through every layer: the gradient is a hundred times smaller and gradient descent sits on the flat plateau around θ = 0, where the gradient vanishes. " +
 			"At scale 1 the three schemes (uniform, Glorot, orthogonal) train alike: the scale matters more than the distribution. " +

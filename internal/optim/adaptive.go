@@ -28,13 +28,14 @@ import "math"
 
 func init() {
 	register(Info{
-		ID: "delta_bar_delta", Name: "Delta-bar-delta", Section: "8.4 (Jacobs, 1988)",
+		ID: "delta_bar_delta", Name: "Delta-bar-delta", Section: "§8.5 (draft 8.4), Jacobs 1988",
 		Description: "One rate per parameter: it grows by κ while the gradient keeps the sign of its " +
-			"running average δ̄ and shrinks by the factor 1−φ when the sign flips. Full batch only.",
+			"running average δ̄ and shrinks by the factor 1−φ when the sign flips. Convention: each step updates " +
+			"the rate first (comparing g with δ̄ of the steps before) and then steps with the updated rate, as Jacobs does. Full batch only.",
 		Hyper: []HyperSpec{
 			lrSpec(0.005),
-			{Name: "kappa", Symbol: "κ", Default: 0.001, Min: 0, Max: 1, Description: "additive increase of a rate while signs agree"},
-			{Name: "phi", Symbol: "φ", Default: 0.3, Min: 0, Max: 1, Description: "fraction of a rate removed when signs disagree"},
+			{Name: "kappa", Symbol: "κ", Default: 0.001, Min: 0, Max: 1, Description: "additive increase of a rate while signs agree (the step uses the rate already increased)"},
+			{Name: "phi", Symbol: "φ", Default: 0.3, Min: 0, Max: 1, Description: "fraction of a rate removed when signs disagree (the step uses the rate already cut)"},
 			{Name: "theta", Symbol: "θ", Default: 0.7, Min: 0, Max: 0.999, Description: "weight of the past in the average δ̄ of gradients"},
 		},
 	}, func(n int) Method {
@@ -44,7 +45,7 @@ func init() {
 	})
 
 	register(Info{
-		ID: "adagrad", Name: "AdaGrad", Section: "Algorithm 8.4",
+		ID: "adagrad", Name: "AdaGrad", Section: "§8.5.1 (draft 8.4.1), Algorithm 8.4",
 		Description: "r ← r + g²; θ ← θ − ε·g/(δ + √r): each coordinate's rate falls with the sum of " +
 			"its squared gradients, so steep directions slow down and gentle ones keep going.",
 		Hyper: []HyperSpec{lrSpec(0.3), epsSpec(1e-7)},
@@ -55,10 +56,10 @@ func init() {
 	})
 
 	register(Info{
-		ID: "rmsprop", Name: "RMSprop", Section: "Algorithm 8.5",
+		ID: "rmsprop", Name: "RMSprop", Section: "§8.5.2 (draft 8.4.2), Algorithm 8.5",
 		Description: "r ← ρ·r + (1−ρ)·g²; θ ← θ − ε·g/√(δ + r): AdaGrad with a moving average, " +
 			"so the rates recover once a steep region is left behind.",
-		Hyper: []HyperSpec{lrSpec(0.005), rhoSpec(0.9), epsSpec(1e-6)},
+		Hyper: []HyperSpec{lrSpec(0.005), rhoSpec(0.9), epsInRoot(1e-6)},
 	}, func(n int) Method {
 		m := &rmsprop{g: make([]float64, n), r: make([]float64, n), eff: make([]float64, n)}
 		m.state = []Vec{{"r", m.r}, {"eff_lr", m.eff}}
@@ -66,9 +67,10 @@ func init() {
 	})
 
 	register(Info{
-		ID: "rmsprop_nesterov", Name: "RMSprop with Nesterov momentum", Section: "Algorithm 8.6",
-		Description: "g at θ + α·v; r ← ρ·r + (1−ρ)·g²; v ← α·v − ε·g/√(δ + r); θ ← θ + v.",
-		Hyper:       []HyperSpec{lrSpec(0.001), rhoSpec(0.9), momentumSpec(), epsSpec(1e-6)},
+		ID: "rmsprop_nesterov", Name: "RMSprop with Nesterov momentum", Section: "§8.5.2 (draft 8.4.2), Algorithm 8.6",
+		Description: "g at θ + α·v; r ← ρ·r + (1−ρ)·g²; v ← α·v − ε·g/√(δ + r); θ ← θ + v. " +
+			"Convention: δ is inside the square root, √(δ + r), as in Algorithms 8.5 and 8.6 (AdaGrad and Adam add it outside, δ + √r).",
+		Hyper: []HyperSpec{lrSpec(0.001), rhoSpec(0.9), momentumSpec(), epsInRoot(1e-6)},
 	}, func(n int) Method {
 		m := &rmspropNesterov{g: make([]float64, n), r: make([]float64, n), eff: make([]float64, n),
 			v: make([]float64, n), look: make([]float64, n)}
@@ -77,7 +79,7 @@ func init() {
 	})
 
 	register(Info{
-		ID: "adam", Name: "Adam", Section: "Algorithm 8.7",
+		ID: "adam", Name: "Adam", Section: "§8.5.3 (draft 8.4.3), Algorithm 8.7",
 		Description: "Moving averages s of g and r of g², corrected for their start at 0 " +
 			"(ŝ = s/(1−β₁ᵗ), r̂ = r/(1−β₂ᵗ)); θ ← θ − ε·ŝ/(√r̂ + δ).",
 		Hyper: []HyperSpec{lrSpec(0.001),
@@ -91,7 +93,7 @@ func init() {
 	})
 
 	register(Info{
-		ID: "adadelta", Name: "AdaDelta", Section: "Algorithm 8.8 (Zeiler, 2012)",
+		ID: "adadelta", Name: "AdaDelta", Section: "Zeiler 2012 (draft Algorithm 8.8)",
 		Description: "No learning rate: Δθ = −√(s + δ)/√(r + δ)·g, the ratio of moving RMS of past " +
 			"steps s and of gradients r, which has the units of θ.",
 		Hyper: []HyperSpec{rhoSpec(0.95), epsSpec(1e-6)},
@@ -100,6 +102,14 @@ func init() {
 		m.state = []Vec{{"r", m.r}, {"s", m.s}, {"eff_lr", m.eff}}
 		return m
 	})
+}
+
+// epsInRoot is δ of RMSprop (Algorithms 8.5 and 8.6), which adds it inside
+// the square root, √(δ + r), where AdaGrad and Adam add it outside.
+func epsInRoot(def float64) HyperSpec {
+	h := epsSpec(def)
+	h.Description = "small constant for numerical stability, added inside the square root: √(δ + r)"
+	return h
 }
 
 // rhoSpec is the decay rate ρ of RMSprop's and AdaDelta's moving averages.

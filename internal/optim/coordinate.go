@@ -10,8 +10,10 @@ import (
 
 func init() {
 	register(Info{
-		ID: "coordinate", Name: "Coordinate descent", Section: "8.7.1",
+		ID: "coordinate", Name: "Coordinate descent", Section: "§8.7.2 (draft 8.7.1)",
 		Description: "Cyclic: each step minimises J exactly along one coordinate axis, the others held fixed. " +
+			"Convention: where J has several minima along the axis it takes the nearest one downhill from θ " +
+			"(Newton steps along the axis, or a bracket grown from θ), not the lowest. " +
 			"Fast when coordinates are independent, stalls when they are strongly coupled.",
 	}, func(n int) Method { return newCoordinate(n) })
 }

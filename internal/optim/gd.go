@@ -4,13 +4,13 @@ package optim
 
 func init() {
 	register(Info{
-		ID: "gd", Name: "Gradient descent", Section: "8.3.1, eq. 4.8",
+		ID: "gd", Name: "Gradient descent", Section: "§4.3 and §8.3.1",
 		Description: "θ ← θ − ε·g on the exact gradient.",
 		Hyper:       []HyperSpec{lrSpec(0.01)},
 	}, func(n int) Method { return &gd{g: make([]float64, n)} })
 
 	register(Info{
-		ID: "sgd", Name: "Stochastic gradient descent", Section: "Algorithm 8.1",
+		ID: "sgd", Name: "Stochastic gradient descent", Section: "§8.3.1 (draft 8.3.2), Algorithm 8.1",
 		Description: "θ ← θ − ε·ĝ with ĝ the gradient of a minibatch of m examples; on a 2-D analytic " +
 			"objective, ĝ is the exact gradient plus seeded Gaussian noise of std σ.",
 		Hyper: []HyperSpec{

@@ -11,7 +11,7 @@ import (
 
 func init() {
 	register(Info{
-		ID: "cg", Name: "Conjugate gradients", Section: "8.5.2, Algorithm 8.10",
+		ID: "cg", Name: "Conjugate gradients", Section: "§8.6.2 (draft 8.5.2), Algorithm 8.9 (draft 8.10)",
 		Description: "Nonlinear conjugate gradients: each search direction is conjugate to the last, " +
 			"with a near-exact line search; a 2-D quadratic is solved in two line searches.",
 		Hyper: []HyperSpec{
@@ -23,13 +23,13 @@ func init() {
 		},
 	}, func(n int) Method { return newCG(n) })
 	register(Info{
-		ID: "bfgs", Name: "BFGS", Section: "8.5.3, Algorithm 8.11",
+		ID: "bfgs", Name: "BFGS", Section: "§8.6.3 (draft 8.5.3; draft Algorithm 8.11)",
 		Description: "Quasi-Newton: a line search along −M·g, where M, refined by a rank-two update " +
-			"after every step (eq. 8.23), approximates the inverse Hessian.",
+			"after every step (the BFGS update of §8.6.3), approximates the inverse Hessian.",
 		MaxDim: maxDimBFGS,
 	}, func(n int) Method { return newBFGS(n) })
 	register(Info{
-		ID: "lbfgs", Name: "L-BFGS", Section: "8.5.3",
+		ID: "lbfgs", Name: "L-BFGS", Section: "§8.6.3 (draft 8.5.3)",
 		Description: "Limited-memory BFGS: the inverse-Hessian product is rebuilt from the last few " +
 			"steps and gradient changes by the two-loop recursion, in O(memory·n).",
 		Hyper: []HyperSpec{{Name: "memory", Symbol: "m", Default: 10, Min: 1, Max: 100, Integer: true,

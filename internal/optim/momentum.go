@@ -11,7 +11,7 @@ package optim
 
 func init() {
 	register(Info{
-		ID: "momentum", Name: "Momentum", Section: "Algorithm 8.2",
+		ID: "momentum", Name: "Momentum", Section: "§8.3.2 (draft 8.3.3), Algorithm 8.2",
 		Description: "v ← α·v − ε·g; θ ← θ + v: the velocity accumulates past gradients, damping " +
 			"oscillations across a valley and speeding up along it.",
 		Hyper: []HyperSpec{lrSpec(0.001), momentumSpec()},
@@ -22,7 +22,7 @@ func init() {
 	})
 
 	register(Info{
-		ID: "nesterov", Name: "Nesterov momentum", Section: "Algorithm 8.3",
+		ID: "nesterov", Name: "Nesterov momentum", Section: "§8.3.3 (draft 8.3.4), Algorithm 8.3",
 		Description: "Like momentum, but the gradient is taken at the look-ahead point θ + α·v, " +
 			"where the velocity is about to carry θ.",
 		Hyper: []HyperSpec{lrSpec(0.001), momentumSpec()},

@@ -8,7 +8,7 @@ import (
 
 func init() {
 	register(Info{
-		ID: "natural_gradient", Name: "Natural gradient", Section: "8.6",
+		ID: "natural_gradient", Name: "Natural gradient", Section: "Amari 1998 (draft §8.6)",
 		Description: "θ ← θ − ε·(F + λI)⁻¹g: steepest descent measured by how much the model's " +
 			"distribution changes (the Fisher information F), not by how far θ moves.",
 		Hyper:  []HyperSpec{naturalLRSpec(), dampingSpec(1e-4, "the Fisher information")},

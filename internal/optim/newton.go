@@ -26,7 +26,7 @@ func dampingSpec(def float64, what string) HyperSpec {
 
 func init() {
 	register(Info{
-		ID: "newton", Name: "Newton's method", Section: "8.5.1, Algorithm 8.9",
+		ID: "newton", Name: "Newton's method", Section: "§8.6.1 (draft 8.5.1), Algorithm 8.8 (draft 8.9)",
 		Description: "θ ← θ − (H + λI)⁻¹g: jumps to the critical point of the local quadratic model, " +
 			"a minimum, a maximum or a saddle alike.",
 		Hyper:  []HyperSpec{dampingSpec(0, "the Hessian")},
@@ -34,7 +34,7 @@ func init() {
 		MaxDim: maxDimEigen,
 	}, func(n int) Method { return newNewton(n, false) })
 	register(Info{
-		ID: "saddle_free_newton", Name: "Saddle-free Newton", Section: "8.2.4 (Dauphin et al., 2014)",
+		ID: "saddle_free_newton", Name: "Saddle-free Newton", Section: "§8.2.3 (draft 8.2.4), Dauphin et al. 2014",
 		Description: "θ ← θ − (|H| + λI)⁻¹g with |H| = Q|Λ|Qᵀ: Newton's rescaling, but always downhill, " +
 			"so saddle points repel it.",
 		Hyper:  []HyperSpec{dampingSpec(0, "|H|")},

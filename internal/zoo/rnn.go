@@ -12,8 +12,8 @@ import (
 // objectives.
 func init() {
 	entries = append(entries, entry{
-		info: projectedInfo("rnn", "Recurrent network (long dependency)", "8.2.6",
-			"A vanilla tanh recurrent network that must output the first of T random signs after reading all of them: the gradient reaching the first input passes through T Jacobians of the recurrence, so it vanishes (or explodes) as T grows (8.2.5, 8.2.6). Predicting 0 scores ½; an orthogonal initialisation of gain near 1 keeps the signal longest.",
+		info: projectedInfo("rnn", "Recurrent network (long dependency)", "8.2.5 (draft 8.2.6)",
+			"A vanilla tanh recurrent network that must output the first of T random signs after reading all of them: the gradient reaching the first input passes through T Jacobians of the recurrence, so it vanishes (or explodes) as T grows (§8.2.4, draft 8.2.5; §8.2.5, draft 8.2.6). Predicting 0 scores ½; an orthogonal initialisation of gain near 1 keeps the signal longest.",
 			"J(θ) = (1/N) Σₙ ½(w_yᵀh_T + b_y − xₙ,₁)², h_t = tanh(w_x x_t + W_h h_{t−1} + b)",
 			[]landscape.Param{
 				{Name: "hidden", Default: 16, Min: 1, Max: 64},

@@ -132,8 +132,8 @@ var entries = []entry{
 		},
 	},
 	{
-		info: projectedInfo("deep_linear", "Deep linear network", "8.2.4",
-			"A deep linear network (Saxe et al. 2013) fitting three Gaussian blobs by least squares: its loss has saddle points (θ = 0 among them) but no bad local minima (8.2.4); small initial scales start near the saddle and sit on a plateau.",
+		info: projectedInfo("deep_linear", "Deep linear network", "8.2.3 (draft 8.2.4)",
+			"A deep linear network (Saxe et al. 2013) fitting three Gaussian blobs by least squares: its loss has saddle points (θ = 0 among them) but no bad local minima (§8.2.3, draft 8.2.4); small initial scales start near the saddle and sit on a plateau.",
 			"J(θ) = (1/2N) Σᵢ ‖W_L⋯W₁xᵢ + … − yᵢ‖²",
 			[]landscape.Param{
 				{Name: "width", Default: 8, Min: 1, Max: 256},
@@ -153,7 +153,7 @@ var entries = []entry{
 	},
 	{
 		info: projectedInfo("hd_quadratic", "High-dimensional quadratic", "8.2.1",
-			"½(θ − θ*)ᵀA(θ − θ*) in n dimensions with eigenvalues spaced geometrically from lambda_max down to lambda_max/cond, in a random basis (8.2.1): the ill-conditioning of Fig 8.1 in many dimensions. A fraction negative of the smallest eigenvalues is flipped below zero, making a saddle (8.2.4).",
+			"½(θ − θ*)ᵀA(θ − θ*) in n dimensions with eigenvalues spaced geometrically from lambda_max down to lambda_max/cond, in a random basis (§8.2.1): the ill-conditioned valley in many dimensions. A fraction negative of the smallest eigenvalues is flipped below zero, making a saddle (§8.2.3, draft 8.2.4).",
 			"½(θ − θ*)ᵀQΛQᵀ(θ − θ*)",
 			[]landscape.Param{
 				{Name: "n", Default: 1000, Min: 2, Max: hd.MaxQuadraticDim},

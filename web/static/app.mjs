@@ -56,6 +56,21 @@ class App {
     this.panels = [];
     this.ws = null;
     this.sceneGen = 0;
+    // window.saddle is a tested surface (web/*_browser_test.go, notably
+    // claims_browser_test.go, which checks every lesson's and ready scene's
+    // claims against it); keep these names and meanings:
+    //   tracks[r]        Track (track.mjs) of run r: n points, typed arrays k, x, y,
+    //                    loss, gn (‖g‖), gthg (gᵀHg), clipped; clips, lastK, indexOf(k).
+    //                    x, y are θ, or (α, β) on the plane of a projected objective.
+    //   full[r]          run r's newest full frame point (update, grad, state.eff_lr …).
+    //   status[r]        run r's last WebSocket status message {status, reason, k, …}.
+    //   state            the page's state as the URL holds it (objective, start, runs
+    //                    with hyper, view [x0, x1, y0, y1], mode, overlays, variant …).
+    //   startGeometry    the Hessian at the start {eigenvalues ascending, eigenvectors,
+    //                    condition}, as the eigen-directions are drawn from it.
+    //   model.plane      a projected objective's plane as drawn ({kind, …}).
+    //   panels[i]        the landscape panels (canvas, toPx, w, h).
+    //   land, currentK(), minima(), stepBy(n) (the step control: n steps, paused).
     window.saddle = this; // for the browser tests and the curious
     this.maxSteps = DATA.lesson?.steps || 100000; // a lesson plays to its end
     this.script = new Script($('lesson'), DATA.lesson?.script);

@@ -14,9 +14,14 @@ type LessonData struct {
 	NextURL string `json:"next_url,omitempty"`
 }
 
-// Where is "§8.2.1 · Fig 8.1": the section and figure of the chapter.
+// Where is "§8.6.1 (draft 8.5.1) · the figure of …": the published
+// section (the draft's in brackets where it differs) and the figure, by its
+// content; a lesson the book has no section on cites its paper, without §.
 func (l LessonData) Where() string {
-	s := "§" + l.Section
+	s := l.Section
+	if s != "" && s[0] >= '0' && s[0] <= '9' {
+		s = "§" + s
+	}
 	if l.Figure != "" {
 		s += " · " + l.Figure
 	}

@@ -16,7 +16,7 @@ import (
 // every change to the catalogue.
 func twoLessons() []lessons.Lesson {
 	return []lessons.Lesson{
-		{ID: "valley", Title: "A <narrow> valley", Section: "8.2.1", Figure: "Fig 8.1", Summary: "GD zig-zags.", Caption: "Steep across, shallow along.",
+		{ID: "valley", Title: "A <narrow> valley", Section: "8.6.1 (draft 8.5.1)", Figure: "the figure of a valley", Summary: "GD zig-zags.", Caption: "Steep across, shallow along.",
 			Script: []lessons.Cue{{At: 0, Text: "Press play."}, {At: 10, Text: "The zig-zag."}}},
 		{ID: "momentum", Title: "Momentum", Section: "8.3.3", Summary: "It rolls.", Caption: "Velocity builds up.",
 			Scene: scene.Request{Runs: []scene.RunSpec{{Optimizer: "momentum"}}}},
@@ -67,7 +67,7 @@ func TestLessonsIndexGroupsBySection(t *testing.T) {
 	if strings.Contains(buf.String(), "<narrow>") {
 		t.Error("a title reached the page unescaped")
 	}
-	if !strings.Contains(text(gs[0]), "Fig 8.1") {
+	if !strings.Contains(text(gs[0]), "the figure of a valley") {
 		t.Error("the figure is not shown")
 	}
 }
@@ -82,7 +82,7 @@ func TestLessonBar(t *testing.T) {
 		id, want string
 	}{
 		{"lesson-title", "A <narrow> valley"},
-		{"lesson-where", "§8.2.1 · Fig 8.1"},
+		{"lesson-where", "§8.6.1 (draft 8.5.1) · the figure of a valley"},
 		{"lesson-caption", "Steep across, shallow along."},
 		{"next-lesson", "next: Momentum →"},
 	}
@@ -108,7 +108,7 @@ func TestLessonBar(t *testing.T) {
 	if at, _ := attr(cues[1], "data-at"); at != "10" || !strings.Contains(text(cues[1]), "The zig-zag.") {
 		t.Errorf("second cue at %q: %q", at, text(cues[1]))
 	}
-	if !strings.Contains(page, "<title>A &lt;narrow&gt; valley — Saddle lesson 8.2.1</title>") {
+	if !strings.Contains(page, "<title>A &lt;narrow&gt; valley — Saddle lesson 8.6.1 (draft 8.5.1)</title>") {
 		t.Error("the document title is not the lesson's")
 	}
 	// The explorer's controls are all still there: a lesson is the explorer, preloaded.
