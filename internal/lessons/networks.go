@@ -40,7 +40,7 @@ func realNetwork() Lesson {
 		Overlays: []string{OverlayLossCurve, OverlayInterpolation, OverlaySpectrum},
 		Script: []Cue{
 			{At: 0, Text: "Each point of this picture is the whole network with its 354 parameters set to θ₀ + a·d₁ + b·d₂, d₁ and d₂ the principal directions of Adam's path (Li et al., 2018)."},
-			{At: 50, Text: "Adam moves almost along the first axis: one direction holds most of its path."},
+			{At: 50, Text: "Adam has moved further along the first axis than the second: d₁ is the direction in which its whole path varies most."},
 			{At: 200, Text: "Below, the loss from θ₀ straight to Adam's solution only falls, as Goodfellow et al. (2015) found for real networks. Now try the random plane: the same path shrinks to a dot, because almost all of it lies outside that plane."},
 		},
 		Variants: []Variant{
@@ -77,7 +77,7 @@ func saddlesHighDim() Lesson {
 		View: view(-2.8, 0.8, -0.8, 0.85), Steps: 400, Speed: 25,
 		Overlays: []string{OverlayLossCurve, OverlaySpectrum},
 		Script: []Cue{
-			{At: 1, Text: "Newton's method has jumped to a point where the gradient is zero: a saddle, with loss 1/3."},
+			{At: 1, Text: "Newton's method has jumped to a point where the gradient is almost zero: the saddle, with loss 1/3, where it stays."},
 			{At: 12, Text: "Saddle-free Newton has already reached the minimum."},
 			{At: 100, Text: "Gradient descent crawls on the plateau: the gradient is tiny near the saddle."},
 			{At: 300, Text: "Gradient descent has escaped along a downward direction."},
