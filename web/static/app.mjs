@@ -144,7 +144,7 @@ class App {
    * layoutControls folds the controls below play on a phone and in a
    * narrow embed with every control, marks an embed's chosen controls
    * (controls=play,run1.lr: CSS shows only .keep) and lets a phone's
-   * clamped lesson caption open on a tap.
+   * clamped captions open on a tap.
    */
   layoutControls() {
     const more = $('more-controls'), e = DATA.embed;
@@ -152,8 +152,7 @@ class App {
     const fold = () => { if (more) more.open = !((!e || e.controls === 'sliders') && narrow.matches); };
     fold();
     narrow.addEventListener?.('change', fold);
-    const cap = document.querySelector('.lesson-caption');
-    if (cap && !e) cap.onclick = () => cap.classList.toggle('open');
+    if (!e) for (const cap of document.querySelectorAll('.lesson-caption, .top .caption')) cap.onclick = () => cap.classList.toggle('open');
     this.keepChosen();
   }
 
