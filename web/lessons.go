@@ -2,9 +2,12 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +16,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/saddle-viz/saddle/internal/lessons"
+	"github.com/saddle-viz/saddle/internal/optim"
+	"github.com/saddle-viz/saddle/internal/zoo"
 	"github.com/saddle-viz/saddle/web/templates"
 )
 
@@ -64,7 +69,7 @@ func lessonRoutes(r chi.Router, opts Options) {
 	r.Get("/embed", func(w http.ResponseWriter, req *http.Request) {
 		q := req.URL.Query()
 		d := Data(opts)
-		d.Embed = EmbedFromQuery(q.Get("controls"), q.Get("autoplay"), q.Get("theme"))
+		var lesson *lessons.Lesson
 		if id := q.Get("lesson"); id != "" {
 			l, ok := lessons.Get(id)
 			if !ok {
@@ -72,7 +77,15 @@ func lessonRoutes(r chi.Router, opts Options) {
 				return
 			}
 			d.Lesson = LessonData(l, base)
+			lesson = &l
 		}
+		e, err := ParseEmbed(q, lesson)
+		if err != nil {
+			// Strict: an author sees at once what the link got wrong.
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		d.Embed = e
 		writePage(w, req, templates.Explorer(d))
 	})
 }
@@ -89,22 +102,179 @@ func LessonData(l lessons.Lesson, base string) *templates.LessonData {
 	return d
 }
 
-// EmbedFromQuery reads /embed's options; a value it does not know falls
-// back to the default, so an old snippet never breaks a course page.
-func EmbedFromQuery(controls, autoplay, theme string) *templates.EmbedOptions {
-	pick := func(v string, allowed []string) string {
-		for _, a := range allowed {
-			if v == a {
-				return v
+// ParseEmbed reads /embed's options from its query, strictly: a value it
+// does not know is an error whose text starts with the parameter's name.
+// lesson is the lesson the embed shows (nil: none); the chosen controls
+// (controls=play,run1.lr,...) are checked against the scene the page opens
+// on, as app.mjs decides it: the link's runs, else the lesson's, else the
+// ready scene's (scene=, or the first).
+func ParseEmbed(q url.Values, lesson *lessons.Lesson) (*templates.EmbedOptions, error) {
+	e := &templates.EmbedOptions{Controls: templates.EmbedControls[0], Theme: templates.EmbedThemes[0]}
+	flag := func(name string) (bool, error) {
+		switch v := q.Get(name); v {
+		case "", "0", "false":
+			return false, nil
+		case "1", "true":
+			return true, nil
+		default:
+			return false, fmt.Errorf("%s: %q is not 1 or 0", name, v)
+		}
+	}
+	var err error
+	if e.Autoplay, err = flag("autoplay"); err != nil {
+		return nil, err
+	}
+	if e.Caption, err = flag("caption"); err != nil {
+		return nil, err
+	}
+	if e.Cues, err = flag("cues"); err != nil {
+		return nil, err
+	}
+	if v := q.Get("theme"); v != "" {
+		if !slices.Contains(templates.EmbedThemes, v) {
+			return nil, fmt.Errorf("theme: %q is not one of %s", v, strings.Join(templates.EmbedThemes, ", "))
+		}
+		e.Theme = v
+	}
+	sc := embedScene(q, lesson)
+	if e.Cues && (lesson == nil || len(lesson.Script) == 0) {
+		return nil, errors.New("cues: only a lesson's embed has cues (lesson=id with a script)")
+	}
+	if e.Caption && lesson == nil && sc.caption == "" {
+		return nil, errors.New("caption: only a lesson (lesson=id) or a ready scene (scene=id) has a caption")
+	}
+	if v, ok := q["controls"]; ok {
+		c := v[0]
+		if slices.Contains(templates.EmbedControls, c) {
+			e.Controls = c
+		} else if e.Pick, err = parsePick(c, sc); err != nil {
+			return nil, err
+		} else {
+			e.Controls = "pick"
+		}
+	}
+	return e, nil
+}
+
+// embedView is what the chosen controls are checked against: the
+// objective's slider parameters and each run's hyperparameters.
+type embedView struct {
+	params  []string
+	runs    [][]string // hyperparameter names per run
+	names   []string   // the optimizer of each run
+	caption string     // the ready scene's caption, if the page opens on one
+}
+
+func embedScene(q url.Values, lesson *lessons.Lesson) embedView {
+	var v embedView
+	hyper := func(id string) {
+		v.names = append(v.names, id)
+		var hs []string
+		for _, o := range optim.Catalogue() {
+			if o.ID == id {
+				for _, h := range o.Hyper {
+					hs = append(hs, h.Name)
+				}
 			}
 		}
-		return allowed[0]
+		v.runs = append(v.runs, hs)
 	}
-	return &templates.EmbedOptions{
-		Controls: pick(controls, templates.EmbedControls),
-		Autoplay: autoplay == "1" || autoplay == "true",
-		Theme:    pick(theme, templates.EmbedThemes),
+	params := func(id string) {
+		if info, ok := zoo.Lookup(id); ok && !info.Projected {
+			for _, p := range info.Params {
+				v.params = append(v.params, p.Name)
+			}
+		}
 	}
+	var runs []string
+	for _, r := range q["run"] {
+		if id, _, _ := strings.Cut(r, "|"); id != "" {
+			runs = append(runs, id)
+		}
+	}
+	scenes := templates.Scenes()
+	switch {
+	case len(runs) > 0: // the link's own scene, as urlstate.mjs decodes it
+		for _, id := range runs {
+			hyper(id)
+		}
+		if !q.Has("expr") {
+			obj := "quadratic"
+			if q.Has("obj") {
+				obj = q.Get("obj")
+			}
+			params(obj)
+		}
+		if i := slices.IndexFunc(scenes, func(s templates.Scene) bool { return s.ID == q.Get("scene") }); i >= 0 {
+			v.caption = scenes[i].Caption
+		}
+	case lesson != nil:
+		for _, r := range lesson.Scene.Runs {
+			hyper(r.Optimizer)
+		}
+		params(lesson.Scene.Objective.ID)
+	default:
+		i := slices.IndexFunc(scenes, func(s templates.Scene) bool { return s.ID == q.Get("scene") })
+		if !q.Has("scene") && len(scenes) > 0 {
+			i = 0
+		}
+		if i >= 0 {
+			s := scenes[i]
+			for _, r := range s.Runs {
+				hyper(r.Optimizer)
+			}
+			params(s.Objective.ID)
+			if q.Has("scene") {
+				v.caption = s.Caption
+			}
+		}
+	}
+	return v
+}
+
+// parsePick reads a list of chosen controls: play (play, step, reset and
+// the step counter), speed, runN.<hyperparameter> (N from 0, as in pair=)
+// and p.<objective parameter>.
+func parsePick(list string, sc embedView) ([]string, error) {
+	const want = "want play, sliders, none, or a comma list of play, speed, runN.<hyperparameter> (N from 0), p.<parameter>"
+	var out []string
+	for _, c := range strings.Split(list, ",") {
+		if slices.Contains(out, c) {
+			return nil, fmt.Errorf("controls: %q is listed twice", c)
+		}
+		switch {
+		case c == "play" || c == "speed":
+		case c == "":
+			return nil, fmt.Errorf("controls: an empty entry in %q; %s", list, want)
+		case strings.HasPrefix(c, "p."):
+			if !slices.Contains(sc.params, c[2:]) {
+				return nil, fmt.Errorf("controls: %q: the objective has no slider %q (its sliders: %s)", c, c[2:], orNone(sc.params))
+			}
+		case strings.HasPrefix(c, "run"):
+			n, name, ok := strings.Cut(c[3:], ".")
+			r, err := strconv.Atoi(n)
+			if !ok || err != nil || r < 0 || n != strconv.Itoa(r) {
+				return nil, fmt.Errorf("controls: %q is not runN.<hyperparameter>; %s", c, want)
+			}
+			if r >= len(sc.runs) {
+				return nil, fmt.Errorf("controls: %q: the scene has %d runs, run0 to run%d", c, len(sc.runs), len(sc.runs)-1)
+			}
+			if !slices.Contains(sc.runs[r], name) {
+				return nil, fmt.Errorf("controls: %q: run %d is %s, whose hyperparameters are %s", c, r, sc.names[r], orNone(sc.runs[r]))
+			}
+		default:
+			return nil, fmt.Errorf("controls: unknown control %q; %s", c, want)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
 }
 
 // writePage renders c into a buffer first, so a failure is a clean 500 and

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -309,7 +310,7 @@ func TestEmbedPage(t *testing.T) {
 		{"defaults", "", templates.EmbedOptions{Controls: "play", Theme: "light"}, ""},
 		{"a lesson, no controls, autoplay, dark", "lesson=cliffs&controls=none&autoplay=1&theme=dark", templates.EmbedOptions{Controls: "none", Autoplay: true, Theme: "dark"}, "cliffs"},
 		{"sliders with a permalink's state", "obj=rosenbrock&run=gd|lr=0.001&controls=sliders", templates.EmbedOptions{Controls: "sliders", Theme: "light"}, ""},
-		{"unknown values fall back to the defaults", "controls=all&theme=pink&autoplay=yes", templates.EmbedOptions{Controls: "play", Theme: "light"}, ""},
+		{"a lesson's caption and cues, chosen controls", "lesson=cliffs&caption=1&cues=1&controls=play,run1.lr", templates.EmbedOptions{Controls: "pick", Pick: []string{"play", "run1.lr"}, Theme: "light", Caption: true, Cues: true}, "cliffs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -319,7 +320,7 @@ func TestEmbedPage(t *testing.T) {
 			}
 			doc := parse(t, rec.Body.String())
 			d := pageData(t, doc)
-			if d.Embed == nil || *d.Embed != tt.want {
+			if d.Embed == nil || !reflect.DeepEqual(*d.Embed, tt.want) {
 				t.Errorf("embed options %+v, want %+v", d.Embed, tt.want)
 			}
 			flag := find(doc, testID("embed"))

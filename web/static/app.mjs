@@ -147,8 +147,47 @@ class App {
 
   get start() { return this.state.start || this.model?.sceneStart || null; }
 
-  /** fillHeight is the height panels fill in an embed (its iframe's), else undefined. */
-  fillHeight() { return DATA.embed ? $('panels').clientHeight - 2 : undefined; }
+  /**
+   * fillHeight is the height panels fill in an embed (its iframe's), in
+   * presentation mode (the screen below what is above them, less the
+   * legend's lines) and for two stacked panels on a phone, else undefined.
+   */
+  fillHeight() {
+    if (DATA.embed) return $('panels').clientHeight - 2;
+    // A phone stacks two panels: flatter, so play stays on the first screen.
+    if (!this.presenting && $('panels').dataset.mode !== 'single' && window.matchMedia('(max-width: 700px)').matches) return Math.round($('panels').clientWidth * 0.5);
+    if (!this.presenting) return undefined;
+    return innerHeight - ($('panels').getBoundingClientRect().top + scrollY) - $('legend').offsetHeight - 12;
+  }
+
+  /**
+   * layoutControls folds the controls below play on a phone and in a
+   * narrow embed with every control, marks an embed's chosen controls
+   * (controls=play,run1.lr: CSS shows only .keep) and lets a phone's
+   * clamped captions open on a tap.
+   */
+  layoutControls() {
+    const more = $('more-controls'), e = DATA.embed;
+    const narrow = window.matchMedia(e ? '(max-width: 999px)' : '(max-width: 700px)');
+    const fold = () => { if (more) more.open = !((!e || e.controls === 'sliders') && narrow.matches); };
+    fold();
+    narrow.addEventListener?.('change', fold);
+    if (!e) for (const cap of document.querySelectorAll('.lesson-caption, .top .caption')) cap.onclick = () => cap.classList.toggle('open');
+    this.keepChosen();
+  }
+
+  keepChosen() {
+    const pick = DATA.embed?.pick;
+    if (!pick) return;
+    const keep = (el) => el?.classList.add('keep');
+    for (const c of pick) {
+      const run = /^run(\d+)\.(.+)$/.exec(c);
+      if (c === 'play') { keep(document.querySelector('.playback .buttons')); keep(document.querySelector('.counter')); }
+      else if (c === 'speed') keep($('speed').closest('label'));
+      else if (c.startsWith('p.')) keep($('params').querySelector(`[data-param="${CSS.escape(c.slice(2))}"]`));
+      else if (run) keep($('run-list').children[+run[1]]?.querySelector(`[data-hyper="${CSS.escape(run[2])}"]`));
+    }
+  }
 
   saveURL() {
     const q = withPageParams(encodeState(this.state), location.search);
@@ -761,15 +800,18 @@ class App {
     if (!info || info.projected) return; // model.mjs fills the model picker
     for (const p of info.params || []) {
       const v = o.params?.[p.name] ?? p.default;
-      box.append(slider({
+      const row = slider({
         label: p.name, value: v, min: p.min, max: p.max, log: false, testid: 'param-' + p.name,
         onchange: (x) => {
           o.params = { ...(o.params || {}), [p.name]: x };
           this.state.scene = '';
           this.restartSoon();
         },
-      }));
+      });
+      row.dataset.param = p.name; // an embed's chosen controls name it p.<name>
+      box.append(row);
     }
+    this.keepChosen();
   }
 
   restartSoon() {
@@ -781,6 +823,7 @@ class App {
     const box = $('run-list');
     box.textContent = '';
     this.state.runs.forEach((run, r) => box.append(this.runRow(run, r)));
+    this.keepChosen();
   }
 
   runRow(run, r) {
@@ -788,6 +831,7 @@ class App {
     row.className = 'run' + (r === this.state.sel ? ' selected' : '');
     row.dataset.testid = 'run';
     row.style.borderLeftColor = runColour(r);
+    if (DATA.embed?.pick) row.dataset.name = this.runName(r);
     const head = document.createElement('div');
     head.className = 'run-head';
     const pick = document.createElement('select');
@@ -824,6 +868,7 @@ class App {
         s.onchange = () => { run.hyper[h.name] = s.value; this.send({ type: 'set', run: r, hyper: { [h.name]: s.value } }); live(); };
         const l = document.createElement('label');
         l.className = 'row';
+        l.dataset.hyper = h.name;
         l.append(h.symbol || h.name, s);
         row.append(l);
         continue;
@@ -833,6 +878,7 @@ class App {
         min: h.min, max: h.max, log: h.log, integer: h.integer, testid: `hyper-${h.name}`,
         onchange: (x) => { run.hyper[h.name] = x; this.send({ type: 'set', run: r, hyper: { [h.name]: x } }); live(); this.buildLegend(); },
       }));
+      row.lastChild.dataset.hyper = h.name; // an embed's chosen controls name it runN.<name>
       if (h.name === 'lr') row.append(this.suggester.slot(run, r, h));
     }
     // Clipping.
@@ -1058,6 +1104,7 @@ class App {
     this.syncPlay();
     this.wireExport();
     installA11y(this, DATA);
+    this.layoutControls();
     // The share dialog's module arrives with the dialog's first opening.
     const share = $('share');
     if (share && $('share-dialog')) share.onclick = () => import('./share.mjs').then((m) => { m.initShare(this, DATA); share.onclick(); });

@@ -6,16 +6,38 @@ import { encodeState } from './urlstate.mjs';
 
 /**
  * embedURL is the /embed address of a scene: origin and base path, the
- * scene's query (encodeState), the lesson it came from, and the options.
+ * scene's query (encodeState), the lesson it came from, and the options:
+ * controls 'play' | 'sliders' | 'none' | 'pick' (then pick lists the chosen
+ * controls: 'play', 'speed', 'runN.<hyper>', 'p.<param>'), autoplay, theme,
+ * caption and cues.
  */
-export function embedURL(origin, base, query, { lesson = '', controls = 'play', autoplay = false, theme = 'light' } = {}) {
+export function embedURL(origin, base, query, { lesson = '', controls = 'play', pick = [], autoplay = false, theme = 'light', caption = false, cues = false } = {}) {
   const q = new URLSearchParams(query);
   if (lesson) q.set('lesson', lesson);
+  // Chosen controls: none chosen is none; play alone is the classic play bar.
+  if (controls === 'pick') controls = pick.length ? pick.join(',') : 'none';
   if (controls !== 'play') q.set('controls', controls);
   if (autoplay) { q.set('autoplay', '1'); q.delete('k'); } // an autoplaying figure starts from the start
   if (theme !== 'light') q.set('theme', theme);
+  if (caption) q.set('caption', '1');
+  if (cues) q.set('cues', '1');
   const s = q.toString().replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%7C/g, '|').replace(/%3D/g, '=');
   return `${origin}${base}/embed?${s}`;
+}
+
+/**
+ * pickable lists the controls an embed may keep for the scene: [value,
+ * label] pairs, as /embed's controls= names them.
+ */
+export function pickable(state, data) {
+  const out = [['play', 'play / step / reset and the step counter'], ['speed', 'speed']];
+  const obj = state.objective.id && data.objectives?.find((o) => o.id === state.objective.id);
+  if (obj && !obj.projected && state.objective.expr === undefined) for (const p of obj.params || []) out.push([`p.${p.name}`, `objective: ${p.name}`]);
+  state.runs.forEach((r, i) => {
+    const o = data.optimizers?.find((x) => x.id === r.optimizer);
+    for (const h of o?.hyper || []) out.push([`run${i}.${h.name}`, `run ${i} (${r.label || o.name}): ${h.symbol || h.name}`]);
+  });
+  return out;
 }
 
 const attr = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -32,18 +54,41 @@ export function initShare(app, data) {
   const $ = (id) => document.getElementById(id);
   const dialog = $('share-dialog'), button = $('share');
   if (!dialog || !button) return;
+  // The caption and cues exist for a lesson (cues: with a script) or a ready scene (caption).
+  const avail = () => {
+    $('share-caption').disabled = !data.lesson && !data.scenes?.some((x) => x.id === app.state.scene);
+    $('share-cues').disabled = !data.lesson?.script?.length;
+  };
+  const pickBox = $('share-pick');
   const fill = () => {
     const query = encodeState(app.state);
     $('share-link').value = `${location.origin}${location.pathname}?${query}`;
+    const controls = $('share-controls').value;
+    pickBox.hidden = controls !== 'pick';
     const url = embedURL(location.origin, data.base, query, {
-      lesson: data.lesson?.id || '', controls: $('share-controls').value,
-      autoplay: $('share-autoplay').checked, theme: $('share-theme').value,
+      lesson: data.lesson?.id || '', controls, autoplay: $('share-autoplay').checked, theme: $('share-theme').value,
+      pick: [...pickBox.querySelectorAll('input:checked')].map((c) => c.value),
+      caption: $('share-caption').checked && !$('share-caption').disabled, cues: $('share-cues').checked && !$('share-cues').disabled,
     });
     $('share-snippet').value = iframeSnippet(url, +$('share-width').value || 720, +$('share-height').value || 480,
       data.lesson ? `Saddle: ${data.lesson.title}` : 'Saddle: loss landscape');
   };
-  button.onclick = () => { fill(); dialog.showModal(); $('share-link').select(); };
-  for (const id of ['share-controls', 'share-autoplay', 'share-theme', 'share-width', 'share-height']) {
+  // The chosen controls' boxes follow the scene as it is when the dialog opens.
+  const buildPick = () => {
+    const was = new Set([...pickBox.querySelectorAll('input:checked')].map((c) => c.value));
+    for (const l of pickBox.querySelectorAll('label')) l.remove();
+    for (const [value, text] of pickable(app.state, data)) {
+      const l = document.createElement('label'), c = document.createElement('input');
+      c.type = 'checkbox';
+      c.value = value;
+      c.checked = was.size ? was.has(value) : value === 'play';
+      l.append(c, ' ' + text);
+      pickBox.append(l);
+    }
+  };
+  pickBox.addEventListener('change', fill);
+  button.onclick = () => { avail(); buildPick(); fill(); dialog.showModal(); $('share-link').select(); };
+  for (const id of ['share-controls', 'share-autoplay', 'share-theme', 'share-width', 'share-height', 'share-caption', 'share-cues']) {
     $(id).addEventListener('input', fill);
     $(id).addEventListener('change', fill);
   }

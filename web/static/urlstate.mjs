@@ -12,6 +12,15 @@
 //   plane=three_points  prun=0  pk=120 (the plane through θ₀, run 0's step 120 and the solution)
 //   cscale=auto|log|lin (the heat map's colour scale; auto, the default, takes log when the
 //     range spans ≥ 3 decades above the grid's lowest 1%; another value means auto)
+//
+// The page's own parameters (PAGE_PARAMS, kept as they are): lesson=id, and
+// /embed's, which the server checks strictly (400 naming the parameter):
+//   controls=play|sliders|none   or a list of chosen controls only:
+//   controls=play,speed,run1.lr,p.b   (play: play/step/reset and the step counter;
+//     speed: its slider; runN.<hyperparameter>: run N's slider, N from 0 as in
+//     pair=; p.<parameter>: the objective's slider)
+//   autoplay=1  theme=light|dark  caption=1 (the lesson's or ready scene's caption)
+//   cues=1 (the lesson's current cue)
 
 export const DEFAULTS = Object.freeze({
   scene: '', objective: { id: 'quadratic' }, start: null, runs: [], seed: 1, view: null,
@@ -205,7 +214,7 @@ export const PLANES = ['random', 'pca', 'hessian', 'three_points'];
 
 // Query parameters that belong to the page rather than to the scene (the
 // lesson it came from, an embed's options): saveURL keeps them as they are.
-export const PAGE_PARAMS = ['lesson', 'controls', 'autoplay', 'theme'];
+export const PAGE_PARAMS = ['lesson', 'controls', 'autoplay', 'theme', 'caption', 'cues'];
 
 /** withPageParams appends search's PAGE_PARAMS to query (encodeState's output). */
 export function withPageParams(query, search) {

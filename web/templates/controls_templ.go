@@ -11,7 +11,9 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import "strconv"
 
-// Controls is the left column: objective, expression, runs and playback.
+// Controls is the left column: playback, then the rest (presentation and
+// export, objective, expression, runs) in a section that folds on a phone
+// and in a narrow embed, so the figure and play come first.
 func Controls(d PageData) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -29,7 +31,7 @@ func Controls(d PageData) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section class=\"controls\" data-testid=\"controls\"><fieldset class=\"playback\" data-testid=\"playback\"><legend>Playback</legend><div class=\"buttons\"><button type=\"button\" id=\"play\" data-testid=\"play\" title=\"play / pause (space)\">▶ play</button> <button type=\"button\" id=\"step\" data-testid=\"step\" title=\"one step (→)\">step ›</button> <button type=\"button\" id=\"reset\" data-testid=\"reset\" title=\"reset (r)\">↺ reset</button></div><label class=\"row\">speed <input type=\"range\" id=\"speed\" min=\"0\" max=\"4\" step=\"0.01\" value=\"1.78\" data-testid=\"speed\"> <output id=\"speed-out\">60/s</output></label><div class=\"counter\" data-testid=\"counter\">k = <span id=\"k\" data-testid=\"step-count\">0</span> <span id=\"clips\" class=\"clips\" data-testid=\"clip-count\"></span></div></fieldset>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section class=\"controls\" data-testid=\"controls\"><fieldset class=\"playback\" data-testid=\"playback\"><legend>Playback</legend><div class=\"buttons\"><button type=\"button\" id=\"play\" data-testid=\"play\" title=\"play / pause (space)\">▶ play</button> <button type=\"button\" id=\"step\" data-testid=\"step\" title=\"one step (→)\">step ›</button> <button type=\"button\" id=\"reset\" data-testid=\"reset\" title=\"reset (r)\">↺ reset</button></div><label class=\"row\">speed <input type=\"range\" id=\"speed\" min=\"0\" max=\"4\" step=\"0.01\" value=\"1.78\" data-testid=\"speed\"> <output id=\"speed-out\">60/s</output></label><div class=\"counter\" data-testid=\"counter\">k = <span id=\"k\" data-testid=\"step-count\">0</span> <span id=\"clips\" class=\"clips\" data-testid=\"clip-count\"></span></div></fieldset><details id=\"more-controls\" class=\"more-controls\" data-testid=\"more-controls\" open><summary>controls <small>objective, runs, present and export</small></summary>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -49,7 +51,7 @@ func Controls(d PageData) templ.Component {
 			var templ_7745c5c3_Var2 string
 			templ_7745c5c3_Var2, templ_7745c5c3_Err = templruntime.NewAttributeExpression(o.ID).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `controls.templ`, Line: 27, Col: 25}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `controls.templ`, Line: 31, Col: 26}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var2)
 			if templ_7745c5c3_Err != nil {
@@ -62,7 +64,7 @@ func Controls(d PageData) templ.Component {
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(strconv.Itoa(o.Dim)).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `controls.templ`, Line: 27, Col: 58}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `controls.templ`, Line: 31, Col: 59}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
 			if templ_7745c5c3_Err != nil {
@@ -75,7 +77,7 @@ func Controls(d PageData) templ.Component {
 			var templ_7745c5c3_Var4 string
 			templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(o.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `controls.templ`, Line: 27, Col: 69}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `controls.templ`, Line: 31, Col: 70}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 			if templ_7745c5c3_Err != nil {
@@ -94,7 +96,7 @@ func Controls(d PageData) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<label class=\"expr-label\" for=\"expr\">f(x, y) =</label> <input type=\"text\" id=\"expr\" class=\"expr\" spellcheck=\"false\" autocomplete=\"off\" placeholder=\"0.5*(x^2 + 25*y^2)\" data-testid=\"expr\"><div id=\"expr-error\" class=\"expr-error\" data-testid=\"expr-error\" hidden></div></fieldset><fieldset class=\"runs\" data-testid=\"runs\"><legend>Runs</legend><div id=\"run-list\" data-testid=\"run-list\"></div><button type=\"button\" id=\"add-run\" data-testid=\"add-run\">+ add run</button></fieldset><div id=\"error\" class=\"error\" role=\"alert\" data-testid=\"error\" hidden></div></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<label class=\"expr-label\" for=\"expr\">f(x, y) =</label> <input type=\"text\" id=\"expr\" class=\"expr\" spellcheck=\"false\" autocomplete=\"off\" placeholder=\"0.5*(x^2 + 25*y^2)\" data-testid=\"expr\"><div id=\"expr-error\" class=\"expr-error\" data-testid=\"expr-error\" hidden></div></fieldset><fieldset class=\"runs\" data-testid=\"runs\"><legend>Runs</legend><div id=\"run-list\" data-testid=\"run-list\"></div><button type=\"button\" id=\"add-run\" data-testid=\"add-run\">+ add run</button></fieldset></details><div id=\"error\" class=\"error\" role=\"alert\" data-testid=\"error\" hidden></div></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -31,13 +31,20 @@ func (l LessonData) Where() string {
 // EmbedOptions are the query parameters of /embed that choose what an
 // author keeps around the figure.
 type EmbedOptions struct {
-	Controls string `json:"controls"` // "play" (play, step, reset), "sliders" (every control) or "none"
-	Autoplay bool   `json:"autoplay"` // start playing once connected
-	Theme    string `json:"theme"`    // "light" or "dark"
+	// Controls is "play" (play, step, reset, speed), "sliders" (every
+	// control), "none", or "pick": only those in Pick.
+	Controls string `json:"controls"`
+	// Pick lists the chosen controls of Controls "pick": "play", "speed",
+	// "runN.<hyperparameter>" (N from 0) and "p.<objective parameter>".
+	Pick     []string `json:"pick,omitempty"`
+	Autoplay bool     `json:"autoplay"` // start playing once connected
+	Theme    string   `json:"theme"`    // "light" or "dark"
+	Caption  bool     `json:"caption"`  // show the lesson's (or ready scene's) caption
+	Cues     bool     `json:"cues"`     // show the lesson's current cue
 }
 
-// EmbedControls and EmbedThemes are the values /embed accepts; the first
-// of each is the default.
+// EmbedControls (besides a list of chosen controls) and EmbedThemes are
+// the values /embed accepts; the first of each is the default.
 var (
 	EmbedControls = []string{"play", "sliders", "none"}
 	EmbedThemes   = []string{"light", "dark"}

@@ -381,14 +381,14 @@ func LessonBar(d PageData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</div><p class=\"lesson-caption\" data-testid=\"lesson-caption\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</div><p class=\"lesson-caption\" data-testid=\"lesson-caption\" title=\"the lesson's caption (on a phone, tap to read it all)\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var25 string
 			templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(l.Caption)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `lessons.templ`, Line: 55, Col: 69}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `lessons.templ`, Line: 55, Col: 131}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var25))
 			if templ_7745c5c3_Err != nil {
@@ -463,7 +463,9 @@ func LessonBar(d PageData) templ.Component {
 }
 
 // EmbedFlag marks an /embed page: the stylesheet hides the site's chrome
-// and the controls the author left out; the scripts read the options.
+// and the controls the author left out, and shows the caption and the
+// current cue when asked (data-caption, data-cues); the scripts read the
+// options (the chosen controls of controls=pick among them).
 func EmbedFlag(d PageData) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -489,7 +491,7 @@ func EmbedFlag(d PageData) templ.Component {
 			var templ_7745c5c3_Var30 string
 			templ_7745c5c3_Var30, templ_7745c5c3_Err = templruntime.NewAttributeExpression(e.Controls).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `lessons.templ`, Line: 71, Col: 64}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `lessons.templ`, Line: 76, Col: 29}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var30)
 			if templ_7745c5c3_Err != nil {
@@ -502,13 +504,42 @@ func EmbedFlag(d PageData) templ.Component {
 			var templ_7745c5c3_Var31 string
 			templ_7745c5c3_Var31, templ_7745c5c3_Err = templruntime.NewAttributeExpression(e.Theme).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `lessons.templ`, Line: 71, Col: 87}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `lessons.templ`, Line: 77, Col: 23}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var31)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, "\" hidden></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, "\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			if e.Caption {
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, " data-caption=\"1\"")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			if e.Cues {
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, " data-cues=\"1\"")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 43, " hidden></div><link rel=\"stylesheet\" href=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var32 string
+			templ_7745c5c3_Var32, templ_7745c5c3_Err = templruntime.NewAttributeExpression(d.Base + "/static/embed.css").ResolveURL(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `lessons.templ`, Line: 86, Col: 60}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var32)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 44, "\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -535,20 +566,20 @@ func SiteNav(d PageData) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, "<nav class=\"site-nav\" aria-label=\"site\"><a href=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 45, "<nav class=\"site-nav\" aria-label=\"site\"><a href=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var33 string
-		templ_7745c5c3_Var33, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(d.Base + "/lessons")).ResolveURL(ctx)
+		var templ_7745c5c3_Var34 string
+		templ_7745c5c3_Var34, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(d.Base + "/lessons")).ResolveURL(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `lessons.templ`, Line: 78, Col: 46}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `lessons.templ`, Line: 93, Col: 46}
 		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var33)
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var34)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "\" data-testid=\"lessons-nav\">lessons</a> <button type=\"button\" id=\"share\" data-testid=\"share\" aria-haspopup=\"dialog\">share / embed</button></nav><dialog id=\"share-dialog\" class=\"share-dialog\" data-testid=\"share-dialog\" aria-labelledby=\"share-title\"><form method=\"dialog\"><h2 id=\"share-title\">Share or embed this scene</h2><label class=\"share-row\">Link to this exact scene and step <input type=\"text\" id=\"share-link\" readonly data-testid=\"share-link\"></label> <button type=\"button\" class=\"copy\" data-copy=\"share-link\">copy link</button><fieldset class=\"share-opts\"><legend>Embed</legend> <label>controls <select id=\"share-controls\" data-testid=\"share-controls\"><option value=\"play\">play / step only</option> <option value=\"sliders\">all controls</option> <option value=\"none\">none</option></select></label> <label><input type=\"checkbox\" id=\"share-autoplay\" data-testid=\"share-autoplay\"> autoplay</label> <label>theme <select id=\"share-theme\" data-testid=\"share-theme\"><option value=\"light\">light</option> <option value=\"dark\">dark</option></select></label> <label>width <input type=\"number\" id=\"share-width\" value=\"720\" min=\"200\" max=\"4000\" step=\"10\"></label> <label>height <input type=\"number\" id=\"share-height\" value=\"480\" min=\"150\" max=\"4000\" step=\"10\"></label></fieldset><label class=\"share-row\">HTML to paste into a course page <textarea id=\"share-snippet\" rows=\"4\" readonly data-testid=\"share-snippet\"></textarea></label> <button type=\"button\" class=\"copy\" data-copy=\"share-snippet\">copy HTML</button> <button value=\"close\" data-testid=\"share-close\">close</button></form></dialog>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 46, "\" data-testid=\"lessons-nav\">lessons</a> <button type=\"button\" id=\"share\" data-testid=\"share\" aria-haspopup=\"dialog\">share / embed</button></nav><dialog id=\"share-dialog\" class=\"share-dialog\" data-testid=\"share-dialog\" aria-labelledby=\"share-title\"><form method=\"dialog\"><h2 id=\"share-title\">Share or embed this scene</h2><label class=\"share-row\">Link to this exact scene and step <input type=\"text\" id=\"share-link\" readonly data-testid=\"share-link\"></label> <button type=\"button\" class=\"copy\" data-copy=\"share-link\">copy link</button><fieldset class=\"share-opts\"><legend>Embed</legend> <label>controls <select id=\"share-controls\" data-testid=\"share-controls\"><option value=\"play\">play / step only</option> <option value=\"sliders\">all controls</option> <option value=\"pick\">chosen controls…</option> <option value=\"none\">none</option></select></label> <label title=\"the lesson's (or ready scene's) caption above the figure\"><input type=\"checkbox\" id=\"share-caption\" data-testid=\"share-caption\"> caption</label> <label title=\"the lesson's current cue above the figure\"><input type=\"checkbox\" id=\"share-cues\" data-testid=\"share-cues\"> cues</label> <label><input type=\"checkbox\" id=\"share-autoplay\" data-testid=\"share-autoplay\"> autoplay</label> <label>theme <select id=\"share-theme\" data-testid=\"share-theme\"><option value=\"light\">light</option> <option value=\"dark\">dark</option></select></label> <label>width <input type=\"number\" id=\"share-width\" value=\"720\" min=\"200\" max=\"4000\" step=\"10\"></label> <label>height <input type=\"number\" id=\"share-height\" value=\"480\" min=\"150\" max=\"4000\" step=\"10\"></label></fieldset><fieldset id=\"share-pick\" class=\"share-opts share-pick\" data-testid=\"share-pick\" hidden><legend>Chosen controls</legend></fieldset><label class=\"share-row\">HTML to paste into a course page <textarea id=\"share-snippet\" rows=\"4\" readonly data-testid=\"share-snippet\"></textarea></label> <button type=\"button\" class=\"copy\" data-copy=\"share-snippet\">copy HTML</button> <button value=\"close\" data-testid=\"share-close\">close</button></form></dialog>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

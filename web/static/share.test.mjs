@@ -1,0 +1,37 @@
+// The share dialog's embed options: chosen controls, caption and cues
+// (issue 10, defect 7). Run with `node --test web/static/`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { embedURL, pickable } from './share.mjs';
+import { decodeState } from './urlstate.mjs';
+
+const q = 'obj=cliff&start=-2,1.5&run=gd|lr=0.05&run=gd|lr=0.05|clip.norm=1';
+
+test('embedURL writes chosen controls as one comma list, caption and cues as 1', () => {
+  const u = embedURL('http://h', '', q, { lesson: 'cliffs', controls: 'pick', pick: ['play', 'run1.lr'], caption: true, cues: true });
+  assert.match(u, /[?&]controls=play,run1\.lr(&|$)/, 'commas stay readable');
+  const p = new URL(u).searchParams;
+  assert.equal(p.get('controls'), 'play,run1.lr');
+  assert.equal(p.get('caption'), '1');
+  assert.equal(p.get('cues'), '1');
+  assert.deepEqual(decodeState(new URL(u).search).runs, decodeState(q).runs, 'the scene is unchanged');
+  // Nothing chosen is no controls; play alone is the classic play bar (the default, left out).
+  assert.equal(new URL(embedURL('http://h', '', q, { controls: 'pick', pick: [] })).searchParams.get('controls'), 'none');
+  assert.equal(new URL(embedURL('http://h', '', q, { controls: 'pick', pick: ['play'] })).searchParams.has('controls'), false);
+  // Off by default.
+  const plain = new URL(embedURL('http://h', '', q)).searchParams;
+  for (const k of ['caption', 'cues', 'controls']) assert.equal(plain.has(k), false, k);
+});
+
+test('pickable lists play, speed, the objective\'s sliders and each run\'s hyperparameters as /embed names them', () => {
+  const data = {
+    objectives: [{ id: 'quadratic', params: [{ name: 'a' }, { name: 'b' }] }, { id: 'mlp', projected: true, params: [{ name: 'width' }] }],
+    optimizers: [{ id: 'gd', name: 'Gradient descent', hyper: [{ name: 'lr', symbol: 'ε' }] }, { id: 'momentum', name: 'Momentum', hyper: [{ name: 'lr', symbol: 'ε' }, { name: 'momentum', symbol: 'α' }] }],
+  };
+  const state = decodeState('obj=quadratic&run=gd|lr=0.1&run=momentum|lr=0.01|momentum=0.9|label=heavy ball');
+  const values = pickable(state, data).map(([v]) => v);
+  assert.deepEqual(values, ['play', 'speed', 'p.a', 'p.b', 'run0.lr', 'run1.lr', 'run1.momentum']);
+  assert.match(pickable(state, data).at(-1)[1], /run 1 \(heavy ball\): α/);
+  // A projected model's sliders are its model form, not p.<name>.
+  assert.deepEqual(pickable(decodeState('obj=mlp&run=gd'), data).map(([v]) => v), ['play', 'speed', 'run0.lr']);
+});
