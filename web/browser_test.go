@@ -125,7 +125,9 @@ func (b *browser) wait(what, js string) {
 	b.t.Helper()
 	var err error
 	for try := 0; try < 5; try++ {
-		_, err = chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(20*time.Second)))
+		// An element not there yet is "not yet", not an error.
+		guarded := "(() => { try { return !!(" + js + ") } catch (e) { return false } })()"
+		_, err = chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](guarded, chromedp.WithPollingTimeout(20*time.Second)))
 		// Right after a navigation the old document's context may be gone.
 		if err == nil || !strings.Contains(err.Error(), "context with specified id") {
 			break

@@ -70,7 +70,7 @@ func TestModelPageInBrowser(t *testing.T) {
 		before := eval[int](b, canvasHash)
 		b.do(chromedp.SetValue(chromedp.CSS(`#objective`), "mlp"))
 		b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('objective').dispatchEvent(new Event('change'))`))
-		b.wait("the model picker", `!document.querySelector('[data-testid=model-controls]').hidden && !document.querySelector('[data-testid=model-form-mlp]').hidden`)
+		b.wait("the model picker", `[...document.querySelectorAll('[data-testid=model-controls], [data-testid=model-form-mlp]')].filter((e) => !e.hidden).length === 2`)
 		// Width 16 on 200 points, set through the form as a user would.
 		for name, v := range map[string]string{"width": "16", "points": "200"} {
 			b.do(chromedp.SetValue(chromedp.CSS(`[data-testid=model-form-mlp] [data-testid=model-`+name+`]`), v))

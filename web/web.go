@@ -81,6 +81,13 @@ func Routes(r chi.Router, opts Options) {
 		r2.URL = &u
 		files.ServeHTTP(w, r2)
 	}))
+	// The projected objectives' forms and panels, fetched with model.mjs (model.templ).
+	r.Get("/partials/model-controls", func(w http.ResponseWriter, req *http.Request) {
+		writePage(w, req, templates.ModelParts(Data(opts)))
+	})
+	r.Get("/partials/share-dialog", func(w http.ResponseWriter, req *http.Request) {
+		writePage(w, req, templates.ShareDialog())
+	})
 	// The page links its icon (/static/favicon.svg); browsers and tools
 	// that ask for /favicon.ico get the same image.
 	r.Get("/favicon.ico", func(w http.ResponseWriter, req *http.Request) {

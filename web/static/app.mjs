@@ -56,21 +56,7 @@ class App {
     this.panels = [];
     this.ws = null;
     this.sceneGen = 0;
-    // window.saddle is a tested surface (web/*_browser_test.go, notably
-    // claims_browser_test.go, which checks every lesson's and ready scene's
-    // claims against it); keep these names and meanings:
-    //   tracks[r]        Track (track.mjs) of run r: n points, typed arrays k, x, y,
-    //                    loss, gn (‖g‖), gthg (gᵀHg), clipped; clips, lastK, indexOf(k).
-    //                    x, y are θ, or (α, β) on the plane of a projected objective.
-    //   full[r]          run r's newest full frame point (update, grad, state.eff_lr …).
-    //   status[r]        run r's last WebSocket status message {status, reason, k, …}.
-    //   state            the page's state as the URL holds it (objective, start, runs
-    //                    with hyper, view [x0, x1, y0, y1], mode, overlays, variant …).
-    //   startGeometry    the Hessian at the start {eigenvalues ascending, eigenvectors,
-    //                    condition}, as the eigen-directions are drawn from it.
-    //   model.plane      a projected objective's plane as drawn ({kind, …}).
-    //   panels[i]        the landscape panels (canvas, toPx, w, h).
-    //   land, currentK(), minima(), stepBy(n) (the step control: n steps, paused).
+    // window.saddle is a tested surface: docs/API.md, "The page's state object".
     window.saddle = this; // for the browser tests and the curious
     this.maxSteps = DATA.lesson?.steps || 100000; // a lesson plays to its end
     this.script = new Script($('lesson'), DATA.lesson?.script);
@@ -129,7 +115,19 @@ class App {
    */
   needModel() {
     if (this.model || !this.projected()) return false;
-    this.modelLoading ||= import('./model.mjs').then((m) => {
+    // The module, its forms and its panels (GET /partials/model-controls)
+    // arrive together; most pages never need their ~14 KB.
+    const forms = () => fetch(`${DATA.base}/partials/model-controls`).then((r) => {
+      if (!r.ok) throw new Error(`the model controls could not be loaded (${r.status})`);
+      return r.text();
+    });
+    this.modelLoading ||= Promise.all([import('./model.mjs'), forms()]).then(([m, html]) => {
+      const parts = document.createElement('template');
+      parts.innerHTML = html;
+      for (const id of ['model-controls', 'model-side']) {
+        const el = parts.content.getElementById(id);
+        if (el) $(`${id}-slot`)?.replaceWith(el);
+      }
       this.model = m.installModel(this, DATA);
       this.model.sync();
       if (this.ws?.readyState === WebSocket.OPEN) this.restart();
@@ -1105,9 +1103,15 @@ class App {
     this.wireExport();
     installA11y(this, DATA);
     this.layoutControls();
-    // The share dialog's module arrives with the dialog's first opening.
+    // The share dialog and its module arrive with its first opening.
     const share = $('share');
-    if (share && $('share-dialog')) share.onclick = () => import('./share.mjs').then((m) => { m.initShare(this, DATA); share.onclick(); });
+    if (share) {
+      share.onclick = () => Promise.all([import('./share.mjs'), fetch(`${DATA.base}/partials/share-dialog`).then((r) => r.text())]).then(([m, html]) => {
+        if (!$('share-dialog')) share.closest('header, body').insertAdjacentHTML('beforeend', html);
+        m.initShare(this, DATA);
+        share.onclick();
+      });
+    }
     installLessonTools(this, DATA);
     // An embed follows its iframe and its own legend: the panels' box is
     // sized by the layout (flex), never by the canvases in it.

@@ -88,15 +88,7 @@ func Controls(d PageData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<option value=\"expr\">f(x, y) = expression…</option></select><p id=\"objective-desc\" class=\"desc\"></p><div id=\"params\" class=\"params\" data-testid=\"params\"></div>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = ModelControls(d).Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<label class=\"expr-label\" for=\"expr\">f(x, y) =</label> <input type=\"text\" id=\"expr\" class=\"expr\" spellcheck=\"false\" autocomplete=\"off\" placeholder=\"0.5*(x^2 + 25*y^2)\" data-testid=\"expr\"><div id=\"expr-error\" class=\"expr-error\" data-testid=\"expr-error\" hidden></div></fieldset><fieldset class=\"runs\" data-testid=\"runs\"><legend>Runs</legend><div id=\"run-list\" data-testid=\"run-list\"></div><button type=\"button\" id=\"add-run\" data-testid=\"add-run\">+ add run</button></fieldset></details><div id=\"error\" class=\"error\" role=\"alert\" data-testid=\"error\" hidden></div></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<option value=\"expr\">f(x, y) = expression…</option></select><p id=\"objective-desc\" class=\"desc\"></p><div id=\"params\" class=\"params\" data-testid=\"params\"></div><!-- the projected objectives' forms (ModelControls) arrive with model.mjs, from /partials/model-controls --><div id=\"model-controls-slot\" hidden></div><label class=\"expr-label\" for=\"expr\">f(x, y) =</label> <input type=\"text\" id=\"expr\" class=\"expr\" spellcheck=\"false\" autocomplete=\"off\" placeholder=\"0.5*(x^2 + 25*y^2)\" data-testid=\"expr\"><div id=\"expr-error\" class=\"expr-error\" data-testid=\"expr-error\" hidden></div></fieldset><fieldset class=\"runs\" data-testid=\"runs\"><legend>Runs</legend><div id=\"run-list\" data-testid=\"run-list\"></div><button type=\"button\" id=\"add-run\" data-testid=\"add-run\">+ add run</button></fieldset></details><div id=\"error\" class=\"error\" role=\"alert\" data-testid=\"error\" hidden></div></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

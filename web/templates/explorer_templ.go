@@ -219,15 +219,7 @@ func Side() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<aside class=\"side\" data-testid=\"side\"><div class=\"plot-head\"><h2>Loss J(θ<sub>k</sub>)</h2><label><input type=\"checkbox\" id=\"log-loss\" checked data-testid=\"log-loss\"> log scale</label></div><canvas id=\"plot-loss\" class=\"plot\" data-testid=\"plot-loss\"></canvas><h2>Gradient norm ‖g‖</h2><canvas id=\"plot-grad\" class=\"plot\" data-testid=\"plot-grad\"></canvas><h2>gᵀg and gᵀHg <small>(selected run, 8.2.1)</small></h2><canvas id=\"plot-gthg\" class=\"plot\" data-testid=\"plot-gthg\"></canvas><h2>Selected run at the current step</h2><div id=\"readout\" class=\"readout\" data-testid=\"readout\"></div>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = ModelSide().Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "</aside>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<aside class=\"side\" data-testid=\"side\"><div class=\"plot-head\"><h2>Loss J(θ<sub>k</sub>)</h2><label><input type=\"checkbox\" id=\"log-loss\" checked data-testid=\"log-loss\"> log scale</label></div><canvas id=\"plot-loss\" class=\"plot\" data-testid=\"plot-loss\"></canvas><h2>Gradient norm ‖g‖</h2><canvas id=\"plot-grad\" class=\"plot\" data-testid=\"plot-grad\"></canvas><h2>gᵀg and gᵀHg <small>(selected run, 8.2.1)</small></h2><canvas id=\"plot-gthg\" class=\"plot\" data-testid=\"plot-gthg\"></canvas><h2>Selected run at the current step</h2><div id=\"readout\" class=\"readout\" data-testid=\"readout\"></div><div id=\"model-side-slot\" hidden></div></aside>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

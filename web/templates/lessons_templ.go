@@ -548,7 +548,8 @@ func EmbedFlag(d PageData) templ.Component {
 	})
 }
 
-// SiteNav is the header's links and the share / embed dialog.
+// SiteNav is the header's links; the share / embed dialog (ShareDialog)
+// arrives with share.mjs on the button's first press.
 func SiteNav(d PageData) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -573,13 +574,40 @@ func SiteNav(d PageData) templ.Component {
 		var templ_7745c5c3_Var34 string
 		templ_7745c5c3_Var34, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(d.Base + "/lessons")).ResolveURL(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `lessons.templ`, Line: 93, Col: 46}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `lessons.templ`, Line: 94, Col: 46}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var34)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 46, "\" data-testid=\"lessons-nav\">lessons</a> <button type=\"button\" id=\"share\" data-testid=\"share\" aria-haspopup=\"dialog\">share / embed</button></nav><dialog id=\"share-dialog\" class=\"share-dialog\" data-testid=\"share-dialog\" aria-labelledby=\"share-title\"><form method=\"dialog\"><h2 id=\"share-title\">Share or embed this scene</h2><label class=\"share-row\">Link to this exact scene and step <input type=\"text\" id=\"share-link\" readonly data-testid=\"share-link\"></label> <button type=\"button\" class=\"copy\" data-copy=\"share-link\">copy link</button><fieldset class=\"share-opts\"><legend>Embed</legend> <label>controls <select id=\"share-controls\" data-testid=\"share-controls\"><option value=\"play\">play / step only</option> <option value=\"sliders\">all controls</option> <option value=\"pick\">chosen controls…</option> <option value=\"none\">none</option></select></label> <label title=\"the lesson's (or ready scene's) caption above the figure\"><input type=\"checkbox\" id=\"share-caption\" data-testid=\"share-caption\"> caption</label> <label title=\"the lesson's current cue above the figure\"><input type=\"checkbox\" id=\"share-cues\" data-testid=\"share-cues\"> cues</label> <label><input type=\"checkbox\" id=\"share-autoplay\" data-testid=\"share-autoplay\"> autoplay</label> <label>theme <select id=\"share-theme\" data-testid=\"share-theme\"><option value=\"light\">light</option> <option value=\"dark\">dark</option></select></label> <label>width <input type=\"number\" id=\"share-width\" value=\"720\" min=\"200\" max=\"4000\" step=\"10\"></label> <label>height <input type=\"number\" id=\"share-height\" value=\"480\" min=\"150\" max=\"4000\" step=\"10\"></label></fieldset><fieldset id=\"share-pick\" class=\"share-opts share-pick\" data-testid=\"share-pick\" hidden><legend>Chosen controls</legend></fieldset><label class=\"share-row\">HTML to paste into a course page <textarea id=\"share-snippet\" rows=\"4\" readonly data-testid=\"share-snippet\"></textarea></label> <button type=\"button\" class=\"copy\" data-copy=\"share-snippet\">copy HTML</button> <button value=\"close\" data-testid=\"share-close\">close</button></form></dialog>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 46, "\" data-testid=\"lessons-nav\">lessons</a> <button type=\"button\" id=\"share\" data-testid=\"share\" aria-haspopup=\"dialog\">share / embed</button></nav>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		return nil
+	})
+}
+
+// ShareDialog is GET /partials/share-dialog: the share / embed dialog,
+// fetched with share.mjs the first time "share / embed" is pressed.
+func ShareDialog() templ.Component {
+	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
+		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
+		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
+			return templ_7745c5c3_CtxErr
+		}
+		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
+		if !templ_7745c5c3_IsBuffer {
+			defer func() {
+				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err == nil {
+					templ_7745c5c3_Err = templ_7745c5c3_BufErr
+				}
+			}()
+		}
+		ctx = templ.InitializeContext(ctx)
+		ctx = templ.ClearChildren(ctx)
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 47, "<dialog id=\"share-dialog\" class=\"share-dialog\" data-testid=\"share-dialog\" aria-labelledby=\"share-title\"><form method=\"dialog\"><h2 id=\"share-title\">Share or embed this scene</h2><label class=\"share-row\">Link to this exact scene and step <input type=\"text\" id=\"share-link\" readonly data-testid=\"share-link\"></label> <button type=\"button\" class=\"copy\" data-copy=\"share-link\">copy link</button><fieldset class=\"share-opts\"><legend>Embed</legend> <label>controls <select id=\"share-controls\" data-testid=\"share-controls\"><option value=\"play\">play / step only</option> <option value=\"sliders\">all controls</option> <option value=\"pick\">chosen controls…</option> <option value=\"none\">none</option></select></label> <label title=\"the lesson's (or ready scene's) caption above the figure\"><input type=\"checkbox\" id=\"share-caption\" data-testid=\"share-caption\"> caption</label> <label title=\"the lesson's current cue above the figure\"><input type=\"checkbox\" id=\"share-cues\" data-testid=\"share-cues\"> cues</label> <label><input type=\"checkbox\" id=\"share-autoplay\" data-testid=\"share-autoplay\"> autoplay</label> <label>theme <select id=\"share-theme\" data-testid=\"share-theme\"><option value=\"light\">light</option> <option value=\"dark\">dark</option></select></label> <label>width <input type=\"number\" id=\"share-width\" value=\"720\" min=\"200\" max=\"4000\" step=\"10\"></label> <label>height <input type=\"number\" id=\"share-height\" value=\"480\" min=\"150\" max=\"4000\" step=\"10\"></label></fieldset><fieldset id=\"share-pick\" class=\"share-opts share-pick\" data-testid=\"share-pick\" hidden><legend>Chosen controls</legend></fieldset><label class=\"share-row\">HTML to paste into a course page <textarea id=\"share-snippet\" rows=\"4\" readonly data-testid=\"share-snippet\"></textarea></label> <button type=\"button\" class=\"copy\" data-copy=\"share-snippet\">copy HTML</button> <button value=\"close\" data-testid=\"share-close\">close</button></form></dialog>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -1,9 +1,12 @@
 package templates
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/a-h/templ"
 	"golang.org/x/net/html"
 
 	"github.com/saddle-viz/saddle/internal/landscape"
@@ -32,7 +35,7 @@ func modelFixture() PageData {
 func within(n *html.Node, id string) []*html.Node { return byTestID(n, id) }
 
 func TestModelControlsOnlyForProjectedObjectives(t *testing.T) {
-	_, doc := render(t, modelFixture())
+	_, doc := renderModel(t, modelFixture())
 	box := byTestID(doc, "model-controls")
 	if len(box) != 1 {
 		t.Fatalf("%d model-controls, want 1", len(box))
@@ -57,7 +60,7 @@ func TestModelControlsOnlyForProjectedObjectives(t *testing.T) {
 }
 
 func TestModelControlsCarryRangesUnitsAndDefaults(t *testing.T) {
-	_, doc := render(t, modelFixture())
+	_, doc := renderModel(t, modelFixture())
 	form := byTestID(doc, "model-form-mlp")[0]
 	tests := []struct {
 		name, testid                 string
@@ -89,7 +92,7 @@ func TestModelControlsCarryRangesUnitsAndDefaults(t *testing.T) {
 }
 
 func TestModelChoicesInWordsWithTheDefaultSelected(t *testing.T) {
-	_, doc := render(t, modelFixture())
+	_, doc := renderModel(t, modelFixture())
 	form := byTestID(doc, "model-form-mlp")[0]
 	sel := within(form, "model-data")
 	if len(sel) != 1 {
@@ -129,5 +132,41 @@ func TestModelChoicesInWordsWithTheDefaultSelected(t *testing.T) {
 	}
 	if n := len(within(form, "model-seed")); n != 1 {
 		t.Errorf("%d seed inputs in the form, want 1", n)
+	}
+}
+
+// renderModel renders the explorer with the model controls where the page
+// puts them once fetched.
+func renderModel(t *testing.T, d PageData) (string, *html.Node) {
+	t.Helper()
+	page, _ := render(t, d)
+	var buf bytes.Buffer
+	full := page
+	for _, part := range []struct {
+		id string
+		c  templ.Component
+	}{{"model-controls", ModelControls(d)}, {"model-side", ModelSide()}} {
+		buf.Reset()
+		if err := part.c.Render(context.Background(), &buf); err != nil {
+			t.Fatalf("render: %v", err)
+		}
+		slot := `<div id="` + part.id + `-slot" hidden></div>`
+		if !strings.Contains(full, slot) {
+			t.Fatalf("the explorer has no slot %s", slot)
+		}
+		full = strings.Replace(full, slot, buf.String(), 1)
+	}
+	doc, err := html.Parse(strings.NewReader(full))
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	return full, doc
+}
+
+// The explorer itself does not carry the projected objectives' forms.
+func TestExplorerLeavesTheModelFormsOut(t *testing.T) {
+	_, doc := render(t, modelFixture())
+	if n := len(byTestID(doc, "model-form-mlp")); n != 0 {
+		t.Errorf("the explorer carries %d model forms; they come with model.mjs", n)
 	}
 }
