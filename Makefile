@@ -4,10 +4,16 @@ GO      ?= go
 # or SADDLE_ADDR from the environment applies.
 ADDR    ?=
 PKGS_RACE = ./internal/stream/... ./internal/api/... ./cmd/server/...
+# Every other package runs once without -race; PKGS_RACE run once, under it.
+PKGS_PLAIN = $(filter-out $(shell $(GO) list $(PKGS_RACE)),$(shell $(GO) list ./...))
+# A last-resort hang guard per test binary (tests wait on events, not time;
+# a loaded 2-core machine needs about 5 minutes for ./web).
+TESTFLAGS ?= -timeout 30m
 
 .PHONY: run build test test-js generate check-generated vet bench fmt
 
 run: ## build and start the server at http://localhost:8080
+	@echo "building Saddle (the first build compiles its dependencies, gonum the largest: about 3 minutes on 2 cores, later ones seconds)..."
 	$(GO) build -o bin/saddle ./cmd/server
 	./bin/saddle $(if $(ADDR),-addr $(ADDR))
 
@@ -27,8 +33,11 @@ vet:
 	$(GO) vet ./...
 
 test: check-generated vet test-js ## everything CI runs
-	$(GO) test ./...
-	$(GO) test -race $(PKGS_RACE)
+	@echo "testing (the first run compiles everything twice, once for the race detector: about 10 minutes on 2 cores; later runs about 5)..."
+	$(GO) test $(TESTFLAGS) $(PKGS_PLAIN) & plain=$$!; \
+	$(GO) test $(TESTFLAGS) -race $(PKGS_RACE); race=$$?; \
+	wait $$plain; plain=$$?; \
+	[ $$plain -eq 0 ] && [ $$race -eq 0 ]
 
 test-js: ## the page's pure functions (colour map, contours, ticks, URL state) under node's test runner
 	@if command -v node >/dev/null 2>&1; then node --test web/static/; else echo "node not found: skipping the JavaScript unit tests"; fi
