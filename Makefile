@@ -7,13 +7,13 @@ PKGS_RACE = ./internal/stream/... ./internal/api/... ./cmd/server/...
 # Every other package runs once without -race; PKGS_RACE run once, under it.
 PKGS_PLAIN = $(filter-out $(shell $(GO) list $(PKGS_RACE)),$(shell $(GO) list ./...))
 # A last-resort hang guard per test binary (tests wait on events, not time;
-# a loaded 2-core machine needs about 5 minutes for ./web).
+# a loaded 2-core machine needs about 2-4 minutes for ./web).
 TESTFLAGS ?= -timeout 30m
 
 .PHONY: run build test test-js generate check-generated vet bench fmt
 
 run: ## build and start the server at http://localhost:8080
-	@echo "building Saddle (the first build compiles its dependencies, gonum the largest: about 3 minutes on 2 cores, later ones seconds)..."
+	@echo "building Saddle (the first build compiles its dependencies, gonum the largest: 1-3 minutes, depending on the machine's load; later builds take seconds)..."
 	$(GO) build -o bin/saddle ./cmd/server
 	./bin/saddle $(if $(ADDR),-addr $(ADDR))
 
@@ -33,7 +33,7 @@ vet:
 	$(GO) vet ./...
 
 test: check-generated vet test-js ## everything CI runs
-	@echo "testing (the first run compiles everything twice, once for the race detector: about 10 minutes on 2 cores; later runs about 5)..."
+	@echo "testing (about 3-4 minutes on 2 cores, the first run too: the browser tests take most of it)..."
 	$(GO) test $(TESTFLAGS) $(PKGS_PLAIN) & plain=$$!; \
 	$(GO) test $(TESTFLAGS) -race $(PKGS_RACE); race=$$?; \
 	wait $$plain; plain=$$?; \
