@@ -1,13 +1,20 @@
 # Saddle: the two commands are `make run` and `make test`.
 GO      ?= go
-# ADDR, when set, is passed as -addr; unset, the server's default (:8080)
-# or SADDLE_ADDR from the environment applies.
-ADDR    ?=
+# ADDR is passed as -addr: loopback by default (this laptop only, and the
+# server answers only loopback names); `make run ADDR=:8080` serves the
+# classroom network. SADDLE_ADDR in the environment wins over the default.
+ADDR    ?= $(if $(SADDLE_ADDR),$(SADDLE_ADDR),127.0.0.1:8080)
 PKGS_RACE = ./internal/stream/... ./internal/api/... ./cmd/server/...
+# Every other package runs once without -race; PKGS_RACE run once, under it.
+PKGS_PLAIN = $(filter-out $(shell $(GO) list $(PKGS_RACE)),$(shell $(GO) list ./...))
+# A last-resort hang guard per test binary (tests wait on events, not time;
+# a loaded 2-core machine needs about 2-4 minutes for ./web).
+TESTFLAGS ?= -timeout 30m
 
 .PHONY: run build test test-js generate check-generated vet bench fmt fuzz
 
 run: ## build and start the server at http://localhost:8080
+	@echo "building Saddle (the first build compiles its dependencies, gonum the largest: 1-3 minutes, depending on the machine's load; later builds take seconds)..."
 	$(GO) build -o bin/saddle ./cmd/server
 	./bin/saddle $(if $(ADDR),-addr $(ADDR))
 
@@ -27,8 +34,11 @@ vet:
 	$(GO) vet ./...
 
 test: check-generated vet test-js ## everything CI runs
-	$(GO) test ./...
-	$(GO) test -race $(PKGS_RACE)
+	@echo "testing (about 3-4 minutes on 2 cores, the first run too: the browser tests take most of it)..."
+	$(GO) test $(TESTFLAGS) $(PKGS_PLAIN) & plain=$$!; \
+	$(GO) test $(TESTFLAGS) -race $(PKGS_RACE); race=$$?; \
+	wait $$plain; plain=$$?; \
+	[ $$plain -eq 0 ] && [ $$race -eq 0 ]
 
 test-js: ## the page's pure functions (colour map, contours, ticks, URL state) under node's test runner
 	@if command -v node >/dev/null 2>&1; then node --test web/static/; else echo "node not found: skipping the JavaScript unit tests"; fi

@@ -39,7 +39,8 @@ func chromiumPath(t testing.TB) string {
 	return ""
 }
 
-// browser is one headless Chromium, a server, and the console of the tab.
+// browser is one tab of the shared headless Chromium, a server, and the
+// console of the tab.
 type browser struct {
 	t     testing.TB
 	ctx   context.Context
@@ -60,10 +61,36 @@ func (b *browser) on(t testing.TB) *browser {
 	return &c
 }
 
-func newBrowser(t testing.TB, width, height int) *browser {
+// hangGuard is how long one action or wait on the page may take before the
+// test gives up. Tests wait on the page's state, never on the clock; the
+// guard only turns a hang into a failure that says what it waited for, and
+// is far beyond what the slowest step takes on a loaded 2-core machine.
+const hangGuard = 3 * time.Minute
+
+// chromium is the one browser process every browser test opens its tabs in
+// (starting Chromium costs about a second of CPU, and the tests are many). It
+// starts with the first test that needs it and stops in TestMain; if it dies,
+// the next test starts another.
+var chromium struct {
+	mu   sync.Mutex
+	ctx  context.Context // the browser's first tab; tabs are its children
+	stop func()
+}
+
+func sharedChromium(t testing.TB) context.Context {
 	path := chromiumPath(t)
-	srv := httptest.NewServer(api.NewHandler(api.Options{}))
-	t.Cleanup(srv.Close)
+	chromium.mu.Lock()
+	defer chromium.mu.Unlock()
+	if chromium.ctx != nil && chromium.ctx.Err() == nil {
+		return chromium.ctx
+	}
+	if chromium.stop != nil {
+		chromium.stop()
+	}
+	dir, err := os.MkdirTemp("", "saddle-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -72,15 +99,44 @@ func newBrowser(t testing.TB, width, height int) *browser {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
 		chromedp.Flag("disable-renderer-backgrounding", true),
 		chromedp.Flag("force-device-scale-factor", "1"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(width, height),
+		chromedp.UserDataDir(dir),
+		chromedp.WindowSize(1500, 1000),
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	stop := func() { cancelC(); cancelA(); os.RemoveAll(dir) }
+	// The browser's life is bound to the context of this first Run: one
+	// without a deadline, so that no test's end or guard stops it.
+	if err := chromedp.Do(ctx); err != nil {
+		stop()
+		t.Fatalf("starting chromium: %v", err)
+	}
+	chromium.ctx, chromium.stop = ctx, stop
+	return ctx
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	chromium.mu.Lock()
+	if chromium.stop != nil {
+		chromium.stop()
+	}
+	chromium.mu.Unlock()
+	os.Exit(code)
+}
+
+// newBrowser opens a tab of width × height CSS pixels (window.innerWidth and
+// innerHeight, and the screenshots' size) in the shared Chromium, on a new
+// server; the tab closes when t ends.
+func newBrowser(t testing.TB, width, height int) *browser {
+	root := sharedChromium(t)
+	srv := httptest.NewServer(api.NewHandler(api.Options{}))
+	t.Cleanup(srv.Close)
+	ctx, cancel := chromedp.NewContext(root) // a new tab, in a window of its own
+	t.Cleanup(cancel)
 	b := &browser{t: t, ctx: ctx, srv: srv, log: &consoleLog{}}
 	dir := os.Getenv("SADDLE_SCREENSHOTS")
 	if dir == "" {
@@ -90,7 +146,7 @@ func newBrowser(t testing.TB, width, height int) *browser {
 		t.Fatal(err)
 	}
 	b.shots = dir
-	messages := chromedp.Console(ctx)
+	messages := chromedp.Console(ctx) // creates the tab; its life is ctx's
 	go func() {
 		for m, err := range messages {
 			if err != nil {
@@ -101,33 +157,44 @@ func newBrowser(t testing.TB, width, height int) *browser {
 			b.log.mu.Unlock()
 		}
 	}()
+	// The viewport is emulated: a window's size is not its viewport's
+	// (headless Chromium keeps 143 px of it for a tool bar it does not draw,
+	// and no window is narrower than 500 px).
+	b.do(chromedp.EmulateViewport(int64(width), int64(height)))
 	return b
 }
 
 func (b *browser) do(actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	if err := chromedp.Do(b.ctx, actions...); err != nil {
+	ctx, cancel := context.WithTimeout(b.ctx, hangGuard)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
 		b.t.Fatal(err)
 	}
 }
 
 func eval[T any](b *browser, js string) T {
 	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
+	ctx, cancel := context.WithTimeout(b.ctx, hangGuard)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
 	if err != nil {
 		b.t.Fatalf("%s: %v", js, err)
 	}
 	return v
 }
 
-// wait polls a JavaScript predicate until it is true.
+// wait polls a JavaScript predicate until it is true (on every animation
+// frame; hangGuard only stops a wait that would never end).
 func (b *browser) wait(what, js string) {
 	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, hangGuard)
+	defer cancel()
 	var err error
 	for try := 0; try < 5; try++ {
 		// An element not there yet is "not yet", not an error.
 		guarded := "(() => { try { return !!(" + js + ") } catch (e) { return false } })()"
-		_, err = chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](guarded, chromedp.WithPollingTimeout(20*time.Second)))
+		_, err = chromedp.Run(ctx, chromedp.Poll[chromedp.Void](guarded, chromedp.WithPollingTimeout(hangGuard)))
 		// Right after a navigation the old document's context may be gone.
 		if err == nil || !strings.Contains(err.Error(), "context with specified id") {
 			break
@@ -173,6 +240,12 @@ func (b *browser) errors() []string {
 	return out
 }
 
+// pageDrawn is true when the page has drawn everything it has received: no
+// panel or side plot waits for its next animation frame, no geometry
+// request is unanswered. Wait on it, not on a sleep, before a screenshot or
+// a look at the pixels.
+const pageDrawn = `window.saddle && !saddle.dirty && !saddle.plotsDirty && !saddle.pendingGeometry.length`
+
 // canvasHash fingerprints the first landscape canvas's pixels.
 const canvasHash = `(() => { const c = document.querySelector('canvas.landscape'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let h = 0; for (let i = 0; i < d.length; i += 7) h = (h * 31 + d[i]) | 0; return h; })()`
 
@@ -198,6 +271,8 @@ func TestExplorerInBrowser(t *testing.T) {
 		b := b.on(t)
 		b.do(chromedp.Click(chromedp.CSS(`[data-testid=step]`)))
 		b.wait("step 1", `saddle.currentK() >= 1`)
+		// A window for a wrong second step to show: a slow machine can hide
+		// such a bug here, never fail a right page.
 		b.do(chromedp.Sleep(400 * time.Millisecond))
 		if k := eval[int](b, `saddle.currentK()`); k != 1 {
 			t.Fatalf("after one step k = %d, want 1", k)
@@ -221,7 +296,7 @@ func TestExplorerInBrowser(t *testing.T) {
 		b.do(chromedp.Click(chromedp.CSS(`[data-testid=play]`)))
 		b.wait("frames", fmt.Sprintf(`saddle.currentK() > %d + 20`, k0))
 		b.do(chromedp.Click(chromedp.CSS(`[data-testid=play]`)))
-		b.do(chromedp.Sleep(200 * time.Millisecond))
+		b.wait("the page to draw", pageDrawn)
 		after := eval[int](b, canvasHash)
 		if before == after {
 			t.Error("the landscape canvas did not change while playing")
@@ -322,7 +397,7 @@ func TestSideBySideAndPermalink(t *testing.T) {
 		b := b.on(t)
 		b.do(chromedp.Click(chromedp.CSS(`[data-testid=mode-phi]`)))
 		b.wait("the φ panel", `document.querySelector('[data-testid=panel-phi]') && saddle.panels[1].T`)
-		b.do(chromedp.Sleep(300 * time.Millisecond))
+		b.wait("the page to draw", pageDrawn)
 		b.screenshot("06-phi")
 	})
 
@@ -341,7 +416,7 @@ func TestReadyScenes(t *testing.T) {
 		b.do(chromedp.Click(chromedp.CSS(`[data-testid=play]`)))
 		b.wait("steps", `saddle.currentK() > 40 || saddle.status.filter(Boolean).every(s => s.status !== 'running')`)
 		b.do(chromedp.Click(chromedp.CSS(`[data-testid=play]`)))
-		b.do(chromedp.Sleep(300 * time.Millisecond))
+		b.wait("the page to draw", pageDrawn)
 		b.screenshot(fmt.Sprintf("1%d-scene-%s", i, id))
 	}
 	if errs := b.errors(); len(errs) > 0 {

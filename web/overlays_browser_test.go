@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -23,8 +22,8 @@ func shapesJS(cls string) string {
 // drawnHash redraws every panel and fingerprints the first canvas.
 const drawnHash = `(() => { for (const p of saddle.panels) p.draw(); return ` + canvasHash + `; })()`
 
-// settle lets the throttled plots catch up before a screenshot.
-func (b *browser) settle() { b.do(chromedp.Sleep(300 * time.Millisecond)) }
+// settle waits until the page has drawn what it has, before a screenshot.
+func (b *browser) settle() { b.wait("the page to draw", pageDrawn) }
 
 // toggle sets overlay id on or off through its checkbox, as a reader does.
 func (b *browser) toggle(id string, on bool) {

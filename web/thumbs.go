@@ -26,8 +26,9 @@ var runColours = []color.RGBA{
 	{0x00, 0x9E, 0x73, 255}, {0xCC, 0x79, 0xA7, 255}, {0x00, 0x72, 0xB2, 255}, {0xF0, 0xE4, 0x42, 255},
 }
 
-// thumbTimeout bounds the making of one thumbnail.
-const thumbTimeout = 20 * time.Second
+// thumbTimeout bounds the making of one thumbnail (a variable so that the
+// tests, on a loaded machine, can wait longer).
+var thumbTimeout = 20 * time.Second
 
 // thumbs renders each lesson's thumbnail once and keeps it: lessons are
 // compiled in, so a thumbnail never changes while the server runs.

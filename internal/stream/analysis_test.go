@@ -308,7 +308,7 @@ func TestLeavingMidComputationFreesGoroutines(t *testing.T) {
 	}
 	c2.conn.CloseNow()
 	c.conn.CloseNow()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(hangGuard(10 * time.Second))
 	for runtime.NumGoroutine() > base || srv.Live() > 0 {
 		if time.Now().After(deadline) {
 			buf := make([]byte, 1<<16)

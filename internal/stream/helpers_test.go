@@ -152,10 +152,17 @@ func (c *client) read(d time.Duration) (wire, error) {
 	}
 }
 
-// until reads messages until pred holds for one, returning all read.
+// hangGuard turns d, how long a wait takes at most on an idle machine, into
+// how long a test waits before it gives up: tests wait on messages, never on
+// the clock, so the guard only turns a hang into a failure, and is far past
+// what a loaded 2-core machine under the race detector needs.
+func hangGuard(d time.Duration) time.Duration { return max(20*d, 2*time.Minute) }
+
+// until reads messages until pred holds for one, returning all read; d is
+// the wait's length on an idle machine (it gives up after hangGuard(d)).
 func (c *client) until(d time.Duration, what string, pred func(wire) bool) []wire {
 	c.t.Helper()
-	deadline := time.Now().Add(d)
+	deadline := time.Now().Add(hangGuard(d))
 	var got []wire
 	for {
 		left := time.Until(deadline)
