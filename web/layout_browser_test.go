@@ -240,6 +240,11 @@ func TestHomePageScreenshots(t *testing.T) {
 		if bad := b.settleOn(overflow); bad != "" {
 			t.Errorf("at %d×%d, wider than the screen: %s", size[0], size[1], bad)
 		}
+		// The whole figure, not only its top: a long scene caption stays
+		// three lines high until it is tapped.
+		if bottom := eval[float64](b, `document.querySelector('canvas.landscape').getBoundingClientRect().bottom`); bottom > float64(size[1]) {
+			t.Errorf("at %d×%d the landscape ends at y = %.0f, below the screen", size[0], size[1], bottom)
+		}
 		b.screenshot(fmt.Sprintf("64-home-%dx%d", size[0], size[1]))
 	}
 }
