@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
@@ -74,6 +75,15 @@ func (t *thumbs) get(l lessons.Lesson, v int) *thumb {
 		sum := sha256.Sum256(th.png)
 		th.etag = `"` + hex.EncodeToString(sum[:8]) + `"`
 	})
+	if errors.Is(th.err, context.DeadlineExceeded) {
+		// Out of time on a busy machine is not the lesson's fault: the next
+		// request tries again instead of getting this 500 for good.
+		t.mu.Lock()
+		if t.m[key] == th {
+			delete(t.m, key)
+		}
+		t.mu.Unlock()
+	}
 	return th
 }
 

@@ -4,6 +4,7 @@
 // (a11y.test.mjs); the colour-vision check of the run palette is in
 // colourvision.mjs, which only the tests load.
 
+import { endLabel } from './runstatus.mjs';
 import { ui } from './ui.mjs';
 import { fmt } from './ticks.mjs';
 
@@ -25,7 +26,7 @@ export function sceneSummary(info) {
   parts.push(`Step ${info.k}; ${info.runs.length} run${info.runs.length === 1 ? '' : 's'}.`);
   for (const r of info.runs) {
     if (r.x === undefined) { parts.push(`${r.name}: not started.`); continue; }
-    const st = r.status === 'diverged' ? 'diverged, last at' : r.status === 'converged' ? 'converged at' : 'at';
+    const st = r.status === 'diverged' ? 'diverged, last at' : r.status === 'converged' ? `${endLabel(r)} at` : 'at';
     parts.push(`${r.name}: ${st} ${pt(r.x, r.y)}, loss ${fmt(r.loss)}.`);
   }
   return parts.join(' ');
@@ -62,7 +63,7 @@ export function installA11y(app, data) {
   app.summary = () => sceneSummary({
     objective: objName(), view: app.state.view, k: app.currentK(), minima: app.minima(),
     runs: app.state.runs.map((_, r) => {
-      const t = app.tracks[r], out = { name: app.runName(r), status: app.status[r]?.status };
+      const t = app.tracks[r], out = { name: app.runName(r), status: app.status[r]?.status, stationary: app.status[r]?.stationary };
       if (t && t.n) Object.assign(out, { x: t.x[t.n - 1], y: t.y[t.n - 1], loss: t.loss[t.n - 1] });
       return out;
     }),

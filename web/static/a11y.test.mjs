@@ -58,6 +58,7 @@ test('sceneSummary says what the figure shows', async (t) => {
       want: ['minima are at (3, 2), (−2.805, 3.131)', 'Step 0; 1 run.', 'GD: not started.'],
     },
     { name: 'converged', info: { ...base, minima: [], runs: [{ name: 'Newton', x: 1, y: 1, loss: 0, status: 'converged' }] }, want: ['Newton: converged at (1, 1), loss 0.'] },
+    { name: 'stopped at a saddle', info: { ...base, minima: [], runs: [{ name: 'Newton', x: 0, y: 0, loss: 0, status: 'converged', stationary: { kind: 'saddle', lambda_min: -2, lambda_max: 2 } }] }, want: ['Newton: stopped at a saddle (λmin = −2) at (0, 0), loss 0.'] },
   ];
   for (const c of cases) {
     await t.test(c.name, () => {
