@@ -735,3 +735,23 @@ func TestClaimsInThePage(t *testing.T) {
 		t.Errorf("console errors: %q", all)
 	}
 }
+
+// The book's section and the update rule's conventions are on screen for
+// every run, as a reader of the published book needs them: RMSprop with
+// Nesterov's δ inside the root, coordinate descent's nearest minimum.
+func TestOptimizerConventionsOnScreen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1440, 900)
+	b.open("?obj=quadratic&run=rmsprop_nesterov&run=coordinate&run=newton")
+	b.wait("the runs' notes", `document.querySelectorAll('[data-testid=optimizer-about]').length === 3`)
+	texts := eval[[]string](b, `[...document.querySelectorAll('[data-testid=optimizer-about]')].map((d) => d.textContent)`)
+	for i, want := range [][]string{{"8.5.2", "√(δ"}, {"8.7.2", "nearest"}, {"§8.6.1", "Algorithm 8.8"}} {
+		for _, w := range want {
+			if !strings.Contains(texts[i], w) {
+				t.Errorf("run %d's note %q does not say %q", i, texts[i], w)
+			}
+		}
+	}
+}

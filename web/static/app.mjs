@@ -858,6 +858,15 @@ class App {
     head.append(pick, sel, rm);
     row.append(head);
     const info = optInfo(run.optimizer);
+    if (info?.description) { // the book's section and the conventions a careful reader trips on
+      const about = document.createElement('details');
+      about.className = 'opt-about';
+      about.dataset.testid = 'optimizer-about';
+      about.innerHTML = '<summary></summary><p class="desc"></p>';
+      about.firstChild.textContent = `about: ${info.section}`;
+      about.lastChild.textContent = info.description;
+      row.append(about);
+    }
     const live = () => { this.state.scene = ''; this.saveURL(); };
     for (const h of info?.hyper || []) {
       if (h.choices) {
