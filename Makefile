@@ -37,6 +37,7 @@ test: check-generated vet test-js ## everything CI runs
 	@echo "testing (about 3-4 minutes on 2 cores, the first run too: the browser tests take most of it)..."
 	$(GO) test $(TESTFLAGS) $(PKGS_PLAIN) & plain=$$!; \
 	$(GO) test $(TESTFLAGS) -race $(PKGS_RACE); race=$$?; \
+	$(GO) test $(TESTFLAGS) -run '^TestSlowReadersMemory$$' ./internal/stream || race=1; \
 	wait $$plain; plain=$$?; \
 	[ $$plain -eq 0 ] && [ $$race -eq 0 ]
 

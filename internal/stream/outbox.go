@@ -152,6 +152,11 @@ func (o *outbox) thin(pts *[]scene.Point) {
 		clear(p[len(kept):]) // let the dropped points' slices go
 		*pts = kept
 	}
+	// Appends to a waiting run grow its array past what it holds after
+	// thinning; a page that stays behind would keep that slack for good.
+	if cap(*pts) > 2*o.maxPerRun {
+		*pts = append(make([]scene.Point, 0, o.maxPerRun+o.maxPerRun/2), *pts...)
+	}
 }
 
 // replaceable reports whether a waiting message of this kind is dropped

@@ -25,7 +25,7 @@ const (
 	DefaultWriteTimeout = 10 * time.Second
 	// A waiting frame keeps at most this many points per run (older ones
 	// are thinned), and at most this many messages wait for the writer.
-	DefaultMaxPendingPerRun = 512
+	DefaultMaxPendingPerRun = 256
 	DefaultMaxQueued        = 64
 	// A session pings its page this often and drops it when the pong has
 	// not come back by the next ping: a peer that vanished without a FIN
