@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -231,3 +233,29 @@ func startMsgOf(req scene.Request, extra map[string]any) map[string]any {
 }
 
 var smallView = map[string]any{"x": []float64{-3, 3}, "y": []float64{-3, 3}, "nx": 16, "ny": 16}
+
+// slowPage starts a server whose waiting frames hold at most perRun points
+// per run, with small socket buffers on both sides, and dials one page that
+// reads only when its test pumps it (c.pump): a page that falls behind.
+func slowPage(t *testing.T, perRun int) (*Server, *client) {
+	t.Helper()
+	srv := New(Options{MaxPendingPerRun: perRun})
+	ts := httptest.NewUnstartedServer(srv)
+	ts.Listener = smallBuffers{ts.Listener}
+	ts.Start()
+	t.Cleanup(func() { srv.Shutdown(context.Background()); ts.Close() })
+	conn, _, err := websocket.Dial(context.Background(), wsURL(ts), &websocket.DialOptions{HTTPClient: &http.Client{
+		Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+			if err == nil {
+				c.(*net.TCPConn).SetReadBuffer(32 << 10)
+			}
+			return c, err
+		}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.CloseNow() })
+	conn.SetReadLimit(16 << 20)
+	return srv, &client{t: t, conn: conn, msgs: make(chan wire, 64)}
+}

@@ -1,14 +1,8 @@
 package stream
 
 import (
-	"context"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
-
-	"github.com/coder/websocket"
 
 	"github.com/saddle-viz/saddle/internal/scene"
 )
@@ -87,25 +81,7 @@ func TestStepWaitsForASlowPage(t *testing.T) {
 		t.Skip("takes a second")
 	}
 	const perRun = 256
-	srv := New(Options{MaxPendingPerRun: perRun})
-	ts := httptest.NewUnstartedServer(srv)
-	ts.Listener = smallBuffers{ts.Listener}
-	ts.Start()
-	t.Cleanup(func() { srv.Shutdown(context.Background()); ts.Close() })
-	conn, _, err := websocket.Dial(context.Background(), wsURL(ts), &websocket.DialOptions{HTTPClient: &http.Client{
-		Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-			if err == nil {
-				c.(*net.TCPConn).SetReadBuffer(32 << 10)
-			}
-			return c, err
-		}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.CloseNow()
-	conn.SetReadLimit(16 << 20)
-	c := &client{t: t, conn: conn, msgs: make(chan wire, 64)}
+	srv, c := slowPage(t, perRun)
 	req := quadraticScene(gd(1e-4), gd(2e-4), gd(3e-4), gd(4e-4))
 	const k = 10000
 	c.send(startMsgOf(req, map[string]any{"paused": true, "view": smallView, "max_steps": 100000}))

@@ -6,7 +6,6 @@ import (
 	"math"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"runtime"
 	"sync"
 	"testing"
@@ -317,27 +316,7 @@ func TestSlowReader(t *testing.T) {
 		t.Skip("takes a couple of seconds")
 	}
 	const perRun = 256
-	srv := New(Options{MaxPendingPerRun: perRun})
-	ts := httptest.NewUnstartedServer(srv)
-	ts.Listener = smallBuffers{ts.Listener}
-	ts.Start()
-	t.Cleanup(func() { srv.Shutdown(context.Background()); ts.Close() })
-
-	ctx := context.Background()
-	conn, _, err := websocket.Dial(ctx, wsURL(ts), &websocket.DialOptions{HTTPClient: &http.Client{
-		Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-			if err == nil {
-				c.(*net.TCPConn).SetReadBuffer(32 << 10)
-			}
-			return c, err
-		}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.CloseNow()
-	conn.SetReadLimit(16 << 20)
-	c := &client{t: t, conn: conn, msgs: make(chan wire, 64)}
+	srv, c := slowPage(t, perRun)
 	runs := []scene.RunSpec{gd(1e-4), gd(2e-4), gd(3e-4), gd(4e-4)}
 	c.send(startMsgOf(quadraticScene(runs...), map[string]any{"steps_per_second": 10000, "max_steps": 100000, "view": smallView}))
 	// The page does not read at all until the server has had to thin what
