@@ -119,9 +119,13 @@ func NewHandler(opts Options) http.Handler {
 		r.Post("/api/spectrum", h.spectrum)
 		r.Post("/api/interpolate", h.interpolate)
 		r.Post("/api/suggest", h.suggest)
+		r.Post("/api/hypermap", h.hypermap)
+		r.Post("/api/basins", h.basins)
 		// GET forms keyed by the scene, cacheable forever (cached.go).
 		r.Get("/api/run", h.runGET)
 		r.Get("/api/landscape", h.landscapeGET)
+		r.Get("/api/hypermap", h.hypermapGET)
+		r.Get("/api/basins", h.basinsGET)
 	})
 	site.Handle("/ws", opts.Stream)
 	web.Routes(site, pages)

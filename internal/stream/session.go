@@ -187,6 +187,10 @@ func (e *engine) handle(ctx context.Context, c any) {
 		e.fidelity(c)
 	case regionsCmd:
 		e.subscribeRegions(c)
+	case hypermapCmd:
+		e.hypermap(c)
+	case basinsCmd:
+		e.basins(c)
 	default:
 		panic(fmt.Sprintf("stream: unknown command %T", c))
 	}
