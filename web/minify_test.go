@@ -90,3 +90,18 @@ func TestStaticServedMinified(t *testing.T) {
 		}
 	}
 }
+
+// TestStaticServedSources: -minify=false serves the files as they are in
+// the repo, for a developer reading them in the browser.
+func TestStaticServedSources(t *testing.T) {
+	h := api.NewHandler(api.Options{StaticSources: true})
+	for _, name := range []string{"app.mjs", "saddle.css"} {
+		src, err := fs.ReadFile(web.Static(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec := get(t, h, "/static/"+name); rec.Code != http.StatusOK || rec.Body.String() != string(src) {
+			t.Errorf("GET /static/%s with the sources = %d, %d bytes; want 200 and its %d source bytes", name, rec.Code, rec.Body.Len(), len(src))
+		}
+	}
+}

@@ -37,6 +37,10 @@ type Options struct {
 	// FrameAncestors are the CSP sources allowed to frame /embed ("" is
 	// DefaultFrameAncestors, any site); no site may frame the other pages.
 	FrameAncestors string
+	// Sources serves the scripts and styles as they are in the repo, for
+	// a developer reading them in the browser (-minify=false); else they
+	// are served minified.
+	Sources bool
 }
 
 // favicon is the site's icon (static/favicon.svg).
@@ -142,7 +146,10 @@ func Data(opts Options) templates.PageData {
 // come from SecurityHeaders, which the caller puts in front of every route.
 func Routes(r chi.Router, opts Options) {
 	files := http.FileServerFS(Static())
-	small := served()
+	var small map[string]servedFile // nil: the sources, as embedded
+	if !opts.Sources {
+		small = served()
+	}
 	r.Handle("/static/*", http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		// The file's name is what the route matched after "/static/": the
 		// request's path still holds the base path when mounted under one.
