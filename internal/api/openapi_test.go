@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -84,7 +85,7 @@ func openapiChecked(t testing.TB, h http.Handler) http.Handler {
 // check returns what is wrong with the exchange, or "".
 func (s *spec) check(r *http.Request, body []byte, rec *httptest.ResponseRecorder) string {
 	path := r.URL.Path
-	if !strings.HasPrefix(path, "/api/") && path != "/healthz" {
+	if notInOpenAPI(path) {
 		return "" // the pages, /ws and /static are not in the document
 	}
 	method := r.Method
@@ -181,10 +182,10 @@ func TestOpenAPIDocument(t *testing.T) {
 }
 
 // notInOpenAPI are the routes the document does not describe, and why:
-// everything outside /api/ but /healthz (the pages, the static files, the
-// WebSocket session, whose messages docs/API.md lists).
+// everything outside /api/ but /healthz and /oembed (the pages, the static
+// files, the WebSocket session, whose messages docs/API.md lists).
 func notInOpenAPI(route string) bool {
-	return !strings.HasPrefix(route, "/api/") && route != "/healthz"
+	return !strings.HasPrefix(route, "/api/") && route != "/healthz" && route != "/oembed"
 }
 
 // TestOpenAPICoversTheRoutes: the operations of openapi.json are the
@@ -300,6 +301,12 @@ func TestOpenAPIExamples(t *testing.T) {
 		{method: "POST", path: "/api/suggest", body: `{"objective": {"id": "rosenbrock"}, "start": [1]}`, status: 400},
 		{method: "POST", path: "/api/suggest", body: huge, status: 413},
 		{method: "POST", path: "/api/suggest", body: `{}`, contentType: "text/csv", status: 415},
+
+		{method: "GET", path: "/oembed?url=" + url.QueryEscape("http://example.com/lessons/cliffs") + "&maxwidth=400", status: 200},
+		{method: "GET", path: "/oembed?url=" + url.QueryEscape("http://example.com/?scene=cliffs"), status: 200},
+		{method: "GET", path: "/oembed?url=" + url.QueryEscape("http://example.com/lessons/cliffs") + "&maxwidth=wide", status: 400},
+		{method: "GET", path: "/oembed?url=" + url.QueryEscape("http://other.example.org/lessons/cliffs"), status: 404},
+		{method: "GET", path: "/oembed?url=" + url.QueryEscape("http://example.com/lessons/cliffs") + "&format=xml", status: 501},
 
 		{method: "PUT", path: "/api/run", body: runBody, status: 405},
 		{method: "GET", path: "/api/nope", status: 404},
