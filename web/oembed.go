@@ -27,9 +27,9 @@ const (
 	OEmbedHeight = 500
 )
 
-// requestOrigin is the scheme and host a request reached this server by:
+// RequestOrigin is the scheme and host a request reached this server by:
 // https when it came over TLS or a proxy says so (X-Forwarded-Proto).
-func requestOrigin(r *http.Request) string {
+func RequestOrigin(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
 		scheme = "https"
@@ -39,7 +39,7 @@ func requestOrigin(r *http.Request) string {
 
 // oembedLink is the discovery URL of the page r asks for.
 func oembedLink(r *http.Request, base string) string {
-	origin := requestOrigin(r)
+	origin := RequestOrigin(r)
 	return origin + base + "/oembed?url=" + url.QueryEscape(origin+r.URL.RequestURI()) + "&format=json"
 }
 
@@ -94,7 +94,7 @@ func oembed(opts Options) http.HandlerFunc {
 		}
 		raw := q.Get("url")
 		if raw == "" {
-			http.Error(w, "url: missing: give the address of a Saddle page, e.g. url="+url.QueryEscape(requestOrigin(r)+base+"/lessons/cliffs"), http.StatusBadRequest)
+			http.Error(w, "url: missing: give the address of a Saddle page, e.g. url="+url.QueryEscape(RequestOrigin(r)+base+"/lessons/cliffs"), http.StatusBadRequest)
 			return
 		}
 		emb, title, lesson, why := embedOf(r, base, raw)
@@ -104,7 +104,7 @@ func oembed(opts Options) http.HandlerFunc {
 			return
 		}
 		width, height := fit(OEmbedWidth, OEmbedHeight, maxW, maxH)
-		origin := requestOrigin(r)
+		origin := RequestOrigin(r)
 		src := origin + base + "/embed"
 		if emb != "" {
 			src += "?" + emb

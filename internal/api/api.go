@@ -123,6 +123,7 @@ func NewHandler(opts Options) http.Handler {
 		// GET forms keyed by the scene, cacheable forever (cached.go).
 		r.Get("/api/run", h.runGET)
 		r.Get("/api/landscape", h.landscapeGET)
+		r.Get("/api/figure", h.figureGET(base))
 	})
 	site.Handle("/ws", opts.Stream)
 	web.Routes(site, pages)
@@ -140,7 +141,7 @@ func NewHandler(opts Options) http.Handler {
 var allowed = map[string]string{
 	"/healthz": "GET, HEAD", "/api/objectives": "GET, HEAD", "/api/optimizers": "GET, HEAD", "/api/lessons": "GET, HEAD",
 	"/api/run": "GET, HEAD, POST", "/api/hessian": "POST", "/api/landscape": "GET, HEAD, POST", "/ws": "GET",
-	"/api/spectrum": "POST", "/api/interpolate": "POST", "/api/suggest": "POST", "/api/openapi.json": "GET, HEAD",
+	"/api/spectrum": "POST", "/api/interpolate": "POST", "/api/suggest": "POST", "/api/openapi.json": "GET, HEAD", "/api/figure": "GET, HEAD",
 }
 
 // allowHosts answers 421 Misdirected Request to a Host not in hosts

@@ -29,6 +29,8 @@ import (
 // openapiSpec is openapi.json loaded and validated once, with a router
 // over its paths (any host: the document's server is relative).
 var openapiSpec = sync.OnceValues(func() (*spec, error) {
+	// The figure is HTML: its body is checked as text (the pattern of its start).
+	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(openapiJSON)
 	if err != nil {
@@ -245,6 +247,7 @@ func TestOpenAPIExamples(t *testing.T) {
 	const netLand = `{"objective": {"id": "mlp", "options": {"data": "moons"}}, "plane": {"kind": "random", "seed": 3}, "nx": 3, "ny": 3}`
 	const spectrumBody = `{"objective": {"id": "hd_quadratic", "params": {"n": 50}}, "seed": 1, "k": 2}`
 	const interpBody = `{"objective": {"id": "mlp"}, "steps": 3, "n": 3, "eigs": 1, "runs": [{"optimizer": "gd"}]}`
+	const figureBody = `{"lesson": "cliffs", "steps": 30, "view": {"nx": 16, "ny": 16}}`
 	huge := `{"objective": {"expr": "` + strings.Repeat("x+", MaxBodyBytes/2) + `x"}, "runs": [{"optimizer": "gd"}]}`
 
 	type ex struct {
@@ -308,6 +311,11 @@ func TestOpenAPIExamples(t *testing.T) {
 		{method: "GET", path: "/oembed?url=" + url.QueryEscape("http://other.example.org/lessons/cliffs"), status: 404},
 		{method: "GET", path: "/oembed?url=" + url.QueryEscape("http://example.com/lessons/cliffs") + "&format=xml", status: 501},
 
+		{method: "GET", path: "/api/figure?scene=" + b64(figureBody), status: 200},
+		{method: "GET", path: "/api/figure?scene=" + b64(figureBody), ifNoneMatch: "*", status: 304},
+		{method: "GET", path: "/api/figure?scene=" + b64(`{"lesson": "nope"}`), status: 400},
+		{method: "GET", path: "/api/figure?scene=" + strings.Repeat("A", MaxSceneQuery+1), status: 414},
+
 		{method: "PUT", path: "/api/run", body: runBody, status: 405},
 		{method: "GET", path: "/api/nope", status: 404},
 	}
@@ -348,10 +356,13 @@ func TestOpenAPIExamples(t *testing.T) {
 	busy := openapiChecked(t, NewHandler(Options{Heavy: pool}))
 	heavy := map[string]string{
 		"POST /api/run": `{"objective": {"id": "mlp"}, "steps": 2, "runs": [{"optimizer": "gd"}]}`, "POST /api/landscape": netLand,
-		"POST /api/spectrum": spectrumBody, "POST /api/interpolate": interpBody,
+		"POST /api/spectrum": spectrumBody, "POST /api/interpolate": interpBody, "GET /api/figure": figureBody,
 	}
 	for op, body := range heavy {
 		method, path, _ := strings.Cut(op, " ")
+		if method == "GET" {
+			path, body = path+"?scene="+b64(body), ""
+		}
 		send(busy, ex{method: method, path: path, body: body, status: 429}, "192.0.2.1:5000")
 		send(busy, ex{method: method, path: path, body: body, status: 503}, "192.0.2.2:5000")
 		if method == "POST" && (path == "/api/run" || path == "/api/landscape") {

@@ -39,10 +39,12 @@ const (
 	MaxPoints = 60_000
 	// DefaultSteps is for a scene without a lesson that does not say.
 	DefaultSteps = 200
-	// DefaultGrid and MaxGrid are the landscape's side for a 2-D
-	// objective; a projected one uses zoo's (51, at most 101).
+	// DefaultGrid is the landscape's side for a 2-D objective (a projected
+	// one: zoo's 51); a view asking for fewer points a side gets fewer.
 	DefaultGrid = 128
-	MaxGrid     = 256
+	// MaxViewSide bounds view.nx and view.ny as the live session's view
+	// message may hold them.
+	MaxViewSide = 1024
 	// DefaultSpeed is the replay's steps per second when neither the
 	// request nor the lesson says.
 	DefaultSpeed = 30
@@ -176,9 +178,9 @@ func Prepare(req Request, opts Options) (*Prepared, error) {
 			p.view = [4]float64{v.X[0], v.X[1], v.Y[0], v.Y[1]}
 		}
 	}
-	side, maxSide := DefaultGrid, MaxGrid
+	side, maxSide := DefaultGrid, MaxViewSide
 	if sc.Projected() {
-		side, maxSide = zoo.DefaultGridSide, zoo.MaxGridSide
+		side = zoo.DefaultGridSide
 	}
 	p.nx, p.ny = side, side
 	if v := req.View; v != nil {

@@ -24,9 +24,9 @@ var (
 	figureCSS string
 )
 
-// policy is the file's Content-Security-Policy: its inline scripts and
+// Policy is the file's Content-Security-Policy: its inline scripts and
 // styles and the data: modules, nothing from any network.
-const policy = "default-src 'none'; script-src 'unsafe-inline' data:; style-src 'unsafe-inline'; img-src data: blob:; connect-src 'none'; base-uri 'none'; form-action 'none'"
+const Policy = "default-src 'none'; script-src 'unsafe-inline' data:; style-src 'unsafe-inline'; img-src data: blob:; connect-src 'none'; base-uri 'none'; form-action 'none'"
 
 // importRe finds a static import of a sibling module: `import … from
 // './x.mjs'` or `import './x.mjs'`.
@@ -125,7 +125,7 @@ func render(d data) ([]byte, error) {
 	esc := html.EscapeString
 	var b bytes.Buffer
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-	b.WriteString(`<meta http-equiv="Content-Security-Policy" content="` + policy + `">` + "\n")
+	b.WriteString(`<meta http-equiv="Content-Security-Policy" content="` + Policy + `">` + "\n")
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	b.WriteString("<meta name=\"generator\" content=\"Saddle\">\n")
 	b.WriteString("<title>" + esc(d.Title) + " — Saddle figure</title>\n")
