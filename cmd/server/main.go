@@ -78,7 +78,8 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.DurationVar(&c.idle, "idle-timeout", stream.DefaultIdleTimeout, "close a live session whose page has sent nothing for this long (0: never)")
 	fs.StringVar(&c.hosts, "allowed-hosts", "", "comma-separated Host names the server answers (others get 421), against DNS rebinding;\ndefault: localhost, 127.0.0.1 and ::1 when -addr is a loopback address, any host otherwise")
 	fs.Usage = func() {
-		fmt.Fprintf(out, "Usage: saddle [flags]\n       saddle healthcheck [-addr host:port]   (exit 0 when /healthz answers ok)\n\n"+
+		fmt.Fprintf(out, "Usage: saddle [flags]\n       saddle healthcheck [-addr host:port]   (exit 0 when /healthz answers ok)\n"+
+			"       saddle figure -lesson id [-o figure.html]   (a replay that plays without a server)\n\n"+
 			"Saddle serves the loss-landscape explorer, its JSON API and live sessions.\n"+
 			"Every flag may also be set by the environment variable shown with it; the command line wins.\n\n")
 		fs.VisitAll(func(f *flag.Flag) {
@@ -207,6 +208,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		switch args[0] {
 		case "healthcheck":
 			return ignoreHelp(healthcheck(ctx, args[1:], getenv, stdout))
+		case "figure":
+			return ignoreHelp(figureCmd(ctx, args[1:], stdout))
 		}
 	}
 	c, err := parseConfig(args, getenv, stdout)
