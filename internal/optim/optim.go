@@ -96,7 +96,9 @@ func register(info Info, newMethod func(dim int) Method) {
 // ids not in it come after, alphabetically.
 var order = []string{"gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop",
 	"rmsprop_nesterov", "adam", "adadelta", "delta_bar_delta", "newton",
-	"saddle_free_newton", "cg", "bfgs", "lbfgs", "coordinate", "natural_gradient"}
+	"saddle_free_newton", "cg", "bfgs", "lbfgs", "coordinate", "natural_gradient",
+	// beyond the chapter
+	"adamw", "nadam", "radam", "lion", "sam", "muon", "shampoo"}
 
 // Catalogue lists every optimizer.
 func Catalogue() []Info {
