@@ -264,3 +264,75 @@ var (
 	_ Method = (*radam)(nil)
 	_ Method = (*lion)(nil)
 )
+
+// Sharpness-aware minimisation (Foret et al. 2021) takes the gradient where
+// the loss is highest within a ball of radius ρ around θ, to first order:
+// at the ascent point θ + ρ·g/‖g‖. It pays a second gradient evaluation per
+// step for it (Step.GradEvals = 2), and prefers flat minima, whose ascent
+// point is not much higher.
+//
+// Default ε = 0.01 (gd's) and ρ = 0.05 (the paper's for CIFAR), without
+// momentum so the plane shows SAM's own correction; with α > 0 it is the
+// paper's SGD-with-momentum base.
+
+func init() {
+	register(Info{
+		ID: "sam", Name: "SAM", Section: "Foret et al. 2021 (after §8.3)",
+		Description: "Sharpness-aware minimisation (Foret et al. 2021, Sharpness-Aware Minimization for Efficiently Improving " +
+			"Generalization): the gradient is taken at the ascent point θ + ρ·g/‖g‖ (state ascent), the worst point of a ball " +
+			"of radius ρ to first order, and then v ← α·v − ε·g_asc; θ ← θ + v. Two gradient evaluations per step; " +
+			"with ρ = 0 it is momentum (gd for α = 0).",
+		Hyper: []HyperSpec{lrSpec(0.01),
+			{Name: "rho", Symbol: "ρ", Default: 0.05, Min: 0, Max: 10,
+				Description: "radius of the neighbourhood: the ascent point is ρ from θ along the gradient"},
+			{Name: "momentum", Symbol: "α", Default: 0, Min: 0, Max: 0.999,
+				Description: "momentum of the base optimizer (0: plain gradient descent on the sharpness-aware gradient)"},
+		},
+	}, func(n int) Method {
+		m := &sam{g: make([]float64, n), v: make([]float64, n), asc: make([]float64, n)}
+		m.state = []Vec{{"velocity", m.v}, {"ascent", m.asc}}
+		return m
+	})
+}
+
+type sam struct {
+	rho, alpha float64
+	g, v, asc  []float64
+	stepped    bool
+	state      []Vec
+}
+
+func (m *sam) Configure(h Values) { m.rho, m.alpha = h.Num["rho"], h.Num["momentum"] }
+
+// State reports the velocity and, once a step was taken, the ascent point
+// where that step's gradient was evaluated.
+func (m *sam) State() []Vec {
+	if !m.stepped {
+		return m.state[:1]
+	}
+	return m.state
+}
+
+func (m *sam) Step(o *Oracle, theta []float64, lr float64) error {
+	o.Grad(m.g, theta)
+	s := 0.0
+	if n := Norm(m.g); n > 0 {
+		s = m.rho / n
+	}
+	if s == 0 { // a zero (or overflowed) gradient has no direction: stay at θ
+		copy(m.asc, theta)
+	} else {
+		for i, t := range theta {
+			m.asc[i] = t + s*m.g[i]
+		}
+	}
+	o.Grad(m.g, m.asc)
+	for i, g := range m.g {
+		m.v[i] = m.alpha*m.v[i] - lr*g
+		theta[i] += m.v[i]
+	}
+	m.stepped = true
+	return nil
+}
+
+var _ Method = (*sam)(nil)

@@ -352,6 +352,7 @@ func TestBeyondStateNames(t *testing.T) {
 		{"nadam", []string{"s", "r"}, []string{"s", "r", "eff_lr"}},
 		{"radam", []string{"s", "r"}, []string{"s", "r", "eff_lr"}},
 		{"lion", []string{"m"}, []string{"m"}},
+		{"sam", []string{"velocity"}, []string{"velocity", "ascent"}},
 	}
 	for _, c := range cases {
 		t.Run(c.opt, func(t *testing.T) {
@@ -377,4 +378,94 @@ func TestBeyondNoAllocs(t *testing.T) {
 	}
 }
 
-var beyondVectorIDs = []string{"adamw", "nadam", "radam", "lion"}
+var beyondVectorIDs = []string{"adamw", "nadam", "radam", "lion", "sam"}
+
+// refSAM is Foret et al. (2021), Algorithm 1, with the momentum base of
+// their experiments: ε̂ = ρ·g/‖g‖₂; g_SAM = ∇J(θ + ε̂); v ← αv − η·g_SAM.
+func refSAM(rho, alpha float64) refRule {
+	return func(grad func([]float64) []float64, theta, lrs []float64) []refStep {
+		th := slices.Clone(theta)
+		v := make([]float64, len(th))
+		var out []refStep
+		for t := range lrs {
+			g := grad(th)
+			n := math.Hypot(g[0], g[1])
+			asc := []float64{th[0] + rho*g[0]/n, th[1] + rho*g[1]/n}
+			gs := grad(asc)
+			for i := range th {
+				v[i] = alpha*v[i] - lrs[t]*gs[i]
+				th[i] += v[i]
+			}
+			out = append(out, refStep{slices.Clone(th), map[string][]float64{"velocity": slices.Clone(v), "ascent": asc}})
+		}
+		return out
+	}
+}
+
+func TestSAMAgainstReference(t *testing.T) {
+	start := []float64{-1.2, 1}
+	const steps = 12
+	r := newTestRun(t, landscape.Rosenbrock{}, start,
+		Config{Optimizer: "sam", Hyper: map[string]float64{"lr": 5e-4, "rho": 0.2, "momentum": 0.5}}, 1)
+	lrs := make([]float64, steps)
+	for k := range lrs {
+		lrs[k] = 5e-4
+		if k >= steps/2 {
+			lrs[k] = 2e-4
+		}
+	}
+	want := refSAM(0.2, 0.5)(rosenGrad, start, lrs)
+	if got := stateNames(r.Current()); !slices.Equal(got, []string{"velocity"}) {
+		t.Errorf("state before a step: %v, want [velocity]", got)
+	}
+	for k := range steps {
+		if k == steps/2 {
+			if err := r.Set(map[string]float64{"lr": 2e-4}, nil, nil, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		prev := slices.Clone(r.Current().Theta)
+		s := r.Step()
+		if s.Status != Running {
+			t.Fatalf("step %d: %s (%s)", k+1, s.Status, s.Reason)
+		}
+		if s.GradEvals != 2 || s.Evals != 2 {
+			t.Errorf("step %d: %d gradient evaluations (%d in all), want 2: at θ and at the ascent point", k+1, s.GradEvals, s.Evals)
+		}
+		for i := range 2 {
+			if !near(s.Theta[i], want[k].theta[i], 1e-12) {
+				t.Fatalf("step %d: θ = %v, reference %v", k+1, s.Theta, want[k].theta)
+			}
+		}
+		for name, wv := range want[k].state {
+			got := stateVec(s, name)
+			if len(got) != 2 || !near(got[0], wv[0], 1e-12) || !near(got[1], wv[1], 1e-12) {
+				t.Fatalf("step %d: %s = %v, reference %v", k+1, name, got, wv)
+			}
+		}
+		// The ascent point lies ρ from where the step started.
+		asc := stateVec(s, "ascent")
+		if d := math.Hypot(asc[0]-prev[0], asc[1]-prev[1]); !near(d, 0.2, 1e-12) {
+			t.Errorf("step %d: ascent point %g from θ, want ρ = 0.2", k+1, d)
+		}
+		// The gradient the step used is the one at the ascent point.
+		if g := rosenGrad(asc); !near(s.UsedGrad[0], g[0], 1e-12) || !near(s.UsedGrad[1], g[1], 1e-12) {
+			t.Errorf("step %d: used gradient %v, ∇J(ascent) = %v", k+1, s.UsedGrad, g)
+		}
+	}
+}
+
+// TestSAMWithoutRadiusIsMomentum: ρ = 0 puts the ascent point on θ, and SAM
+// takes momentum's steps to the last bit (at twice the gradient evaluations).
+func TestSAMWithoutRadiusIsMomentum(t *testing.T) {
+	sam := newTestRun(t, landscape.Rosenbrock{}, []float64{-1.2, 1},
+		Config{Optimizer: "sam", Hyper: map[string]float64{"lr": 1e-3, "rho": 0, "momentum": 0.9}}, 1)
+	mom := newTestRun(t, landscape.Rosenbrock{}, []float64{-1.2, 1},
+		Config{Optimizer: "momentum", Hyper: map[string]float64{"lr": 1e-3, "momentum": 0.9}}, 1)
+	for k := 1; k <= 300; k++ {
+		a, b := sam.Step(), mom.Step()
+		if !slices.Equal(a.Theta, b.Theta) {
+			t.Fatalf("step %d: θ = %v, momentum's %v", k, a.Theta, b.Theta)
+		}
+	}
+}
