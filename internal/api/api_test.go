@@ -148,7 +148,7 @@ func TestOptimizers(t *testing.T) {
 	// The ids API.md promises.
 	for _, id := range []string{"gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "rmsprop_nesterov", "adam",
 		"adadelta", "newton", "saddle_free_newton", "cg", "bfgs", "lbfgs", "coordinate", "natural_gradient",
-		"adamw", "nadam", "radam", "lion", "sam"} {
+		"adamw", "nadam", "radam", "lion", "sam", "muon", "shampoo"} {
 		if !have[id] {
 			t.Errorf("GET /api/optimizers lacks %q", id)
 		}
