@@ -80,6 +80,9 @@ func prepareHypermap(req hypermapRequest) (*mapJob, *httpError) {
 }
 
 func prepareBasins(req basinsRequest) (*mapJob, *httpError) {
+	if req.Start != nil {
+		return nil, badRequest("start", "a basins map starts a run at every pixel of the view (x, y); leave start out")
+	}
 	sc, e := req.build()
 	if e != nil {
 		return nil, e
@@ -88,7 +91,6 @@ func prepareBasins(req basinsRequest) (*mapJob, *httpError) {
 	if err != nil {
 		return nil, userError(err)
 	}
-	req.Start = nil // every cell is a start
 	req.BasinParams = j.Canonical
 	return &mapJob{endpoint: "basins", canonical: canonical(req), key: j.Key(), work: j.Work(),
 		compute: func(ctx context.Context) (any, error) { return j.Compute(ctx, maps.Options{}) }}, nil

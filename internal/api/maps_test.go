@@ -107,6 +107,7 @@ func TestMapsBadInput(t *testing.T) {
 		{"bad run hyperparameter", "/api/hypermap", `{"objective": {"id": "quadratic"}, "run": {"optimizer": "gd", "hyper": {"lr": -1}}}`, "run.hyper.lr"},
 		{"unknown optimizer", "/api/basins", `{"objective": {"id": "quadratic"}, "run": {"optimizer": "sgdd"}}`, "run.optimizer"},
 		{"projected objective", "/api/hypermap", `{"objective": {"id": "hd_quadratic"}, "run": {"optimizer": "gd"}}`, "objective"},
+		{"basins with a start", "/api/basins", `{"objective": {"id": "himmelblau"}, "start": [1, 1], "run": {"optimizer": "gd"}}`, "start"},
 		{"basins side", "/api/basins", `{"objective": {"id": "himmelblau"}, "run": {"optimizer": "gd"}, "n": 4}`, "n"},
 		{"basins range", "/api/basins", `{"objective": {"id": "himmelblau"}, "run": {"optimizer": "gd"}, "x": [1, 1]}`, "x"},
 		{"basins over the work limit", "/api/basins", `{"objective": {"id": "himmelblau"}, "run": {"optimizer": "newton"}, "n": 256, "steps": 200}`, "steps"},
