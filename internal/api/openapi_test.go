@@ -390,7 +390,7 @@ func TestOpenAPIExamples(t *testing.T) {
 		"POST /api/run": `{"objective": {"id": "mlp"}, "steps": 2, "runs": [{"optimizer": "gd"}]}`, "POST /api/landscape": netLand,
 		"POST /api/spectrum": spectrumBody, "POST /api/interpolate": interpBody, "GET /api/figure": figureBody,
 		"POST /api/sharpness": sharpBody,
-		"POST /api/hypermap": heavyHypermap, "POST /api/basins": heavyBasins,
+		"POST /api/hypermap":  heavyHypermap, "POST /api/basins": heavyBasins,
 	}
 	for op, body := range heavy {
 		method, path, _ := strings.Cut(op, " ")
