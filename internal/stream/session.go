@@ -192,6 +192,10 @@ func (e *engine) handle(ctx context.Context, c any) {
 		e.fidelity(c)
 	case regionsCmd:
 		e.subscribeRegions(c)
+	case hypermapCmd:
+		e.hypermap(c)
+	case basinsCmd:
+		e.basins(c)
 	case sharpnessCmd:
 		e.subscribeSharpness(c)
 	default:
