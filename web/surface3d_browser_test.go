@@ -37,7 +37,7 @@ const drawn3D = `saddle.panels[0] && saddle.panels[0].is3d && saddle.panels[0].f
 
 // monkeyQuery is the monkey saddle with Newton and gradient descent, the
 // eigen-directions and the quadratic model on.
-const monkeyQuery = "?obj=monkey_saddle&start=1.5,0.35&run=newton&run=gd|lr=0.05&eigen=1&quad=1"
+const monkeyQuery = "?obj=monkey_saddle&start=1.5,0.35&run=newton&run=gd|lr=0.02&eigen=1&quad=1"
 
 func TestSurface3DInBrowser(t *testing.T) {
 	if testing.Short() {
@@ -56,6 +56,9 @@ func TestSurface3DInBrowser(t *testing.T) {
 		}
 		if m := eval[string](b, `new URLSearchParams(location.search).get('mode')`); m != "3d" {
 			t.Errorf("mode in the URL: %q", m)
+		}
+		if at := files(b.loaded()); !at["surface3d.mjs"] || !at["mat4.mjs"] {
+			t.Errorf("the 3-D view's modules were not fetched when it was chosen: %v", at)
 		}
 		if n := eval[int](b, `document.querySelectorAll('canvas.landscape:not(.landscape-3d)').length`); n != 0 {
 			t.Errorf("%d 2-D panels left beside the 3-D view", n)

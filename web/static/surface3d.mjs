@@ -302,7 +302,7 @@ const EIGEN_POS = '#4dd0e1', EIGEN_NEG = '#ff5252', MODEL = [1, 0.25, 0.5, 0.5];
 const CSS = `canvas.landscape-3d { cursor: grab; }
 canvas.landscape-3d:active { cursor: grabbing; }
 .labels-3d { position: absolute; left: 0; top: 0; pointer-events: none; }
-.bar-3d { position: absolute; left: 6px; top: 6px; display: flex; gap: 0.4rem; align-items: center; font-size: 0.75rem; color: var(--muted); }
+.bar-3d { position: absolute; left: 6px; bottom: 4px; display: flex; gap: 0.4rem; align-items: center; font-size: 0.75rem; color: var(--muted); }
 .bar-3d button { font-size: 0.75rem; padding: 0 0.4rem; }
 .mode-why { font-size: 0.75rem; color: var(--muted); }`;
 
@@ -490,6 +490,7 @@ export class Surface3D {
   buildMesh() {
     const gl = this.gl, L = this.app.land;
     this.meshLand = L;
+    this.bg = null; // a theme's change marks the panels' heat dirty: its colours are read again
     this.map = sceneMap(L ? [L.x[0], L.x[1], L.y[0], L.y[1]] : this.app.state.view);
     this.heatDirty = false;
     this.trailsDirty = true;
@@ -918,12 +919,15 @@ export class Surface3D {
       const n = Math.hypot(s[0] - o[0], s[1] - o[1]) || 1, ux = (s[0] - o[0]) / n, uy = (s[1] - o[1]) / n;
       ctx.textAlign = ux > 0.35 ? 'left' : ux < -0.35 ? 'right' : 'center';
       ctx.textBaseline = uy > 0.35 ? 'top' : uy < -0.35 ? 'bottom' : 'middle';
-      ctx.lineWidth = 2.5;
-      ctx.strokeStyle = 'rgba(0,0,0,0.45)';
       const text = `λ${a.i ? '₂' : '₁'} = ${fmt(a.lam, 3)}`, x = s[0] + ux * 8, y = s[1] + uy * 8;
-      ctx.strokeText(text, x, y);
+      // On a dark plate, readable over any colour of the surface.
+      const tw = ctx.measureText(text).width, th = 15 * ui.font;
+      const bx = ctx.textAlign === 'left' ? x : ctx.textAlign === 'right' ? x - tw : x - tw / 2;
+      const by = ctx.textBaseline === 'top' ? y : ctx.textBaseline === 'bottom' ? y - th : y - th / 2;
+      ctx.fillStyle = 'rgba(0,0,0,0.62)';
+      ctx.fillRect(bx - 3, by - 1, tw + 6, th + 2);
       ctx.fillStyle = a.lam >= 0 ? EIGEN_POS : EIGEN_NEG;
-      ctx.fillText(text, x, y);
+      ctx.fillText(text, x, y + (ctx.textBaseline === 'top' ? 1 : ctx.textBaseline === 'bottom' ? -1 : 0));
     }
     if (this.modelAt) {
       const s = P(...this.modelAt);
