@@ -127,13 +127,19 @@ export function ribbon(pts, out = []) {
   return out;
 }
 
-/** webglReason returns why WebGL cannot draw here, or '' when it can. */
-export function webglReason() {
-  if (typeof WebGLRenderingContext === 'undefined') return 'the 3-D view needs WebGL, which this browser does not have';
+/**
+ * webglProbe returns {why: '' when WebGL can draw here, else why not;
+ * software: whether it draws on the CPU (SwiftShader, llvmpipe), where
+ * multisampling triples a frame's time and is left off}.
+ */
+export function webglProbe() {
+  if (typeof WebGLRenderingContext === 'undefined') return { why: 'the 3-D view needs WebGL, which this browser does not have' };
   const c = document.createElement('canvas'), gl = c.getContext('webgl');
-  if (!gl) return 'the 3-D view needs WebGL, which this browser has switched off (or its graphics driver is blocked)';
+  if (!gl) return { why: 'the 3-D view needs WebGL, which this browser has switched off (or its graphics driver is blocked)' };
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  const software = /swiftshader|llvmpipe|software/i.test(String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER)));
   gl.getExtension('WEBGL_lose_context')?.loseContext();
-  return '';
+  return { why: '', software };
 }
 
 /**
@@ -142,13 +148,13 @@ export function webglReason() {
  * line saying why, puts the page back on one panel and returns null.
  */
 export function install3D(app) {
-  const why = webglReason();
+  const { why, software } = webglProbe();
   addStyles();
   if (why) { disable3D(app, why); return null; }
   return {
     create(a, host) {
       try {
-        return new Surface3D(a, host);
+        return new Surface3D(a, host, { antialias: !software });
       } catch (e) { // a context refused or a shader this driver cannot compile
         host.textContent = '';
         disable3D(a, `the 3-D view could not start here (${e.message})`);
@@ -315,7 +321,7 @@ function addStyles() {
 }
 
 export class Surface3D {
-  constructor(app, host) {
+  constructor(app, host, { antialias = true } = {}) {
     addStyles();
     this.app = app;
     this.opts = { title: '3-D surface' };
@@ -358,7 +364,7 @@ export class Surface3D {
     this.heatDirty = true;
     this.trailsDirty = true;
     this.runs = [];
-    this.gl = this.canvas.getContext('webgl', { antialias: globalThis.__aa ?? true, preserveDrawingBuffer: true, premultipliedAlpha: false });
+    this.gl = this.canvas.getContext('webgl', { antialias, preserveDrawingBuffer: true, premultipliedAlpha: false });
     if (!this.gl) throw new Error('surface3d: no WebGL context');
     this.setupGL();
     this.wire();
