@@ -124,6 +124,7 @@ func NewHandler(opts Options) http.Handler {
 		r.Get("/api/landscape", h.landscapeGET)
 	})
 	site.Handle("/ws", opts.Stream)
+	site.Get("/r/{code}", roomJoin(opts.Stream, base)) // a room's join link (rooms.go)
 	web.Routes(site, pages)
 
 	if base == "" {
