@@ -48,6 +48,9 @@ func realRuns(t testing.TB) [][]scene.RunResult {
 		case "natural_gradient":
 			continue // not on Rosenbrock
 		}
+		if info.Needs == "matrices" {
+			continue // muon, shampoo: not on a vector of two coordinates
+		}
 		specs = append(specs, rs)
 	}
 	specs[0].Label = "GD \"plain\" <&> \u2028 é \x01"
