@@ -48,6 +48,7 @@ type config struct {
 	ping        time.Duration
 	idle        time.Duration
 	hosts       string
+	minify      bool
 }
 
 // Server timeouts that are not flags.
@@ -77,6 +78,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.DurationVar(&c.ping, "ping-interval", stream.DefaultPingInterval, "how often a live session pings its page; a page that has not answered by the next ping is dropped (0: never ping)")
 	fs.DurationVar(&c.idle, "idle-timeout", stream.DefaultIdleTimeout, "close a live session whose page has sent nothing for this long (0: never)")
 	fs.StringVar(&c.hosts, "allowed-hosts", "", "comma-separated Host names the server answers (others get 421), against DNS rebinding;\ndefault: localhost, 127.0.0.1 and ::1 when -addr is a loopback address, any host otherwise")
+	fs.BoolVar(&c.minify, "minify", true, "serve the page's scripts and styles minified; -minify=false serves them as they are in the repo, to read in the browser")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: saddle [flags]\n       saddle healthcheck [-addr host:port]   (exit 0 when /healthz answers ok)\n"+
 			"       saddle figure -lesson id [-o figure.html]   (a replay that plays without a server)\n\n"+
@@ -227,7 +229,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		PingInterval: disabled(c.ping), IdleTimeout: disabled(c.idle)})
 	srv := &http.Server{
 		Handler: api.NewHandler(api.Options{BasePath: c.basePath, FrameAncestors: c.frameAnc, Stream: sessions, Logger: log, Grids: grids,
-			AllowedHosts: c.allowedHosts()}),
+			AllowedHosts: c.allowedHosts(), StaticSources: !c.minify}),
 		ReadHeaderTimeout: readHeaderTimeout,
 		IdleTimeout:       idleTimeout,
 		// ReadTimeout and WriteTimeout are set per API request by the handler:

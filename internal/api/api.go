@@ -48,6 +48,9 @@ type Options struct {
 	// loopback against DNS rebinding: a foreign page whose name resolves
 	// to 127.0.0.1 sends its own Host. nil: any host.
 	AllowedHosts []string
+	// StaticSources serves the page's scripts and styles as they are in
+	// the repo (-minify=false), not minified (web.Options.Sources).
+	StaticSources bool
 	// Heavy bounds heavy work (budget.go); nil: a pool of HeavySlots,
 	// HeavyWaiting and HeavyPerClient.
 	Heavy *budget.Pool
@@ -98,7 +101,7 @@ func NewHandler(opts Options) http.Handler {
 	}
 	h := &handlers{log: opts.Logger, grids: &grids{cache: opts.Grids}, pool: opts.Heavy}
 
-	pages := web.Options{BasePath: base, FrameAncestors: opts.FrameAncestors}
+	pages := web.Options{BasePath: base, FrameAncestors: opts.FrameAncestors, Sources: opts.StaticSources}
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, logRequests(opts.Logger), recoverJSON(opts.Logger), allowHosts(opts.AllowedHosts), middleware.GetHead, web.SecurityHeaders(pages))
 	r.NotFound(notFound)
