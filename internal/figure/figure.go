@@ -343,21 +343,18 @@ type run struct {
 	Y         string       `json:"y"`
 	Loss      string       `json:"loss"`
 	GradNorm  string       `json:"gn"`
-	// Clips are the clipped steps, with what the clip arrows draw.
-	Clips []clip `json:"clips"`
-}
-
-type clip struct {
-	K       int       `json:"k"`
-	Update  []float64 `json:"update"`
-	RawGrad []float64 `json:"raw_grad"`
-	LR      float64   `json:"lr"`
+	// Clips are the clipped steps (ClipK, int32) with what their arrows
+	// draw (ClipArrows, float32: update x, y, raw gradient x, y, rate).
+	ClipK      string `json:"clip_k"`
+	ClipArrows string `json:"clip_arrows"`
 }
 
 func runOf(spec scene.RunSpec, r scene.RunResult) run {
 	n := len(r.Points)
 	xs, ys, loss, gn := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-	out := run{Label: spec.Label, Optimizer: r.Optimizer, Status: r.Status, Reason: r.Reason, N: n, Clips: []clip{}}
+	out := run{Label: spec.Label, Optimizer: r.Optimizer, Status: r.Status, Reason: r.Reason, N: n}
+	var clipK []byte
+	var arrows []float64
 	if out.Label == "" {
 		out.Label = r.Optimizer
 		if info, ok := optimInfo(r.Optimizer); ok {
@@ -367,9 +364,11 @@ func runOf(spec scene.RunSpec, r scene.RunResult) run {
 	for i, p := range r.Points {
 		xs[i], ys[i], loss[i], gn[i] = p.XY[0], p.XY[1], p.Loss, p.GradNorm
 		if p.Clipped && len(p.Update) == 2 && len(p.RawGrad) == 2 {
-			out.Clips = append(out.Clips, clip{K: p.K, Update: p.Update, RawGrad: p.RawGrad, LR: p.LR})
+			clipK = binary.LittleEndian.AppendUint32(clipK, uint32(p.K))
+			arrows = append(arrows, p.Update[0], p.Update[1], p.RawGrad[0], p.RawGrad[1], p.LR)
 		}
 	}
+	out.ClipK, out.ClipArrows = base64.StdEncoding.EncodeToString(clipK), f32(arrows)
 	out.X, out.Y, out.Loss, out.GradNorm = f32(xs), f32(ys), f32(loss), f32(gn)
 	return out
 }

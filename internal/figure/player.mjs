@@ -10,12 +10,14 @@ import { fmt } from 'saddle/ticks.mjs';
 const D = JSON.parse(document.getElementById('figure-data').textContent);
 const $ = (id) => document.getElementById(id);
 
-// Little-endian float32 in base64, as figure.go writes it.
-function f32(b64) {
+// Little-endian float32 (and int32) in base64, as figure.go writes them.
+function bytes(b64) {
   const s = atob(b64), u = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
-  return new Float32Array(u.buffer);
+  return u.buffer;
 }
+const f32 = (b64) => new Float32Array(bytes(b64));
+const i32 = (b64) => new Int32Array(bytes(b64));
 
 const values = f32(D.land.values);
 const land = { ...D.land, values };
@@ -25,7 +27,8 @@ const runs = D.runs.map((r) => {
   const t = new Track(Math.max(1, r.n));
   const x = f32(r.x), y = f32(r.y), loss = f32(r.loss), gn = f32(r.gn);
   for (let i = 0; i < r.n; i++) t.push({ k: i, xy: [x[i], y[i]], loss: loss[i], grad_norm: gn[i], clipped: false });
-  const clips = new Map(r.clips.map((c) => [c.k, c]));
+  const ck = i32(r.clip_k), ca = f32(r.clip_arrows), clips = new Map();
+  ck.forEach((k, j) => clips.set(k, { update: [ca[5 * j], ca[5 * j + 1]], raw_grad: [ca[5 * j + 2], ca[5 * j + 3]], lr: ca[5 * j + 4] }));
   return { ...r, track: t, x, y, loss, clips };
 });
 
