@@ -2,9 +2,13 @@ package web_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -109,4 +113,55 @@ func TestFigurePlaysFromDisk(t *testing.T) {
 			t.Errorf("the figure made a request: %s", u)
 		}
 	}
+}
+
+// TestShareDialogDownloadsTheFigure: the share dialog's "download a
+// figure" link is GET /api/figure of the scene as the page shows it: the
+// lesson's text over the page's runs, up to the step shown, linking back
+// to the page.
+func TestShareDialogDownloadsTheFigure(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1280, 720)
+	b.do(chromedp.Navigate(b.srv.URL + "/lessons/cliffs"))
+	b.wait("the lesson", `window.saddle && saddle.land && saddle.tracks.length === 2 && saddle.tracks.every(t => t.n > 0)`)
+	b.do(chromedp.Evaluate[chromedp.Void](`saddle.stepBy(30)`))
+	b.wait("step 30", `saddle.currentK() === 30`)
+	b.do(chromedp.Click(chromedp.CSS(`[data-testid=share]`)))
+	b.wait("the dialog's figure link", `document.getElementById('share-dialog').open && document.getElementById('share-figure').getAttribute('href').includes('/api/figure?scene=')`)
+	href := eval[string](b, `document.getElementById('share-figure').getAttribute('href')`)
+	link := eval[string](b, `document.getElementById('share-link').value`)
+	resp, err := http.Get(b.srv.URL + href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), `attachment; filename="saddle-cliffs.html"`) {
+		t.Fatalf("%s: %d %q: %.300s", href, resp.StatusCode, resp.Header.Get("Content-Disposition"), body)
+	}
+	m := regexp.MustCompile(`<script type="application/json" id="figure-data">(.*?)</script>`).FindSubmatch(body)
+	if m == nil {
+		t.Fatal("the download is not a figure")
+	}
+	var d struct {
+		Steps, K int
+		Link     string
+		Lesson   struct{ ID string }
+		Runs     []struct{ N int }
+	}
+	if err := json.Unmarshal(m[1], &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Steps != 30 || d.K != 30 || d.Lesson.ID != "cliffs" || d.Link != link || len(d.Runs) != 2 {
+		t.Errorf("figure of steps %d opening at %d, lesson %q, link %q (the page's %q), %d runs; want 30, 30, cliffs, the page's, 2",
+			d.Steps, d.K, d.Lesson.ID, d.Link, link, len(d.Runs))
+	}
+	for i, r := range d.Runs {
+		if r.N != 31 && eval[string](b, `saddle.status[`+strconv.Itoa(i)+`]?.status || ''`) == "" {
+			t.Errorf("run %d has %d points in the figure, the page shows 31", i, r.N)
+		}
+	}
+	b.screenshot("figure-share-dialog-1280x720")
 }
