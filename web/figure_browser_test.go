@@ -148,15 +148,16 @@ func TestShareDialogDownloadsTheFigure(t *testing.T) {
 	var d struct {
 		Steps, K int
 		Link     string
+		Mode     string
 		Lesson   struct{ ID string }
 		Runs     []struct{ N int }
 	}
 	if err := json.Unmarshal(m[1], &d); err != nil {
 		t.Fatal(err)
 	}
-	if d.Steps != 30 || d.K != 30 || d.Lesson.ID != "cliffs" || d.Link != link || len(d.Runs) != 2 {
-		t.Errorf("figure of steps %d opening at %d, lesson %q, link %q (the page's %q), %d runs; want 30, 30, cliffs, the page's, 2",
-			d.Steps, d.K, d.Lesson.ID, d.Link, link, len(d.Runs))
+	if d.Steps != 30 || d.K != 30 || d.Lesson.ID != "cliffs" || d.Link != link || len(d.Runs) != 2 || d.Mode != "side" {
+		t.Errorf("figure of steps %d opening at %d, lesson %q, link %q (the page's %q), %d runs, mode %q; want 30, 30, cliffs, the page's, 2, side (as the page)",
+			d.Steps, d.K, d.Lesson.ID, d.Link, link, len(d.Runs), d.Mode)
 	}
 	for i, r := range d.Runs {
 		if r.N != 31 && eval[string](b, `saddle.status[`+strconv.Itoa(i)+`]?.status || ''`) == "" {

@@ -166,6 +166,8 @@ func TestFigureBadRequests(t *testing.T) {
 		{Request{Objective: ptrSpec("rosenbrock"), Runs: gd, StepsPerSecond: ptr(0.0)}, "steps_per_second"},
 		{Request{Objective: ptrSpec("rosenbrock"), Runs: gd, Link: "javascript:alert(1)"}, "link"},
 		{Request{Lesson: "cliffs", Start: []float64{0, 0}}, "start"},
+		{Request{Lesson: "cliffs", Mode: "phi"}, "mode"},
+		{Request{Lesson: "cliffs", Pair: &[2]int{0, 2}}, "pair[1]"},
 	} {
 		_, err := Prepare(tc.req, Options{})
 		var fe *fielderr.Error

@@ -46,7 +46,12 @@ const app = {
 };
 const scale = valueScale(land.min, land.max, { values });
 app.land = buildLandscape(land, scale, (sc) => levels(sc, 14));
-const panel = new Panel(app, $('stage'));
+// The page's modes: every run on one panel, or two runs side by side.
+const panels = D.mode === 'side'
+  ? D.pair.map((r) => new Panel(app, $('stage'), { runs: [r], title: runs[r].label }))
+  : [new Panel(app, $('stage'))];
+$('stage').classList.toggle('side', D.mode === 'side');
+for (const p of panels) p.resize(); // the stage's width is known once both are in
 
 // The legend: each run's colour, label and its loss at the step shown.
 const rows = runs.map((r, i) => {
@@ -70,7 +75,7 @@ let k = -1, shown = -1, playing = false, last = 0, acc = 0;
 // show draws step k: every run's path to k (a run that ended earlier, to its end).
 function show(next) {
   next = Math.max(0, Math.min(D.steps, Math.round(next)));
-  if (next < shown) panel.trailsDirty = true; // trails draw forwards only
+  if (next < shown) for (const p of panels) p.trailsDirty = true; // trails draw forwards only
   k = next;
   runs.forEach((r, i) => {
     const n = Math.min(r.n, k + 1);
@@ -89,7 +94,7 @@ function show(next) {
   for (const c of cues) if (c.at <= k) cue = c;
   $('cue').textContent = cue ? cue.text : '';
   cueItems.forEach((li) => li.classList.toggle('now', cue != null && Number(li.dataset.at) === cue.at));
-  panel.draw();
+  for (const p of panels) p.draw();
   shown = k;
   window.figure.k = k;
 }
@@ -129,5 +134,5 @@ document.addEventListener('keydown', (e) => {
   if (e.key === 'ArrowRight') show(k + 1);
   if (e.key === 'ArrowLeft') show(k - 1);
 });
-addEventListener('resize', () => { panel.resize(); show(k); });
+addEventListener('resize', () => { for (const p of panels) p.resize(); shown = -1; show(k); });
 show(D.k);

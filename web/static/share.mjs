@@ -57,10 +57,13 @@ export function iframeSnippet(url, w, h, title) {
  * lesson's id or '', link the page's own address (the figure's live link).
  */
 export const FIGURE_MAX_STEPS = 20000;
-export function figureRequest(start, k, { lesson = '', steps = 0, link = '' } = {}) {
+export function figureRequest(start, k, { lesson = '', steps = 0, link = '', mode = '', pair = null } = {}) {
   const { type, max_steps: _m, paused: _p, steps_per_second, ...scene } = start;
   const n = Math.min(FIGURE_MAX_STEPS, k > 0 ? k : steps || 200);
   const req = { ...scene, steps: n, steps_per_second };
+  // The figure draws one panel or two side by side (not the φ-space view).
+  req.mode = mode === 'side' && scene.runs.length > 1 ? 'side' : 'single';
+  if (req.mode === 'side' && pair) req.pair = [...pair];
   if (lesson) req.lesson = lesson;
   if (link) req.link = link;
   return req;
@@ -98,7 +101,9 @@ export function initShare(app, data) {
       data.lesson ? `Saddle: ${data.lesson.title}` : 'Saddle: loss landscape');
     const fig = $('share-figure');
     if (fig && app.lastStart) {
-      const req = figureRequest(app.lastStart, app.currentK(), { lesson: data.lesson?.id, steps: data.lesson?.steps, link: $('share-link').value });
+      const req = figureRequest(app.lastStart, app.currentK(), {
+        lesson: data.lesson?.id, steps: data.lesson?.steps, link: $('share-link').value, mode: app.state.mode, pair: app.state.pair,
+      });
       fig.href = `${data.base}/api/figure?scene=${b64url(JSON.stringify(req))}`;
     }
   };

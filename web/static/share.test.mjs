@@ -41,11 +41,14 @@ test('figureRequest is the live start message as GET /api/figure takes it', () =
     type: 'start', objective: { id: 'cliff' }, start: [-2, 1.5], runs: [{ optimizer: 'gd', label: 'clipped ‖g‖ ≤ 1' }], seed: 1,
     view: { x: [-2.5, 1.5], y: [-2, 2], nx: 256, ny: 256 }, steps_per_second: 10, max_steps: 10000, paused: true,
   };
-  const req = figureRequest(start, 120, { lesson: 'cliffs', link: 'http://h/lessons/cliffs?k=120' });
+  const req = figureRequest(start, 120, { lesson: 'cliffs', link: 'http://h/lessons/cliffs?k=120', mode: 'side', pair: [0, 0] });
   assert.deepEqual(req, {
     objective: { id: 'cliff' }, start: [-2, 1.5], runs: [{ optimizer: 'gd', label: 'clipped ‖g‖ ≤ 1' }], seed: 1,
-    view: { x: [-2.5, 1.5], y: [-2, 2], nx: 256, ny: 256 }, steps: 120, steps_per_second: 10, lesson: 'cliffs', link: 'http://h/lessons/cliffs?k=120',
-  });
+    view: { x: [-2.5, 1.5], y: [-2, 2], nx: 256, ny: 256 }, steps: 120, steps_per_second: 10, mode: 'single', lesson: 'cliffs', link: 'http://h/lessons/cliffs?k=120',
+  }, 'one run cannot be side by side');
+  const two = { ...start, runs: [{ optimizer: 'gd' }, { optimizer: 'adam' }] };
+  assert.deepEqual(figureRequest(two, 5, { mode: 'side', pair: [1, 0] }).pair, [1, 0]);
+  assert.equal(figureRequest(two, 5, { mode: 'phi' }).mode, 'single');
   // At step 0 the figure goes as far as the lesson plays (or 200), never past the cap.
   assert.equal(figureRequest(start, 0, { steps: 80 }).steps, 80);
   assert.equal(figureRequest(start, 0).steps, 200);
