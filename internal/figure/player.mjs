@@ -6,6 +6,8 @@ import { valueScale } from 'saddle/colormap.mjs';
 import { levels } from 'saddle/contour.mjs';
 import { Track, runColour } from 'saddle/track.mjs';
 import { fmt } from 'saddle/ticks.mjs';
+import { CurvePlot } from 'saddle/plots.mjs';
+import { lossScale } from 'saddle/curves.mjs';
 
 const D = JSON.parse(document.getElementById('figure-data').textContent);
 const $ = (id) => document.getElementById(id);
@@ -53,6 +55,18 @@ const panels = D.mode === 'side'
 $('stage').classList.toggle('side', D.mode === 'side');
 for (const p of panels) p.resize(); // the stage's width is known once both are in
 
+// The loss against the step, as the page's plot; hovering it rings each
+// run's point at that step on the landscape.
+const plot = new CurvePlot($('plot-loss'), {
+  series: () => app.tracks.map((t, r) => ({ track: t, field: 'loss', colour: runColour(r) })),
+  scale: () => lossScale(true, app.tracks),
+  onHover: (h) => { if (h !== app.hoverK) { app.hoverK = h; redraw(); } },
+});
+function redraw() {
+  for (const p of panels) p.draw();
+  plot.draw(app.hoverK);
+}
+
 // The legend: each run's colour, label and its loss at the step shown.
 const rows = runs.map((r, i) => {
   const li = document.createElement('li');
@@ -75,7 +89,10 @@ let k = -1, shown = -1, playing = false, last = 0, acc = 0;
 // show draws step k: every run's path to k (a run that ended earlier, to its end).
 function show(next) {
   next = Math.max(0, Math.min(D.steps, Math.round(next)));
-  if (next < shown) for (const p of panels) p.trailsDirty = true; // trails draw forwards only
+  if (next < shown) { // trails and curves are drawn forwards only
+    for (const p of panels) p.trailsDirty = true;
+    plot.reset();
+  }
   k = next;
   runs.forEach((r, i) => {
     const n = Math.min(r.n, k + 1);
@@ -94,7 +111,7 @@ function show(next) {
   for (const c of cues) if (c.at <= k) cue = c;
   $('cue').textContent = cue ? cue.text : '';
   cueItems.forEach((li) => li.classList.toggle('now', cue != null && Number(li.dataset.at) === cue.at));
-  for (const p of panels) p.draw();
+  redraw();
   shown = k;
   window.figure.k = k;
 }
@@ -134,5 +151,5 @@ document.addEventListener('keydown', (e) => {
   if (e.key === 'ArrowRight') show(k + 1);
   if (e.key === 'ArrowLeft') show(k - 1);
 });
-addEventListener('resize', () => { for (const p of panels) p.resize(); shown = -1; show(k); });
+addEventListener('resize', () => { for (const p of panels) p.resize(); plot.resize(); redraw(); });
 show(D.k);

@@ -95,7 +95,7 @@ var importMap = sync.OnceValues(func() ([]byte, error) {
 })
 
 // playerModules are the page's modules player.mjs imports.
-var playerModules = []string{"panel.mjs", "colormap.mjs", "contour.mjs", "track.mjs", "ticks.mjs"}
+var playerModules = []string{"panel.mjs", "colormap.mjs", "contour.mjs", "track.mjs", "ticks.mjs", "plots.mjs", "curves.mjs"}
 
 // render writes the file.
 func render(d data) ([]byte, error) {
@@ -133,6 +133,7 @@ func render(d data) ([]byte, error) {
 		fmt.Sprintf(`<input type="range" id="scrub" min="0" max="%d" value="%d" aria-label="step">`, d.Steps, d.K) +
 		`<output id="k" for="scrub">k = 0</output></div>` + "\n")
 	b.WriteString("<ul id=\"legend\" class=\"legend\"></ul>\n<p id=\"cue\" class=\"cue\" aria-live=\"polite\"></p>\n")
+	b.WriteString("<div class=\"curve\"><h2>Loss J(θ<sub>k</sub>)</h2><canvas id=\"plot-loss\" class=\"plot\"></canvas></div>\n")
 	if l := d.Lesson; l != nil {
 		b.WriteString("<figcaption>" + esc(l.Caption) + "</figcaption>\n")
 	}
