@@ -190,6 +190,8 @@ func TestSectionsCiteTheRightTopic(t *testing.T) {
 		"adadelta": {"Zeiler 2012 (draft Algorithm 8.8)"}, "newton": {"§8.6.1 (draft 8.5.1)", "Algorithm 8.8 (draft 8.9)"},
 		"saddle_free_newton": {"§8.2.3", "Dauphin et al. 2014"}, "cg": {"§8.6.2", "Algorithm 8.9 (draft 8.10)"},
 		"bfgs": {"§8.6.3"}, "lbfgs": {"§8.6.3"}, "natural_gradient": {"Amari 1998"}, "coordinate": {"§8.7.2"},
+		"adamw": {"Loshchilov & Hutter 2019"}, "nadam": {"Dozat 2016"}, "radam": {"Liu et al. 2020"}, "lion": {"Chen et al. 2023"},
+		"sam": {"Foret et al. 2021"}, "muon": {"Jordan et al. 2024"}, "shampoo": {"Gupta et al. 2018"},
 	}
 	for _, o := range optim.Catalogue() {
 		want, ok := wantOpt[o.ID]

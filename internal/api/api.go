@@ -123,6 +123,8 @@ func NewHandler(opts Options) http.Handler {
 		r.Post("/api/spectrum", h.spectrum)
 		r.Post("/api/interpolate", h.interpolate)
 		r.Post("/api/suggest", h.suggest)
+		r.Post("/api/sharpness", h.sharpness)
+		r.Get("/api/sharpness", h.sharpnessGET)
 		// GET forms keyed by the scene, cacheable forever (cached.go).
 		r.Get("/api/run", h.runGET)
 		r.Get("/api/landscape", h.landscapeGET)
@@ -145,6 +147,7 @@ var allowed = map[string]string{
 	"/healthz": "GET, HEAD", "/api/objectives": "GET, HEAD", "/api/optimizers": "GET, HEAD", "/api/lessons": "GET, HEAD",
 	"/api/run": "GET, HEAD, POST", "/api/hessian": "POST", "/api/landscape": "GET, HEAD, POST", "/ws": "GET",
 	"/api/spectrum": "POST", "/api/interpolate": "POST", "/api/suggest": "POST", "/api/openapi.json": "GET, HEAD", "/api/figure": "GET, HEAD",
+	"/api/sharpness": "GET, HEAD, POST",
 }
 
 // allowHosts answers 421 Misdirected Request to a Host not in hosts
@@ -182,7 +185,7 @@ func healthz(w http.ResponseWriter, _ *http.Request) {
 func notFound(w http.ResponseWriter, r *http.Request) {
 	if isAPI(r.URL.Path) {
 		writeError(w, &httpError{Status: http.StatusNotFound, Offset: -1,
-			Msg: fmt.Sprintf("no such endpoint %s; see GET /api/openapi.json (the whole API), /api/objectives, /api/optimizers, /api/lessons and POST /api/run, /api/hessian, /api/landscape, /api/spectrum, /api/interpolate", r.URL.Path)})
+			Msg: fmt.Sprintf("no such endpoint %s; see GET /api/openapi.json (the whole API), /api/objectives, /api/optimizers, /api/lessons and POST /api/run, /api/hessian, /api/landscape, /api/spectrum, /api/interpolate, /api/sharpness", r.URL.Path)})
 		return
 	}
 	http.Error(w, "404 page not found", http.StatusNotFound)
