@@ -12,7 +12,8 @@ import (
 )
 
 // pageBudget is issue 4's limit on what the explorer loads at start: its
-// own files (the HTML, scripts and styles), decoded, under 200 KB.
+// own files (the HTML, scripts and styles, as served: minified), decoded,
+// under 200 KB.
 const pageBudget = 200 * 1000
 
 // fetched is one entry of the page's resource timing.

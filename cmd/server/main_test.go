@@ -138,15 +138,19 @@ func TestParseConfig(t *testing.T) {
 		want    config
 		wantErr string
 	}{
-		{name: "defaults", want: config{addr: ":8080", maxSessions: 500, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour}},
+		{name: "defaults", want: config{addr: ":8080", maxSessions: 500, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: true}},
 		{name: "env", env: map[string]string{"SADDLE_ADDR": ":9090", "SADDLE_MAX_SESSIONS": "7", "SADDLE_ORIGINS": "a.example, b.example",
 			"SADDLE_BASE_PATH": "saddle/", "SADDLE_LOG_LEVEL": "debug", "SADDLE_SHUTDOWN_TIMEOUT": "3s",
 			"SADDLE_FRAME_ANCESTORS": "https://course.example.org,  https://*.example.edu"},
-			want: config{addr: ":9090", maxSessions: 7, origins: "a.example, b.example", basePath: "/saddle", frameAnc: "https://course.example.org https://*.example.edu", logLevel: "debug", shutdown: 3 * time.Second, ping: 20 * time.Second, idle: time.Hour}},
+			want: config{addr: ":9090", maxSessions: 7, origins: "a.example, b.example", basePath: "/saddle", frameAnc: "https://course.example.org https://*.example.edu", logLevel: "debug", shutdown: 3 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: true}},
 		{name: "flags win over env", args: []string{"-addr", ":7070", "-max-sessions", "9"}, env: map[string]string{"SADDLE_ADDR": ":9090", "SADDLE_MAX_SESSIONS": "7"},
-			want: config{addr: ":7070", maxSessions: 9, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour}},
+			want: config{addr: ":7070", maxSessions: 9, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: true}},
 		{name: "frame ancestors flag", args: []string{"-frame-ancestors", "'self'"}, env: map[string]string{"SADDLE_FRAME_ANCESTORS": "*"},
-			want: config{addr: ":8080", maxSessions: 500, frameAnc: "'self'", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour}},
+			want: config{addr: ":8080", maxSessions: 500, frameAnc: "'self'", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: true}},
+		{name: "sources unminified", args: []string{"-minify=false"},
+			want: config{addr: ":8080", maxSessions: 500, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: false}},
+		{name: "sources unminified by env", env: map[string]string{"SADDLE_MINIFY": "false"},
+			want: config{addr: ":8080", maxSessions: 500, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: false}},
 		{name: "frame ancestors that would break the policy", args: []string{"-frame-ancestors", "a.example; script-src *"}, wantErr: "frame-ancestors"},
 		{name: "frame ancestors 'none' with others", args: []string{"-frame-ancestors", "'none' a.example"}, wantErr: "frame-ancestors"},
 		{name: "bad env value", env: map[string]string{"SADDLE_MAX_SESSIONS": "many"}, wantErr: "SADDLE_MAX_SESSIONS"},

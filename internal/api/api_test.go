@@ -16,10 +16,11 @@ import (
 	"github.com/saddle-viz/saddle/internal/landscape/expr"
 )
 
-// testHandler is the real router, as the server wires it.
+// testHandler is the real router, as the server wires it; every exchange
+// through it is checked against openapi.json (openapi_test.go).
 func testHandler(t testing.TB) http.Handler {
 	t.Helper()
-	return NewHandler(Options{})
+	return openapiChecked(t, NewHandler(Options{}))
 }
 
 // do sends one request through h. A body sent with POST gets a JSON content type.

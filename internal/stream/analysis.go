@@ -82,10 +82,10 @@ func parseAnalysis(typ string, b []byte) (any, error) {
 			return nil, err
 		}
 		if m.Task == nil {
-			return nil, fielderr.New("task", `missing: "landscape" or "spectrum"`)
+			return nil, fielderr.New("task", `missing: "landscape", "spectrum" or "sharpness"`)
 		}
-		if *m.Task != taskLandscape && *m.Task != taskSpectrum {
-			return nil, fielderr.New("task", `must be "landscape" or "spectrum", got %q`, *m.Task)
+		if *m.Task != taskLandscape && *m.Task != taskSpectrum && *m.Task != taskSharpness {
+			return nil, fielderr.New("task", `must be "landscape", "spectrum" or "sharpness", got %q`, *m.Task)
 		}
 		return cancelCmd{task: *m.Task}, nil
 	case "spectrum":

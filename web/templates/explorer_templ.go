@@ -96,7 +96,7 @@ func Explorer(d PageData) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Layout(PageTitle(d), d.Base).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Layout(PageTitle(d), d.Base, d.OEmbed).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

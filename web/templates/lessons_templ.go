@@ -277,7 +277,7 @@ func LessonsIndex(d IndexData) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Layout("Saddle: lessons for chapter 8, optimization", d.Base).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Layout("Saddle: lessons for chapter 8, optimization", d.Base, "").Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
