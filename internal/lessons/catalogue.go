@@ -47,6 +47,7 @@ func catalogue() []Lesson {
 		momentum(),
 		initialization(),
 		adaptiveRates(),
+		beyondTheChapter(),
 		newtonVsGD(),
 		conjugateGradients(),
 		bfgs(),

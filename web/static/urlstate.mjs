@@ -218,7 +218,7 @@ export const PLANES = ['random', 'pca', 'hessian', 'three_points'];
 
 // Query parameters that belong to the page rather than to the scene (the
 // lesson it came from, an embed's options): saveURL keeps them as they are.
-export const PAGE_PARAMS = ['lesson', 'controls', 'autoplay', 'theme', 'caption', 'cues'];
+export const PAGE_PARAMS = ['lesson', 'controls', 'autoplay', 'theme', 'caption', 'cues', 'room'];
 
 /** withPageParams appends search's PAGE_PARAMS to query (encodeState's output). */
 export function withPageParams(query, search) {
