@@ -100,6 +100,25 @@ func TestSurface3DInBrowser(t *testing.T) {
 		b.wait("the default camera", `saddle.state.cam === null && saddle.panels[0].cam.join() === '-35,30,1'`)
 	})
 
+	t.Run("the wheel and a pinch zoom", func(t *testing.T) {
+		b := b.on(t)
+		r := eval[[]float64](b, `(() => { const r = saddle.panels[0].canvas.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`)
+		b.do(chromedp.MouseEvent(chromedp.MouseWheel, r[0], r[1], wheel(-200)))
+		b.wait("the wheel's zoom", `saddle.panels[0].cam[2] > 1.2`)
+		z := eval[float64](b, `saddle.panels[0].cam[2]`)
+		// Two fingers moving apart to twice their distance: twice the zoom; the yaw and pitch stay.
+		b.do(chromedp.Evaluate[chromedp.Void](`(() => { const c = saddle.panels[0].canvas, r = c.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+			const ev = (type, id, dx) => c.dispatchEvent(new PointerEvent(type, { pointerId: id, clientX: x + dx, clientY: y, bubbles: true, pointerType: 'touch' }));
+			ev('pointerdown', 11, -40); ev('pointerdown', 12, 40);
+			ev('pointermove', 11, -80); ev('pointermove', 12, 80);
+			ev('pointerup', 11, -80); ev('pointerup', 12, 80); })()`))
+		got := eval[[]float64](b, `saddle.panels[0].cam`)
+		if !near(got[2], 2*z, 0.01) || got[0] != -35 || got[1] != 30 {
+			t.Errorf("camera %v after the pinch from zoom %g: want the zoom doubled, the angles kept", got, z)
+		}
+		b.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=reset-3d]').click()`))
+	})
+
 	t.Run("a step moves the path's current point", func(t *testing.T) {
 		b := b.on(t)
 		b.wait("drawn", drawn3D)

@@ -347,7 +347,7 @@ export class Surface3D {
     reset.onclick = () => this.setCamera(DEFAULT_CAMERA);
     const hint = document.createElement('span');
     hint.className = 'hint-3d';
-    hint.textContent = 'drag to turn · wheel or pinch to zoom';
+    hint.textContent = 'drag to turn · wheel or pinch to zoom · the start moves in the 2-D views';
     bar.append(reset, hint);
     this.el.append(this.canvas, this.labels, bar);
     if (app.setColourScale) { // the colour scale, as on the 2-D panel
@@ -415,7 +415,7 @@ export class Surface3D {
     const c = this.canvas, pointers = new Map();
     let pinch = 0;
     c.addEventListener('pointerdown', (e) => {
-      c.setPointerCapture?.(e.pointerId);
+      try { c.setPointerCapture(e.pointerId); } catch { /* a synthetic pointer cannot be captured */ }
       pointers.set(e.pointerId, [e.clientX, e.clientY]);
       if (pointers.size === 2) { const [a, b] = [...pointers.values()]; pinch = Math.hypot(a[0] - b[0], a[1] - b[1]); }
       e.preventDefault();
