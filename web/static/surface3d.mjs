@@ -13,6 +13,7 @@
 
 import { perspective, lookAt, multiply, project } from './mat4.mjs';
 import { lut, scaleTicks } from './colormap.mjs';
+import { trace, levels } from './contour.mjs';
 import { niceTicks, fmt, tickLabels } from './ticks.mjs';
 import { quadModel, inv2, apply2 } from './linalg.mjs';
 import { runColour } from './track.mjs';
@@ -186,15 +187,15 @@ export function disable3D(app, why) {
 
 // ----- shaders -----
 
+// The colour map is looked up per vertex (aCol, from the heat map's table):
+// a texture fetch per fragment cost software rendering a fifth of a frame.
 const SURFACE_VS = `
-attribute vec3 aPos; attribute vec3 aNor; attribute float aT;
-uniform mat4 uMVP; uniform float uFlat; uniform float uFloorZ;
-varying float vT; varying vec3 vN;
+attribute vec3 aPos; attribute vec3 aNor; attribute float aT; attribute vec3 aCol;
+uniform mat4 uMVP;
+varying float vT; varying vec3 vN; varying vec3 vC;
 void main() {
-  vec3 p = aPos;
-  if (uFlat > 0.5) p.z = uFloorZ;
-  vT = aT; vN = aNor;
-  gl_Position = uMVP * vec4(p, 1.0);
+  vT = aT; vN = aNor; vC = aCol;
+  gl_Position = uMVP * vec4(aPos, 1.0);
 }`;
 
 const SURFACE_FS = `
@@ -202,9 +203,9 @@ const SURFACE_FS = `
 #extension GL_OES_standard_derivatives : enable
 #endif
 precision mediump float;
-uniform sampler2D uLut; uniform vec3 uLight; uniform float uFloor; uniform float uLevels;
+uniform vec3 uLight; uniform float uLevels;
 uniform vec4 uTint; uniform float uClip;
-varying float vT; varying vec3 vN;
+varying float vT; varying vec3 vN; varying vec3 vC;
 void main() {
   if (vT < 0.0 || (uClip > 0.5 && vT > 1.0)) discard;
   float f = vT * uLevels, line = 0.0;
@@ -213,15 +214,11 @@ void main() {
   line = 1.0 - clamp(abs(fract(f - 0.5) - 0.5) / max(w * 1.2, 1e-4), 0.0, 1.0);
   if (vT < 0.5 / uLevels || vT > 1.0 - 0.5 / uLevels) line = 0.0;
 #endif
-  vec3 c = uTint.a > 0.0 ? uTint.rgb : texture2D(uLut, vec2(clamp(vT, 0.0, 1.0), 0.5)).rgb;
-  if (uFloor > 0.5) {
-    if (line < 0.05) discard;
-    gl_FragColor = vec4(c, 0.85 * line);
-    return;
-  }
+  vec3 c = uTint.a > 0.0 ? uTint.rgb : vC;
   vec3 n = normalize(vN);
-  float d = abs(dot(n, uLight));
-  vec3 col = c * (0.42 + 0.58 * d) + vec3(0.18) * pow(d, 24.0);
+  float d = abs(dot(n, uLight)), sp = d * d;
+  sp *= sp; sp *= sp; sp *= sp; // d¹⁶: a soft highlight
+  vec3 col = c * (0.42 + 0.58 * d) + vec3(0.18) * sp;
   col = mix(col, vec3(1.0), 0.42 * line);
   gl_FragColor = vec4(col, uTint.a > 0.0 ? uTint.a : 1.0);
 }`;
@@ -381,16 +378,6 @@ export class Surface3D {
     this.lineProg = compile(gl, LINE_VS, PATH_FS);
     this.pointProg = compile(gl, POINT_VS, POINT_FS);
     this.flatProg = compile(gl, POINT_VS.replace('gl_PointSize = uSize;', ''), FLAT_FS);
-    // The heat map's colour map as a 256 × 1 texture.
-    const table = lut(), px = new Uint8Array(256 * 4);
-    for (let i = 0; i < 256; i++) { px.set(table.subarray(3 * i, 3 * i + 3), 4 * i); px[4 * i + 3] = 255; }
-    this.lut = gl.createTexture();
-    gl.bindTexture(gl.TEXTURE_2D, this.lut);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 256, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, px);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
     this.buf = { pos: gl.createBuffer(), nor: gl.createBuffer(), t: gl.createBuffer(), idx: gl.createBuffer(), box: gl.createBuffer(), model: null, eigen: gl.createBuffer(), pts: gl.createBuffer() };
   }
 
@@ -465,7 +452,7 @@ export class Surface3D {
       c.style.height = h + 'px';
     }
     this.plot = { x: 0, y: 0, w, h };
-    this.thin = 2 / Math.max(w, 200); // scene units: the box is 2 wide and about w px across at zoom 1.5
+    this.thin = 3 / Math.max(w, 200); // scene units: the box (2 wide) is about 0.7 w px across at zoom 1: ~1 px
     this.trailsDirty = true;
     this.bg = null;
     this.app.dirty = true;
@@ -506,17 +493,22 @@ export class Surface3D {
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.pos); gl.bufferData(gl.ARRAY_BUFFER, f.pos, gl.STATIC_DRAW);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.nor); gl.bufferData(gl.ARRAY_BUFFER, f.nor, gl.STATIC_DRAW);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.t); gl.bufferData(gl.ARRAY_BUFFER, f.t, gl.STATIC_DRAW);
+    this.buf.col ||= gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.col); gl.bufferData(gl.ARRAY_BUFFER, vertexColours(f.t), gl.STATIC_DRAW);
     for (const m of Object.values(this.meshes || {})) gl.deleteBuffer(m.buf);
     this.meshes = {}; // index buffers by stride, made when first drawn
     this.count = L.nx * L.ny;
     this.idxType = this.uint || L.nx * L.ny <= 65536 ? (this.uint ? gl.UNSIGNED_INT : gl.UNSIGNED_SHORT) : 0;
-    // The floor's contours: the heat map's own lines (levels(scale, 14)), one colour a level.
-    const dx = (L.x[1] - L.x[0]) / (L.nx - 1), dy = (L.y[1] - L.y[0]) / (L.ny - 1), fl = [];
+    // The floor's contours: the heat map's levels (levels(scale, 14)), one
+    // colour a level, traced on the sub-grid the still surface is drawn on.
+    const sub = subGrid(L, meshStride(Math.max(L.nx, L.ny), this.w, false)), fl = [];
+    const X = (g, at) => { const i = Math.min(Math.floor(g), at.length - 2), f = g - i; return at[i] + f * (at[i + 1] - at[i]); };
     this.floorLevels = [];
-    (L.contours || []).forEach((seg, i) => {
-      const first = fl.length / 3;
-      for (let k = 0; k < seg.length; k += 2) fl.push((L.x[0] + seg[k] * dx - this.map.cx) * this.map.sx, (L.y[0] + seg[k + 1] * dy - this.map.cy) * this.map.sy, FLOOR);
-      this.floorLevels.push([first, fl.length / 3 - first, (i + 1) / (L.contours.length + 1)]);
+    const lv = levels(L.scale, LEVELS - 1);
+    lv.forEach((level, i) => {
+      const first = fl.length / 3, seg = trace(sub.values, sub.nx, sub.ny, level);
+      for (let k = 0; k < seg.length; k += 2) fl.push((X(seg[k], sub.xs) - this.map.cx) * this.map.sx, (X(seg[k + 1], sub.ys) - this.map.cy) * this.map.sy, FLOOR);
+      this.floorLevels.push([first, fl.length / 3 - first, (i + 1) / (lv.length + 1)]);
     });
     this.buf.floor ||= gl.createBuffer();
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.floor); gl.bufferData(gl.ARRAY_BUFFER, new Float32Array(fl), gl.STATIC_DRAW);
@@ -534,7 +526,7 @@ export class Surface3D {
   }
 
   // trackPoints returns run r's points from i0 on, lifted and thinned
-  // (points closer than about a pixel at zoom 1.5 to the last kept add nothing).
+  // (points closer than about a pixel at zoom 1 to the last kept add nothing).
   trackPoints(t, i0, last) {
     const out = [];
     let lx = last ? last[0] : NaN, ly = last ? last[1] : NaN, lz = last ? last[2] : NaN;
@@ -701,7 +693,7 @@ export class Surface3D {
       const mesh = this.mesh(meshStride(Math.max(L.nx, L.ny), this.w, moving));
       gl.enable(gl.POLYGON_OFFSET_FILL);
       gl.polygonOffset(1, 1);
-      this.useSurface(mvp, this.buf, 0, [0, 0, 0, 0]);
+      this.useSurface(mvp, this.buf, [0, 0, 0, 0]);
       gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, mesh.buf);
       gl.drawElements(gl.TRIANGLES, mesh.count, this.idxType, 0);
       gl.disable(gl.POLYGON_OFFSET_FILL);
@@ -737,7 +729,7 @@ export class Surface3D {
     // The local quadratic model, translucent.
     if (this.modelCount && L) {
       gl.depthMask(false);
-      this.useSurface(mvp, this.buf.model, 0, MODEL, 1);
+      this.useSurface(mvp, this.buf.model, MODEL, 1);
       gl.drawElements(gl.TRIANGLES, this.modelCount, gl.UNSIGNED_SHORT, 0);
       gl.depthMask(true);
     }
@@ -781,12 +773,13 @@ export class Surface3D {
     return this.meshes[s];
   }
 
-  attrib(P, name, buf, size, stride = 0, offset = 0) {
+  attrib(P, name, buf, size, stride = 0, offset = 0, bytes = false) {
     const gl = this.gl, loc = P.a[name];
     if (loc == null || loc < 0) return;
+    if (!buf) { gl.disableVertexAttribArray(loc); return; }
     gl.bindBuffer(gl.ARRAY_BUFFER, buf);
     gl.enableVertexAttribArray(loc);
-    gl.vertexAttribPointer(loc, size, gl.FLOAT, false, stride, offset);
+    gl.vertexAttribPointer(loc, size, bytes ? gl.UNSIGNED_BYTE : gl.FLOAT, bytes, stride, offset);
   }
 
   // use switches programs, leaving only the program's attributes enabled.
@@ -798,24 +791,19 @@ export class Surface3D {
     this.inUse = P;
   }
 
-  useSurface(mvp, B, floor, tint, clip = 0) {
+  useSurface(mvp, B, tint, clip = 0) {
     const gl = this.gl, P = this.surfaceProg;
     this.use(P);
     gl.uniformMatrix4fv(P.u.uMVP, false, mvp);
-    gl.uniform1f(P.u.uFloor, floor);
-    gl.uniform1f(P.u.uFlat, floor); // the same, for the vertex shader (a uniform in both must agree in precision)
-    gl.uniform1f(P.u.uFloorZ, FLOOR);
     gl.uniform1f(P.u.uLevels, LEVELS);
     gl.uniform1f(P.u.uClip, clip);
     gl.uniform4fv(P.u.uTint, tint);
     const l = [-0.35, -0.55, 0.76], n = Math.hypot(...l);
     gl.uniform3f(P.u.uLight, l[0] / n, l[1] / n, l[2] / n);
-    gl.activeTexture(gl.TEXTURE0);
-    gl.bindTexture(gl.TEXTURE_2D, this.lut);
-    gl.uniform1i(P.u.uLut, 0);
     this.attrib(P, 'aPos', B.pos, 3);
     this.attrib(P, 'aNor', B.nor, 3);
     this.attrib(P, 'aT', B.t, 1);
+    this.attrib(P, 'aCol', B.col, 3, 4, 0, true); // the model has none: its tint
     gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, B.idx);
   }
 
@@ -1011,6 +999,29 @@ export class Surface3D {
     const gl = this.gl, ext = gl.getExtension('WEBGL_debug_renderer_info');
     return String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
   }
+}
+
+/**
+ * subGrid returns every s-th row and column of the landscape grid L (the
+ * last ones always in): {nx, ny, values, xs, ys} with the columns' x and
+ * the rows' y.
+ */
+export function subGrid(L, s) {
+  const pick = (n) => { const out = []; for (let i = 0; i < n - 1; i += s) out.push(i); out.push(n - 1); return out; };
+  const cols = pick(L.nx), rows = pick(L.ny), values = new Float64Array(cols.length * rows.length);
+  rows.forEach((j, b) => cols.forEach((i, a) => { values[b * cols.length + a] = L.values[j * L.nx + i]; }));
+  const dx = (L.x[1] - L.x[0]) / (L.nx - 1), dy = (L.y[1] - L.y[0]) / (L.ny - 1);
+  return { nx: cols.length, ny: rows.length, values, xs: cols.map((i) => L.x[0] + i * dx), ys: rows.map((j) => L.y[0] + j * dy) };
+}
+
+/** vertexColours returns the heat map's colour of each t (4 bytes a vertex, for a normalised attribute). */
+export function vertexColours(ts) {
+  const out = new Uint8Array(4 * ts.length);
+  for (let k = 0; k < ts.length; k++) {
+    const t = ts[k] < 0 ? 0 : ts[k] > 1 ? 1 : ts[k], c = 3 * Math.round(t * 255);
+    out[4 * k] = TABLE[c]; out[4 * k + 1] = TABLE[c + 1]; out[4 * k + 2] = TABLE[c + 2]; out[4 * k + 3] = 255;
+  }
+  return out;
 }
 
 /** gridValue interpolates the landscape grid L bilinearly at (x, y) (NaN outside it). */

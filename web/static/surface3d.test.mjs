@@ -3,7 +3,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { identity, multiply, perspective, lookAt, transform, project } from './mat4.mjs';
-import { clampCamera, sceneMap, cameraEye, heightField, gridIndices, meshStride, ribbon, gridValue, parseColour, DEFAULT_CAMERA } from './surface3d.mjs';
+import { clampCamera, sceneMap, cameraEye, heightField, gridIndices, meshStride, ribbon, gridValue, parseColour, DEFAULT_CAMERA, subGrid, vertexColours } from './surface3d.mjs';
+import { lut } from './colormap.mjs';
 import { valueScale } from './colormap.mjs';
 import { encodeState, decodeState } from './urlstate.mjs';
 
@@ -154,4 +155,20 @@ test('the URL keeps the 3-D layout and its camera', () => {
   assert.equal(decodeState('?cam=1,2').cam, null);
   assert.equal(decodeState('?cam=1,2,0').cam, null);
   assert.doesNotMatch(encodeState(decodeState('?obj=saddle')), /cam=/);
+});
+
+test('subGrid keeps every s-th row and column and the last, with their coordinates', () => {
+  const L = saddleGrid(5), g = subGrid(L, 3);
+  assert.equal(g.nx, 3); assert.equal(g.ny, 3);
+  assert.deepEqual(g.xs, [-1, 0.5, 1]);
+  close(g.values[0], L.values[0]); close(g.values[4], L.values[3 * 5 + 3]); close(g.values[8], L.values[24]);
+  assert.equal(subGrid(L, 1).values.length, 25);
+});
+
+test('vertexColours are the heat map table’s colours, clamped', () => {
+  const T = lut(), c = vertexColours(Float32Array.from([0, 1, 0.5, -1, 2]));
+  assert.deepEqual(Array.from(c.slice(0, 4)), [T[0], T[1], T[2], 255]);
+  assert.deepEqual(Array.from(c.slice(4, 8)), [T[765], T[766], T[767], 255]);
+  assert.deepEqual(Array.from(c.slice(12, 16)), Array.from(c.slice(0, 4)));
+  assert.deepEqual(Array.from(c.slice(16, 20)), Array.from(c.slice(4, 8)));
 });
