@@ -190,11 +190,11 @@ export function disable3D(app, why) {
 // The colour map is looked up per vertex (aCol, from the heat map's table):
 // a texture fetch per fragment cost software rendering a fifth of a frame.
 const SURFACE_VS = `
-attribute vec3 aPos; attribute vec3 aNor; attribute float aT; attribute vec3 aCol;
+attribute vec3 aPos; attribute vec3 aNor; attribute float aT; attribute vec4 aCol;
 uniform mat4 uMVP;
 varying float vT; varying vec3 vN; varying vec3 vC;
 void main() {
-  vT = aT; vN = aNor; vC = aCol;
+  vT = aT; vN = aNor; vC = aCol.rgb;
   gl_Position = uMVP * vec4(aPos, 1.0);
 }`;
 
@@ -803,7 +803,8 @@ export class Surface3D {
     this.attrib(P, 'aPos', B.pos, 3);
     this.attrib(P, 'aNor', B.nor, 3);
     this.attrib(P, 'aT', B.t, 1);
-    this.attrib(P, 'aCol', B.col, 3, 4, 0, true); // the model has none: its tint
+    // Four bytes, not three: a 3-byte vertex format is converted on every draw by ANGLE.
+    this.attrib(P, 'aCol', B.col, 4, 4, 0, true); // the model has none: its tint
     gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, B.idx);
   }
 
