@@ -33,7 +33,8 @@ const pixels3D = `(() => { const p = saddle.panels[0], c = document.createElemen
 	return [h, n / (d.length / 4)]; })()`
 
 // drawn3D waits for the 3-D view to have drawn everything the page holds.
-const drawn3D = `saddle.panels[0] && saddle.panels[0].is3d && saddle.panels[0].frames > 0 && ` + pageDrawn
+// (the still frame, with the full mesh, that follows a move).
+const drawn3D = `saddle.panels[0] && saddle.panels[0].is3d && saddle.panels[0].frames > 0 && !saddle.panels[0].drawnMoving && ` + pageDrawn
 
 // monkeyQuery is the monkey saddle with Newton and gradient descent, the
 // eigen-directions and the quadratic model on.
@@ -144,6 +145,21 @@ func TestSurface3DInBrowser(t *testing.T) {
 	b.do(chromedp.Evaluate[chromedp.Void](`saddle.stepBy(7)`))
 	b.wait("step 8 drawn", `saddle.tracks.every(t => t.lastK === 8) && saddle.panels[0].runs.every((r, i) => r.drawn === saddle.tracks[i].n) && saddle.geometry && saddle.geometry.xy[0] === saddle.tracks[0].x[8] && `+drawn3D)
 	b.screenshot("60-surface3d-monkey-1280")
+
+	t.Run("a hover on the loss plot rings the runs' points at that step", func(t *testing.T) {
+		b := b.on(t)
+		pix := eval[[]float64](b, pixels3D)
+		b.do(chromedp.Evaluate[chromedp.Void](`saddle.hoverK = 3; saddle.dirty = true`))
+		b.wait("the hover drawn", drawn3D)
+		if now := eval[[]float64](b, pixels3D); now[0] == pix[0] {
+			t.Errorf("a hover at k = 3 changed no pixel of the 3-D view")
+		}
+		b.do(chromedp.Evaluate[chromedp.Void](`saddle.hoverK = null; saddle.dirty = true`))
+		b.wait("the hover gone", drawn3D)
+		if now := eval[[]float64](b, pixels3D); now[0] != pix[0] {
+			t.Errorf("the view is not as it was once the hover ended")
+		}
+	})
 
 	t.Run("the camera survives a reload", func(t *testing.T) {
 		b := b.on(t)

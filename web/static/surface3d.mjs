@@ -698,6 +698,7 @@ export class Surface3D {
       gl.drawElements(gl.TRIANGLES, mesh.count, this.idxType, 0);
       gl.disable(gl.POLYGON_OFFSET_FILL);
       this.drawnStride = mesh.stride;
+      this.drawnMoving = moving; // a still frame follows MOVING_MS after the last move
     }
     // Known minima and the start.
     const pts = [];
@@ -750,6 +751,15 @@ export class Surface3D {
       top.push({ p, sel: r === app.state.sel, size: (r === app.state.sel ? 17 : 13) * ui.line, fill: rgba(runColour(r)), ring: app.status[r]?.status === 'diverged' ? [1, 1, 1, 1] : [0, 0, 0, 1] });
     });
     top.sort((a, b) => (a.sel ? 1 : 0) - (b.sel ? 1 : 0)); // the selected run's on top
+    // A hover on the side plots rings each run's point at that step, as on the 2-D panel.
+    if (app.hoverK != null && L) {
+      app.tracks.forEach((t, r) => {
+        const i = t.indexOf(app.hoverK);
+        if (i < 0) return;
+        const p = this.lift(t.x[i], t.y[i], t.loss[i]);
+        if (Math.abs(p[0]) <= this.map.ex && Math.abs(p[1]) <= this.map.ey) top.push({ p, size: 24 * ui.line, fill: [1, 1, 1, 0], ring: rgba(runColour(r)) });
+      });
+    }
     this.drawPoints(top, mvp, false);
     gl.enable(gl.DEPTH_TEST);
     this.drawLabels(mvp, eye);
