@@ -700,7 +700,8 @@ export class Surface3D {
       this.drawnStride = mesh.stride;
       this.drawnMoving = moving; // a still frame follows MOVING_MS after the last move
     }
-    // Known minima and the start.
+    // Known minima and the start: markers, drawn over the surface with the current points (a
+    // minimum at the bottom of a narrow valley would be hidden by its walls).
     const pts = [];
     if (L) {
       for (const mn of app.minima()) {
@@ -713,7 +714,6 @@ export class Surface3D {
         if (Number.isFinite(J0)) pts.push({ p: this.lift(app.start[0], app.start[1], J0), size: 11, fill: [1, 1, 1, 1], ring: [0, 0, 0, 1], depth: true });
       }
     }
-    this.drawPoints(pts.filter((q) => q.depth), mvp, true);
     // The paths: faint where a hill hides them (not while the camera moves), full where seen.
     const lw = (r) => (r === app.state.sel ? 3.2 : 2.4) * ui.line * this.dpr;
     for (const pass of moving ? [1] : [0, 1]) {
@@ -740,7 +740,7 @@ export class Surface3D {
       this.useLine(mvp, this.buf.eigen, 3 * this.dpr, rgba(col), 0, false);
       gl.drawArrays(gl.TRIANGLES, first, n);
     }
-    const top = [];
+    const top = pts;
     if (this.modelAt) top.push({ p: this.modelAt, size: 9, fill: [1, 0.25, 0.5, 1], ring: [1, 1, 1, 1] });
     this.current = [];
     app.tracks.forEach((t, r) => {
