@@ -20,7 +20,7 @@ import (
 // 2005); the second barely moves. The view is the PCA plane's domain of the
 // Adam run, padded.
 func beyondTheChapter() Lesson {
-	target := landscape.Spec{ID: "matrix_factorization", Params: map[string]float64{"cond": 10}}
+	target := landscape.Spec{ID: "matrix_factorization", Params: map[string]float64{"spread": 10}}
 	decay := func(coupling, label string) scene.RunSpec {
 		return scene.RunSpec{Optimizer: "adamw", Label: label,
 			Hyper: scene.Hyper{Num: map[string]float64{"lr": 0.01, "weight_decay": 0.1}, Choice: map[string]string{"decay": coupling}}}
