@@ -278,6 +278,7 @@ var (
 func init() {
 	register(Info{
 		ID: "sam", Name: "SAM", Section: "Foret et al. 2021 (after §8.3)",
+		GradsPerStep: 2,
 		Description: "Sharpness-aware minimisation (Foret et al. 2021, Sharpness-Aware Minimization for Efficiently Improving " +
 			"Generalization): the gradient is taken at the ascent point θ + ρ·g/‖g‖ (state ascent), the worst point of a ball " +
 			"of radius ρ to first order, and then v ← α·v − ε·g_asc; θ ← θ + v. Two gradient evaluations per step; " +
