@@ -469,3 +469,25 @@ func TestSAMWithoutRadiusIsMomentum(t *testing.T) {
 		}
 	}
 }
+
+// TestSuggestBeyond: the sign-like methods get Adam's suggestion (the width
+// over AdaptiveSteps), SAM gradient descent's (1/λmax); RAdam, whose first
+// steps are −ε·g unadapted, and the matrix methods get none.
+func TestSuggestBeyond(t *testing.T) {
+	l := Local{LambdaMax: 400, LambdaDomain: 400, GradNorm: 10, Width: 4}
+	adam, _ := Suggest("adam", l)
+	gd, _ := Suggest("gd", l)
+	for _, id := range []string{"adamw", "nadam", "lion"} {
+		if s, ok := Suggest(id, l); !ok || s.Hyper["lr"] != adam.Hyper["lr"] {
+			t.Errorf("%s: %v %v, want Adam's %v", id, s, ok, adam)
+		}
+	}
+	if s, ok := Suggest("sam", l); !ok || s.Hyper["lr"] != gd.Hyper["lr"] || s.Hyper["lr"] != 1.0/400 {
+		t.Errorf("sam: %v %v, want gradient descent's 1/λmax = %g", s, ok, 1.0/400)
+	}
+	for _, id := range []string{"radam", "muon", "shampoo"} {
+		if s, ok := Suggest(id, l); ok {
+			t.Errorf("%s: suggested %v", id, s)
+		}
+	}
+}
