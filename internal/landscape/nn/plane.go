@@ -13,9 +13,7 @@ import (
 // a time) took half, filling the bias before each product another sixth.
 // PlaneValue is Value for drawing: the products start from the bias in
 // registers (gemm4x8b), and tanh is computed as −m/(2+m), m = expm1(−2|x|),
-// twelve at a time (tanhx4), and the cross-entropy takes one logarithm
-// per panel (of the product of the points' softmax sums) instead of one
-// per point. All three round differently from the training
+// twelve at a time (tanhx4). Both round differently from the training
 // passes, so PlaneValue agrees with Value to about 1e-15 relative, not to
 // the bit; trajectories and their losses use Value, Grad and HessVec,
 // unchanged.
@@ -119,12 +117,10 @@ func (m *MLP) forwardPlane(ws *workspace, theta []float64, x blas64.General, lab
 	}
 	z := ws.a[L].Data // k × B
 	k := ws.a[L].Rows
-	if m.loss == CrossEntropy {
-		// Σᵢ log sᵢ as the log of Π sᵢ (each sᵢ in [1, k]), its binary
-		// exponent taken out every 16 points so that it never overflows:
-		// one logarithm per panel instead of one per point.
-		prod, exp := 1.0, 0
-		for i := range B {
+	for i := range B {
+		y := labels[i]
+		switch m.loss {
+		case CrossEntropy:
 			mx := z[i]
 			for j := 1; j < k; j++ {
 				mx = max(mx, z[j*B+i])
@@ -133,18 +129,7 @@ func (m *MLP) forwardPlane(ws *workspace, theta []float64, x blas64.General, lab
 			for j := range k {
 				s += math.Exp(z[j*B+i] - mx)
 			}
-			sum += mx - z[labels[i]*B+i]
-			prod *= s
-			if i%16 == 15 {
-				f, e := math.Frexp(prod)
-				prod, exp = f, exp+e
-			}
-		}
-		return sum + math.Log(prod) + float64(exp)*math.Ln2
-	}
-	for i := range B {
-		y := labels[i]
-		switch m.loss {
+			sum += mx + math.Log(s) - z[y*B+i]
 		case Squared:
 			for j := range k {
 				r := z[j*B+i]
