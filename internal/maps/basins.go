@@ -203,7 +203,7 @@ func (j *BasinJob) Compute(ctx context.Context, opt Options) (*Basins, error) {
 		b.Boundary = BoundaryCells(b.Basin, n)
 		b.Stride = s
 	}
-	if err := passes(ctx, n, n, opt, run, fill); err != nil {
+	if err := passes(ctx, n, n, opt, b, run, fill); err != nil {
 		return nil, err
 	}
 	return b, nil

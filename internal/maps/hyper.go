@@ -416,7 +416,7 @@ func (j *HyperJob) Compute(ctx context.Context, opt Options) (*HyperMap, error) 
 			}
 		}
 	}
-	if err := passes(ctx, nx, ny, opt, run, fill); err != nil {
+	if err := passes(ctx, nx, ny, opt, m, run, fill); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -46,9 +46,10 @@ type Options struct {
 	// Workers is how many goroutines run cells (0: GOMAXPROCS).
 	Workers int
 	// Frame, when set, is called after every pass with the map as it
-	// stands (cells not yet run filled from their block's corner); the map
-	// is modified by the next pass, so encode it before returning.
-	Frame func(stride int, final bool)
+	// stands (a *HyperMap or *Basins; cells not yet run filled from their
+	// block's corner); the map is modified by the next pass, so encode it
+	// before returning.
+	Frame func(m any, stride int, final bool)
 	// Count, when set, is called once per cell run (from any worker).
 	Count func()
 }
@@ -89,8 +90,8 @@ func passCells(dst []int, nx, ny, s int, first bool) []int {
 
 // passes runs every cell, coarse to fine. run(w, cell) runs one cell on
 // worker w; after each pass, fill(s) completes the picture at stride s and
-// frame (if any) sees it. It returns ctx's error if ctx ended first.
-func passes(ctx context.Context, nx, ny int, opt Options, run func(w, cell int), fill func(s int)) error {
+// opt.Frame (if any) sees m. It returns ctx's error if ctx ended first.
+func passes(ctx context.Context, nx, ny int, opt Options, m any, run func(w, cell int), fill func(s int)) error {
 	s := firstStride(nx, ny)
 	var cells []int
 	workers := opt.workers(nx * ny)
@@ -101,7 +102,7 @@ func passes(ctx context.Context, nx, ny int, opt Options, run func(w, cell int),
 		}
 		fill(s)
 		if opt.Frame != nil {
-			opt.Frame(s, s == 1)
+			opt.Frame(m, s, s == 1)
 		}
 	}
 	return nil

@@ -240,7 +240,8 @@ export const controls = {
     $('caption').textContent = sc ? `${sc.section} — ${sc.caption}` : '';
     $('objective').value = s.objective.expr !== undefined ? 'expr' : s.objective.id;
     $('expr').value = s.objective.expr ?? '';
-    document.querySelector(`input[name=mode][value=${s.mode}]`).checked = true;
+    document.querySelector(`input[name=mode][value="${s.mode}"]`).checked = true;
+    if (!window.WebGLRenderingContext) this.load3D();
     $('show-eigen').checked = s.eigen;
     $('show-quad').checked = s.quad;
     $('log-loss').checked = s.logLoss;

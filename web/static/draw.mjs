@@ -159,10 +159,13 @@ export const draw = {
     } else if (s.mode === 'phi') {
       this.panels = [new Panel(this, host, { title: 'θ-space' }), new Panel(this, host, { phi: true, title: 'φ = |Λ|^½ Qᵀ(θ − θ*), Fig 8.7' })];
       this.setupPhi();
+    } else if (s.mode === '3d' && this.surface) {
+      this.panels = [this.surface.create(this, host)];
     } else {
       this.panels = [new Panel(this, host, {})];
+      if (s.mode === '3d') this.load3D();
     }
-    for (const p of this.panels) this.wirePanel(p);
+    for (const p of this.panels) if (!p.is3d) this.wirePanel(p);
     $('pair').hidden = s.mode !== 'side';
     this.model?.decoratePanels();
     for (const [i, id] of [[0, 'pair-a'], [1, 'pair-b']]) {
