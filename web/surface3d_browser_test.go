@@ -217,6 +217,16 @@ func TestSurface3DInBrowser(t *testing.T) {
 	b.wait("the phone-sized view", `saddle.panels[0].w < 400 && `+drawn3D)
 	b.screenshot("62-surface3d-monkey-390")
 
+	t.Run("an embed opens at the link's angle", func(t *testing.T) {
+		b := b.on(t)
+		b.do(chromedp.EmulateViewport(640, 420))
+		b.do(chromedp.Navigate(b.srv.URL + "/embed" + monkeyQuery + "&mode=3d&cam=10,60,2"))
+		b.wait("the embed's 3-D view", `window.saddle && saddle.land && saddle.tracks.length && `+drawn3D)
+		if got := eval[[]float64](b, `saddle.panels[0].cam`); fmt.Sprint(got) != "[10 60 2]" {
+			t.Errorf("the embed's camera %v", got)
+		}
+	})
+
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)
 	}
