@@ -115,15 +115,25 @@ export function meshStride(n, w, moving) {
 
 /**
  * ribbon appends the segments of a polyline (flat [x, y, z, ...] in scene
- * coordinates) to out as screen-space quads: 6 vertices of 7 floats each
- * (position, the other end, side), drawn by the line program.
+ * coordinates) to out as screen-space quads: 4 vertices of 7 floats each
+ * (position, the other end, side), drawn by the line program through
+ * quadIndices' two triangles a quad.
  */
 export function ribbon(pts, out = []) {
   for (let i = 0; i + 5 < pts.length; i += 3) {
     const p = [pts[i], pts[i + 1], pts[i + 2]], q = [pts[i + 3], pts[i + 4], pts[i + 5]];
     const v = (a, b, s) => out.push(a[0], a[1], a[2], b[0], b[1], b[2], s);
-    v(p, q, 1); v(p, q, -1); v(q, p, -1);
-    v(p, q, -1); v(q, p, 1); v(q, p, -1);
+    // Seen from p the sides are +1, −1; from q (its other end p) the same sides are −1, +1.
+    v(p, q, 1); v(p, q, -1); v(q, p, -1); v(q, p, 1);
+  }
+  return out;
+}
+
+/** quadIndices returns the triangles of n ribbon quads: (0, 1, 2) and (1, 3, 2) of each four vertices. */
+export function quadIndices(n, T = Uint32Array) {
+  const out = new T(6 * n);
+  for (let k = 0, b = 0; k < 6 * n; k += 6, b += 4) {
+    out[k] = b; out[k + 1] = b + 1; out[k + 2] = b + 2; out[k + 3] = b + 1; out[k + 4] = b + 3; out[k + 5] = b + 2;
   }
   return out;
 }
@@ -721,8 +731,8 @@ export class Surface3D {
       gl.depthMask(false);
       this.runs.forEach((run, r) => {
         if (!run?.verts) return;
-        this.useLine(mvp, run.buf, lw(r) * (pass ? 1 : 0.7), rgba(runColour(r), pass ? 1 : 0.3), 0.0004);
-        gl.drawArrays(gl.TRIANGLES, 0, run.verts);
+        this.useLine(mvp, run.buf, lw(r) * (pass ? 1 : 0.7), rgba(runColour(r), pass ? 1 : 0.3), 0.0004, true, run.verts);
+        gl.drawElements(gl.TRIANGLES, Math.min(run.verts / 4, this.quadCap) * 6, this.quadType, 0);
       });
     }
     gl.depthFunc(gl.LEQUAL);
@@ -737,8 +747,8 @@ export class Surface3D {
     // On top of everything: the eigen-arrows, the model's stationary point, the current points.
     gl.disable(gl.DEPTH_TEST);
     for (const [first, n, col] of this.arrows?.length ? this.arrowRanges || [] : []) {
-      this.useLine(mvp, this.buf.eigen, 3 * this.dpr, rgba(col), 0, false);
-      gl.drawArrays(gl.TRIANGLES, first, n);
+      this.useLine(mvp, this.buf.eigen, 3 * this.dpr, rgba(col), 0, false, first + n);
+      gl.drawElements(gl.TRIANGLES, (n / 4) * 6, this.quadType, (first / 4) * 6 * this.quadBytes);
     }
     const top = pts;
     if (this.modelAt) top.push({ p: this.modelAt, size: 9, fill: [1, 0.25, 0.5, 1], ring: [1, 1, 1, 1] });
@@ -818,8 +828,24 @@ export class Surface3D {
     gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, B.idx);
   }
 
-  useLine(mvp, buf, width, colour, lift, box = true) {
+  // quads binds the shared index buffer of the ribbons, grown to n quads.
+  quads(n) {
+    const gl = this.gl;
+    if (!this.quadBuf || this.quadCap < n) {
+      this.quadCap = Math.max(1024, 2 * n);
+      if (!this.uint) this.quadCap = Math.min(this.quadCap, 16384); // 16-bit indices reach 65 536 vertices
+      this.quadBuf ||= gl.createBuffer();
+      this.quadType = this.uint ? gl.UNSIGNED_INT : gl.UNSIGNED_SHORT;
+      this.quadBytes = this.uint ? 4 : 2;
+      gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.quadBuf);
+      gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, quadIndices(this.quadCap, this.uint ? Uint32Array : Uint16Array), gl.STATIC_DRAW);
+    }
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.quadBuf);
+  }
+
+  useLine(mvp, buf, width, colour, lift, box = true, verts = 0) {
     const gl = this.gl, P = this.lineProg;
+    this.quads(Math.ceil(verts / 4));
     this.use(P);
     gl.uniformMatrix4fv(P.u.uMVP, false, mvp);
     gl.uniform2f(P.u.uView, this.canvas.width, this.canvas.height);

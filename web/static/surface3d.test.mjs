@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { identity, multiply, perspective, lookAt, transform, project } from './mat4.mjs';
-import { clampCamera, sceneMap, cameraEye, heightField, gridIndices, meshStride, ribbon, gridValue, parseColour, DEFAULT_CAMERA, subGrid, vertexColours } from './surface3d.mjs';
+import { clampCamera, sceneMap, cameraEye, heightField, gridIndices, meshStride, ribbon, quadIndices, gridValue, parseColour, DEFAULT_CAMERA, subGrid, vertexColours } from './surface3d.mjs';
 import { lut } from './colormap.mjs';
 import { valueScale } from './colormap.mjs';
 import { encodeState, decodeState } from './urlstate.mjs';
@@ -120,14 +120,19 @@ test('meshStride draws cells of about 3 px, twice as coarse while moving', () =>
   assert.equal(meshStride(512, 390, false), 4);
 });
 
-test('ribbon makes one quad of 6 vertices per segment, each side once', () => {
+test('ribbon makes one quad of 4 vertices per segment; quadIndices two triangles of each, one side each', () => {
   const out = ribbon([0, 0, 0, 1, 0, 0, 1, 1, 0]);
-  assert.equal(out.length, 2 * 6 * 7);
-  const sides = [];
-  for (let v = 0; v < 6; v++) sides.push(out[v * 7 + 6]);
-  // Seen from the first end, the side is +1 for v0 and −1 for v1; the far end's flip keeps the quad's sides.
-  assert.deepEqual(sides, [1, -1, -1, -1, 1, -1]);
+  assert.equal(out.length, 2 * 4 * 7);
+  const sides = [], ends = [];
+  for (let v = 0; v < 4; v++) { sides.push(out[v * 7 + 6]); ends.push(out[v * 7]); }
+  // From p (x = 0) the sides are +1, −1; from q (x = 1, its other end p) −1, +1: the same two sides of the segment.
+  assert.deepEqual(sides, [1, -1, -1, 1]);
+  assert.deepEqual(ends, [0, 0, 1, 1]);
   assert.deepEqual(out.slice(0, 6), [0, 0, 0, 1, 0, 0]);
+  assert.deepEqual(Array.from(quadIndices(2)), [0, 1, 2, 1, 3, 2, 4, 5, 6, 5, 7, 6]);
+  // Each triangle joins both ends, so it spans the segment (not a sliver at one end).
+  const idx = quadIndices(1);
+  for (const tri of [idx.slice(0, 3), idx.slice(3, 6)]) assert.deepEqual(new Set(Array.from(tri).map((v) => ends[v])), new Set([0, 1]));
 });
 
 test('gridValue interpolates between grid points and is NaN outside', () => {
