@@ -354,7 +354,9 @@ export class Surface3D {
     reset.onclick = () => this.setCamera(DEFAULT_CAMERA);
     const hint = document.createElement('span');
     hint.className = 'hint-3d';
-    hint.textContent = 'drag to turn · wheel or pinch to zoom · the start moves in the 2-D views';
+    hint.textContent = 'drag to turn · wheel or pinch to zoom';
+    hint.title = 'arrows turn, +/− zoom, 0 resets (the view focused); the start moves in the 2-D views';
+    this.hint = hint; // it goes once the view has been turned
     bar.append(reset, hint);
     this.el.append(this.canvas, this.labels, bar);
     if (app.setColourScale) { // the colour scale, as on the 2-D panel
@@ -422,7 +424,7 @@ export class Surface3D {
       if (!last) return;
       const now = [e.clientX, e.clientY];
       pointers.set(e.pointerId, now);
-      if (pointers.size === 1) this.orbit(-(now[0] - last[0]) * 0.4, (now[1] - last[1]) * 0.3);
+      if (pointers.size === 1) { this.orbit(-(now[0] - last[0]) * 0.4, (now[1] - last[1]) * 0.3); this.hint.hidden = true; }
       else if (pointers.size === 2) {
         const [a, b] = [...pointers.values()], d = Math.hypot(a[0] - b[0], a[1] - b[1]);
         if (pinch > 0 && d > 0) this.zoomBy(d / pinch);
@@ -472,7 +474,7 @@ export class Surface3D {
 
   /** matrices returns {mvp, eye} for the camera at the canvas's aspect. */
   matrices() {
-    const target = [0, 0, (FLOOR + ZH) / 2 - 0.05];
+    const target = [0, 0, FLOOR + 0.4 * (ZH - FLOOR)]; // a little below the middle: the floor's front corner clears the bar
     // A narrow canvas steps back so the box still fits across it.
     const fit = Math.max(1, 1.3 / (this.w / this.h));
     const eye = cameraEye([this.cam[0], this.cam[1], this.cam[2] / fit], target);
