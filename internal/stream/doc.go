@@ -84,9 +84,10 @@
 //	        any earlier subscription; {"run": -1} ends it. It survives
 //	        reset and set, and a new start when the new scene has run i
 //	        and a data set.
-//	sharpness {"run": i, "every": 1..1000 (default 5)}: subscribes to run
-//	        i's sharpness λmax(H(θₖ)) every "every" steps (sharpness.go);
-//	        replaces any earlier subscription; {"run": -1} ends it. A
+//	sharpness {"run": i (left out: every run), "every": 1..1000 (default
+//	        5)}: subscribes to run i's (or each run's) sharpness
+//	        λmax(H(θₖ)) every "every" steps (sharpness.go); replaces any
+//	        earlier subscription; {"run": -1} ends it. A
 //	        reset or new start begins the trace again; set carries on.
 //
 // From the server:
@@ -142,7 +143,7 @@
 //	          one; in_plane is /api/run's fraction over every step.
 //	sharpness {"run", "every", "rule", "preconditioned", "k": [...],
 //	          "lambda": [...], "threshold": [...], "loss": [...],
-//	          "products", "pending", "skipped"}: the whole trace so far,
+//	          "products", "pending", "skipped"}: one run's whole trace so far,
 //	          after each batch of measured points (at most every 200 ms
 //	          while measuring); a waiting one is replaced by a newer one.
 //	          While measuring lags the run, "progress" of task

@@ -171,7 +171,8 @@ func (o *outbox) thin(pts *[]scene.Point) {
 // when a newer one comes: only the latest landscape, decision regions,
 // picture of a map and progress of a task ("progress:spectrum") matter.
 func replaceable(kind string) bool {
-	return kind == "landscape" || kind == "regions" || kind == "sharpness" || kind == taskHypermap || kind == taskBasins || strings.HasPrefix(kind, "progress:")
+	return kind == "landscape" || kind == "regions" || kind == taskHypermap || kind == taskBasins ||
+		strings.HasPrefix(kind, "sharpness:") || strings.HasPrefix(kind, "progress:")
 }
 
 // pushMsg queues an encoded message. A message of a replaceable kind
