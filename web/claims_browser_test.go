@@ -213,6 +213,14 @@ var lessonClaims = map[string][]claim{
 		}},
 	},
 	"saddle-points": {
+		{0, "the lesson opens on the 3-D surface, the quadratic model drawn on it", "", func(c claimPage) error {
+			c.wait("the 3-D view with the model", `saddle.panels[0].is3d && saddle.panels[0].modelCount > 0 && saddle.panels[0].arrows.length === 2`)
+			// x² − y²: the curvature along x is positive, along y negative (the arrows' eigenvalues).
+			if l := c.js(`saddle.panels[0].arrows.map(a => Math.sign(a.lam)).sort().join()`); l != "-1,1" {
+				return errorf("the eigen-arrows' curvatures have signs %s", l)
+			}
+			return nil
+		}},
 		{1, "Newton's step lands exactly on the saddle and stops", "", func(c claimPage) error {
 			p := c.pt(1, 1)
 			if math.Abs(p.X) > 1e-9 || math.Abs(p.Y) > 1e-9 || c.js(`saddle.tracks[1].lastK`) != "1" {

@@ -4,13 +4,22 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/js"
 
 	"github.com/saddle-viz/saddle/internal/optim"
 	"github.com/saddle-viz/saddle/internal/zoo"
@@ -28,6 +37,10 @@ type Options struct {
 	// FrameAncestors are the CSP sources allowed to frame /embed ("" is
 	// DefaultFrameAncestors, any site); no site may frame the other pages.
 	FrameAncestors string
+	// Sources serves the scripts and styles as they are in the repo, for
+	// a developer reading them in the browser (-minify=false); else they
+	// are served minified.
+	Sources bool
 }
 
 // favicon is the site's icon (static/favicon.svg).
@@ -48,6 +61,75 @@ func Static() fs.FS {
 	return static
 }
 
+// servedFile is a static file as the page gets it, with its ETag.
+type servedFile struct {
+	body []byte
+	etag string
+}
+
+// minifier minifies the page's ES modules and styles.
+func minifier() *minify.M {
+	m := minify.New()
+	m.Add("text/javascript", &js.Minifier{})
+	m.Add("text/css", &css.Minifier{})
+	return m
+}
+
+// minifiable returns the media type a static file is minified as, or ""
+// for one served as it is (images, and the tests, which are not served).
+func minifiable(name string) string {
+	switch {
+	case strings.HasSuffix(name, ".test.mjs"):
+		return ""
+	case path.Ext(name) == ".mjs":
+		return "text/javascript"
+	case path.Ext(name) == ".css":
+		return "text/css"
+	}
+	return ""
+}
+
+// Minified returns the page's scripts and styles minified, by their name
+// under static/ ("app.mjs"). The sources in the repo stay readable (and
+// node --test imports them); the page gets these, about a third smaller.
+// A file the minifier refuses is an error naming it.
+func Minified(fsys fs.FS) (map[string][]byte, error) {
+	m := minifier()
+	out := map[string][]byte{}
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || minifiable(name) == "" {
+			return err
+		}
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := m.Minify(minifiable(name), &buf, bytes.NewReader(src)); err != nil {
+			return fmt.Errorf("minifying static/%s: %w", name, err)
+		}
+		out[name] = buf.Bytes()
+		return nil
+	})
+	return out, err
+}
+
+// served is what /static/ answers with for the scripts and styles:
+// minified once per process, at the first Routes; a file that does not
+// minify stops the server at start (and fails TestMinified).
+var served = sync.OnceValue(func() map[string]servedFile {
+	files, err := Minified(Static())
+	if err != nil {
+		panic("web: " + err.Error())
+	}
+	out := make(map[string]servedFile, len(files))
+	for name, body := range files {
+		sum := sha256.Sum256(body)
+		out[name] = servedFile{body: body, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
+	}
+	return out
+})
+
 // Data returns what the explorer renders and hands to its scripts.
 func Data(opts Options) templates.PageData {
 	return templates.PageData{
@@ -64,6 +146,10 @@ func Data(opts Options) templates.PageData {
 // come from SecurityHeaders, which the caller puts in front of every route.
 func Routes(r chi.Router, opts Options) {
 	files := http.FileServerFS(Static())
+	var small map[string]servedFile // nil: the sources, as embedded
+	if !opts.Sources {
+		small = served()
+	}
 	r.Handle("/static/*", http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		// The file's name is what the route matched after "/static/": the
 		// request's path still holds the base path when mounted under one.
@@ -74,6 +160,12 @@ func Routes(r chi.Router, opts Options) {
 			return
 		}
 		w.Header().Set("Cache-Control", "no-cache")
+		if f, ok := small[name]; ok {
+			// Revalidated by its ETag: a new build's files differ.
+			w.Header().Set("ETag", f.etag)
+			http.ServeContent(w, req, name, time.Time{}, bytes.NewReader(f.body))
+			return
+		}
 		r2 := new(http.Request)
 		*r2 = *req
 		u := *req.URL
@@ -95,10 +187,13 @@ func Routes(r chi.Router, opts Options) {
 		w.Header().Set("Cache-Control", "max-age=86400")
 		_, _ = w.Write(favicon)
 	})
+	r.Get("/oembed", oembed(opts))
 	r.Get("/", func(w http.ResponseWriter, req *http.Request) {
+		d := Data(opts)
+		d.OEmbed = oembedLink(req, d.Base)
 		// Render into a buffer so a failure is a clean 500, not half a page.
 		var buf bytes.Buffer
-		if err := templates.Explorer(Data(opts)).Render(req.Context(), &buf); err != nil {
+		if err := templates.Explorer(d).Render(req.Context(), &buf); err != nil {
 			slog.Error("render explorer", "err", err)
 			http.Error(w, "the page could not be rendered", http.StatusInternalServerError)
 			return

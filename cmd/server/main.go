@@ -51,6 +51,7 @@ type config struct {
 	hosts       string
 	nats        string
 	roomGrace   time.Duration
+	minify      bool
 }
 
 // Server timeouts that are not flags.
@@ -86,8 +87,11 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&c.hosts, "allowed-hosts", "", "comma-separated Host names the server answers (others get 421), against DNS rebinding;\ndefault: localhost, 127.0.0.1 and ::1 when -addr is a loopback address, any host otherwise")
 	fs.StringVar(&c.nats, "nats", "", "NATS server URL (nats://host:4222, with JetStream) that carries classroom rooms between replicas;\nnone: rooms live in this process")
 	fs.DurationVar(&c.roomGrace, "room-grace", stream.DefaultRoomGrace, "how long a room waits for its teacher's page to come back before it ends for the students")
+	fs.BoolVar(&c.minify, "minify", true, "serve the page's scripts and styles minified; -minify=false serves them as they are in the repo, to read in the browser")
 	fs.Usage = func() {
-		fmt.Fprintf(out, "Usage: saddle [flags]\n\nSaddle serves the loss-landscape explorer, its JSON API and live sessions.\n"+
+		fmt.Fprintf(out, "Usage: saddle [flags]\n       saddle healthcheck [-addr host:port]   (exit 0 when /healthz answers ok)\n"+
+			"       saddle figure -lesson id [-o figure.html]   (a replay that plays without a server)\n\n"+
+			"Saddle serves the loss-landscape explorer, its JSON API and live sessions.\n"+
 			"Every flag may also be set by the environment variable shown with it; the command line wins.\n\n")
 		fs.VisitAll(func(f *flag.Flag) {
 			name, usage := flag.UnquoteUsage(f)
@@ -217,6 +221,14 @@ func (c *config) level() (slog.Level, error) {
 // It prints the URL to stdout once the server accepts connections; logs go
 // to stdout too.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "healthcheck":
+			return ignoreHelp(healthcheck(ctx, args[1:], getenv, stdout))
+		case "figure":
+			return ignoreHelp(figureCmd(ctx, args[1:], stdout))
+		}
+	}
 	c, err := parseConfig(args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -244,7 +256,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		PingInterval: disabled(c.ping), IdleTimeout: disabled(c.idle), Relay: relay, RoomGrace: c.roomGrace})
 	srv := &http.Server{
 		Handler: api.NewHandler(api.Options{BasePath: c.basePath, FrameAncestors: c.frameAnc, Stream: sessions, Logger: log, Grids: grids,
-			AllowedHosts: c.allowedHosts()}),
+			AllowedHosts: c.allowedHosts(), StaticSources: !c.minify}),
 		ReadHeaderTimeout: readHeaderTimeout,
 		IdleTimeout:       idleTimeout,
 		// ReadTimeout and WriteTimeout are set per API request by the handler:
@@ -277,6 +289,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	log.Info("stopped")
 	return errors.Join(errSessions, errServer)
+}
+
+// ignoreHelp is err, but nil for -h (the usage was printed).
+func ignoreHelp(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
 }
 
 // bindNote says what the listener really accepts: loopback only, or every

@@ -24,7 +24,8 @@ import (
 //     ε makes the first step StepFraction of the width. The first step ε‖g‖
 //     is capped at StepFraction of the width w, so a cliff's gradient does
 //     not throw θ off the plot.
-//   - Sign-like methods (adam, rmsprop, rmsprop_nesterov) move each
+//   - Sign-like methods (adam, rmsprop, rmsprop_nesterov, adamw, nadam,
+//     lion) move each
 //     coordinate by about ε a step whatever the gradient's size, so
 //     ε = w/AdaptiveSteps: the width crossed in about AdaptiveSteps steps.
 //     AdaGrad's step falls as ε/√k, covering about 2ε√k in k steps, so its
@@ -100,7 +101,7 @@ func Suggest(id string, l Local) (s Suggestion, ok bool) {
 				lr = cap
 			}
 		}
-	case "adam", "rmsprop", "rmsprop_nesterov":
+	case "adam", "rmsprop", "rmsprop_nesterov", "adamw", "nadam", "lion":
 		lr = l.Width / AdaptiveSteps
 		rule = fmt.Sprintf("ε = w/%d, w = %.3g: each coordinate moves about ε a step, so it crosses w in about %d steps", AdaptiveSteps, l.Width, AdaptiveSteps)
 	case "adagrad":

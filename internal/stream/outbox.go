@@ -168,10 +168,10 @@ func (o *outbox) thin(pts *[]scene.Point) {
 }
 
 // replaceable reports whether a waiting message of this kind is dropped
-// when a newer one comes: only the latest landscape, decision regions and
-// progress of a task ("progress:spectrum") matter.
+// when a newer one comes: only the latest landscape, decision regions,
+// picture of a map and progress of a task ("progress:spectrum") matter.
 func replaceable(kind string) bool {
-	return kind == "landscape" || kind == "regions" || strings.HasPrefix(kind, "progress:")
+	return kind == "landscape" || kind == "regions" || kind == "sharpness" || kind == taskHypermap || kind == taskBasins || strings.HasPrefix(kind, "progress:")
 }
 
 // pushMsg queues an encoded message. A message of a replaceable kind

@@ -51,6 +51,7 @@ type engine struct {
 	chores  *time.Ticker    // progress reports and decision regions; nil when idle
 	hist    []*history      // per run, for fidelity; nil for a 2-D objective
 	regions *regionsSub     // nil: not subscribed
+	sharp   *sharpSub       // nil: no sharpness trace (sharpness.go)
 
 	// Rooms (roomsession.go).
 	ss     *session
@@ -210,6 +211,10 @@ func (e *engine) handle(ctx context.Context, c any) {
 	case hessianCmd:
 		e.geometry(c)
 	case cancelCmd:
+		if c.task == taskSharpness {
+			e.cancelSharpness()
+			return
+		}
 		e.stopTask(c.task, true)
 	case spectrumCmd:
 		e.spectrum(c)
@@ -219,6 +224,12 @@ func (e *engine) handle(ctx context.Context, c any) {
 		e.fidelity(c)
 	case regionsCmd:
 		e.subscribeRegions(c)
+	case hypermapCmd:
+		e.hypermap(c)
+	case basinsCmd:
+		e.basins(c)
+	case sharpnessCmd:
+		e.subscribeSharpness(c)
 	default:
 		panic(fmt.Sprintf("stream: unknown command %T", c))
 	}
@@ -251,6 +262,7 @@ func (e *engine) start(ctx context.Context, c startCmd) {
 	e.sendScene()
 	e.sendDataset()
 	e.keepRegions()
+	e.keepSharpness()
 	e.sendLandscape()
 	e.playing = !c.paused
 	e.begin()
@@ -301,10 +313,14 @@ func (e *engine) begin() {
 	if e.sc.Projected() {
 		e.hist = newHistories(len(e.sc.Runs), e.sc.Obj.Dim())
 	}
+	if e.sharp != nil {
+		e.restartSharpness()
+	}
 	f := &frame{t: nowMs(), runs: make([][]scene.Point, len(e.sc.Runs))}
 	for i, r := range e.sc.Runs {
 		f.runs[i] = []scene.Point{e.sc.PointOf(i, r.Current(), scene.Full)}
 		e.track(i, r.Current())
+		e.sharpTrack(i)
 	}
 	if e.regions != nil {
 		e.regions.lastK = -1
@@ -426,6 +442,7 @@ func (e *engine) advance(n int, now time.Time) {
 		for j := 1; j <= n; j++ {
 			st := r.Step()
 			e.track(i, st)
+			e.sharpTrack(i)
 			last := j == n || r.Done() || st.K >= e.maxSteps
 			if last {
 				pts = append(pts, e.sc.PointOf(i, st, scene.Full))
