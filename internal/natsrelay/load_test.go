@@ -161,9 +161,11 @@ func loadRun(t *testing.T, servers []*proc, followers []int, measure time.Durati
 	var lags []float64 // ms, while measuring
 	var measuring bool
 	var frames int
+	perServer := make([]int, len(servers))
 	var joined sync.WaitGroup
 	var conns []*websocket.Conn
 	for si, n := range followers {
+		si := si
 		for range n {
 			c := wsDial(t, servers[si].url)
 			conns = append(conns, c)
@@ -194,6 +196,7 @@ func loadRun(t *testing.T, servers []*proc, followers []int, measure time.Durati
 					if measuring {
 						lags = append(lags, lag)
 						frames++
+						perServer[si]++
 					}
 					mu.Unlock()
 				}
@@ -223,6 +226,7 @@ func loadRun(t *testing.T, servers []*proc, followers []int, measure time.Durati
 	measuring = false
 	got := slices.Clone(lags)
 	nf := frames
+	ps := slices.Clone(perServer)
 	mu.Unlock()
 	wall := time.Since(start)
 	slices.Sort(got)
@@ -245,4 +249,7 @@ func loadRun(t *testing.T, servers []*proc, followers []int, measure time.Durati
 	t.Logf("%d followers on %d server(s): %d frames in %s (%.1f per follower per second); lag p50 %.1f ms, p99 %.1f ms, max %.1f ms; server CPU %s; the followers' process (and an embedded NATS server) %.0f%% of a core; load average %s",
 		total, len(servers), nf, wall.Round(time.Millisecond), float64(nf)/float64(total)/wall.Seconds(), q(0.5), q(0.99), q(1), strings.Join(cpus, ", "),
 		100*(self.cpu(t)-selfCPU0).Seconds()/wall.Seconds(), strings.Join(strings.Fields(string(load))[:3], " "))
+	for i, n := range ps {
+		t.Logf("  followers on server %d: %.1f frames per follower per second", i, float64(n)/float64(followers[i])/wall.Seconds())
+	}
 }
