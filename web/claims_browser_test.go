@@ -141,6 +141,26 @@ func nearly(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
 
 // lessonClaims are the cues of every lesson, as checks.
 var lessonClaims = map[string][]claim{
+	"beyond-the-chapter": {
+		// Runs: 0 Adam, 1 AdamW, 2 Lion, 3 Muon. The page shows losses, not
+		// singular values: each cue's claim is checked by what it does to
+		// the loss (the lesson's Go test checks the singular values).
+		{30, "Muon has the largest singular value still to fit, Adam only the small ones: Adam's loss is below Muon's", "", func(c claimPage) error {
+			if a, m := c.pt(0, 30).Loss, c.pt(3, 30).Loss; !(a < m) {
+				return errorf("Adam's loss %.3g, Muon's %.3g at step 30", a, m)
+			}
+			return nil
+		}},
+		{300, "Adam has settled lowest; Muon, Lion and AdamW hover above it", "", func(c claimPage) error {
+			a := c.pt(0, 300).Loss
+			for r, name := range map[int]string{1: "AdamW", 2: "Lion", 3: "Muon"} {
+				if l := c.pt(r, 300).Loss; !(l > a) {
+					return errorf("%s's loss %.3g is not above Adam's %.3g", name, l, a)
+				}
+			}
+			return nil
+		}},
+	},
 	"real-network": {
 		{0, "the page draws the PCA plane of Adam's path", "pagestate (defect 2)", func(c claimPage) error {
 			c.wait("the plane", `saddle.model && saddle.model.plane`)

@@ -20,7 +20,7 @@ import (
 // 2005); the second barely moves. The view is the PCA plane's domain of the
 // Adam run, padded.
 func beyondTheChapter() Lesson {
-	target := landscape.Spec{ID: "matrix_factorization", Params: map[string]float64{"cond": 10}}
+	target := landscape.Spec{ID: "matrix_factorization", Params: map[string]float64{"spread": 10}}
 	decay := func(coupling, label string) scene.RunSpec {
 		return scene.RunSpec{Optimizer: "adamw", Label: label,
 			Hyper: scene.Hyper{Num: map[string]float64{"lr": 0.01, "weight_decay": 0.1}, Choice: map[string]string{"decay": coupling}}}
@@ -45,7 +45,7 @@ func beyondTheChapter() Lesson {
 		View: view(-0.4, 2, -0.9, 0.8), Steps: 300, Speed: 20,
 		Overlays: []string{OverlayLossCurve},
 		Script: []Cue{
-			{At: 0, Text: "AdamW is Loshchilov & Hutter's (2019), Lion Chen et al.'s (2023), Muon Jordan et al.'s (2024). The start is tiny, near the saddle θ = 0. Adam, AdamW and Lion step each coordinate by about ε; Muon orthogonalises each factor's momentum (Newton–Schulz iterations), so its step has the same length in every direction of the matrix."},
+			{At: 0, Text: "AdamW is due to Loshchilov & Hutter (2019), Lion to Chen et al. (2023), Muon to Jordan et al. (2024). The start is tiny, near the saddle θ = 0. Adam, AdamW and Lion step each coordinate by about ε; Muon orthogonalises each factor's momentum (Newton–Schulz iterations), so its step has the same length in every direction of the matrix."},
 			{At: 30, Text: "Muon has already fitted the two smallest singular values of M, 0.1 and 0.32, and not yet the largest; Adam has fitted only the largest, whose gradient is the largest."},
 			{At: 200, Text: "Adam, AdamW and Lion have fitted 1, then 0.32, then 0.1, in that order, as gradient descent would: the opposite of Muon's order."},
 			{At: 300, Text: "Adam has settled at the minimum. Muon and Lion hover a little above it: their steps do not shrink as the gradient does, so they need a decaying rate (a schedule) to settle. AdamW's decay holds it a little above Adam."},

@@ -64,5 +64,9 @@ func appendLandscape(dst []byte, m *landscapeMsg) ([]byte, error) {
 	if m.Partial {
 		dst = append(dst, `,"partial":true`...)
 	}
-	return append(dst, '}'), nil
+	dst = append(dst, '}')
+	if cap(dst) > len(dst)+len(dst)/16 {
+		dst = append([]byte(nil), dst...) // the cache keeps it: no slack
+	}
+	return dst, nil
 }

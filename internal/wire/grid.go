@@ -2,6 +2,7 @@ package wire
 
 import (
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -70,6 +71,13 @@ func AppendFloatsParallel(dst []byte, xs []float64) []byte {
 		})
 	}
 	wg.Wait()
+	n := 2
+	for _, b := range bufs {
+		n += len(b)
+	}
+	// Room for the pieces and for a few fields after them, so that a grid
+	// held in a cache is not held in a slice grown a quarter too big.
+	dst = slices.Grow(dst, n+512)
 	dst = append(dst, '[')
 	for _, b := range bufs {
 		dst = append(dst, b...)
