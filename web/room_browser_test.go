@@ -74,7 +74,7 @@ func TestRoomBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid=room-join]`)))
 	studentB.do(chromedp.Navigate(bsrv.URL + "/r/" + code))
 	for _, s := range []*browser{studentA, studentB} {
-		s.wait("following the room", `window.saddle && saddle.room?.role === 'follower' && saddle.land && saddle.tracks.length > 0 && saddle.tracks.every(t => t.n > 0)`)
+		s.wait("following the room on the lesson's page", `location.pathname.endsWith('/lessons/`+lesson.ID+`') && window.saddle && saddle.room?.role === 'follower' && saddle.land && saddle.tracks.length > 0 && saddle.tracks.every(t => t.n > 0)`)
 	}
 	teacher.wait("two students counted", `document.querySelector('[data-testid=room-followers]').textContent.startsWith('2 ')`)
 

@@ -87,7 +87,8 @@ class Room {
   /** stateChanged sends the driver's page state when it changes (app.saveURL calls it). */
   stateChanged() {
     if (this.role !== 'driver') return;
-    const q = withoutK(encodeState(this.app.state));
+    let q = withoutK(encodeState(this.app.state));
+    if (DATA.lesson && !DATA.embed) q += (q ? '&' : '') + 'lesson=' + encodeURIComponent(DATA.lesson.id); // students open the lesson too
     if (q === this.sentQ) return;
     this.sentQ = q;
     this.app.send({ type: 'room_state', q });
@@ -155,6 +156,12 @@ class Room {
   /** applyState shows the driver's page state (its URL query) as this page's. */
   applyState(q) {
     const app = this.app;
+    // A lesson's room: follow it on the lesson's page (its cues and text).
+    const lesson = new URLSearchParams(q).get('lesson') || '';
+    if (!DATA.embed && lesson !== (DATA.lesson?.id || '')) {
+      location.assign(`${DATA.base}${lesson ? '/lessons/' + encodeURIComponent(lesson) : '/'}?room=${encodeURIComponent(this.code)}`);
+      return;
+    }
     const st = decodeState('?' + q);
     st.k = app.state.k;
     app.state = st;
