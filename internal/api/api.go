@@ -136,6 +136,7 @@ func NewHandler(opts Options) http.Handler {
 	})
 	site.Handle("/ws", opts.Stream)
 	site.Get("/r/{code}", roomJoin(opts.Stream, base)) // a room's join link (rooms.go)
+	site.Get("/r/{code}/qr.png", roomQR(opts.Stream, base))
 	web.Routes(site, pages)
 
 	if base == "" {

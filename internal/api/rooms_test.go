@@ -57,6 +57,12 @@ func TestRoomJoinRoute(t *testing.T) {
 		}
 		json.Unmarshal(b, &room)
 	}
+	if res := get("/r/" + room.Code + "/qr.png"); res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/png" {
+		t.Errorf("the room's QR code: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if res := get("/r/K7F-2QD-XM4/qr.png"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a QR code for no room: %d, want 404", res.StatusCode)
+	}
 	typed := strings.ToLower(strings.ReplaceAll(room.Code, "-", ""))
 	res := get("/r/" + typed)
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/?room="+room.Code {

@@ -113,6 +113,11 @@ func (rs *rooms) open(ss *session) *hub {
 		} else {
 			rs.srv.log.Warn("stream: room counts from other replicas unavailable", "room", code, "err", err)
 		}
+		if cancel, err := rs.relay.Serve(stateSubject(code), h.serveState); err == nil {
+			h.unsub = append(h.unsub, cancel)
+		} else {
+			rs.srv.log.Warn("stream: a room's state for other replicas unavailable", "room", code, "err", err)
+		}
 	}
 	h.mu.Lock()
 	h.setRoomLocked(roomLive, "")

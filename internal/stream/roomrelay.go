@@ -25,6 +25,10 @@ type Relay interface {
 	Put(code string, data []byte) error
 	Get(code string) ([]byte, error)
 	Delete(code string) error
+	// Serve answers requests on subject with fn's reply until cancel;
+	// Request sends one and waits for the reply.
+	Serve(subject string, fn func(req []byte) []byte) (cancel func(), err error)
+	Request(subject string, data []byte) ([]byte, error)
 }
 
 // ErrNoRoom is a Relay's answer for a code its directory does not hold.
@@ -32,6 +36,11 @@ var ErrNoRoom = errNoRoom
 
 func roomSubject(code string) string { return "saddle.room." + code }
 func upSubject(code string) string   { return "saddle.room." + code + ".up" }
+
+// stateSubject is where the driver's replica answers a mirror's request
+// for the room's state as it is now (the directory's copy may be up to
+// snapInterval old, and a mirror must not miss what came between).
+func stateSubject(code string) string { return "saddle.room." + code + ".state" }
 
 // snapshot is a room's state in the directory: the seq of the last
 // message it includes, and the messages a joiner gets (roomState.messages),
@@ -63,6 +72,15 @@ func (h *hub) writeSnap() {
 		return
 	}
 	h.snapAt = time.Now()
+	b := h.snapshotLocked()
+	h.mu.Unlock()
+	if err := h.rooms.relay.Put(h.code, b); err != nil {
+		h.rooms.srv.log.Warn("stream: writing a room's state to the directory", "room", h.code, "err", err)
+	}
+}
+
+// snapshotLocked encodes the room's state (a snapshot).
+func (h *hub) snapshotLocked() []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"seq":`)
 	b.WriteString(strconv.FormatUint(h.seq, 10))
@@ -78,10 +96,17 @@ func (h *hub) writeSnap() {
 		b.Write(m)
 	}
 	b.WriteString("]}")
-	h.mu.Unlock()
-	if err := h.rooms.relay.Put(h.code, b.Bytes()); err != nil {
-		h.rooms.srv.log.Warn("stream: writing a room's state to the directory", "room", h.code, "err", err)
+	return b.Bytes()
+}
+
+// serveState answers a mirror's request for the state as it is now.
+func (h *hub) serveState([]byte) []byte {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return []byte("{}")
 	}
+	return h.snapshotLocked()
 }
 
 // startMirror subscribes to a room driven on another replica, then reads
@@ -93,10 +118,17 @@ func (h *hub) startMirror() error {
 	if err != nil {
 		return err
 	}
+	// The directory says whether the room exists; its driver's replica
+	// gives the state as it is now.
 	data, err := rl.Get(h.code)
 	if err != nil {
 		cancel()
 		return err
+	}
+	if now, err := rl.Request(stateSubject(h.code), nil); err == nil && len(now) > 2 {
+		data = now
+	} else {
+		h.rooms.srv.log.Warn("stream: the room's replica did not give its state; using the directory's", "room", h.code, "err", err)
 	}
 	var snap snapshot
 	if err := json.Unmarshal(data, &snap); err != nil {

@@ -580,7 +580,7 @@ func SiteNav(d PageData) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 46, "\" data-testid=\"lessons-nav\">lessons</a> <button type=\"button\" id=\"share\" data-testid=\"share\" aria-haspopup=\"dialog\">share / embed</button></nav>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 46, "\" data-testid=\"lessons-nav\">lessons</a> <button type=\"button\" id=\"share\" data-testid=\"share\" aria-haspopup=\"dialog\">share / embed</button> <button type=\"button\" id=\"room\" data-testid=\"room\" aria-haspopup=\"dialog\" title=\"broadcast this scene to a class, or join a room by its code\">classroom</button></nav>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
