@@ -125,12 +125,17 @@ func NewHandler(opts Options) http.Handler {
 		r.Post("/api/suggest", h.suggest)
 		r.Post("/api/sharpness", h.sharpness)
 		r.Get("/api/sharpness", h.sharpnessGET)
+		r.Post("/api/hypermap", h.hypermap)
+		r.Post("/api/basins", h.basins)
 		// GET forms keyed by the scene, cacheable forever (cached.go).
 		r.Get("/api/run", h.runGET)
 		r.Get("/api/landscape", h.landscapeGET)
 		r.Get("/api/figure", h.figureGET(base))
+		r.Get("/api/hypermap", h.hypermapGET)
+		r.Get("/api/basins", h.basinsGET)
 	})
 	site.Handle("/ws", opts.Stream)
+	site.Get("/r/{code}", roomJoin(opts.Stream, base)) // a room's join link (rooms.go)
 	web.Routes(site, pages)
 
 	if base == "" {

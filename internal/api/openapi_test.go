@@ -249,6 +249,11 @@ func TestOpenAPIExamples(t *testing.T) {
 	const spectrumBody = `{"objective": {"id": "hd_quadratic", "params": {"n": 50}}, "seed": 1, "k": 2}`
 	const interpBody = `{"objective": {"id": "mlp"}, "steps": 3, "n": 3, "eigs": 1, "runs": [{"optimizer": "gd"}]}`
 	const figureBody = `{"lesson": "cliffs", "steps": 30, "view": {"nx": 16, "ny": 16}}`
+	const hypermapBody = `{"objective": {"id": "quadratic"}, "run": {"optimizer": "momentum"}, "x": {"name": "lr", "n": 8}, "y": {"name": "momentum", "n": 6}, "steps": 40}`
+	const basinsBody = `{"objective": {"id": "himmelblau"}, "run": {"optimizer": "newton"}, "n": 8, "steps": 30}`
+	// Over the pool's threshold (2·10⁵ steps), and not answered before (maps.Shared).
+	const heavyHypermap = `{"objective": {"id": "quadratic"}, "run": {"optimizer": "momentum"}, "x": {"name": "lr", "n": 32}, "y": {"name": "momentum", "n": 32}, "steps": 201}`
+	const heavyBasins = `{"objective": {"id": "himmelblau"}, "run": {"optimizer": "gd"}, "n": 32, "steps": 201}`
 	huge := `{"objective": {"expr": "` + strings.Repeat("x+", MaxBodyBytes/2) + `x"}, "runs": [{"optimizer": "gd"}]}`
 
 	type ex struct {
@@ -326,6 +331,23 @@ func TestOpenAPIExamples(t *testing.T) {
 		{method: "GET", path: "/api/sharpness?scene=" + b64(sharpBody) + "&zoom=2", status: 400},
 		{method: "GET", path: "/api/sharpness?scene=" + strings.Repeat("A", MaxSceneQuery+1), status: 414},
 
+		{method: "POST", path: "/api/hypermap", body: hypermapBody, status: 200},
+		{method: "POST", path: "/api/hypermap", body: `{"objective": {"id": "quadratic"}, "run": {"optimizer": "gd"}, "measure": "speed"}`, status: 400},
+		{method: "POST", path: "/api/hypermap", body: huge, status: 413},
+		{method: "POST", path: "/api/hypermap", body: hypermapBody, contentType: "text/csv", status: 415},
+		{method: "GET", path: "/api/hypermap?scene=" + b64(hypermapBody), status: 200},
+		{method: "GET", path: "/api/hypermap?scene=" + b64(hypermapBody), ifNoneMatch: "*", status: 304},
+		{method: "GET", path: "/api/hypermap?scene=" + b64(hypermapBody) + "&zoom=2", status: 400},
+		{method: "GET", path: "/api/hypermap?scene=" + strings.Repeat("A", MaxSceneQuery+1), status: 414},
+		{method: "POST", path: "/api/basins", body: basinsBody, status: 200},
+		{method: "POST", path: "/api/basins", body: `{"objective": {"id": "himmelblau"}, "run": {"optimizer": "gd"}, "n": 4}`, status: 400},
+		{method: "POST", path: "/api/basins", body: huge, status: 413},
+		{method: "POST", path: "/api/basins", body: basinsBody, contentType: "text/csv", status: 415},
+		{method: "GET", path: "/api/basins?scene=" + b64(basinsBody), status: 200},
+		{method: "GET", path: "/api/basins?scene=" + b64(basinsBody), ifNoneMatch: "*", status: 304},
+		{method: "GET", path: "/api/basins?scene=" + b64(basinsBody) + "&zoom=2", status: 400},
+		{method: "GET", path: "/api/basins?scene=" + strings.Repeat("A", MaxSceneQuery+1), status: 414},
+
 		{method: "PUT", path: "/api/run", body: runBody, status: 405},
 		{method: "GET", path: "/api/nope", status: 404},
 	}
@@ -368,6 +390,7 @@ func TestOpenAPIExamples(t *testing.T) {
 		"POST /api/run": `{"objective": {"id": "mlp"}, "steps": 2, "runs": [{"optimizer": "gd"}]}`, "POST /api/landscape": netLand,
 		"POST /api/spectrum": spectrumBody, "POST /api/interpolate": interpBody, "GET /api/figure": figureBody,
 		"POST /api/sharpness": sharpBody,
+		"POST /api/hypermap":  heavyHypermap, "POST /api/basins": heavyBasins,
 	}
 	for op, body := range heavy {
 		method, path, _ := strings.Cut(op, " ")
@@ -376,7 +399,7 @@ func TestOpenAPIExamples(t *testing.T) {
 		}
 		send(busy, ex{method: method, path: path, body: body, status: 429}, "192.0.2.1:5000")
 		send(busy, ex{method: method, path: path, body: body, status: 503}, "192.0.2.2:5000")
-		if method == "POST" && (path == "/api/run" || path == "/api/landscape" || path == "/api/sharpness") {
+		if method == "POST" && (path == "/api/run" || path == "/api/landscape" || path == "/api/sharpness" || path == "/api/hypermap" || path == "/api/basins") {
 			send(busy, ex{method: "GET", path: path + "?scene=" + b64(body), status: 429}, "192.0.2.1:5000")
 			send(busy, ex{method: "GET", path: path + "?scene=" + b64(body), status: 503}, "192.0.2.2:5000")
 		}

@@ -125,7 +125,7 @@ func NewBasinJob(sc *scene.Scene, run int, p BasinParams) (*BasinJob, error) {
 
 // Work is the job's cost in optimizer steps (see MaxWork).
 func (j *BasinJob) Work() float64 {
-	return float64(j.n*j.n*j.steps) * stepWeight(j.sc, j.info.Needs)
+	return float64(j.n*j.n*j.steps) * stepWeight(j.sc, j.info)
 }
 
 // Cells is the number of runs.
@@ -203,7 +203,7 @@ func (j *BasinJob) Compute(ctx context.Context, opt Options) (*Basins, error) {
 		b.Boundary = BoundaryCells(b.Basin, n)
 		b.Stride = s
 	}
-	if err := passes(ctx, n, n, opt, run, fill); err != nil {
+	if err := passes(ctx, n, n, opt, b, run, fill); err != nil {
 		return nil, err
 	}
 	return b, nil

@@ -26,6 +26,7 @@ import (
 
 	"github.com/saddle-viz/saddle/internal/fielderr"
 	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/optim"
 	"github.com/saddle-viz/saddle/internal/scene"
 )
 
@@ -46,9 +47,10 @@ type Options struct {
 	// Workers is how many goroutines run cells (0: GOMAXPROCS).
 	Workers int
 	// Frame, when set, is called after every pass with the map as it
-	// stands (cells not yet run filled from their block's corner); the map
-	// is modified by the next pass, so encode it before returning.
-	Frame func(stride int, final bool)
+	// stands (a *HyperMap or *Basins; cells not yet run filled from their
+	// block's corner); the map is modified by the next pass, so encode it
+	// before returning.
+	Frame func(m any, stride int, final bool)
 	// Count, when set, is called once per cell run (from any worker).
 	Count func()
 }
@@ -89,8 +91,8 @@ func passCells(dst []int, nx, ny, s int, first bool) []int {
 
 // passes runs every cell, coarse to fine. run(w, cell) runs one cell on
 // worker w; after each pass, fill(s) completes the picture at stride s and
-// frame (if any) sees it. It returns ctx's error if ctx ended first.
-func passes(ctx context.Context, nx, ny int, opt Options, run func(w, cell int), fill func(s int)) error {
+// opt.Frame (if any) sees m. It returns ctx's error if ctx ended first.
+func passes(ctx context.Context, nx, ny int, opt Options, m any, run func(w, cell int), fill func(s int)) error {
 	s := firstStride(nx, ny)
 	var cells []int
 	workers := opt.workers(nx * ny)
@@ -101,7 +103,7 @@ func passes(ctx context.Context, nx, ny int, opt Options, run func(w, cell int),
 		}
 		fill(s)
 		if opt.Frame != nil {
-			opt.Frame(s, s == 1)
+			opt.Frame(m, s, s == 1)
 		}
 	}
 	return nil
@@ -149,8 +151,9 @@ func checkScene(sc *scene.Scene) error {
 
 // stepWeight is the cost of one step relative to a first-order step on a
 // built-in objective.
-func stepWeight(sc *scene.Scene, needs string) float64 {
-	w := 1.0
+func stepWeight(sc *scene.Scene, info optim.Info) float64 {
+	w := max(1, float64(info.GradsPerStep)) // SAM's two gradients a step
+	needs := info.Needs
 	obj := sc.Obj
 	if e, ok := obj.(interface{ Unblurred() landscape.Objective }); ok {
 		obj = e.Unblurred()

@@ -206,7 +206,7 @@ func TestCoarseToFineAndDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b2, err := j.Compute(context.Background(), Options{Workers: 3, Frame: func(s int, final bool) {
+	b2, err := j.Compute(context.Background(), Options{Workers: 3, Frame: func(_ any, s int, final bool) {
 		strides = append(strides, s)
 		if final != (s == 1) {
 			t.Errorf("final %v at stride %d", final, s)
@@ -240,7 +240,7 @@ func TestCancel(t *testing.T) {
 	j, _ := NewBasinJob(sc, 0, BasinParams{})
 	ctx, cancel := context.WithCancel(context.Background())
 	passesSeen := 0
-	_, err := j.Compute(ctx, Options{Frame: func(int, bool) { passesSeen++; cancel() }})
+	_, err := j.Compute(ctx, Options{Frame: func(any, int, bool) { passesSeen++; cancel() }})
 	if err == nil || passesSeen != 1 {
 		t.Fatalf("err %v after %d passes; want the context's error after the first", err, passesSeen)
 	}

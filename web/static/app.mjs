@@ -135,6 +135,11 @@ class App {
     return this.shapesLoading ||= import('./overlays.mjs').then((m) => { this.shapes = m; this.dirty = true; return m; });
   }
 
+  // surface3d.mjs, when 3-D is first chosen (without WebGL it says why)
+  load3D() {
+    this.surfaceLoading ||= import('./surface3d.mjs').then((m) => { this.surface = m.install3D(this); this.buildPanels(); this.saveURL(); });
+  }
+
   get start() { return this.state.start || this.model?.sceneStart || null; }
 
   saveURL() {
