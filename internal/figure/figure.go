@@ -72,6 +72,9 @@ type Request struct {
 	View           *View    `json:"view,omitempty"`
 	StepsPerSecond *float64 `json:"steps_per_second,omitempty"`
 	Title          string   `json:"title,omitempty"`
+	// Caption is shown under the figure when there is no lesson (a ready
+	// scene's caption, or the author's own).
+	Caption string `json:"caption,omitempty"`
 	// Mode is "single" (every run on one panel) or "side" (the two runs of
 	// Pair on two panels, as the page's side-by-side mode); default: the
 	// lesson's (side when it shows two runs side by side), else single.
@@ -264,6 +267,9 @@ func Prepare(req Request, opts Options) (*Prepared, error) {
 	if len(req.Title) > 200 {
 		return nil, fielderr.New("title", "at most 200 characters")
 	}
+	if len(req.Caption) > 2000 {
+		return nil, fielderr.New("caption", "at most 2000 characters")
+	}
 	switch {
 	case req.Title != "":
 		p.title = req.Title
@@ -304,6 +310,7 @@ func Build(ctx context.Context, p *Prepared, opts Options) ([]byte, error) {
 		Land: land{X: g.X, Y: g.Y, NX: g.NX, NY: g.NY, Min: finite32(g.Min), Max: finite32(g.Max),
 			Values: f32(g.Values)},
 		Objective: p.sc.Info.Name,
+		Caption:   p.req.Caption,
 	}
 	if d.Minima == nil {
 		d.Minima = [][]float64{}
@@ -329,6 +336,7 @@ type data struct {
 	Objective string      `json:"objective"`
 	Link      string      `json:"link"`
 	Lesson    *lessonText `json:"lesson,omitempty"`
+	Caption   string      `json:"caption,omitempty"`
 	View      [4]float64  `json:"view"`
 	Axes      [2]string   `json:"axes"`
 	Mode      string      `json:"mode"`

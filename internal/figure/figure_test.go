@@ -141,6 +141,10 @@ func TestFigureIsDeterministic(t *testing.T) {
 	if bytes.Equal(a, build(t, req)) {
 		t.Error("another seed (SGD's noise) gives the same file")
 	}
+	req.Caption = "Adam & SGD <race>"
+	if c := build(t, req); !bytes.Contains(c, []byte("<figcaption>Adam &amp; SGD &lt;race&gt;</figcaption>")) {
+		t.Error("the caption is not under the figure, escaped")
+	}
 }
 
 func ptrSpec(id string) *lessonsSpec { return &lessonsSpec{ID: id} }
@@ -167,6 +171,7 @@ func TestFigureBadRequests(t *testing.T) {
 		{Request{Objective: ptrSpec("rosenbrock"), Runs: gd, Link: "javascript:alert(1)"}, "link"},
 		{Request{Lesson: "cliffs", Start: []float64{0, 0}}, "start"},
 		{Request{Lesson: "cliffs", Mode: "phi"}, "mode"},
+		{Request{Lesson: "cliffs", Caption: strings.Repeat("x", 2001)}, "caption"},
 		{Request{Lesson: "cliffs", Pair: &[2]int{0, 2}}, "pair[1]"},
 	} {
 		_, err := Prepare(tc.req, Options{})

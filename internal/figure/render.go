@@ -136,6 +136,8 @@ func render(d data) ([]byte, error) {
 	b.WriteString("<div class=\"curve\"><h2>Loss J(θ<sub>k</sub>)</h2><canvas id=\"plot-loss\" class=\"plot\"></canvas></div>\n")
 	if l := d.Lesson; l != nil {
 		b.WriteString("<figcaption>" + esc(l.Caption) + "</figcaption>\n")
+	} else if d.Caption != "" {
+		b.WriteString("<figcaption>" + esc(d.Caption) + "</figcaption>\n")
 	}
 	b.WriteString("</figure>\n")
 	if l := d.Lesson; l != nil && len(l.Cues) > 0 {

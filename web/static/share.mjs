@@ -57,7 +57,7 @@ export function iframeSnippet(url, w, h, title) {
  * lesson's id or '', link the page's own address (the figure's live link).
  */
 export const FIGURE_MAX_STEPS = 20000;
-export function figureRequest(start, k, { lesson = '', steps = 0, link = '', mode = '', pair = null } = {}) {
+export function figureRequest(start, k, { lesson = '', steps = 0, link = '', mode = '', pair = null, title = '', caption = '' } = {}) {
   const { type, max_steps: _m, paused: _p, steps_per_second, ...scene } = start;
   const n = Math.min(FIGURE_MAX_STEPS, k > 0 ? k : steps || 200);
   const req = { ...scene, steps: n, steps_per_second };
@@ -66,6 +66,8 @@ export function figureRequest(start, k, { lesson = '', steps = 0, link = '', mod
   if (req.mode === 'side' && pair) req.pair = [...pair];
   if (lesson) req.lesson = lesson;
   if (link) req.link = link;
+  if (title) req.title = title;
+  if (caption) req.caption = caption;
   return req;
 }
 
@@ -100,9 +102,12 @@ export function initShare(app, data) {
     $('share-snippet').value = iframeSnippet(url, +$('share-width').value || 720, +$('share-height').value || 480,
       data.lesson ? `Saddle: ${data.lesson.title}` : 'Saddle: loss landscape');
     const fig = $('share-figure');
+    const ready = data.scenes?.find((x) => x.id === app.state.scene);
     if (fig && app.lastStart) {
       const req = figureRequest(app.lastStart, app.currentK(), {
         lesson: data.lesson?.id, steps: data.lesson?.steps, link: $('share-link').value, mode: app.state.mode, pair: app.state.pair,
+        // A ready scene (not a lesson) brings its title and caption.
+        ...(!data.lesson && ready ? { title: ready.title, caption: ready.caption } : {}),
       });
       fig.href = `${data.base}/api/figure?scene=${b64url(JSON.stringify(req))}`;
     }
