@@ -164,6 +164,9 @@ func TestRoomBrowser(t *testing.T) {
 	}
 	teacher.screenshot("room-teacher-presenting-1280x720")
 	studentA.screenshot("room-student-1280x720")
+	studentB.do(chromedp.EmulateViewport(390, 844))
+	studentB.wait("the banner on a phone", `(() => { const r = document.querySelector('[data-testid=room-panel]').getBoundingClientRect(); return r.left >= 0 && r.right <= innerWidth && r.bottom <= innerHeight; })()`)
+	studentB.screenshot("room-student-390x844")
 
 	// The teacher ends the room: the students are told, and keep the scene.
 	teacher.do(chromedp.Click(chromedp.CSS(`[data-testid=room-end]`)))
