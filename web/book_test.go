@@ -211,6 +211,7 @@ func TestSectionsCiteTheRightTopic(t *testing.T) {
 		"initialization": "8.4 (draft 8.7.2)", "adaptive-rates": "8.5 (draft 8.4)", "newton-vs-gd": "8.6.1 (draft 8.5.1)",
 		"conjugate-gradients": "8.6.2 (draft 8.5.2)", "bfgs": "8.6.3 (draft 8.5.3)", "natural-gradient": "Amari 1998 (draft 8.6)",
 		"coordinate-descent": "8.7.2 (draft 8.7.1)", "continuation": "8.7.6 (draft 8.7.5)",
+		"beyond-the-chapter": "8.5 (draft 8.4)",
 	}
 	for _, l := range lessons.All() {
 		if w, ok := wantLesson[l.ID]; !ok || l.Section != w {

@@ -135,6 +135,8 @@ func NewHandler(opts Options) http.Handler {
 		r.Get("/api/basins", h.basinsGET)
 	})
 	site.Handle("/ws", opts.Stream)
+	site.Get("/r/{code}", roomJoin(opts.Stream, base)) // a room's join link (rooms.go)
+	site.Get("/r/{code}/qr.png", roomQR(opts.Stream, base))
 	web.Routes(site, pages)
 
 	if base == "" {

@@ -213,5 +213,5 @@ func (h *handlers) landscapeGET(w http.ResponseWriter, r *http.Request) {
 		writeError(w, gridError(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, ans)
+	writeLandscape(w, ans)
 }

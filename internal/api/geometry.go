@@ -135,7 +135,7 @@ func (h *handlers) landscape(w http.ResponseWriter, r *http.Request) {
 		writeError(w, gridError(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, ans)
+	writeLandscape(w, ans)
 }
 
 // landscapeJob is a validated landscape request, defaults filled in.

@@ -183,6 +183,23 @@
 //	          carries on. Fields are JSON paths within the message:
 //	          "runs[0].hyper.lr", "n", "steps_per_second", "view.x".
 //
+// # Rooms
+//
+// A session may broadcast as a room (room.go; API.md "Rooms"): room_open
+// answers a "room" message with a code (roomcode.go) and the driver's
+// token, and from then on the session's outbox tees every message but
+// errors to the room's hub, which encodes each frame once and queues the
+// same bytes for every follower. room_join makes a session a follower: its
+// engine drops its own scene, and its page gets the room's state
+// (roomstate.go: the latest scene, landscape, statuses and analyses, and
+// each run's path thinned to 1024 points) and then the room's messages;
+// anything but the room's messages is refused. A follower MaxQueued
+// messages behind is given the state afresh. fork replays the room's
+// recipe (the scene as started, then each live set and reset at its step)
+// in the follower's own engine; follow joins again. With Options.Relay
+// (package natsrelay) a replica mirrors rooms driven elsewhere
+// (roomrelay.go).
+//
 // # Pacing and backpressure
 //
 // Runs race in lock-step: each tick advances every unfinished run by the
