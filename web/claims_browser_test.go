@@ -456,6 +456,25 @@ var lessonClaims = map[string][]claim{
 			return nil
 		}},
 	},
+	"edge-of-stability": {
+		// Runs: 0 GD ε = 0.2, 1 GD ε = 0.05. The sharpness itself is
+		// checked on the engine (TestClaimEdgeOfStability); the page shows
+		// what it does to the loss.
+		{1500, "at the edge the loss keeps falling, with rises on the way, and ends below the small rate's", "", func(c claimPage) error {
+			path := c.path(0, 1500)
+			rises := 0
+			for i := 1; i < len(path); i++ {
+				if path[i].Loss > path[i-1].Loss {
+					rises++
+				}
+			}
+			big, small := c.pt(0, 1500).Loss, c.pt(1, 1500).Loss
+			if !(big < 0.05*path[0].Loss) || rises == 0 || !(big < small) {
+				return errorf("ε = 0.2: loss %.4g → %.4g with %d rises; ε = 0.05 ends at %.4g", path[0].Loss, big, rises, small)
+			}
+			return nil
+		}},
+	},
 	"initialization": {
 		{100, "Glorot's start has trained far below log 2", "", func(c claimPage) error {
 			if l := c.pt(0, 100).Loss; !(l < 0.5*math.Ln2) {

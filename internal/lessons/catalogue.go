@@ -37,6 +37,7 @@ func catalogue() []Lesson {
 	return []Lesson{
 		realNetwork(),
 		illConditioning(),
+		edgeOfStability(),
 		localMinima(),
 		saddlePoints(),
 		plateaus(),
