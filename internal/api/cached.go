@@ -144,9 +144,10 @@ func (h *handlers) runGET(w http.ResponseWriter, r *http.Request) {
 	if cacheable(w, r, etagOf("run", canonical(req))) {
 		return
 	}
+	release := func() {}
 	if runIsHeavy(s, steps) {
-		release, ok := h.heavy(w, r)
-		if !ok {
+		var ok bool
+		if release, ok = h.heavy(w, &r); !ok {
 			w.Header().Del("ETag")
 			w.Header().Del("Cache-Control")
 			return
@@ -160,7 +161,7 @@ func (h *handlers) runGET(w http.ResponseWriter, r *http.Request) {
 		writeError(w, timeoutError(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, runResponse{Runs: runs})
+	writeJSON(w, http.StatusOK, runResponse{Runs: runs}, release)
 }
 
 func (h *handlers) landscapeGET(w http.ResponseWriter, r *http.Request) {
@@ -182,9 +183,10 @@ func (h *handlers) landscapeGET(w http.ResponseWriter, r *http.Request) {
 	if cacheable(w, r, etagOf("landscape", canonical(job.canonical()))) {
 		return
 	}
+	release := func() {}
 	if job.heavy {
-		release, ok := h.heavy(w, r)
-		if !ok {
+		var ok bool
+		if release, ok = h.heavy(w, &r); !ok {
 			w.Header().Del("ETag")
 			w.Header().Del("Cache-Control")
 			return
@@ -198,5 +200,5 @@ func (h *handlers) landscapeGET(w http.ResponseWriter, r *http.Request) {
 		writeError(w, gridError(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, ans)
+	writeJSON(w, http.StatusOK, ans, release)
 }

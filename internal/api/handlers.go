@@ -80,9 +80,10 @@ func (h *handlers) run(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
+	release := func() {}
 	if runIsHeavy(s, steps) {
-		release, ok := h.heavy(w, r)
-		if !ok {
+		var ok bool
+		if release, ok = h.heavy(w, &r); !ok {
 			return
 		}
 		defer release()
@@ -92,7 +93,7 @@ func (h *handlers) run(w http.ResponseWriter, r *http.Request) {
 		writeError(w, timeoutError(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, runResponse{Runs: runs})
+	writeJSON(w, http.StatusOK, runResponse{Runs: runs}, release)
 }
 
 // runIsHeavy reports whether a run goes through the heavy pool: many
