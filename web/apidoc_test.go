@@ -43,7 +43,7 @@ func TestAPIDocumentURLParameters(t *testing.T) {
 	for _, m := range regexp.MustCompile(`'([a-z]+)'`).FindAllStringSubmatch(page[1], -1) {
 		add(m[1])
 	}
-	for _, f := range []string{"lessons.go", "web.go"} {
+	for _, f := range []string{"lessons.go", "web.go", "oembed.go"} {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

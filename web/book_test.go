@@ -190,6 +190,8 @@ func TestSectionsCiteTheRightTopic(t *testing.T) {
 		"adadelta": {"Zeiler 2012 (draft Algorithm 8.8)"}, "newton": {"§8.6.1 (draft 8.5.1)", "Algorithm 8.8 (draft 8.9)"},
 		"saddle_free_newton": {"§8.2.3", "Dauphin et al. 2014"}, "cg": {"§8.6.2", "Algorithm 8.9 (draft 8.10)"},
 		"bfgs": {"§8.6.3"}, "lbfgs": {"§8.6.3"}, "natural_gradient": {"Amari 1998"}, "coordinate": {"§8.7.2"},
+		"adamw": {"Loshchilov & Hutter 2019"}, "nadam": {"Dozat 2016"}, "radam": {"Liu et al. 2020"}, "lion": {"Chen et al. 2023"},
+		"sam": {"Foret et al. 2021"}, "muon": {"Jordan et al. 2024"}, "shampoo": {"Gupta et al. 2018"},
 	}
 	for _, o := range optim.Catalogue() {
 		want, ok := wantOpt[o.ID]
@@ -209,6 +211,7 @@ func TestSectionsCiteTheRightTopic(t *testing.T) {
 		"initialization": "8.4 (draft 8.7.2)", "adaptive-rates": "8.5 (draft 8.4)", "newton-vs-gd": "8.6.1 (draft 8.5.1)",
 		"conjugate-gradients": "8.6.2 (draft 8.5.2)", "bfgs": "8.6.3 (draft 8.5.3)", "natural-gradient": "Amari 1998 (draft 8.6)",
 		"coordinate-descent": "8.7.2 (draft 8.7.1)", "continuation": "8.7.6 (draft 8.7.5)",
+		"beyond-the-chapter": "8.5 (draft 8.4)",
 	}
 	for _, l := range lessons.All() {
 		if w, ok := wantLesson[l.ID]; !ok || l.Section != w {

@@ -37,6 +37,7 @@ func lessonRoutes(r chi.Router, opts Options) {
 		}
 		d := Data(opts)
 		d.Lesson = LessonData(l, base)
+		d.OEmbed = oembedLink(req, base)
 		writePage(w, req, templates.Explorer(d))
 	})
 	r.Get("/lessons/{id}/thumb.png", func(w http.ResponseWriter, req *http.Request) {

@@ -187,10 +187,13 @@ func Routes(r chi.Router, opts Options) {
 		w.Header().Set("Cache-Control", "max-age=86400")
 		_, _ = w.Write(favicon)
 	})
+	r.Get("/oembed", oembed(opts))
 	r.Get("/", func(w http.ResponseWriter, req *http.Request) {
+		d := Data(opts)
+		d.OEmbed = oembedLink(req, d.Base)
 		// Render into a buffer so a failure is a clean 500, not half a page.
 		var buf bytes.Buffer
-		if err := templates.Explorer(Data(opts)).Render(req.Context(), &buf); err != nil {
+		if err := templates.Explorer(d).Render(req.Context(), &buf); err != nil {
 			slog.Error("render explorer", "err", err)
 			http.Error(w, "the page could not be rendered", http.StatusInternalServerError)
 			return

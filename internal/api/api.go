@@ -116,17 +116,27 @@ func NewHandler(opts Options) http.Handler {
 		r.Get("/api/objectives", h.objectives)
 		r.Get("/api/optimizers", h.optimizers)
 		r.Get("/api/lessons", h.lessons)
+		r.Get("/api/openapi.json", openapiDoc(base))
 		r.Post("/api/run", h.run)
 		r.Post("/api/hessian", h.hessian)
 		r.Post("/api/landscape", h.landscape)
 		r.Post("/api/spectrum", h.spectrum)
 		r.Post("/api/interpolate", h.interpolate)
 		r.Post("/api/suggest", h.suggest)
+		r.Post("/api/sharpness", h.sharpness)
+		r.Get("/api/sharpness", h.sharpnessGET)
+		r.Post("/api/hypermap", h.hypermap)
+		r.Post("/api/basins", h.basins)
 		// GET forms keyed by the scene, cacheable forever (cached.go).
 		r.Get("/api/run", h.runGET)
 		r.Get("/api/landscape", h.landscapeGET)
+		r.Get("/api/figure", h.figureGET(base))
+		r.Get("/api/hypermap", h.hypermapGET)
+		r.Get("/api/basins", h.basinsGET)
 	})
 	site.Handle("/ws", opts.Stream)
+	site.Get("/r/{code}", roomJoin(opts.Stream, base)) // a room's join link (rooms.go)
+	site.Get("/r/{code}/qr.png", roomQR(opts.Stream, base))
 	web.Routes(site, pages)
 
 	if base == "" {
@@ -142,7 +152,8 @@ func NewHandler(opts Options) http.Handler {
 var allowed = map[string]string{
 	"/healthz": "GET, HEAD", "/api/objectives": "GET, HEAD", "/api/optimizers": "GET, HEAD", "/api/lessons": "GET, HEAD",
 	"/api/run": "GET, HEAD, POST", "/api/hessian": "POST", "/api/landscape": "GET, HEAD, POST", "/ws": "GET",
-	"/api/spectrum": "POST", "/api/interpolate": "POST",
+	"/api/spectrum": "POST", "/api/interpolate": "POST", "/api/suggest": "POST", "/api/openapi.json": "GET, HEAD", "/api/figure": "GET, HEAD",
+	"/api/sharpness": "GET, HEAD, POST",
 }
 
 // allowHosts answers 421 Misdirected Request to a Host not in hosts
@@ -180,7 +191,7 @@ func healthz(w http.ResponseWriter, _ *http.Request) {
 func notFound(w http.ResponseWriter, r *http.Request) {
 	if isAPI(r.URL.Path) {
 		writeError(w, &httpError{Status: http.StatusNotFound, Offset: -1,
-			Msg: fmt.Sprintf("no such endpoint %s; see GET /api/objectives, /api/optimizers, /api/lessons and POST /api/run, /api/hessian, /api/landscape, /api/spectrum, /api/interpolate", r.URL.Path)})
+			Msg: fmt.Sprintf("no such endpoint %s; see GET /api/openapi.json (the whole API), /api/objectives, /api/optimizers, /api/lessons and POST /api/run, /api/hessian, /api/landscape, /api/spectrum, /api/interpolate, /api/sharpness", r.URL.Path)})
 		return
 	}
 	http.Error(w, "404 page not found", http.StatusNotFound)

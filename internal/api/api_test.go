@@ -16,10 +16,11 @@ import (
 	"github.com/saddle-viz/saddle/internal/landscape/expr"
 )
 
-// testHandler is the real router, as the server wires it.
+// testHandler is the real router, as the server wires it; every exchange
+// through it is checked against openapi.json (openapi_test.go).
 func testHandler(t testing.TB) http.Handler {
 	t.Helper()
-	return NewHandler(Options{})
+	return openapiChecked(t, NewHandler(Options{}))
 }
 
 // do sends one request through h. A body sent with POST gets a JSON content type.
@@ -147,7 +148,8 @@ func TestOptimizers(t *testing.T) {
 	}
 	// The ids API.md promises.
 	for _, id := range []string{"gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "rmsprop_nesterov", "adam",
-		"adadelta", "newton", "saddle_free_newton", "cg", "bfgs", "lbfgs", "coordinate", "natural_gradient"} {
+		"adadelta", "newton", "saddle_free_newton", "cg", "bfgs", "lbfgs", "coordinate", "natural_gradient",
+		"adamw", "nadam", "radam", "lion", "sam", "muon", "shampoo"} {
 		if !have[id] {
 			t.Errorf("GET /api/optimizers lacks %q", id)
 		}
@@ -314,7 +316,7 @@ func TestBadRequests(t *testing.T) {
 		{name: "unknown objective", path: "/api/run", body: `{"objective": {"id": "rosenbruck"}, "runs": [{"optimizer": "gd"}]}`, status: 400, field: "objective.id", msg: "rosenbruck"},
 		{name: "bad expression", path: "/api/run", body: `{"objective": {"expr": "` + badExpr + `"}, "runs": [{"optimizer": "gd"}]}`, status: 400, field: "objective.expr"},
 		{name: "parameter out of range", path: "/api/run", body: `{"objective": {"id": "quadratic", "params": {"a": 1e9}}, "runs": [{"optimizer": "gd"}]}`, status: 400, field: "objective.params.a"},
-		{name: "unknown optimizer", path: "/api/run", body: run(`"runs": [{"optimizer": "gd"}, {"optimizer": "adamw"}]`), status: 400, field: "runs[1].optimizer", msg: "adamw"},
+		{name: "unknown optimizer", path: "/api/run", body: run(`"runs": [{"optimizer": "gd"}, {"optimizer": "adamax"}]`), status: 400, field: "runs[1].optimizer", msg: "adamax"},
 		{name: "negative lr", path: "/api/run", body: run(`"runs": [{"optimizer": "gd", "hyper": {"lr": -0.1}}]`), status: 400, field: "runs[0].hyper.lr"},
 		{name: "lr not a number", path: "/api/run", body: run(`"runs": [{"optimizer": "gd", "hyper": {"lr": true}}]`), status: 400, field: "runs[0].hyper.lr"},
 		{name: "hyper not an object", path: "/api/run", body: run(`"runs": [{"optimizer": "gd", "hyper": [1]}]`), status: 400, field: "runs[0].hyper"},

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -31,11 +32,12 @@ const CacheForever = "public, max-age=31536000, immutable"
 // from one computation.
 
 // sceneBody returns the JSON a GET carries in its scene parameter.
-func sceneBody(r *http.Request) ([]byte, *httpError) {
+// Besides scene and v, it lets the parameters in also (the run's format).
+func sceneBody(r *http.Request, also ...string) ([]byte, *httpError) {
 	q := r.URL.Query()
 	for name := range q {
-		if name != "scene" && name != "v" {
-			return nil, badRequest(name, "unknown query parameter; the GET form takes scene=<the POST body's JSON in base64url> (and v, an opaque token it ignores)")
+		if name != "scene" && name != "v" && !slices.Contains(also, name) {
+			return nil, badRequest(name, "unknown query parameter; the GET form takes scene=<the POST body's JSON in base64url> (and v, an opaque token it ignores%s)", alsoNote(also))
 		}
 	}
 	vals, ok := q["scene"]
@@ -56,6 +58,13 @@ func sceneBody(r *http.Request) ([]byte, *httpError) {
 		return nil, badRequest("scene", "must be the JSON request in base64url without padding (RFC 4648 §5: A–Z a–z 0–9 - _): %v", err)
 	}
 	return body, nil
+}
+
+func alsoNote(also []string) string {
+	if len(also) == 0 {
+		return ""
+	}
+	return "; and " + strings.Join(also, ", ")
 }
 
 // revision is the build's VCS revision, when the binary was built from a
@@ -125,7 +134,13 @@ func canonical(v any) []byte {
 }
 
 func (h *handlers) runGET(w http.ResponseWriter, r *http.Request) {
-	body, e := sceneBody(r)
+	w.Header().Set("Vary", "Accept")
+	body, e := sceneBody(r, "format")
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	format, e := negotiateRun(r)
 	if e != nil {
 		writeError(w, e)
 		return
@@ -141,7 +156,7 @@ func (h *handlers) runGET(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Steps = &steps
-	if cacheable(w, r, etagOf("run", canonical(req))) {
+	if cacheable(w, r, etagOf(format.etagName(), canonical(req))) {
 		return
 	}
 	release := func() {}
@@ -161,7 +176,10 @@ func (h *handlers) runGET(w http.ResponseWriter, r *http.Request) {
 		writeError(w, timeoutError(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, runResponse{Runs: runs}, release)
+	// The answer streams out after the slot is freed: its encoding is a
+	// few milliseconds, and a client reading slowly must not hold the pool.
+	release()
+	writeRun(w, format, runs)
 }
 
 func (h *handlers) landscapeGET(w http.ResponseWriter, r *http.Request) {
@@ -200,5 +218,5 @@ func (h *handlers) landscapeGET(w http.ResponseWriter, r *http.Request) {
 		writeError(w, gridError(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, ans, release)
+	writeLandscape(w, ans, release)
 }

@@ -136,7 +136,7 @@ func (h *handlers) landscape(w http.ResponseWriter, r *http.Request) {
 		writeError(w, gridError(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, ans, release)
+	writeLandscape(w, ans, release)
 }
 
 // landscapeJob is a validated landscape request, defaults filled in.

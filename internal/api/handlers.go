@@ -64,12 +64,13 @@ type runRequest struct {
 	Steps *int `json:"steps"`
 }
 
-// runResponse is the answer of POST /api/run.
-type runResponse struct {
-	Runs []scene.RunResult `json:"runs"`
-}
-
 func (h *handlers) run(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Vary", "Accept")
+	format, e := negotiateRun(r)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
 	var req runRequest
 	if e := decode(w, r, &req); e != nil {
 		writeError(w, e)
@@ -93,7 +94,10 @@ func (h *handlers) run(w http.ResponseWriter, r *http.Request) {
 		writeError(w, timeoutError(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, runResponse{Runs: runs}, release)
+	// The answer streams out after the slot is freed: its encoding is a
+	// few milliseconds, and a client reading slowly must not hold the pool.
+	release()
+	writeRun(w, format, runs)
 }
 
 // runIsHeavy reports whether a run goes through the heavy pool: many

@@ -85,6 +85,9 @@ type Info struct {
 	// its parameter space: Domain, Start and Minima are then plane
 	// coordinates (a, b), and Dim is the true number of parameters.
 	Projected bool `json:"projected,omitempty"`
+	// Matrices marks an objective whose parameters are matrices (it
+	// implements Matrixed), where Muon and Shampoo apply.
+	Matrices bool `json:"matrices,omitempty"`
 }
 
 // Choice is a string option of an objective: its name, default and the

@@ -36,11 +36,17 @@ type Info struct {
 	Section     string      `json:"section"` // e.g. "Algorithm 8.7"
 	Description string      `json:"description"`
 	// Needs names what the objective must offer beyond a gradient:
-	// "hessian" (Newton and kin), "fisher" (natural gradient), or "".
+	// "hessian" (Newton and kin), "fisher" (natural gradient), "matrices"
+	// (Muon, Shampoo: parameters that are matrices, landscape.Matrixed),
+	// or "".
 	Needs string `json:"needs,omitempty"`
 	// MaxDim is the largest dimension the method accepts (0: any), for
 	// methods that form or factor a Dim×Dim matrix.
 	MaxDim int `json:"max_dim,omitempty"`
+	// GradsPerStep is the number of gradients every step evaluates when it
+	// is more than one (SAM: at θ and at its ascent point); 0 means one,
+	// or a number that varies (line searches).
+	GradsPerStep int `json:"grads_per_step,omitempty"`
 }
 
 // Values are a method's resolved hyperparameters: every name of its specs,
@@ -96,7 +102,9 @@ func register(info Info, newMethod func(dim int) Method) {
 // ids not in it come after, alphabetically.
 var order = []string{"gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop",
 	"rmsprop_nesterov", "adam", "adadelta", "delta_bar_delta", "newton",
-	"saddle_free_newton", "cg", "bfgs", "lbfgs", "coordinate", "natural_gradient"}
+	"saddle_free_newton", "cg", "bfgs", "lbfgs", "coordinate", "natural_gradient",
+	// beyond the chapter
+	"adamw", "nadam", "radam", "lion", "sam", "muon", "shampoo"}
 
 // Catalogue lists every optimizer.
 func Catalogue() []Info {

@@ -159,6 +159,8 @@ func checkNeeds(info Info, obj landscape.Objective) error {
 		if _, ok := obj.(landscape.Fisherer); !ok {
 			return fielderr.New("optimizer", "%s needs a probabilistic model (Fisher information); try the logistic regression objective", info.ID)
 		}
+	case "matrices":
+		return checkMatrices(info, obj)
 	}
 	return nil
 }
@@ -252,6 +254,9 @@ func (r *Run) Reset() {
 	n := r.obj.Dim()
 	r.method = d.new(n)
 	r.method.Configure(r.values)
+	if mm, ok := r.method.(matrixMethod); ok {
+		mm.layout(matricesOf(r.obj))
+	}
 	rng := rand.New(rand.NewPCG(r.seed, r.seed^0x5DEECE66D))
 	r.oracle = newOracle(r.obj, r.cfg.Clip, rng)
 	r.theta = append(r.theta[:0], r.start...)
@@ -401,7 +406,7 @@ func (r *Run) Step() *Step {
 			r.cur.Reason = fmt.Sprintf("the optimizer's %s overflowed at step %d (the gradient is too large for it)", name, r.cur.K)
 		} else if r.cur.GradNorm < GradTol {
 			r.status, r.cur.Reason = Converged, fmt.Sprintf("‖g‖ = %.3g < %g", r.cur.GradNorm, GradTol)
-		} else if errors.Is(err, ErrConverged) || (step <= StepTol*StepTol*(1+norm) && r.info.Needs != "") {
+		} else if errors.Is(err, ErrConverged) || (step <= StepTol*StepTol*(1+norm) && r.info.Needs != "" && r.info.Needs != "matrices") {
 			r.status, r.cur.Reason = Converged, "the step became negligible"
 		}
 	}

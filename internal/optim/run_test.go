@@ -159,7 +159,7 @@ func TestBadInput(t *testing.T) {
 		cfg   Config
 		field string
 	}{
-		{"unknown optimizer", []float64{1, 1}, Config{Optimizer: "adamw"}, "optimizer"},
+		{"unknown optimizer", []float64{1, 1}, Config{Optimizer: "adamax"}, "optimizer"},
 		{"missing optimizer", []float64{1, 1}, Config{}, "optimizer"},
 		{"unknown hyper", []float64{1, 1}, Config{Optimizer: "adam", Hyper: map[string]float64{"foo": 1}}, "hyper.foo"},
 		{"hyper of another method", []float64{1, 1}, Config{Optimizer: "gd", Hyper: map[string]float64{"momentum": 0.9}}, "hyper.momentum"},

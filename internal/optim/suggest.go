@@ -13,7 +13,8 @@ import (
 // objective at the start, shown beside the default, never applied silently:
 //
 //   - Curvature-limited methods (gd, sgd, momentum, nesterov,
-//     delta_bar_delta) step by ε·g: a step is stable for ε < 2/λmax (8.2.1),
+//     delta_bar_delta, and sam, which steps by ε times a gradient taken ρ
+//     away) step by ε·g: a step is stable for ε < 2/λmax (8.2.1),
 //     and ε = 1/λmax takes the steepest direction of a quadratic to its
 //     minimum in one step, so the suggestion is ε = 1/λmax (delta-bar-delta,
 //     which grows its rates, starts at half of it), λmax the Hessian's
@@ -24,7 +25,8 @@ import (
 //     ε makes the first step StepFraction of the width. The first step ε‖g‖
 //     is capped at StepFraction of the width w, so a cliff's gradient does
 //     not throw θ off the plot.
-//   - Sign-like methods (adam, rmsprop, rmsprop_nesterov) move each
+//   - Sign-like methods (adam, rmsprop, rmsprop_nesterov, adamw, nadam,
+//     lion) move each
 //     coordinate by about ε a step whatever the gradient's size, so
 //     ε = w/AdaptiveSteps: the width crossed in about AdaptiveSteps steps.
 //     AdaGrad's step falls as ε/√k, covering about 2ε√k in k steps, so its
@@ -76,7 +78,7 @@ func Suggest(id string, l Local) (s Suggestion, ok bool) {
 	var lr float64
 	var rule string
 	switch id {
-	case "gd", "sgd", "momentum", "nesterov", "delta_bar_delta":
+	case "gd", "sgd", "momentum", "nesterov", "delta_bar_delta", "sam":
 		f, frac := 1.0, "1"
 		if id == "delta_bar_delta" {
 			f, frac = 0.5, "½"
@@ -100,7 +102,7 @@ func Suggest(id string, l Local) (s Suggestion, ok bool) {
 				lr = cap
 			}
 		}
-	case "adam", "rmsprop", "rmsprop_nesterov":
+	case "adam", "rmsprop", "rmsprop_nesterov", "adamw", "nadam", "lion":
 		lr = l.Width / AdaptiveSteps
 		rule = fmt.Sprintf("ε = w/%d, w = %.3g: each coordinate moves about ε a step, so it crosses w in about %d steps", AdaptiveSteps, l.Width, AdaptiveSteps)
 	case "adagrad":

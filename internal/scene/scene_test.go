@@ -38,7 +38,7 @@ func TestBuildFieldErrors(t *testing.T) {
 		{"start not finite", Request{Objective: rosen, Start: []float64{1, math.NaN()}, Runs: []RunSpec{gd(0.1)}}, "start[1]", false},
 		{"no runs", Request{Objective: rosen}, "runs", false},
 		{"too many runs", Request{Objective: rosen, Runs: many}, "runs", false},
-		{"unknown optimizer", Request{Objective: rosen, Runs: []RunSpec{gd(0.1), {Optimizer: "adamw"}}}, "runs[1].optimizer", false},
+		{"unknown optimizer", Request{Objective: rosen, Runs: []RunSpec{gd(0.1), {Optimizer: "adamax"}}}, "runs[1].optimizer", false},
 		{"negative lr", Request{Objective: rosen, Runs: []RunSpec{gd(-1)}}, "runs[0].hyper.lr", false},
 		{"unknown hyperparameter", Request{Objective: rosen, Runs: []RunSpec{{Optimizer: "gd", Hyper: Hyper{Num: map[string]float64{"beta": 1}}}}}, "runs[0].hyper.beta", false},
 		{"clip both ways", Request{Objective: rosen, Runs: []RunSpec{{Optimizer: "gd", Clip: optim.Clip{Norm: 1, Value: 1}}}}, "runs[0].clip", false},

@@ -62,8 +62,9 @@
 //	        through it again at that step.
 //	hessian {"at": [x, y]} or {"run": i} (run i's current point): a
 //	        "geometry" message.
-//	cancel  {"task": "landscape" | "spectrum"}: stops that computation;
-//	        the page gets a last "progress" with "note": "cancelled".
+//	cancel  {"task": "landscape" | "spectrum" | "sharpness"}: stops that
+//	        computation (or ends the sharpness subscription); the page
+//	        gets a last "progress" with "note": "cancelled".
 //	        Cancelling what is not running is silently ignored.
 //	spectrum {"at": "start" | "current" (default start), "run": i (only
 //	        with current), "k": 1..20 (default 5)}: the Hessian's top-k
@@ -83,6 +84,11 @@
 //	        any earlier subscription; {"run": -1} ends it. It survives
 //	        reset and set, and a new start when the new scene has run i
 //	        and a data set.
+//	sharpness {"run": i (left out: every run), "every": 1..1000 (default
+//	        5)}: subscribes to run i's (or each run's) sharpness
+//	        λmax(H(θₖ)) every "every" steps (sharpness.go); replaces any
+//	        earlier subscription; {"run": -1} ends it. A
+//	        reset or new start begins the trace again; set carries on.
 //
 // From the server:
 //
@@ -135,6 +141,13 @@
 //	          "in_plane"}: J(θ_k) against J at the plane point of θ_k's
 //	          projection for at most 100 thinned steps ending at the current
 //	          one; in_plane is /api/run's fraction over every step.
+//	sharpness {"run", "every", "rule", "preconditioned", "k": [...],
+//	          "lambda": [...], "threshold": [...], "loss": [...],
+//	          "products", "pending", "skipped"}: one run's whole trace so far,
+//	          after each batch of measured points (at most every 200 ms
+//	          while measuring); a waiting one is replaced by a newer one.
+//	          While measuring lags the run, "progress" of task
+//	          "sharpness" says how far it got.
 //	dataset   {"x": [lo, hi], "y": [lo, hi], "points": [[x, y, label], ...],
 //	          "classes"} after start, for a model trained on a 2-D data set;
 //	          x × y is a square around the points with a tenth of padding.
@@ -170,6 +183,23 @@
 //	          carries on. Fields are JSON paths within the message:
 //	          "runs[0].hyper.lr", "n", "steps_per_second", "view.x".
 //
+// # Rooms
+//
+// A session may broadcast as a room (room.go; API.md "Rooms"): room_open
+// answers a "room" message with a code (roomcode.go) and the driver's
+// token, and from then on the session's outbox tees every message but
+// errors to the room's hub, which encodes each frame once and queues the
+// same bytes for every follower. room_join makes a session a follower: its
+// engine drops its own scene, and its page gets the room's state
+// (roomstate.go: the latest scene, landscape, statuses and analyses, and
+// each run's path thinned to 1024 points) and then the room's messages;
+// anything but the room's messages is refused. A follower MaxQueued
+// messages behind is given the state afresh. fork replays the room's
+// recipe (the scene as started, then each live set and reset at its step)
+// in the follower's own engine; follow joins again. With Options.Relay
+// (package natsrelay) a replica mirrors rooms driven elsewhere
+// (roomrelay.go).
+//
 // # Pacing and backpressure
 //
 // Runs race in lock-step: each tick advances every unfinished run by the
@@ -192,7 +222,7 @@
 // into an outbox, where a frame still waiting is merged with the next one
 // (at most
 // Options.MaxPendingPerRun points per run, thinned beyond, the newest
-// always kept), a waiting landscape, regions or progress of a task is
+// always kept), a waiting landscape, regions, sharpness or progress of a task is
 // replaced by a newer one, and more
 // than Options.MaxQueued waiting messages close the session
 // (StatusPolicyViolation, "too many unread messages"). Each write has its

@@ -1,11 +1,10 @@
 package stream
 
 import (
-	"math"
-	"slices"
-	"strconv"
+	"encoding/json"
 
 	"github.com/saddle-viz/saddle/internal/scene"
+	jsonwire "github.com/saddle-viz/saddle/internal/wire"
 )
 
 // Frames are the hot path of a session (up to 60 a second, each with
@@ -31,102 +30,43 @@ func appendFrame(dst []byte, f *frame) []byte {
 	return append(dst, "]}"...)
 }
 
-// appendPoint appends p as encoding/json would marshal it.
-func appendPoint(dst []byte, p *scene.Point) []byte {
-	dst = append(dst, `{"run":`...)
-	dst = strconv.AppendInt(dst, int64(p.Run), 10)
-	dst = append(dst, `,"k":`...)
-	dst = strconv.AppendInt(dst, int64(p.K), 10)
-	dst = append(dst, `,"xy":`...)
-	dst = appendFloats(dst, p.XY)
-	dst = append(dst, `,"loss":`...)
-	dst = appendFloat(dst, p.Loss)
-	if len(p.Grad) > 0 {
-		dst = append(dst, `,"grad":`...)
-		dst = appendFloats(dst, p.Grad)
-	}
-	dst = append(dst, `,"grad_norm":`...)
-	dst = appendFloat(dst, p.GradNorm)
-	dst = append(dst, `,"clipped":`...)
-	dst = strconv.AppendBool(dst, p.Clipped)
-	if len(p.Update) > 0 {
-		dst = append(dst, `,"update":`...)
-		dst = appendFloats(dst, p.Update)
-	}
-	if len(p.RawGrad) > 0 {
-		dst = append(dst, `,"raw_grad":`...)
-		dst = appendFloats(dst, p.RawGrad)
-	}
-	if len(p.UsedGrad) > 0 {
-		dst = append(dst, `,"used_grad":`...)
-		dst = appendFloats(dst, p.UsedGrad)
-	}
-	if p.LR != 0 {
-		dst = append(dst, `,"lr":`...)
-		dst = appendFloat(dst, p.LR)
-	}
-	if p.GtHg != nil {
-		dst = append(dst, `,"gthg":`...)
-		dst = appendFloat(dst, *p.GtHg)
-	}
-	if len(p.State) > 0 {
-		dst = append(dst, `,"state":{`...)
-		keys := make([]string, 0, len(p.State))
-		for k := range p.State {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for i, k := range keys {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = strconv.AppendQuote(dst, k) // state names are plain ASCII identifiers
-			dst = append(dst, ':')
-			dst = appendFloats(dst, p.State[k])
-		}
-		dst = append(dst, '}')
-	}
-	if p.Evals != 0 {
-		dst = append(dst, `,"evals":`...)
-		dst = strconv.AppendInt(dst, int64(p.Evals), 10)
-	}
-	return append(dst, '}')
-}
+// appendPoint appends p as encoding/json would marshal it (package wire
+// writes points for /api/run too).
+func appendPoint(dst []byte, p *scene.Point) []byte { return jsonwire.AppendPoint(dst, p) }
 
-func appendFloats(dst []byte, xs []float64) []byte {
-	if xs == nil {
-		return append(dst, "null"...)
-	}
-	dst = append(dst, '[')
-	for i, x := range xs {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendFloat(dst, x)
-	}
-	return append(dst, ']')
-}
+// appendFloat writes x as a JSON number (jsonwire.AppendFloat).
+func appendFloat(dst []byte, x float64) []byte { return jsonwire.AppendFloat(dst, x) }
 
-// appendFloat writes x the way JSON numbers are conventionally written (as
-// ECMAScript does, and encoding/json): shortest round-trip digits, plain
-// notation for 1e-6 ≤ |x| < 1e21, exponent notation without a leading zero
-// in the exponent otherwise. A non-finite x cannot be JSON; it is written
-// as null, though scene guarantees finite points.
-func appendFloat(dst []byte, x float64) []byte {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return append(dst, "null"...)
+// appendLandscape appends m as json.Marshal would, the grid's values
+// written by hand on every core (jsonwire.AppendGridFields): a 512²
+// landscape's encoding cost twenty times its evaluation.
+func appendLandscape(dst []byte, m *landscapeMsg) ([]byte, error) {
+	if m.Grid == nil {
+		b, err := json.Marshal(m)
+		return append(dst, b...), err
 	}
-	format := byte('f')
-	if a := math.Abs(x); a != 0 && (a < 1e-6 || a >= 1e21) {
-		format = 'e'
+	dst = append(dst, `{"type":`...)
+	t, err := json.Marshal(m.Type)
+	if err != nil {
+		return nil, err
 	}
-	dst = strconv.AppendFloat(dst, x, format, -1, 64)
-	if format == 'e' {
-		// 1e-07 → 1e-7
-		if n := len(dst); n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
-			dst[n-2] = dst[n-1]
-			dst = dst[:n-1]
+	dst = append(dst, t...)
+	dst = append(dst, ',')
+	dst = jsonwire.AppendGridFields(dst, m.Grid)
+	if m.Plane != nil {
+		p, err := json.Marshal(m.Plane)
+		if err != nil {
+			return nil, err
 		}
+		dst = append(dst, `,"plane":`...)
+		dst = append(dst, p...)
 	}
-	return dst
+	if m.Partial {
+		dst = append(dst, `,"partial":true`...)
+	}
+	dst = append(dst, '}')
+	if cap(dst) > len(dst)+len(dst)/16 {
+		dst = append([]byte(nil), dst...) // the cache keeps it: no slack
+	}
+	return dst, nil
 }

@@ -48,7 +48,7 @@ type wire struct {
 	Condition    float64     `json:"condition"`
 }
 
-var analysisTypes = map[string]bool{"dataset": true, "regions": true, "spectrum": true, "interpolation": true, "fidelity": true}
+var analysisTypes = map[string]bool{"dataset": true, "regions": true, "spectrum": true, "interpolation": true, "fidelity": true, "sharpness": true}
 
 type client struct {
 	t    *testing.T

@@ -51,6 +51,14 @@ type engine struct {
 	chores  *time.Ticker    // progress reports and decision regions; nil when idle
 	hist    []*history      // per run, for fidelity; nil for a 2-D objective
 	regions *regionsSub     // nil: not subscribed
+	sharp   *sharpSub       // nil: no sharpness trace (sharpness.go)
+
+	// Rooms (roomsession.go).
+	ss     *session
+	rec    *recipe   // how a fork would rebuild this scene at its step
+	script []any     // commands still to handle before the page's (a fork's replay)
+	hub    *hub      // the room followed
+	fl     *follower // its place in it
 }
 
 func newEngine(srv *Server, out *outbox, fail func(error)) *engine {
@@ -64,7 +72,17 @@ func (e *engine) loop(ctx context.Context, cmds <-chan any) {
 	defer e.tasks.wg.Wait() // ctx has ended: every task is cancelled
 	defer e.stopChores()
 	defer e.stopTicker()
+	defer e.leaveRoom()
 	for {
+		if e.owed == 0 && len(e.script) > 0 {
+			if ctx.Err() != nil {
+				return
+			}
+			c := e.script[0]
+			e.script = e.script[1:]
+			e.handle(ctx, c)
+			continue
+		}
 		var tick, chore <-chan time.Time
 		var taken <-chan struct{}
 		in := cmds
@@ -139,6 +157,11 @@ func (e *engine) stopChores() {
 }
 
 func (e *engine) handle(ctx context.Context, c any) {
+	switch c.(type) {
+	case engineFollow, engineFork, engineDrive:
+		e.handleRoom(c)
+		return
+	}
 	if _, ok := c.(startCmd); !ok && e.sc == nil {
 		e.sendErr(fielderr.New("type", `no scene yet: send "start" first`))
 		return
@@ -159,25 +182,39 @@ func (e *engine) handle(ctx context.Context, c any) {
 		e.owed += c.n
 		e.payOwed()
 	case resetCmd:
+		e.recordEvent(recipeEvent{K: e.curK(), Reset: true})
 		for _, r := range e.sc.Runs {
 			r.Reset()
 		}
 		e.begin()
+		e.publishRecipe()
 	case speedCmd:
 		e.speed = c.speed
 		if e.playing {
 			e.startTicker()
+		}
+		if e.rec != nil {
+			e.rec.Speed = c.speed
+			e.publishRecipe()
 		}
 	case setCmd:
 		e.set(c)
 	case viewCmd:
 		e.view = c.view
 		e.sendLandscape()
+		if e.rec != nil {
+			e.rec.View = c.view
+			e.publishRecipe()
+		}
 	case planeCmd:
 		e.replane(ctx, c)
 	case hessianCmd:
 		e.geometry(c)
 	case cancelCmd:
+		if c.task == taskSharpness {
+			e.cancelSharpness()
+			return
+		}
 		e.stopTask(c.task, true)
 	case spectrumCmd:
 		e.spectrum(c)
@@ -187,6 +224,12 @@ func (e *engine) handle(ctx context.Context, c any) {
 		e.fidelity(c)
 	case regionsCmd:
 		e.subscribeRegions(c)
+	case hypermapCmd:
+		e.hypermap(c)
+	case basinsCmd:
+		e.basins(c)
+	case sharpnessCmd:
+		e.subscribeSharpness(c)
 	default:
 		panic(fmt.Sprintf("stream: unknown command %T", c))
 	}
@@ -211,9 +254,15 @@ func (e *engine) start(ctx context.Context, c startCmd) {
 		}
 		e.view = viewMsg{X: d.X, Y: d.Y, NX: side, NY: side}
 	}
+	e.view.Type = ""
+	e.rec = &recipe{Speed: c.speed, MaxSteps: c.maxSteps, View: e.view}
+	e.rec.Start, _ = json.Marshal(c.req)
+	e.out.pushMsg("_start", nil) // a room's state starts afresh
+	e.publishRecipe()
 	e.sendScene()
 	e.sendDataset()
 	e.keepRegions()
+	e.keepSharpness()
 	e.sendLandscape()
 	e.playing = !c.paused
 	e.begin()
@@ -239,13 +288,21 @@ func (e *engine) replane(ctx context.Context, c planeCmd) {
 	}
 	req := sc.Request
 	req.Start, req.Plane = nil, &c.plane
-	req.Runs = make([]scene.RunSpec, len(sc.Runs))
+	req.Runs = e.currentRunSpecs()
+	e.start(ctx, startCmd{req: req, speed: e.speed, maxSteps: e.maxSteps, paused: !e.playing})
+}
+
+// currentRunSpecs are the scene's runs as now configured (hyperparameters
+// set live included).
+func (e *engine) currentRunSpecs() []scene.RunSpec {
+	sc := e.sc
+	runs := make([]scene.RunSpec, len(sc.Runs))
 	for i, r := range sc.Runs {
 		cfg := r.Config()
-		req.Runs[i] = scene.RunSpec{Optimizer: cfg.Optimizer, Hyper: scene.Hyper{Num: cfg.Hyper, Choice: cfg.Choice},
+		runs[i] = scene.RunSpec{Optimizer: cfg.Optimizer, Hyper: scene.Hyper{Num: cfg.Hyper, Choice: cfg.Choice},
 			Clip: cfg.Clip, Schedule: cfg.Schedule, Label: sc.Request.Runs[i].Label}
 	}
-	e.start(ctx, startCmd{req: req, speed: e.speed, maxSteps: e.maxSteps, paused: !e.playing})
+	return runs
 }
 
 // begin sends every run's first point and status (after start and reset)
@@ -256,10 +313,14 @@ func (e *engine) begin() {
 	if e.sc.Projected() {
 		e.hist = newHistories(len(e.sc.Runs), e.sc.Obj.Dim())
 	}
+	if e.sharp != nil {
+		e.restartSharpness()
+	}
 	f := &frame{t: nowMs(), runs: make([][]scene.Point, len(e.sc.Runs))}
 	for i, r := range e.sc.Runs {
 		f.runs[i] = []scene.Point{e.sc.PointOf(i, r.Current(), scene.Full)}
 		e.track(i, r.Current())
+		e.sharpTrack(i)
 	}
 	if e.regions != nil {
 		e.regions.lastK = -1
@@ -381,6 +442,7 @@ func (e *engine) advance(n int, now time.Time) {
 		for j := 1; j <= n; j++ {
 			st := r.Step()
 			e.track(i, st)
+			e.sharpTrack(i)
 			last := j == n || r.Done() || st.K >= e.maxSteps
 			if last {
 				pts = append(pts, e.sc.PointOf(i, st, scene.Full))
@@ -424,6 +486,9 @@ func (e *engine) set(c setCmd) {
 		e.sendErr(err)
 		return
 	}
+	hyper, _ := json.Marshal(c.hyper)
+	e.recordEvent(recipeEvent{K: e.curK(), Run: c.run, Hyper: hyper, Clip: c.clip, Schedule: c.schedule})
+	e.publishRecipe()
 	e.sendScene()
 }
 

@@ -285,6 +285,9 @@ func New(spec landscape.Spec) (landscape.Objective, landscape.Info, *Model, erro
 	m.key = landscape.SpecKey(canonical(e, p, o))
 	info := e.info
 	info.Dim = m.Obj.Dim()
+	if mx, ok := m.Obj.(landscape.Matrixed); ok && len(mx.Matrices()) > 0 {
+		info.Matrices = true
+	}
 	return m.Obj, info, m, nil
 }
 

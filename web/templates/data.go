@@ -24,6 +24,9 @@ type PageData struct {
 	Lesson *LessonData `json:"lesson,omitempty"`
 	// Embed, when set, renders the page for an iframe: no site chrome.
 	Embed *EmbedOptions `json:"embed,omitempty"`
+	// OEmbed, when set, is the page's oEmbed discovery link (an absolute
+	// URL of /oembed?url=<this page>), in the head.
+	OEmbed string `json:"-"`
 }
 
 // SceneRun is one run of a ready scene.

@@ -37,6 +37,15 @@ type LanczosSettings struct {
 	MaxIter int     // Krylov dimension cap; 0 means min(n, max(3K+30, 60))
 	Tol     float64 // relative residual ‖Av − λv‖ ≤ Tol·max|λ|; 0 means 1e-6
 	Seed    uint64  // start vector
+	// Start, when not nil, is the start vector instead of a random one
+	// drawn from Seed (length n, not all zero): a warm start from the
+	// last eigenvector of a slowly changing operator, such as the Hessian
+	// along a run, converges in a few products.
+	Start []float64
+	// MinIter is the fewest products before the iteration may stop: with
+	// a warm start the old eigenvector meets the tolerance at once, and a
+	// few more steps let an eigenvalue that has overtaken it show.
+	MinIter int
 }
 
 // Eigen is the result of TopEigen: Values in the order Which asks for
@@ -77,9 +86,13 @@ func TopEigen(op Operator, n int, s LanczosSettings) (Eigen, error) {
 		tol = 1e-6
 	}
 	start := make([]float64, n)
-	rng := newRNG(s.Seed)
-	for i := range start {
-		start[i] = rng.NormFloat64()
+	if s.Start != nil && len(s.Start) == n && floats.Norm(s.Start, 2) > 0 {
+		copy(start, s.Start)
+	} else {
+		rng := newRNG(s.Seed)
+		for i := range start {
+			start[i] = rng.NormFloat64()
+		}
 	}
 	var res Eigen
 	var ritz ritzPairs
@@ -90,7 +103,7 @@ func TopEigen(op Operator, n int, s LanczosSettings) (Eigen, error) {
 		// network), so stopping at the first step where the residual
 		// bounds β_j·|last component of the Ritz vector| meet the
 		// tolerance saves products.
-		if j < s.K {
+		if j < s.K || j < s.MinIter {
 			return false
 		}
 		if !ritz.solve(alpha, beta[:j-1]) {
