@@ -14,7 +14,7 @@ import (
 // planeLandscape) as writeJSON would, its values written by hand on every
 // core (wire.AppendGridFields): the same bytes, several times sooner for a
 // large grid. Anything else goes to writeJSON.
-func writeLandscape(w http.ResponseWriter, ans any) {
+func writeLandscape(w http.ResponseWriter, ans any, after ...func()) {
 	var g *landscape.Grid
 	var plane []byte
 	switch a := ans.(type) {
@@ -25,13 +25,13 @@ func writeLandscape(w http.ResponseWriter, ans any) {
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
 		if a.Grid == nil || enc.Encode(a.Plane) != nil {
-			writeJSON(w, http.StatusOK, ans) // its errors are writeJSON's to report
+			writeJSON(w, http.StatusOK, ans, after...) // its errors are writeJSON's to report
 			return
 		}
 		g, plane = a.Grid, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	}
 	if g == nil {
-		writeJSON(w, http.StatusOK, ans)
+		writeJSON(w, http.StatusOK, ans, after...)
 		return
 	}
 	b := make([]byte, 0, 64+20*len(g.Values)+len(plane))
@@ -42,6 +42,9 @@ func writeLandscape(w http.ResponseWriter, ans any) {
 		b = append(b, plane...)
 	}
 	b = append(b, "}\n"...)
+	for _, f := range after { // writeJSON's after: encoded, not yet written
+		f()
+	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Content-Type-Options", "nosniff")
