@@ -30,7 +30,7 @@ func TestPresentationAndAccessibility(t *testing.T) {
 	b.open("?obj=rosenbrock&start=-1.2,1&run=gd|lr=0.001&run=momentum|lr=0.0005")
 	b.do(chromedp.Evaluate[chromedp.Void](`saddle.stepBy(60)`))
 	b.wait("step 60", `saddle.currentK() === 60`)
-	b.do(chromedp.Sleep(300 * time.Millisecond))
+	b.wait("step 60 drawn", pageDrawn)
 
 	t.Run("presentation mode enlarges type and lines, p toggles it", func(t *testing.T) {
 		b := b.on(t)
@@ -38,7 +38,7 @@ func TestPresentationAndAccessibility(t *testing.T) {
 		ink0 := eval[float64](b, runInk)
 		b.do(chromedp.Click(chromedp.CSS(`[data-testid=present]`)))
 		b.wait("the presenting class", `document.documentElement.classList.contains('presenting')`)
-		b.do(chromedp.Sleep(400 * time.Millisecond))
+		b.wait("the page redrawn at presentation size", pageDrawn) // present() marks it dirty with the class
 		font1 := eval[float64](b, `parseFloat(getComputedStyle(document.querySelector('.counter')).fontSize)`)
 		if font1 < 1.4*font0 {
 			t.Errorf("counter font %.1fpx in presentation mode, %.1fpx before: want at least 1.4×", font1, font0)
@@ -53,7 +53,7 @@ func TestPresentationAndAccessibility(t *testing.T) {
 		b.screenshot("40-presentation")
 		b.do(chromedp.KeyEvent("p"))
 		b.wait("presentation off", `!document.documentElement.classList.contains('presenting')`)
-		b.do(chromedp.Sleep(300 * time.Millisecond))
+		b.wait("the page redrawn at its size", pageDrawn)
 		if f := eval[float64](b, `parseFloat(getComputedStyle(document.querySelector('.counter')).fontSize)`); f != font0 {
 			t.Errorf("counter font %.1fpx after leaving, want %.1fpx", f, font0)
 		}
