@@ -79,6 +79,7 @@ export const session = {
 
   onMessage(m) {
     this.model?.onMessage(m);
+    this.maps?.onMessage(m); // maps.mjs, once opened
     switch (m.type) {
       case 'scene':
         this.sceneInfo = m.objective || null;
