@@ -210,7 +210,8 @@ func TestSectionsCiteTheRightTopic(t *testing.T) {
 		"long-term-dependencies": "8.2.5 (draft 8.2.6)", "sgd": "8.3.1 (draft 8.3.2)", "momentum": "8.3.2–8.3.3 (draft 8.3.3–8.3.4)",
 		"initialization": "8.4 (draft 8.7.2)", "adaptive-rates": "8.5 (draft 8.4)", "newton-vs-gd": "8.6.1 (draft 8.5.1)",
 		"conjugate-gradients": "8.6.2 (draft 8.5.2)", "bfgs": "8.6.3 (draft 8.5.3)", "natural-gradient": "Amari 1998 (draft 8.6)",
-		"coordinate-descent": "8.7.2 (draft 8.7.1)", "continuation": "8.7.6 (draft 8.7.5)",
+		"coordinate-descent": "8.7.2 (draft 8.7.1)", "continuation": "8.7.6 (draft 8.7.5)", "edge-of-stability": "8.2.1",
+		"beyond-the-chapter": "8.5 (draft 8.4)",
 	}
 	for _, l := range lessons.All() {
 		if w, ok := wantLesson[l.ID]; !ok || l.Section != w {

@@ -102,6 +102,9 @@ func sharedChromium(t testing.TB) context.Context {
 		chromedp.Flag("disable-backgrounding-occluded-windows", true),
 		chromedp.Flag("disable-renderer-backgrounding", true),
 		chromedp.Flag("force-device-scale-factor", "1"),
+		// WebGL for the 3-D view (surface3d.mjs): with the GPU off Chromium draws
+		// it with SwiftShader, a fallback it deprecates unless this opts in.
+		chromedp.Flag("enable-unsafe-swiftshader", true),
 		chromedp.UserDataDir(dir),
 		chromedp.WindowSize(1500, 1000),
 	}

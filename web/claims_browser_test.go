@@ -141,6 +141,26 @@ func nearly(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
 
 // lessonClaims are the cues of every lesson, as checks.
 var lessonClaims = map[string][]claim{
+	"beyond-the-chapter": {
+		// Runs: 0 Adam, 1 AdamW, 2 Lion, 3 Muon. The page shows losses, not
+		// singular values: each cue's claim is checked by what it does to
+		// the loss (the lesson's Go test checks the singular values).
+		{30, "Muon has the largest singular value still to fit, Adam only the small ones: Adam's loss is below Muon's", "", func(c claimPage) error {
+			if a, m := c.pt(0, 30).Loss, c.pt(3, 30).Loss; !(a < m) {
+				return errorf("Adam's loss %.3g, Muon's %.3g at step 30", a, m)
+			}
+			return nil
+		}},
+		{300, "Adam has settled lowest; Muon, Lion and AdamW hover above it", "", func(c claimPage) error {
+			a := c.pt(0, 300).Loss
+			for r, name := range map[int]string{1: "AdamW", 2: "Lion", 3: "Muon"} {
+				if l := c.pt(r, 300).Loss; !(l > a) {
+					return errorf("%s's loss %.3g is not above Adam's %.3g", name, l, a)
+				}
+			}
+			return nil
+		}},
+	},
 	"real-network": {
 		{0, "the page draws the PCA plane of Adam's path", "pagestate (defect 2)", func(c claimPage) error {
 			c.wait("the plane", `saddle.model && saddle.model.plane`)
@@ -213,6 +233,14 @@ var lessonClaims = map[string][]claim{
 		}},
 	},
 	"saddle-points": {
+		{0, "the lesson opens on the 3-D surface, the quadratic model drawn on it", "", func(c claimPage) error {
+			c.wait("the 3-D view with the model", `saddle.panels[0].is3d && saddle.panels[0].modelCount > 0 && saddle.panels[0].arrows.length === 2`)
+			// x² − y²: the curvature along x is positive, along y negative (the arrows' eigenvalues).
+			if l := c.js(`saddle.panels[0].arrows.map(a => Math.sign(a.lam)).sort().join()`); l != "-1,1" {
+				return errorf("the eigen-arrows' curvatures have signs %s", l)
+			}
+			return nil
+		}},
 		{1, "Newton's step lands exactly on the saddle and stops", "", func(c claimPage) error {
 			p := c.pt(1, 1)
 			if math.Abs(p.X) > 1e-9 || math.Abs(p.Y) > 1e-9 || c.js(`saddle.tracks[1].lastK`) != "1" {
@@ -424,6 +452,25 @@ var lessonClaims = map[string][]claim{
 			nn, wn := swing(2)
 			if nm < 4 || !(wn < 0.5*wm) {
 				return errorf("momentum crosses the floor %d times (widest %.3g after step 5), Nesterov %d times (widest %.3g)", nm, wm, nn, wn)
+			}
+			return nil
+		}},
+	},
+	"edge-of-stability": {
+		// Runs: 0 GD ε = 0.2, 1 GD ε = 0.05. The sharpness itself is
+		// checked on the engine (TestClaimEdgeOfStability); the page shows
+		// what it does to the loss.
+		{1500, "at the edge the loss keeps falling, with rises on the way, and ends below the small rate's", "", func(c claimPage) error {
+			path := c.path(0, 1500)
+			rises := 0
+			for i := 1; i < len(path); i++ {
+				if path[i].Loss > path[i-1].Loss {
+					rises++
+				}
+			}
+			big, small := c.pt(0, 1500).Loss, c.pt(1, 1500).Loss
+			if !(big < 0.05*path[0].Loss) || rises == 0 || !(big < small) {
+				return errorf("ε = 0.2: loss %.4g → %.4g with %d rises; ε = 0.05 ends at %.4g", path[0].Loss, big, rises, small)
 			}
 			return nil
 		}},

@@ -318,6 +318,9 @@ func TestEmbedLayoutAndOptions(t *testing.T) {
 		b.screenshot("66-embed-560x400-caption-cues")
 		// The cue follows the step.
 		b.stepTo(90)
+		// The cue list follows in the draw loop's next frame after the step
+		// lands: let two animation frames pass, then read the current cue.
+		evalAsync[bool](b, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`)
 		if got := eval[string](b, `document.querySelector('[data-testid=cue].current')?.dataset.at || ''`); got != "90" {
 			t.Errorf("at step 90 the embed shows the cue at k = %s, want 90", got)
 		}

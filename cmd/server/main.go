@@ -22,6 +22,7 @@ import (
 
 	"github.com/saddle-viz/saddle/internal/api"
 	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/natsrelay"
 	"github.com/saddle-viz/saddle/internal/stream"
 	"github.com/saddle-viz/saddle/web"
 )
@@ -48,6 +49,8 @@ type config struct {
 	ping        time.Duration
 	idle        time.Duration
 	hosts       string
+	nats        string
+	roomGrace   time.Duration
 	minify      bool
 }
 
@@ -57,8 +60,12 @@ const (
 	idleTimeout       = 2 * time.Minute
 )
 
-// envName is the environment variable of a flag: max-sessions → SADDLE_MAX_SESSIONS.
+// envName is the environment variable of a flag: max-sessions → SADDLE_MAX_SESSIONS
+// (and -nats, a URL, is SADDLE_NATS_URL).
 func envName(flagName string) string {
+	if flagName == "nats" {
+		return "SADDLE_NATS_URL"
+	}
 	return "SADDLE_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
@@ -78,6 +85,8 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.DurationVar(&c.ping, "ping-interval", stream.DefaultPingInterval, "how often a live session pings its page; a page that has not answered by the next ping is dropped (0: never ping)")
 	fs.DurationVar(&c.idle, "idle-timeout", stream.DefaultIdleTimeout, "close a live session whose page has sent nothing for this long (0: never)")
 	fs.StringVar(&c.hosts, "allowed-hosts", "", "comma-separated Host names the server answers (others get 421), against DNS rebinding;\ndefault: localhost, 127.0.0.1 and ::1 when -addr is a loopback address, any host otherwise")
+	fs.StringVar(&c.nats, "nats", "", "NATS server URL (nats://host:4222, with JetStream) that carries classroom rooms between replicas;\nnone: rooms live in this process")
+	fs.DurationVar(&c.roomGrace, "room-grace", stream.DefaultRoomGrace, "how long a room waits for its teacher's page to come back before it ends for the students")
 	fs.BoolVar(&c.minify, "minify", true, "serve the page's scripts and styles minified; -minify=false serves them as they are in the repo, to read in the browser")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: saddle [flags]\n       saddle healthcheck [-addr host:port]   (exit 0 when /healthz answers ok)\n"+
@@ -142,6 +151,12 @@ func (c *config) validate() error {
 	}
 	if c.idle < 0 {
 		return fmt.Errorf("-idle-timeout must not be negative, got %s", c.idle)
+	}
+	if c.nats != "" && !strings.HasPrefix(c.nats, "nats://") && !strings.HasPrefix(c.nats, "tls://") {
+		return fmt.Errorf("-nats: want a URL like nats://host:4222, got %q", c.nats)
+	}
+	if c.roomGrace <= 0 {
+		return fmt.Errorf("-room-grace must be above 0, got %s", c.roomGrace)
 	}
 	for _, h := range c.allowedHosts() {
 		if strings.ContainsAny(h, "/ *") {
@@ -225,8 +240,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: level}))
 
 	grids := landscape.NewGridCache(api.GridCacheEntries) // one cache for the API and the sessions
+	var relay stream.Relay
+	if c.nats != "" {
+		dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		rl, err := natsrelay.Dial(dctx, c.nats, 24*time.Hour)
+		cancel()
+		if err != nil {
+			return err
+		}
+		defer rl.Close()
+		relay = rl
+		log.Info("rooms travel over NATS", "url", c.nats)
+	}
 	sessions := stream.New(stream.Options{OriginPatterns: c.originPatterns(), MaxSessions: c.maxSessions, Logger: log, Grids: grids,
-		PingInterval: disabled(c.ping), IdleTimeout: disabled(c.idle)})
+		PingInterval: disabled(c.ping), IdleTimeout: disabled(c.idle), Relay: relay, RoomGrace: c.roomGrace})
 	srv := &http.Server{
 		Handler: api.NewHandler(api.Options{BasePath: c.basePath, FrameAncestors: c.frameAnc, Stream: sessions, Logger: log, Grids: grids,
 			AllowedHosts: c.allowedHosts(), StaticSources: !c.minify}),

@@ -138,19 +138,19 @@ func TestParseConfig(t *testing.T) {
 		want    config
 		wantErr string
 	}{
-		{name: "defaults", want: config{addr: ":8080", maxSessions: 500, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: true}},
+		{name: "defaults", want: config{addr: ":8080", maxSessions: 500, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: true, roomGrace: time.Minute}},
 		{name: "env", env: map[string]string{"SADDLE_ADDR": ":9090", "SADDLE_MAX_SESSIONS": "7", "SADDLE_ORIGINS": "a.example, b.example",
 			"SADDLE_BASE_PATH": "saddle/", "SADDLE_LOG_LEVEL": "debug", "SADDLE_SHUTDOWN_TIMEOUT": "3s",
 			"SADDLE_FRAME_ANCESTORS": "https://course.example.org,  https://*.example.edu"},
-			want: config{addr: ":9090", maxSessions: 7, origins: "a.example, b.example", basePath: "/saddle", frameAnc: "https://course.example.org https://*.example.edu", logLevel: "debug", shutdown: 3 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: true}},
+			want: config{addr: ":9090", maxSessions: 7, origins: "a.example, b.example", basePath: "/saddle", frameAnc: "https://course.example.org https://*.example.edu", logLevel: "debug", shutdown: 3 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: true, roomGrace: time.Minute}},
 		{name: "flags win over env", args: []string{"-addr", ":7070", "-max-sessions", "9"}, env: map[string]string{"SADDLE_ADDR": ":9090", "SADDLE_MAX_SESSIONS": "7"},
-			want: config{addr: ":7070", maxSessions: 9, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: true}},
+			want: config{addr: ":7070", maxSessions: 9, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: true, roomGrace: time.Minute}},
 		{name: "frame ancestors flag", args: []string{"-frame-ancestors", "'self'"}, env: map[string]string{"SADDLE_FRAME_ANCESTORS": "*"},
-			want: config{addr: ":8080", maxSessions: 500, frameAnc: "'self'", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: true}},
+			want: config{addr: ":8080", maxSessions: 500, frameAnc: "'self'", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: true, roomGrace: time.Minute}},
 		{name: "sources unminified", args: []string{"-minify=false"},
-			want: config{addr: ":8080", maxSessions: 500, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: false}},
+			want: config{addr: ":8080", maxSessions: 500, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: false, roomGrace: time.Minute}},
 		{name: "sources unminified by env", env: map[string]string{"SADDLE_MINIFY": "false"},
-			want: config{addr: ":8080", maxSessions: 500, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: false}},
+			want: config{addr: ":8080", maxSessions: 500, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, minify: false, roomGrace: time.Minute}},
 		{name: "frame ancestors that would break the policy", args: []string{"-frame-ancestors", "a.example; script-src *"}, wantErr: "frame-ancestors"},
 		{name: "frame ancestors 'none' with others", args: []string{"-frame-ancestors", "'none' a.example"}, wantErr: "frame-ancestors"},
 		{name: "bad env value", env: map[string]string{"SADDLE_MAX_SESSIONS": "many"}, wantErr: "SADDLE_MAX_SESSIONS"},
@@ -160,6 +160,10 @@ func TestParseConfig(t *testing.T) {
 		{name: "bad base path", args: []string{"-base-path", "/a?b"}, wantErr: "base-path"},
 		{name: "stray argument", args: []string{"8080"}, wantErr: "unexpected"},
 		{name: "unknown flag", args: []string{"-port", "1"}, wantErr: "-port"},
+		{name: "nats from SADDLE_NATS_URL", env: map[string]string{"SADDLE_NATS_URL": "nats://10.0.0.5:4222"},
+			want: config{addr: ":8080", maxSessions: 500, frameAnc: "*", logLevel: "info", shutdown: 10 * time.Second, ping: 20 * time.Second, idle: time.Hour, roomGrace: time.Minute, nats: "nats://10.0.0.5:4222", minify: true}},
+		{name: "nats not a URL", args: []string{"-nats", "localhost:4222"}, wantErr: "-nats"},
+		{name: "no room grace", args: []string{"-room-grace", "0s"}, wantErr: "-room-grace"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

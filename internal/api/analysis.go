@@ -59,7 +59,7 @@ func (h *handlers) spectrum(w http.ResponseWriter, r *http.Request) {
 		}
 		key = model.Key()
 	}
-	release, ok := h.heavy(w, r)
+	release, ok := h.heavy(w, &r)
 	if !ok {
 		return
 	}
@@ -69,7 +69,7 @@ func (h *handlers) spectrum(w http.ResponseWriter, r *http.Request) {
 		writeError(w, gridError(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, spectrumResponse{At: "start", Spectrum: s})
+	writeJSON(w, http.StatusOK, spectrumResponse{At: "start", Spectrum: s}, release)
 }
 
 // interpolateRequest is the body of POST /api/interpolate: a scene of one
@@ -129,7 +129,7 @@ func (h *handlers) interpolate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, userError(err))
 		return
 	}
-	release, ok := h.heavy(w, r)
+	release, ok := h.heavy(w, &r)
 	if !ok {
 		return
 	}
@@ -144,7 +144,7 @@ func (h *handlers) interpolate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, gridError(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, interpolateResponse{K: end.K, Interpolation: in})
+	writeJSON(w, http.StatusOK, interpolateResponse{K: end.K, Interpolation: in}, release)
 }
 
 // stepTo steps run up to steps times (fewer when it ends), giving up when

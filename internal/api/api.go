@@ -135,6 +135,8 @@ func NewHandler(opts Options) http.Handler {
 		r.Get("/api/basins", h.basinsGET)
 	})
 	site.Handle("/ws", opts.Stream)
+	site.Get("/r/{code}", roomJoin(opts.Stream, base)) // a room's join link (rooms.go)
+	site.Get("/r/{code}/qr.png", roomQR(opts.Stream, base))
 	web.Routes(site, pages)
 
 	if base == "" {
@@ -229,8 +231,11 @@ func writeError(w http.ResponseWriter, e *httpError) {
 }
 
 // writeJSON encodes v before writing anything, so an encoding failure (a
-// non-finite number that slipped through: a bug) is a clean 500.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// non-finite number that slipped through: a bug) is a clean 500. The
+// after functions run once v is encoded, before the write: a heavy
+// request's release, so its slot covers the encoding (CPU) but not the
+// client's reading of the answer.
+func writeJSON(w http.ResponseWriter, status int, v any, after ...func()) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -238,6 +243,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		buf.Reset()
 		_ = json.NewEncoder(&buf).Encode(errorBody{Error: "the answer could not be encoded; this is a bug, please report it"})
+	}
+	for _, f := range after {
+		f()
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")

@@ -68,10 +68,14 @@ func checkLandscapeWork(work float64, nx, ny int) *httpError {
 		work, nx, ny, float64(MaxLandscapeWork), side, side)
 }
 
-// heavy takes a slot of the pool for r's client, or answers 429 / 503
-// (with Retry-After) and reports false. release must be called when the
-// work is done.
-func (h *handlers) heavy(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
+// heavy takes a slot of the pool for *r's client, or answers 429 / 503
+// (with Retry-After) and reports false. With a slot, *r becomes the
+// request under a context that limits parallel work to the slot's share
+// of the cores (budget.Share), so a grid running in it leaves a core to
+// small requests. release (idempotent) must be called when the work is
+// done; writeJSON calls it once the answer is encoded.
+func (h *handlers) heavy(w http.ResponseWriter, rp **http.Request) (release func(), ok bool) {
+	r := *rp
 	client := r.RemoteAddr
 	if host, _, err := net.SplitHostPort(client); err == nil {
 		client = host
@@ -79,6 +83,7 @@ func (h *handlers) heavy(w http.ResponseWriter, r *http.Request) (release func()
 	release, err := h.pool.Acquire(r.Context(), client)
 	switch {
 	case err == nil:
+		*rp = r.WithContext(budget.WithWorkers(r.Context(), h.pool.Share()))
 		return release, true
 	case errors.Is(err, budget.ErrClientBusy):
 		w.Header().Set("Retry-After", "1")

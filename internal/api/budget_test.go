@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -64,5 +65,43 @@ func TestHeavyWorkIsBounded(t *testing.T) {
 	}
 	if rec := do(t, h, "POST", "/api/landscape", `{"objective": {"id": "rosenbrock"}, "nx": 64, "ny": 64}`); rec.Code != 200 {
 		t.Errorf("a small landscape while the pool is full: %d", rec.Code)
+	}
+}
+
+// slotWatcher records whether the heavy pool still held a slot when the
+// answer's header was written.
+type slotWatcher struct {
+	http.ResponseWriter
+	pool         *budget.Pool
+	heldAtHeader int
+}
+
+func (s *slotWatcher) WriteHeader(code int) {
+	s.heldAtHeader = s.pool.Stats().Running
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// TestHeavySlotFreeBeforeWriting: a heavy answer is encoded in its slot
+// and written after the slot is freed, so a client that reads slowly does
+// not hold the pool.
+func TestHeavySlotFreeBeforeWriting(t *testing.T) {
+	pool := budget.New(1, 0, 1)
+	h := NewHandler(Options{Heavy: pool})
+	for _, body := range []struct{ path, body string }{
+		{"/api/spectrum", `{"objective": {"id": "hd_quadratic", "params": {"n": 50}}, "seed": 1, "k": 2}`},
+		{"/api/landscape", `{"objective": {"expr": "sin(3*x)*cos(y)+sin(5*x)*cos(2*y)"}, "nx": 1024, "ny": 1024}`},
+		{"/api/run", `{"objective": {"id": "rosenbrock"}, "steps": 30000, "runs": [{"optimizer": "gd"}]}`},
+	} {
+		req := httptest.NewRequest("POST", body.path, strings.NewReader(body.body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		sw := &slotWatcher{ResponseWriter: rec, pool: pool, heldAtHeader: -1}
+		h.ServeHTTP(sw, req)
+		if rec.Code != 200 {
+			t.Fatalf("%s: %d %s", body.path, rec.Code, rec.Body)
+		}
+		if sw.heldAtHeader != 0 {
+			t.Errorf("%s: %d heavy slots held while the answer was written, want 0 (encoded in the slot, written after)", body.path, sw.heldAtHeader)
+		}
 	}
 }

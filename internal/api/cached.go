@@ -159,9 +159,10 @@ func (h *handlers) runGET(w http.ResponseWriter, r *http.Request) {
 	if cacheable(w, r, etagOf(format.etagName(), canonical(req))) {
 		return
 	}
+	release := func() {}
 	if runIsHeavy(s, steps) {
-		release, ok := h.heavy(w, r)
-		if !ok {
+		var ok bool
+		if release, ok = h.heavy(w, &r); !ok {
 			w.Header().Del("ETag")
 			w.Header().Del("Cache-Control")
 			return
@@ -175,6 +176,9 @@ func (h *handlers) runGET(w http.ResponseWriter, r *http.Request) {
 		writeError(w, timeoutError(err))
 		return
 	}
+	// The answer streams out after the slot is freed: its encoding is a
+	// few milliseconds, and a client reading slowly must not hold the pool.
+	release()
 	writeRun(w, format, runs)
 }
 
@@ -197,9 +201,10 @@ func (h *handlers) landscapeGET(w http.ResponseWriter, r *http.Request) {
 	if cacheable(w, r, etagOf("landscape", canonical(job.canonical()))) {
 		return
 	}
+	release := func() {}
 	if job.heavy {
-		release, ok := h.heavy(w, r)
-		if !ok {
+		var ok bool
+		if release, ok = h.heavy(w, &r); !ok {
 			w.Header().Del("ETag")
 			w.Header().Del("Cache-Control")
 			return
@@ -213,5 +218,5 @@ func (h *handlers) landscapeGET(w http.ResponseWriter, r *http.Request) {
 		writeError(w, gridError(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, ans)
+	writeLandscape(w, ans, release)
 }

@@ -34,7 +34,7 @@ func (h *handlers) figureGET(base string) http.HandlerFunc {
 		if cacheable(w, r, etagOf("figure", append(canonical(req), "\n"+origin...))) {
 			return
 		}
-		release, ok := h.heavy(w, r)
+		release, ok := h.heavy(w, &r)
 		if !ok {
 			w.Header().Del("ETag")
 			w.Header().Del("Cache-Control")

@@ -123,9 +123,10 @@ func (h *handlers) landscape(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
+	release := func() {}
 	if job.heavy {
-		release, ok := h.heavy(w, r)
-		if !ok {
+		var ok bool
+		if release, ok = h.heavy(w, &r); !ok {
 			return
 		}
 		defer release()
@@ -135,7 +136,7 @@ func (h *handlers) landscape(w http.ResponseWriter, r *http.Request) {
 		writeError(w, gridError(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, ans)
+	writeLandscape(w, ans, release)
 }
 
 // landscapeJob is a validated landscape request, defaults filled in.

@@ -81,9 +81,10 @@ func (h *handlers) run(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
+	release := func() {}
 	if runIsHeavy(s, steps) {
-		release, ok := h.heavy(w, r)
-		if !ok {
+		var ok bool
+		if release, ok = h.heavy(w, &r); !ok {
 			return
 		}
 		defer release()
@@ -93,6 +94,9 @@ func (h *handlers) run(w http.ResponseWriter, r *http.Request) {
 		writeError(w, timeoutError(err))
 		return
 	}
+	// The answer streams out after the slot is freed: its encoding is a
+	// few milliseconds, and a client reading slowly must not hold the pool.
+	release()
 	writeRun(w, format, runs)
 }
 

@@ -104,7 +104,7 @@ func (h *handlers) mapAnswer(w http.ResponseWriter, r *http.Request, job *mapJob
 		return b, true
 	}
 	if job.work > cheapMapWork {
-		release, ok := h.heavy(w, r)
+		release, ok := h.heavy(w, &r)
 		if !ok {
 			if cached {
 				w.Header().Del("ETag")

@@ -67,4 +67,19 @@ func TestMatrixOptimizers(t *testing.T) {
 			t.Errorf("%s: %d points, loss %v → %v; want 20 steps that lower it", r.Optimizer, len(r.Points), r.Points[0].Loss, r.Points[len(r.Points)-1].Loss)
 		}
 	}
+
+	// A network's weight matrices, with biases beside them (vector
+	// coordinates, which take Muon's momentum step or Shampoo's diagonal one).
+	for _, obj := range []string{"deep_linear", "mlp"} {
+		rec = do(t, h, http.MethodPost, "/api/run", `{"objective": {"id": "`+obj+`"}, "steps": 20, "runs": [{"optimizer": "muon"}, {"optimizer": "shampoo", "hyper": {"lr": 0.01}}]}`)
+		if rec.Code != 200 {
+			t.Fatalf("%s: %d %s", obj, rec.Code, rec.Body)
+		}
+		decodeBody(t, rec, &ans)
+		for _, r := range ans.Runs {
+			if len(r.Points) != 21 || !(r.Points[20].Loss < r.Points[0].Loss) {
+				t.Errorf("%s on %s: loss %v → %v in %d points; want 20 steps that lower it", r.Optimizer, obj, r.Points[0].Loss, r.Points[len(r.Points)-1].Loss, len(r.Points))
+			}
+		}
+	}
 }

@@ -9,6 +9,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/zoo"
 )
 
 const formatScene = `{"objective": {"id": "rosenbrock"}, "start": [-1.2, 1.0], "steps": 30, "seed": 4,
@@ -189,5 +192,48 @@ func TestRunFormatBadInput(t *testing.T) {
 	rec := doAccept(t, h, "POST", "/api/run", formatScene, "application/json;q=0.5, application/x-npy;q=0.9")
 	if rec.Header().Get("Content-Type") != "application/x-npy" {
 		t.Errorf("q=0.9 npy over q=0.5 json: %s", rec.Header().Get("Content-Type"))
+	}
+}
+
+// TestLandscapeAnswerIsEncodingJSON: the hand-written landscape answers
+// (a 2-D grid large enough to be written on several goroutines, and a
+// network's plane with its origin and axes) are the bytes encoding/json
+// wrote for them.
+func TestLandscapeAnswerIsEncodingJSON(t *testing.T) {
+	h := testHandler(t)
+	for _, body := range []string{
+		`{"objective": {"id": "rosenbrock"}, "nx": 300, "ny": 200}`,
+		`{"objective": {"id": "mlp", "params": {"width": 4, "points": 32}}, "nx": 9, "ny": 7, "seed": 3}`,
+	} {
+		rec := do(t, h, "POST", "/api/landscape", body)
+		if rec.Code != 200 {
+			t.Fatalf("%d: %s", rec.Code, rec.Body)
+		}
+		var v struct {
+			landscape.Grid
+			Plane *json.RawMessage `json:"plane,omitempty"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		var err error
+		if v.Plane != nil {
+			var plane zoo.PlaneInfo
+			if err := json.Unmarshal(*v.Plane, &plane); err != nil {
+				t.Fatal(err)
+			}
+			err = enc.Encode(planeLandscape{Grid: &v.Grid, Plane: plane})
+		} else {
+			err = enc.Encode(&v.Grid)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(rec.Body.Bytes(), want.Bytes()) {
+			t.Errorf("%s: the answer (%d bytes) is not encoding/json's (%d bytes)", body, rec.Body.Len(), want.Len())
+		}
 	}
 }

@@ -94,7 +94,7 @@ func (h *handlers) answerSharpness(w http.ResponseWriter, r *http.Request, req *
 			w.Header().Del("Cache-Control")
 		}
 	}
-	release, ok := h.heavy(w, r)
+	release, ok := h.heavy(w, &r)
 	if !ok {
 		uncache()
 		return

@@ -7,6 +7,7 @@ package budget
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 )
 
@@ -104,4 +105,29 @@ func (p *Pool) Stats() Stats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return Stats{Running: len(p.slots), Waiting: p.waiting, Clients: len(p.held)}
+}
+
+// workersKey carries a slot's share of cores in a context.
+type workersKey struct{}
+
+// WithWorkers returns ctx saying that work under it may spread over at
+// most n goroutines (n ≥ 1).
+func WithWorkers(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, workersKey{}, max(1, n))
+}
+
+// Workers returns how many goroutines parallel work under ctx may spread
+// over: the share WithWorkers set (a heavy slot's), else GOMAXPROCS.
+func Workers(ctx context.Context) int {
+	if n, ok := ctx.Value(workersKey{}).(int); ok {
+		return n
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// Share is how many cores each of the pool's slots may use so that one
+// core stays free for small requests and live sessions: the cores but one,
+// divided among the slots (at least one each).
+func (p *Pool) Share() int {
+	return max(1, (runtime.GOMAXPROCS(0)-1)/cap(p.slots))
 }

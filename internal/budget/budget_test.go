@@ -3,6 +3,7 @@ package budget
 import (
 	"context"
 	"errors"
+	"runtime"
 	"testing"
 )
 
@@ -69,5 +70,24 @@ func TestWaitEndsWithTheContext(t *testing.T) {
 	}
 	if s := p.Stats(); s.Waiting != 0 || s.Clients != 1 {
 		t.Errorf("stats %+v after a cancelled wait, want it forgotten", s)
+	}
+}
+
+func TestShareLeavesACore(t *testing.T) {
+	procs := runtime.GOMAXPROCS(0)
+	if w := Workers(context.Background()); w != procs {
+		t.Errorf("workers outside a slot: %d, want GOMAXPROCS %d", w, procs)
+	}
+	for _, slots := range []int{1, 2, 3, 1000} {
+		share := New(slots, 0, 1).Share()
+		if share < 1 || (slots < procs && share*slots > procs-1) {
+			t.Errorf("%d slots on %d cores: a share of %d leaves no core free", slots, procs, share)
+		}
+		if w := Workers(WithWorkers(context.Background(), share)); w != share {
+			t.Errorf("workers in a slot of %d slots: %d, want %d", slots, w, share)
+		}
+	}
+	if w := Workers(WithWorkers(context.Background(), 0)); w != 1 {
+		t.Errorf("a share of 0: %d workers, want 1", w)
 	}
 }

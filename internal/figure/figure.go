@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/saddle-viz/saddle/internal/fielderr"
@@ -71,6 +72,14 @@ type Request struct {
 	View           *View    `json:"view,omitempty"`
 	StepsPerSecond *float64 `json:"steps_per_second,omitempty"`
 	Title          string   `json:"title,omitempty"`
+	// Caption is shown under the figure when there is no lesson (a ready
+	// scene's caption, or the author's own).
+	Caption string `json:"caption,omitempty"`
+	// Mode is "single" (every run on one panel) or "side" (the two runs of
+	// Pair on two panels, as the page's side-by-side mode); default: the
+	// lesson's (side when it shows two runs side by side), else single.
+	Mode string  `json:"mode,omitempty"`
+	Pair *[2]int `json:"pair,omitempty"`
 	// Link is the live version's address (the page's own URL); default:
 	// Options.Origin's lesson page or explorer.
 	Link string `json:"link,omitempty"`
@@ -107,6 +116,8 @@ type Prepared struct {
 	speed  float64
 	link   string
 	title  string
+	mode   string
+	pair   [2]int
 }
 
 // Prepare validates req. Its errors are *fielderr.Error naming the field.
@@ -233,8 +244,31 @@ func Prepare(req Request, opts Options) (*Prepared, error) {
 		}
 		p.link = u.String()
 	}
+	p.mode = "single"
+	if p.lesson != nil && slices.Contains(p.lesson.Overlays, lessons.OverlaySideBySide) && len(sc.Runs) > 1 {
+		p.mode = "side"
+	}
+	switch req.Mode {
+	case "":
+	case "single", "side":
+		p.mode = req.Mode
+	default:
+		return nil, fielderr.New("mode", "must be single or side, got %q", req.Mode)
+	}
+	p.pair = [2]int{0, min(1, len(sc.Runs)-1)}
+	if req.Pair != nil {
+		for i, r := range req.Pair {
+			if r < 0 || r >= len(sc.Runs) {
+				return nil, fielderr.New(fmt.Sprintf("pair[%d]", i), "no run %d: the scene has runs 0 to %d", r, len(sc.Runs)-1)
+			}
+		}
+		p.pair = *req.Pair
+	}
 	if len(req.Title) > 200 {
 		return nil, fielderr.New("title", "at most 200 characters")
+	}
+	if len(req.Caption) > 2000 {
+		return nil, fielderr.New("caption", "at most 2000 characters")
 	}
 	switch {
 	case req.Title != "":
@@ -269,13 +303,14 @@ func Build(ctx context.Context, p *Prepared, opts Options) ([]byte, error) {
 		return nil, err
 	}
 	d := data{
-		Title: p.title, Link: p.link, View: p.view, Speed: p.speed, Steps: p.steps, K: p.k,
+		Title: p.title, Link: p.link, View: p.view, Speed: p.speed, Steps: p.steps, K: p.k, Mode: p.mode, Pair: p.pair,
 		Axes:   [2]string{"θ₁", "θ₂"},
 		Start:  p.sc.StartXY(),
 		Minima: p.sc.Info.Minima,
 		Land: land{X: g.X, Y: g.Y, NX: g.NX, NY: g.NY, Min: finite32(g.Min), Max: finite32(g.Max),
 			Values: f32(g.Values)},
 		Objective: p.sc.Info.Name,
+		Caption:   p.req.Caption,
 	}
 	if d.Minima == nil {
 		d.Minima = [][]float64{}
@@ -301,8 +336,11 @@ type data struct {
 	Objective string      `json:"objective"`
 	Link      string      `json:"link"`
 	Lesson    *lessonText `json:"lesson,omitempty"`
+	Caption   string      `json:"caption,omitempty"`
 	View      [4]float64  `json:"view"`
 	Axes      [2]string   `json:"axes"`
+	Mode      string      `json:"mode"`
+	Pair      [2]int      `json:"pair"`
 	Speed     float64     `json:"speed"`
 	Steps     int         `json:"steps"`
 	K         int         `json:"k"`
@@ -343,21 +381,18 @@ type run struct {
 	Y         string       `json:"y"`
 	Loss      string       `json:"loss"`
 	GradNorm  string       `json:"gn"`
-	// Clips are the clipped steps, with what the clip arrows draw.
-	Clips []clip `json:"clips"`
-}
-
-type clip struct {
-	K       int       `json:"k"`
-	Update  []float64 `json:"update"`
-	RawGrad []float64 `json:"raw_grad"`
-	LR      float64   `json:"lr"`
+	// Clips are the clipped steps (ClipK, int32) with what their arrows
+	// draw (ClipArrows, float32: update x, y, raw gradient x, y, rate).
+	ClipK      string `json:"clip_k"`
+	ClipArrows string `json:"clip_arrows"`
 }
 
 func runOf(spec scene.RunSpec, r scene.RunResult) run {
 	n := len(r.Points)
 	xs, ys, loss, gn := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-	out := run{Label: spec.Label, Optimizer: r.Optimizer, Status: r.Status, Reason: r.Reason, N: n, Clips: []clip{}}
+	out := run{Label: spec.Label, Optimizer: r.Optimizer, Status: r.Status, Reason: r.Reason, N: n}
+	var clipK []byte
+	var arrows []float64
 	if out.Label == "" {
 		out.Label = r.Optimizer
 		if info, ok := optimInfo(r.Optimizer); ok {
@@ -367,9 +402,11 @@ func runOf(spec scene.RunSpec, r scene.RunResult) run {
 	for i, p := range r.Points {
 		xs[i], ys[i], loss[i], gn[i] = p.XY[0], p.XY[1], p.Loss, p.GradNorm
 		if p.Clipped && len(p.Update) == 2 && len(p.RawGrad) == 2 {
-			out.Clips = append(out.Clips, clip{K: p.K, Update: p.Update, RawGrad: p.RawGrad, LR: p.LR})
+			clipK = binary.LittleEndian.AppendUint32(clipK, uint32(p.K))
+			arrows = append(arrows, p.Update[0], p.Update[1], p.RawGrad[0], p.RawGrad[1], p.LR)
 		}
 	}
+	out.ClipK, out.ClipArrows = base64.StdEncoding.EncodeToString(clipK), f32(arrows)
 	out.X, out.Y, out.Loss, out.GradNorm = f32(xs), f32(ys), f32(loss), f32(gn)
 	return out
 }

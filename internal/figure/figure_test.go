@@ -86,8 +86,8 @@ func TestFigureIsTheScene(t *testing.T) {
 				t.Fatalf("run %d step %d: x %g loss %g, want %g %g", i, k, xs[k], losses[k], p.XY[0], p.Loss)
 			}
 		}
-		if want[i].Clips > 0 && len(r.Clips) == 0 {
-			t.Errorf("run %d clipped %d times, the file has no clip arrows", i, want[i].Clips)
+		if got := len(decodeF32(t, r.ClipArrows)) / 5; got != want[i].Clips {
+			t.Errorf("run %d clipped %d times, the file has %d clip arrows", i, want[i].Clips, got)
 		}
 	}
 	if d.Lesson == nil || d.Lesson.Caption != l.Caption || len(d.Lesson.Cues) != len(l.Script) {
@@ -141,6 +141,10 @@ func TestFigureIsDeterministic(t *testing.T) {
 	if bytes.Equal(a, build(t, req)) {
 		t.Error("another seed (SGD's noise) gives the same file")
 	}
+	req.Caption = "Adam & SGD <race>"
+	if c := build(t, req); !bytes.Contains(c, []byte("<figcaption>Adam &amp; SGD &lt;race&gt;</figcaption>")) {
+		t.Error("the caption is not under the figure, escaped")
+	}
 }
 
 func ptrSpec(id string) *lessonsSpec { return &lessonsSpec{ID: id} }
@@ -166,6 +170,9 @@ func TestFigureBadRequests(t *testing.T) {
 		{Request{Objective: ptrSpec("rosenbrock"), Runs: gd, StepsPerSecond: ptr(0.0)}, "steps_per_second"},
 		{Request{Objective: ptrSpec("rosenbrock"), Runs: gd, Link: "javascript:alert(1)"}, "link"},
 		{Request{Lesson: "cliffs", Start: []float64{0, 0}}, "start"},
+		{Request{Lesson: "cliffs", Mode: "phi"}, "mode"},
+		{Request{Lesson: "cliffs", Caption: strings.Repeat("x", 2001)}, "caption"},
+		{Request{Lesson: "cliffs", Pair: &[2]int{0, 2}}, "pair[1]"},
 	} {
 		_, err := Prepare(tc.req, Options{})
 		var fe *fielderr.Error

@@ -6,16 +6,20 @@ import { valueScale } from 'saddle/colormap.mjs';
 import { levels } from 'saddle/contour.mjs';
 import { Track, runColour } from 'saddle/track.mjs';
 import { fmt } from 'saddle/ticks.mjs';
+import { CurvePlot } from 'saddle/plots.mjs';
+import { lossScale } from 'saddle/curves.mjs';
 
 const D = JSON.parse(document.getElementById('figure-data').textContent);
 const $ = (id) => document.getElementById(id);
 
-// Little-endian float32 in base64, as figure.go writes it.
-function f32(b64) {
+// Little-endian float32 (and int32) in base64, as figure.go writes them.
+function bytes(b64) {
   const s = atob(b64), u = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
-  return new Float32Array(u.buffer);
+  return u.buffer;
 }
+const f32 = (b64) => new Float32Array(bytes(b64));
+const i32 = (b64) => new Int32Array(bytes(b64));
 
 const values = f32(D.land.values);
 const land = { ...D.land, values };
@@ -25,7 +29,8 @@ const runs = D.runs.map((r) => {
   const t = new Track(Math.max(1, r.n));
   const x = f32(r.x), y = f32(r.y), loss = f32(r.loss), gn = f32(r.gn);
   for (let i = 0; i < r.n; i++) t.push({ k: i, xy: [x[i], y[i]], loss: loss[i], grad_norm: gn[i], clipped: false });
-  const clips = new Map(r.clips.map((c) => [c.k, c]));
+  const ck = i32(r.clip_k), ca = f32(r.clip_arrows), clips = new Map();
+  ck.forEach((k, j) => clips.set(k, { update: [ca[5 * j], ca[5 * j + 1]], raw_grad: [ca[5 * j + 2], ca[5 * j + 3]], lr: ca[5 * j + 4] }));
   return { ...r, track: t, x, y, loss, clips };
 });
 
@@ -43,7 +48,24 @@ const app = {
 };
 const scale = valueScale(land.min, land.max, { values });
 app.land = buildLandscape(land, scale, (sc) => levels(sc, 14));
-const panel = new Panel(app, $('stage'));
+// The page's modes: every run on one panel, or two runs side by side.
+const panels = D.mode === 'side'
+  ? D.pair.map((r) => new Panel(app, $('stage'), { runs: [r], title: runs[r].label }))
+  : [new Panel(app, $('stage'))];
+$('stage').classList.toggle('side', D.mode === 'side');
+for (const p of panels) p.resize(); // the stage's width is known once both are in
+
+// The loss against the step, as the page's plot; hovering it rings each
+// run's point at that step on the landscape.
+const plot = new CurvePlot($('plot-loss'), {
+  series: () => app.tracks.map((t, r) => ({ track: t, field: 'loss', colour: runColour(r) })),
+  scale: () => lossScale(true, app.tracks),
+  onHover: (h) => { if (h !== app.hoverK) { app.hoverK = h; redraw(); } },
+});
+function redraw() {
+  for (const p of panels) p.draw();
+  plot.draw(app.hoverK);
+}
 
 // The legend: each run's colour, label and its loss at the step shown.
 const rows = runs.map((r, i) => {
@@ -67,7 +89,10 @@ let k = -1, shown = -1, playing = false, last = 0, acc = 0;
 // show draws step k: every run's path to k (a run that ended earlier, to its end).
 function show(next) {
   next = Math.max(0, Math.min(D.steps, Math.round(next)));
-  if (next < shown) panel.trailsDirty = true; // trails draw forwards only
+  if (next < shown) { // trails and curves are drawn forwards only
+    for (const p of panels) p.trailsDirty = true;
+    plot.reset();
+  }
   k = next;
   runs.forEach((r, i) => {
     const n = Math.min(r.n, k + 1);
@@ -86,7 +111,7 @@ function show(next) {
   for (const c of cues) if (c.at <= k) cue = c;
   $('cue').textContent = cue ? cue.text : '';
   cueItems.forEach((li) => li.classList.toggle('now', cue != null && Number(li.dataset.at) === cue.at));
-  panel.draw();
+  redraw();
   shown = k;
   window.figure.k = k;
 }
@@ -126,5 +151,5 @@ document.addEventListener('keydown', (e) => {
   if (e.key === 'ArrowRight') show(k + 1);
   if (e.key === 'ArrowLeft') show(k - 1);
 });
-addEventListener('resize', () => { panel.resize(); show(k); });
+addEventListener('resize', () => { for (const p of panels) p.resize(); plot.resize(); redraw(); });
 show(D.k);

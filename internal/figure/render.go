@@ -7,10 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"io/fs"
 	"regexp"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/saddle-viz/saddle/web"
@@ -30,7 +28,7 @@ const Policy = "default-src 'none'; script-src 'unsafe-inline' data:; style-src 
 
 // importRe finds a static import of a sibling module: `import … from
 // './x.mjs'` or `import './x.mjs'`.
-var importRe = regexp.MustCompile(`(import\s(?:[^'";]*?\sfrom\s*)?)'\./([a-z0-9]+\.mjs)'`)
+var importRe = regexp.MustCompile(`(import\s*(?:[^'";]*?from\s*)?)['"]\./([a-z0-9]+\.mjs)['"]`)
 
 // specifier is the bare name a module is imported by in the file.
 func specifier(name string) string { return "saddle/" + name }
@@ -39,16 +37,20 @@ func specifier(name string) string { return "saddle/" + name }
 // (and what they import) as a data: URL, their imports rewritten to bare
 // specifiers the map resolves (a data: URL is no base for './x.mjs').
 var importMap = sync.OnceValues(func() ([]byte, error) {
-	static := web.Static()
+	// The modules as the page gets them: minified (web.Minified).
+	small, err := web.Minified(web.Static())
+	if err != nil {
+		return nil, fmt.Errorf("figure: %w", err)
+	}
 	mods := map[string]string{}
 	var visit func(name string) error
 	visit = func(name string) error {
 		if _, ok := mods[name]; ok {
 			return nil
 		}
-		src, err := fs.ReadFile(static, name)
-		if err != nil {
-			return fmt.Errorf("figure: %w", err)
+		src, ok := small[name]
+		if !ok {
+			return fmt.Errorf("figure: no module %s in web/static", name)
 		}
 		mods[name] = "" // visiting
 		var deps []string
@@ -57,7 +59,7 @@ var importMap = sync.OnceValues(func() ([]byte, error) {
 			deps = append(deps, sub[2])
 			return sub[1] + "'" + specifier(sub[2]) + "'"
 		})
-		mods[name] = stripComments(out)
+		mods[name] = out
 		for _, d := range deps {
 			if err := visit(d); err != nil {
 				return err
@@ -93,24 +95,7 @@ var importMap = sync.OnceValues(func() ([]byte, error) {
 })
 
 // playerModules are the page's modules player.mjs imports.
-var playerModules = []string{"panel.mjs", "colormap.mjs", "contour.mjs", "track.mjs", "ticks.mjs"}
-
-// stripComments drops whole-line // comments and blank lines: the
-// modules' comments are half their size. A line inside a template literal
-// that starts with // would be lost; the modules have none, and the
-// browser test plays the file.
-func stripComments(src string) string {
-	var b strings.Builder
-	for _, l := range strings.Split(src, "\n") {
-		t := strings.TrimSpace(l)
-		if t == "" || strings.HasPrefix(t, "//") {
-			continue
-		}
-		b.WriteString(l)
-		b.WriteByte('\n')
-	}
-	return b.String()
-}
+var playerModules = []string{"panel.mjs", "colormap.mjs", "contour.mjs", "track.mjs", "ticks.mjs", "plots.mjs", "curves.mjs"}
 
 // render writes the file.
 func render(d data) ([]byte, error) {
@@ -148,8 +133,11 @@ func render(d data) ([]byte, error) {
 		fmt.Sprintf(`<input type="range" id="scrub" min="0" max="%d" value="%d" aria-label="step">`, d.Steps, d.K) +
 		`<output id="k" for="scrub">k = 0</output></div>` + "\n")
 	b.WriteString("<ul id=\"legend\" class=\"legend\"></ul>\n<p id=\"cue\" class=\"cue\" aria-live=\"polite\"></p>\n")
+	b.WriteString("<div class=\"curve\"><h2>Loss J(θ<sub>k</sub>)</h2><canvas id=\"plot-loss\" class=\"plot\"></canvas></div>\n")
 	if l := d.Lesson; l != nil {
 		b.WriteString("<figcaption>" + esc(l.Caption) + "</figcaption>\n")
+	} else if d.Caption != "" {
+		b.WriteString("<figcaption>" + esc(d.Caption) + "</figcaption>\n")
 	}
 	b.WriteString("</figure>\n")
 	if l := d.Lesson; l != nil && len(l.Cues) > 0 {

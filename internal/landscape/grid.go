@@ -5,13 +5,13 @@ import (
 	"context"
 	"errors"
 	"math"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 
+	"github.com/saddle-viz/saddle/internal/budget"
 	"github.com/saddle-viz/saddle/internal/fielderr"
 )
 
@@ -49,12 +49,13 @@ func gridCoord(r [2]float64, i, n int) float64 {
 }
 
 // EvalGrid samples the 2-D objective obj on an nx × ny grid over x × y,
-// rows spread over runtime.GOMAXPROCS workers. obj is shared by the
+// rows spread over budget.Workers(ctx) workers (GOMAXPROCS, or a heavy
+// slot's share of the cores). obj is shared by the
 // workers, so its Value must be safe for concurrent use (every catalogue
 // objective's is). It stops early with ctx's error when ctx is done. Bad
 // ranges or sizes are *fielderr.Error on "x", "y", "nx" or "ny".
 func EvalGrid(ctx context.Context, obj Objective, x, y [2]float64, nx, ny int) (*Grid, error) {
-	return evalGrid(ctx, obj, x, y, nx, ny, runtime.GOMAXPROCS(0))
+	return evalGrid(ctx, obj, x, y, nx, ny, budget.Workers(ctx))
 }
 
 // CheckGrid validates the ranges and sizes of a landscape request.

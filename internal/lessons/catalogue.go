@@ -37,6 +37,7 @@ func catalogue() []Lesson {
 	return []Lesson{
 		realNetwork(),
 		illConditioning(),
+		edgeOfStability(),
 		localMinima(),
 		saddlePoints(),
 		plateaus(),
@@ -47,6 +48,7 @@ func catalogue() []Lesson {
 		momentum(),
 		initialization(),
 		adaptiveRates(),
+		beyondTheChapter(),
 		newtonVsGD(),
 		conjugateGradients(),
 		bfgs(),
@@ -143,8 +145,10 @@ func saddlePoints() Lesson {
 			Seed: 1,
 		},
 		View: view(-2, 2, -2, 2), Steps: 25, Speed: 4,
-		Overlays: []string{OverlayEigen, OverlayQuadraticModel, OverlayLossCurve},
+		// It opens on the 3-D surface: "up one way, down the other" is seen, not read off contours.
+		Overlays: []string{OverlaySurface3D, OverlayEigen, OverlayQuadraticModel, OverlayLossCurve},
 		Script: []Cue{
+			{At: 0, Text: "Drag the surface to turn it: it curves up along x and down along y. The translucent pink surface is the quadratic model at the current point; Newton's method jumps to its stationary point."},
 			{At: 1, Text: "Newton's step lands exactly on the saddle: the gradient is zero there, and it stops."},
 			{At: 10, Text: "Gradient descent has nearly reached the saddle along x, but the small y grows every step."},
 			{At: 25, Text: "Both escapes go downhill forever along y: this saddle has no minimum below it."},

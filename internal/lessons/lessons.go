@@ -29,6 +29,7 @@ const (
 	OverlayInvHessian     = "inv_hessian"     // BFGS's inverse-Hessian estimate as an ellipse against the true one
 	OverlayPhiSpace       = "phi_space"       // the φ = H^½θ view where Newton is a gradient step
 	OverlaySideBySide     = "side_by_side"    // two runs in two panels
+	OverlaySurface3D      = "surface_3d"      // the landscape as a rotatable 3-D surface (one panel where the browser has no WebGL)
 	OverlayGtgGtHg        = "gtg_gthg"        // gᵀg and gᵀHg plotted per step
 	OverlayLossCurve      = "loss_curve"      // loss against step
 	OverlayBasins         = "basins"          // which minimum each start descends to
@@ -47,7 +48,7 @@ var Overlays = []string{
 	OverlayEigen, OverlayQuadraticModel, OverlayClipArrows, OverlayVelocity,
 	OverlayLookahead, OverlayEffLR, OverlayInvHessian, OverlayPhiSpace,
 	OverlaySideBySide, OverlayGtgGtHg, OverlayLossCurve, OverlayBasins,
-	OverlayInterpolation, OverlaySpectrum,
+	OverlayInterpolation, OverlaySpectrum, OverlaySurface3D, OverlaySharpness,
 }
 
 // View is the rectangle the lesson draws: X = [lo, hi], Y = [lo, hi].

@@ -125,7 +125,7 @@ func NewBasinJob(sc *scene.Scene, run int, p BasinParams) (*BasinJob, error) {
 
 // Work is the job's cost in optimizer steps (see MaxWork).
 func (j *BasinJob) Work() float64 {
-	return float64(j.n*j.n*j.steps) * stepWeight(j.sc, j.info.Needs)
+	return float64(j.n*j.n*j.steps) * stepWeight(j.sc, j.info)
 }
 
 // Cells is the number of runs.

@@ -120,7 +120,7 @@ func (j *HyperJob) Work() float64 {
 	if j.y != nil {
 		ny = j.y.N
 	}
-	return float64(j.x.N*ny*j.steps) * stepWeight(j.sc, j.info.Needs)
+	return float64(j.x.N*ny*j.steps) * stepWeight(j.sc, j.info)
 }
 
 // Cells is the number of runs.
@@ -132,7 +132,8 @@ func (j *HyperJob) Cells() int {
 }
 
 // DefaultAxes names the hyperparameters a map of optimizer id spans by
-// default: ε × α for momentum and Nesterov, ε × β₁ for Adam, ε × ρ for
+// default: ε × α for momentum and Nesterov, ε × β₁ for Adam, ε × λ for
+// AdamW, ε × ρ for
 // RMSprop, ε alone (y "") for a method with one, and otherwise the first two
 // numeric hyperparameters.
 func DefaultAxes(info optim.Info) (x, y string) {
@@ -141,6 +142,8 @@ func DefaultAxes(info optim.Info) (x, y string) {
 		return "lr", "momentum"
 	case "adam":
 		return "lr", "beta1"
+	case "adamw": // what its decay does, against the rate it is scaled by
+		return "lr", "weight_decay"
 	case "rmsprop", "rmsprop_nesterov":
 		return "lr", "rho"
 	}

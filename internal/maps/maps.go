@@ -26,6 +26,7 @@ import (
 
 	"github.com/saddle-viz/saddle/internal/fielderr"
 	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/optim"
 	"github.com/saddle-viz/saddle/internal/scene"
 )
 
@@ -150,8 +151,9 @@ func checkScene(sc *scene.Scene) error {
 
 // stepWeight is the cost of one step relative to a first-order step on a
 // built-in objective.
-func stepWeight(sc *scene.Scene, needs string) float64 {
-	w := 1.0
+func stepWeight(sc *scene.Scene, info optim.Info) float64 {
+	w := max(1, float64(info.GradsPerStep)) // SAM's two gradients a step
+	needs := info.Needs
 	obj := sc.Obj
 	if e, ok := obj.(interface{ Unblurred() landscape.Objective }); ok {
 		obj = e.Unblurred()

@@ -136,6 +136,7 @@ func (m *adamw) Step(o *Oracle, theta []float64, lr float64) error {
 type nadam struct {
 	beta1, beta2, eps float64
 	t                 int
+	p1, p2            betaPow
 	g, s, r, eff      []float64
 	state             []Vec
 }
@@ -149,9 +150,9 @@ func (m *nadam) State() []Vec { return withoutLast(m.state, m.t > 0) }
 func (m *nadam) Step(o *Oracle, theta []float64, lr float64) error {
 	o.Grad(m.g, theta)
 	m.t++
-	c1 := 1 - math.Pow(m.beta1, float64(m.t))
-	c1next := 1 - math.Pow(m.beta1, float64(m.t+1))
-	c2 := 1 - math.Pow(m.beta2, float64(m.t))
+	b1t := m.p1.at(m.beta1, m.t)
+	c1, c1next := 1-b1t, 1-b1t*m.beta1
+	c2 := 1 - m.p2.at(m.beta2, m.t)
 	for i, g := range m.g {
 		m.s[i] = m.beta1*m.s[i] + (1-m.beta1)*g
 		m.r[i] = m.beta2*m.r[i] + (1-m.beta2)*g*g
@@ -165,6 +166,7 @@ func (m *nadam) Step(o *Oracle, theta []float64, lr float64) error {
 type radam struct {
 	beta1, beta2, eps float64
 	t                 int
+	p1, p2            betaPow
 	rectified         bool
 	g, s, r, eff      []float64
 	rect              []float64 // [rₜ], while rectified
@@ -201,8 +203,8 @@ func radamRhoOf(beta2, bt float64, t int) float64 {
 func (m *radam) Step(o *Oracle, theta []float64, lr float64) error {
 	o.Grad(m.g, theta)
 	m.t++
-	c1 := 1 - math.Pow(m.beta1, float64(m.t))
-	bt2 := math.Pow(m.beta2, float64(m.t))
+	c1 := 1 - m.p1.at(m.beta1, m.t)
+	bt2 := m.p2.at(m.beta2, m.t)
 	c2 := 1 - bt2
 	inf := 2/(1-m.beta2) - 1
 	rho := radamRhoOf(m.beta2, bt2, m.t)
@@ -247,6 +249,24 @@ func (l *lion) Step(o *Oracle, theta []float64, lr float64) error {
 	return nil
 }
 
+// betaPow is βᵗ kept by one multiplication a step, and recomputed when β
+// changes (a live change) or a step is skipped: NAdam and RAdam need it at
+// every step, and math.Pow was most of their step's cost.
+type betaPow struct {
+	beta, pow float64
+	t         int
+}
+
+func (b *betaPow) at(beta float64, t int) float64 {
+	if beta != b.beta || t != b.t+1 {
+		b.beta, b.pow = beta, math.Pow(beta, float64(t))
+	} else {
+		b.pow *= beta
+	}
+	b.t = t
+	return b.pow
+}
+
 // sign is −1, 0 or 1 (0 for a zero or NaN argument).
 func sign(x float64) float64 {
 	switch {
@@ -278,6 +298,7 @@ var (
 func init() {
 	register(Info{
 		ID: "sam", Name: "SAM", Section: "Foret et al. 2021 (after §8.3)",
+		GradsPerStep: 2,
 		Description: "Sharpness-aware minimisation (Foret et al. 2021, Sharpness-Aware Minimization for Efficiently Improving " +
 			"Generalization): the gradient is taken at the ascent point θ + ρ·g/‖g‖ (state ascent), the worst point of a ball " +
 			"of radius ρ to first order, and then v ← α·v − ε·g_asc; θ ← θ + v. Two gradient evaluations per step; " +

@@ -66,12 +66,18 @@ func refAdamW(b1, b2, eps, lambda float64, l2 bool) refRule {
 // refNAdam is Dozat (2016), Algorithm 2 with a constant μₜ = β₁:
 // m̂ = μ·m/(1 − μᵗ⁺¹) + (1 − μ)·g/(1 − μᵗ), n̂ = n/(1 − νᵗ).
 func refNAdam(mu, nu, eps float64) refRule {
+	return refNAdamAt(mu, func(int) float64 { return nu }, eps)
+}
+
+// refNAdamAt is refNAdam with ν of step t given by nuAt (a live change).
+func refNAdamAt(mu float64, nuAt func(t int) float64, eps float64) refRule {
 	return func(grad func([]float64) []float64, theta, lrs []float64) []refStep {
 		th := slices.Clone(theta)
 		m, n := make([]float64, len(th)), make([]float64, len(th))
 		var out []refStep
 		for t := 1; t <= len(lrs); t++ {
 			g := grad(th)
+			nu := nuAt(t)
 			for i := range th {
 				m[i] = mu*m[i] + (1-mu)*g[i]
 				n[i] = nu*n[i] + (1-nu)*g[i]*g[i]
@@ -87,12 +93,18 @@ func refNAdam(mu, nu, eps float64) refRule {
 
 // refRAdam is Liu et al. (2020), Algorithm 2 (with δ added to √v̂ as Adam does).
 func refRAdam(b1, b2, eps float64) refRule {
+	return refRAdamAt(b1, func(int) float64 { return b2 }, eps)
+}
+
+// refRAdamAt is refRAdam with β₂ of step t given by b2At (a live change).
+func refRAdamAt(b1 float64, b2At func(t int) float64, eps float64) refRule {
 	return func(grad func([]float64) []float64, theta, lrs []float64) []refStep {
 		th := slices.Clone(theta)
 		m, v := make([]float64, len(th)), make([]float64, len(th))
-		rhoInf := 2/(1-b2) - 1
 		var out []refStep
 		for t := 1; t <= len(lrs); t++ {
+			b2 := b2At(t)
+			rhoInf := 2/(1-b2) - 1
 			g := grad(th)
 			rho := rhoInf - 2*float64(t)*math.Pow(b2, float64(t))/(1-math.Pow(b2, float64(t)))
 			st := map[string][]float64{}
@@ -466,6 +478,67 @@ func TestSAMWithoutRadiusIsMomentum(t *testing.T) {
 		a, b := sam.Step(), mom.Step()
 		if !slices.Equal(a.Theta, b.Theta) {
 			t.Fatalf("step %d: θ = %v, momentum's %v", k, a.Theta, b.Theta)
+		}
+	}
+}
+
+// TestSuggestBeyond: the sign-like methods get Adam's suggestion (the width
+// over AdaptiveSteps), SAM gradient descent's (1/λmax); RAdam, whose first
+// steps are −ε·g unadapted, and the matrix methods get none.
+func TestSuggestBeyond(t *testing.T) {
+	l := Local{LambdaMax: 400, LambdaDomain: 400, GradNorm: 10, Width: 4}
+	adam, _ := Suggest("adam", l)
+	gd, _ := Suggest("gd", l)
+	for _, id := range []string{"adamw", "nadam", "lion"} {
+		if s, ok := Suggest(id, l); !ok || s.Hyper["lr"] != adam.Hyper["lr"] {
+			t.Errorf("%s: %v %v, want Adam's %v", id, s, ok, adam)
+		}
+	}
+	if s, ok := Suggest("sam", l); !ok || s.Hyper["lr"] != gd.Hyper["lr"] || s.Hyper["lr"] != 1.0/400 {
+		t.Errorf("sam: %v %v, want gradient descent's 1/λmax = %g", s, ok, 1.0/400)
+	}
+	for _, id := range []string{"radam", "muon", "shampoo"} {
+		if s, ok := Suggest(id, l); ok {
+			t.Errorf("%s: suggested %v", id, s)
+		}
+	}
+}
+
+// TestLiveBetaChange: β₂ changed halfway keeps the moments and corrects by
+// the new β₂ᵗ from then on, as the reference does.
+func TestLiveBetaChange(t *testing.T) {
+	b2At := func(t int) float64 {
+		if t > 6 {
+			return 0.9
+		}
+		return 0.75
+	}
+	for _, c := range []struct {
+		opt string
+		ref refRule
+		lr  float64
+	}{
+		{"nadam", refNAdamAt(0.5, b2At, 0.1), 0.05},
+		{"radam", refRAdamAt(0.5, b2At, 0.1), 0.0005},
+	} {
+		start := []float64{-1.2, 1}
+		r := newTestRun(t, landscape.Rosenbrock{}, start, Config{Optimizer: c.opt,
+			Hyper: map[string]float64{"lr": c.lr, "beta1": 0.5, "beta2": 0.75, "eps": 0.1}}, 1)
+		lrs := make([]float64, 12)
+		for i := range lrs {
+			lrs[i] = c.lr
+		}
+		want := c.ref(rosenGrad, start, lrs)
+		for k := range 12 {
+			if k == 6 {
+				if err := r.Set(map[string]float64{"beta2": 0.9}, nil, nil, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s := r.Step()
+			if !near(s.Theta[0], want[k].theta[0], 1e-12) || !near(s.Theta[1], want[k].theta[1], 1e-12) {
+				t.Fatalf("%s step %d: θ = %v, reference %v", c.opt, k+1, s.Theta, want[k].theta)
+			}
 		}
 	}
 }

@@ -43,6 +43,10 @@ type Info struct {
 	// MaxDim is the largest dimension the method accepts (0: any), for
 	// methods that form or factor a Dim×Dim matrix.
 	MaxDim int `json:"max_dim,omitempty"`
+	// GradsPerStep is the number of gradients every step evaluates when it
+	// is more than one (SAM: at θ and at its ascent point); 0 means one,
+	// or a number that varies (line searches).
+	GradsPerStep int `json:"grads_per_step,omitempty"`
 }
 
 // Values are a method's resolved hyperparameters: every name of its specs,

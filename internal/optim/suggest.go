@@ -13,7 +13,8 @@ import (
 // objective at the start, shown beside the default, never applied silently:
 //
 //   - Curvature-limited methods (gd, sgd, momentum, nesterov,
-//     delta_bar_delta) step by ε·g: a step is stable for ε < 2/λmax (8.2.1),
+//     delta_bar_delta, and sam, which steps by ε times a gradient taken ρ
+//     away) step by ε·g: a step is stable for ε < 2/λmax (8.2.1),
 //     and ε = 1/λmax takes the steepest direction of a quadratic to its
 //     minimum in one step, so the suggestion is ε = 1/λmax (delta-bar-delta,
 //     which grows its rates, starts at half of it), λmax the Hessian's
@@ -77,7 +78,7 @@ func Suggest(id string, l Local) (s Suggestion, ok bool) {
 	var lr float64
 	var rule string
 	switch id {
-	case "gd", "sgd", "momentum", "nesterov", "delta_bar_delta":
+	case "gd", "sgd", "momentum", "nesterov", "delta_bar_delta", "sam":
 		f, frac := 1.0, "1"
 		if id == "delta_bar_delta" {
 			f, frac = 0.5, "½"

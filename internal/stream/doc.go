@@ -84,9 +84,10 @@
 //	        any earlier subscription; {"run": -1} ends it. It survives
 //	        reset and set, and a new start when the new scene has run i
 //	        and a data set.
-//	sharpness {"run": i, "every": 1..1000 (default 5)}: subscribes to run
-//	        i's sharpness λmax(H(θₖ)) every "every" steps (sharpness.go);
-//	        replaces any earlier subscription; {"run": -1} ends it. A
+//	sharpness {"run": i (left out: every run), "every": 1..1000 (default
+//	        5)}: subscribes to run i's (or each run's) sharpness
+//	        λmax(H(θₖ)) every "every" steps (sharpness.go); replaces any
+//	        earlier subscription; {"run": -1} ends it. A
 //	        reset or new start begins the trace again; set carries on.
 //
 // From the server:
@@ -142,7 +143,7 @@
 //	          one; in_plane is /api/run's fraction over every step.
 //	sharpness {"run", "every", "rule", "preconditioned", "k": [...],
 //	          "lambda": [...], "threshold": [...], "loss": [...],
-//	          "products", "pending", "skipped"}: the whole trace so far,
+//	          "products", "pending", "skipped"}: one run's whole trace so far,
 //	          after each batch of measured points (at most every 200 ms
 //	          while measuring); a waiting one is replaced by a newer one.
 //	          While measuring lags the run, "progress" of task
@@ -181,6 +182,23 @@
 //	error     {"error", "field", "offset"?} for a bad message; the session
 //	          carries on. Fields are JSON paths within the message:
 //	          "runs[0].hyper.lr", "n", "steps_per_second", "view.x".
+//
+// # Rooms
+//
+// A session may broadcast as a room (room.go; API.md "Rooms"): room_open
+// answers a "room" message with a code (roomcode.go) and the driver's
+// token, and from then on the session's outbox tees every message but
+// errors to the room's hub, which encodes each frame once and queues the
+// same bytes for every follower. room_join makes a session a follower: its
+// engine drops its own scene, and its page gets the room's state
+// (roomstate.go: the latest scene, landscape, statuses and analyses, and
+// each run's path thinned to 1024 points) and then the room's messages;
+// anything but the room's messages is refused. A follower MaxQueued
+// messages behind is given the state afresh. fork replays the room's
+// recipe (the scene as started, then each live set and reset at its step)
+// in the follower's own engine; follow joins again. With Options.Relay
+// (package natsrelay) a replica mirrors rooms driven elsewhere
+// (roomrelay.go).
 //
 // # Pacing and backpressure
 //

@@ -1,6 +1,8 @@
 package stream
 
 import (
+	"encoding/json"
+
 	"github.com/saddle-viz/saddle/internal/scene"
 	jsonwire "github.com/saddle-viz/saddle/internal/wire"
 )
@@ -34,3 +36,37 @@ func appendPoint(dst []byte, p *scene.Point) []byte { return jsonwire.AppendPoin
 
 // appendFloat writes x as a JSON number (jsonwire.AppendFloat).
 func appendFloat(dst []byte, x float64) []byte { return jsonwire.AppendFloat(dst, x) }
+
+// appendLandscape appends m as json.Marshal would, the grid's values
+// written by hand on every core (jsonwire.AppendGridFields): a 512²
+// landscape's encoding cost twenty times its evaluation.
+func appendLandscape(dst []byte, m *landscapeMsg) ([]byte, error) {
+	if m.Grid == nil {
+		b, err := json.Marshal(m)
+		return append(dst, b...), err
+	}
+	dst = append(dst, `{"type":`...)
+	t, err := json.Marshal(m.Type)
+	if err != nil {
+		return nil, err
+	}
+	dst = append(dst, t...)
+	dst = append(dst, ',')
+	dst = jsonwire.AppendGridFields(dst, m.Grid)
+	if m.Plane != nil {
+		p, err := json.Marshal(m.Plane)
+		if err != nil {
+			return nil, err
+		}
+		dst = append(dst, `,"plane":`...)
+		dst = append(dst, p...)
+	}
+	if m.Partial {
+		dst = append(dst, `,"partial":true`...)
+	}
+	dst = append(dst, '}')
+	if cap(dst) > len(dst)+len(dst)/16 {
+		dst = append([]byte(nil), dst...) // the cache keeps it: no slack
+	}
+	return dst, nil
+}

@@ -2,7 +2,6 @@ package stream
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"runtime"
@@ -161,7 +160,7 @@ func (e *engine) landscapeTask() {
 
 // finishLandscape encodes, caches and sends t's final landscape.
 func (e *engine) finishLandscape(t *task, key landscape.GridKey, m landscapeMsg) error {
-	b, err := e.srv.encoded.encode(key, func() ([]byte, error) { return json.Marshal(m) })
+	b, err := e.srv.encoded.encode(key, func() ([]byte, error) { return appendLandscape(nil, &m) })
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,12 @@ type outbox struct {
 
 	mu     sync.Mutex
 	items  []outItem
+	spare  []outItem // the writer's last batch, reused by the next take
 	closed bool
+	// tee, when set, sees every message pushed but errors and room
+	// messages, before it is queued (a room's driver: room.go); kinds
+	// starting with "_" go to the tee only. Called with mu held.
+	tee func(kind string, b []byte, f *frame)
 	// Counters, for tests and the load benchmark.
 	pending   int // points waiting now
 	peak      int // most points ever waiting at once
@@ -101,6 +106,9 @@ func (o *outbox) pushFrame(f *frame) error {
 	if o.closed {
 		return nil
 	}
+	if o.tee != nil {
+		o.tee("frame", nil, f) // before f is merged into (and changed by) a waiting frame
+	}
 	if n := len(o.items); n > 0 && o.items[n-1].frame != nil {
 		o.merge(o.items[n-1].frame, f)
 		o.merges++
@@ -163,7 +171,8 @@ func (o *outbox) thin(pts *[]scene.Point) {
 // when a newer one comes: only the latest landscape, decision regions,
 // picture of a map and progress of a task ("progress:spectrum") matter.
 func replaceable(kind string) bool {
-	return kind == "landscape" || kind == "regions" || kind == "sharpness" || kind == taskHypermap || kind == taskBasins || strings.HasPrefix(kind, "progress:")
+	return kind == "landscape" || kind == "regions" || kind == taskHypermap || kind == taskBasins ||
+		strings.HasPrefix(kind, "sharpness:") || strings.HasPrefix(kind, "progress:")
 }
 
 // pushMsg queues an encoded message. A message of a replaceable kind
@@ -173,6 +182,12 @@ func (o *outbox) pushMsg(kind string, b []byte) error {
 	defer o.mu.Unlock()
 	if o.closed {
 		return nil
+	}
+	if o.tee != nil && kind != "error" && kind != "room" {
+		o.tee(kind, b, nil)
+	}
+	if strings.HasPrefix(kind, "_") {
+		return nil // for the tee only
 	}
 	if replaceable(kind) {
 		kept := o.items[:0]
@@ -193,12 +208,15 @@ func (o *outbox) pushMsg(kind string, b []byte) error {
 	return nil
 }
 
-// take hands the writer everything waiting.
+// take hands the writer everything waiting. The batch is the writer's
+// until its next take, which reuses it: a follower's outbox fans out a
+// room's messages without allocating.
 func (o *outbox) take() []outItem {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	items := o.items
-	o.items = nil
+	clear(o.spare)
+	o.items, o.spare = o.spare[:0], items
 	o.pending = 0
 	for _, it := range items {
 		if it.frame != nil {
@@ -210,6 +228,30 @@ func (o *outbox) take() []outItem {
 		}
 	}
 	return items
+}
+
+// setTee sets (or, with nil, removes) the tee.
+func (o *outbox) setTee(fn func(kind string, b []byte, f *frame)) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.tee = fn
+}
+
+// teeing reports whether a tee is set.
+func (o *outbox) teeing() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.tee != nil
+}
+
+// reset drops what waits (a session that starts or stops following a
+// room); the outbox stays open.
+func (o *outbox) reset() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	clear(o.items)
+	o.items = o.items[:0]
+	o.pending = 0
 }
 
 // close drops what waits and refuses more.

@@ -52,6 +52,13 @@ type engine struct {
 	hist    []*history      // per run, for fidelity; nil for a 2-D objective
 	regions *regionsSub     // nil: not subscribed
 	sharp   *sharpSub       // nil: no sharpness trace (sharpness.go)
+
+	// Rooms (roomsession.go).
+	ss     *session
+	rec    *recipe   // how a fork would rebuild this scene at its step
+	script []any     // commands still to handle before the page's (a fork's replay)
+	hub    *hub      // the room followed
+	fl     *follower // its place in it
 }
 
 func newEngine(srv *Server, out *outbox, fail func(error)) *engine {
@@ -65,7 +72,17 @@ func (e *engine) loop(ctx context.Context, cmds <-chan any) {
 	defer e.tasks.wg.Wait() // ctx has ended: every task is cancelled
 	defer e.stopChores()
 	defer e.stopTicker()
+	defer e.leaveRoom()
 	for {
+		if e.owed == 0 && len(e.script) > 0 {
+			if ctx.Err() != nil {
+				return
+			}
+			c := e.script[0]
+			e.script = e.script[1:]
+			e.handle(ctx, c)
+			continue
+		}
 		var tick, chore <-chan time.Time
 		var taken <-chan struct{}
 		in := cmds
@@ -140,6 +157,11 @@ func (e *engine) stopChores() {
 }
 
 func (e *engine) handle(ctx context.Context, c any) {
+	switch c.(type) {
+	case engineFollow, engineFork, engineDrive:
+		e.handleRoom(c)
+		return
+	}
 	if _, ok := c.(startCmd); !ok && e.sc == nil {
 		e.sendErr(fielderr.New("type", `no scene yet: send "start" first`))
 		return
@@ -160,20 +182,30 @@ func (e *engine) handle(ctx context.Context, c any) {
 		e.owed += c.n
 		e.payOwed()
 	case resetCmd:
+		e.recordEvent(recipeEvent{K: e.curK(), Reset: true})
 		for _, r := range e.sc.Runs {
 			r.Reset()
 		}
 		e.begin()
+		e.publishRecipe()
 	case speedCmd:
 		e.speed = c.speed
 		if e.playing {
 			e.startTicker()
+		}
+		if e.rec != nil {
+			e.rec.Speed = c.speed
+			e.publishRecipe()
 		}
 	case setCmd:
 		e.set(c)
 	case viewCmd:
 		e.view = c.view
 		e.sendLandscape()
+		if e.rec != nil {
+			e.rec.View = c.view
+			e.publishRecipe()
+		}
 	case planeCmd:
 		e.replane(ctx, c)
 	case hessianCmd:
@@ -222,6 +254,11 @@ func (e *engine) start(ctx context.Context, c startCmd) {
 		}
 		e.view = viewMsg{X: d.X, Y: d.Y, NX: side, NY: side}
 	}
+	e.view.Type = ""
+	e.rec = &recipe{Speed: c.speed, MaxSteps: c.maxSteps, View: e.view}
+	e.rec.Start, _ = json.Marshal(c.req)
+	e.out.pushMsg("_start", nil) // a room's state starts afresh
+	e.publishRecipe()
 	e.sendScene()
 	e.sendDataset()
 	e.keepRegions()
@@ -251,13 +288,21 @@ func (e *engine) replane(ctx context.Context, c planeCmd) {
 	}
 	req := sc.Request
 	req.Start, req.Plane = nil, &c.plane
-	req.Runs = make([]scene.RunSpec, len(sc.Runs))
+	req.Runs = e.currentRunSpecs()
+	e.start(ctx, startCmd{req: req, speed: e.speed, maxSteps: e.maxSteps, paused: !e.playing})
+}
+
+// currentRunSpecs are the scene's runs as now configured (hyperparameters
+// set live included).
+func (e *engine) currentRunSpecs() []scene.RunSpec {
+	sc := e.sc
+	runs := make([]scene.RunSpec, len(sc.Runs))
 	for i, r := range sc.Runs {
 		cfg := r.Config()
-		req.Runs[i] = scene.RunSpec{Optimizer: cfg.Optimizer, Hyper: scene.Hyper{Num: cfg.Hyper, Choice: cfg.Choice},
+		runs[i] = scene.RunSpec{Optimizer: cfg.Optimizer, Hyper: scene.Hyper{Num: cfg.Hyper, Choice: cfg.Choice},
 			Clip: cfg.Clip, Schedule: cfg.Schedule, Label: sc.Request.Runs[i].Label}
 	}
-	e.start(ctx, startCmd{req: req, speed: e.speed, maxSteps: e.maxSteps, paused: !e.playing})
+	return runs
 }
 
 // begin sends every run's first point and status (after start and reset)
@@ -441,6 +486,9 @@ func (e *engine) set(c setCmd) {
 		e.sendErr(err)
 		return
 	}
+	hyper, _ := json.Marshal(c.hyper)
+	e.recordEvent(recipeEvent{K: e.curK(), Run: c.run, Hyper: hyper, Clip: c.clip, Schedule: c.schedule})
+	e.publishRecipe()
 	e.sendScene()
 }
 

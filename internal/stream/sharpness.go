@@ -1,20 +1,22 @@
 package stream
 
 import (
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/saddle-viz/saddle/internal/fielderr"
+	"github.com/saddle-viz/saddle/internal/optim"
 	"github.com/saddle-viz/saddle/internal/zoo"
 )
 
-// The sharpness trace: the page subscribes to one run's sharpness
-// λmax(H(θₖ)) every m steps (the edge of stability, Cohen et al. 2021).
-// The engine copies θ (and the method's threshold and preconditioner) at
-// every m-th step into the subscription's queue, which never blocks it; a
-// task beside the engine measures the queued points in order by Lanczos
-// warm-started from the last top eigenvector, and sends the trace so far
-// after each batch. A reset or a new scene starts the trace again; a live
+// The sharpness traces: the page subscribes to the sharpness λmax(H(θₖ))
+// of one run or of every run, every m steps (the edge of stability, Cohen
+// et al. 2021). The engine copies θ (and the method's threshold and
+// preconditioner) at every m-th step into the subscription's queue, which
+// never blocks it; a task beside the engine measures the queued points in
+// order by Lanczos warm-started from the run's last top eigenvector, and
+// sends each run's trace so far after each batch. A reset or a new scene starts the trace again; a live
 // "set" carries on, each point with the threshold of its own step.
 
 const taskSharpness = "sharpness"
@@ -36,20 +38,23 @@ type sharpnessMsg struct {
 	Every *int   `json:"every"`
 }
 
+// sharpnessCmd subscribes run (−2: every run; −1: ends the subscription).
 type sharpnessCmd struct{ run, every int }
+
+const allRuns = -2
 
 func parseSharpness(b []byte) (any, error) {
 	var m sharpnessMsg
 	if err := strict(b, &m); err != nil {
 		return nil, err
 	}
-	if m.Run == nil {
-		return nil, fielderr.New("run", "missing: which run (0, 1, ...), or -1 to stop")
+	c := sharpnessCmd{run: allRuns, every: zoo.DefaultSharpnessEvery}
+	if m.Run != nil {
+		if *m.Run < -1 {
+			return nil, fielderr.New("run", "must be a run (0, 1, ...), -1 to stop, or left out for every run, got %d", *m.Run)
+		}
+		c.run = *m.Run
 	}
-	if *m.Run < -1 {
-		return nil, fielderr.New("run", "must be a run (0, 1, ...) or -1 to stop, got %d", *m.Run)
-	}
-	c := sharpnessCmd{run: *m.Run, every: zoo.DefaultSharpnessEvery}
 	if m.Every != nil {
 		c.every = *m.Every
 	}
@@ -59,31 +64,30 @@ func parseSharpness(b []byte) (any, error) {
 	return c, nil
 }
 
-// sharpSnap is one point of the run to measure.
+// sharpSnap is one point of a run to measure.
 type sharpSnap struct {
+	run     int
 	k       int
 	theta   []float64
 	precond []float64
-	stab    sharpStab
+	stab    optim.Stability
 	loss    float64
 }
 
-type sharpStab = struct {
-	threshold      float64
-	rule           string
-	preconditioned bool
-}
-
-// sharpSub is the page's subscription to one run's sharpness.
+// sharpSub is the page's subscription to the sharpness of one run or of
+// every run.
 type sharpSub struct {
-	run, every int
+	run, every int // run: allRuns or one run
 
 	mu      sync.Mutex
 	pending []sharpSnap
 	skipped int
-	lastK   int // the step last queued; -1: none
+	lastK   []int // per run, the step last queued; -1: none
 	wake    chan struct{}
 }
+
+// follows reports whether run i is subscribed.
+func (s *sharpSub) follows(i int) bool { return s.run == allRuns || s.run == i }
 
 func (s *sharpSub) push(sn sharpSnap) {
 	s.mu.Lock()
@@ -125,7 +129,7 @@ type sharpnessOut struct {
 	Run  int    `json:"run"`
 	*zoo.SharpnessTrace
 	// Skipped counts the points dropped because measuring fell behind the
-	// run; Pending, the points waiting to be measured.
+	// runs; Pending, the points waiting to be measured (all runs).
 	Skipped int `json:"skipped"`
 	Pending int `json:"pending"`
 }
@@ -136,9 +140,11 @@ func (e *engine) subscribeSharpness(c sharpnessCmd) {
 		e.stopTask(taskSharpness, false)
 		return
 	}
-	if err := e.checkRun(c.run); err != nil {
-		e.sendErr(err)
-		return
+	if c.run != allRuns {
+		if err := e.checkRun(c.run); err != nil {
+			e.sendErr(err)
+			return
+		}
 	}
 	if _, err := zoo.NewSharpener(e.sc.Obj); err != nil {
 		e.sendErr(err)
@@ -146,7 +152,9 @@ func (e *engine) subscribeSharpness(c sharpnessCmd) {
 	}
 	e.sharp = &sharpSub{run: c.run, every: c.every}
 	e.restartSharpness()
-	e.sharpTrack(c.run) // the point the run is at now
+	for i := range e.sc.Runs {
+		e.sharpTrack(i) // the point each run is at now
+	}
 }
 
 // cancelSharpness ends the subscription; a last progress message says so.
@@ -170,31 +178,50 @@ func (e *engine) keepSharpness() {
 	}
 }
 
-// restartSharpness starts the trace again (a new subscription, a reset, a
+// restartSharpness starts the traces again (a new subscription, a reset, a
 // new scene) with a fresh queue and measuring task.
 func (e *engine) restartSharpness() {
 	old := e.sharp
-	sub := &sharpSub{run: old.run, every: old.every, lastK: -1, wake: make(chan struct{}, 1)}
+	sub := &sharpSub{run: old.run, every: old.every, lastK: make([]int, len(e.sc.Runs)), wake: make(chan struct{}, 1)}
+	for i := range sub.lastK {
+		sub.lastK[i] = -1
+	}
 	e.sharp = sub
-	obj := e.sc.Obj
+	obj, runs := e.sc.Obj, len(e.sc.Runs)
 	e.launch(taskSharpness, false, 0, "", func(t *task) error {
-		s, err := zoo.NewSharpener(obj)
-		if err != nil {
-			return err
+		ss := make([]*zoo.Sharpener, runs)
+		trs := make([]*zoo.SharpnessTrace, runs)
+		for i := range ss {
+			s, err := zoo.NewSharpener(obj)
+			if err != nil {
+				return err
+			}
+			ss[i] = s
+			trs[i] = &zoo.SharpnessTrace{Every: sub.every, K: []int{}, Lambda: []float64{}, Threshold: []float64{}, Loss: []float64{}}
 		}
-		tr := &zoo.SharpnessTrace{Every: sub.every, K: []int{}, Lambda: []float64{}, Threshold: []float64{}, Loss: []float64{}}
 		var sent time.Time
 		behind := false
+		dirty := make([]bool, runs)
 		send := func(skipped int) {
-			thinTrace(tr)
 			pending := sub.waiting()
-			t.send(taskSharpness, sharpnessOut{Type: "sharpness", Run: sub.run, SharpnessTrace: tr,
-				Skipped: skipped, Pending: pending}, false)
+			for i, tr := range trs {
+				if !dirty[i] {
+					continue
+				}
+				dirty[i] = false
+				thinTrace(tr)
+				t.send(fmt.Sprintf("%s:%d", taskSharpness, i), sharpnessOut{Type: "sharpness", Run: i, SharpnessTrace: tr,
+					Skipped: skipped, Pending: pending}, false)
+			}
 			if pending > 0 || behind {
-				// Measuring lags the run: say how far it got.
+				// Measuring lags the runs: say how far it got.
 				behind = pending > 0
+				done := 0
+				for _, tr := range trs {
+					done += len(tr.K)
+				}
 				t.send("progress:"+taskSharpness, progressMsg{Type: "progress", Task: taskSharpness,
-					Done: int64(len(tr.K)), Total: int64(len(tr.K) + pending), Note: "sharpness behind the run"}, false)
+					Done: int64(done), Total: int64(done + pending), Note: "sharpness behind the runs"}, false)
 			}
 			sent = time.Now()
 		}
@@ -206,18 +233,17 @@ func (e *engine) restartSharpness() {
 			}
 			snaps, skipped := sub.take()
 			for i, sn := range snaps {
-				lambda, err := s.Measure(t.ctx, sn.theta, sn.precond)
+				lambda, err := ss[sn.run].Measure(t.ctx, sn.theta, sn.precond)
 				if t.ctx.Err() != nil {
 					return nil
 				}
 				if err != nil {
 					continue // no finite curvature here (a diverging run): no point
 				}
-				tr.K = append(tr.K, sn.k)
-				tr.Lambda = append(tr.Lambda, lambda)
-				tr.Threshold = append(tr.Threshold, sn.stab.threshold)
-				tr.Loss = append(tr.Loss, sn.loss)
-				tr.Rule, tr.Preconditioned, tr.Products = sn.stab.rule, sn.stab.preconditioned, s.Products
+				tr := trs[sn.run]
+				tr.Append(sn.k, lambda, sn.stab, sn.loss)
+				tr.Products = ss[sn.run].Products
+				dirty[sn.run] = true
 				if i < len(snaps)-1 && time.Since(sent) >= sharpInterval {
 					send(skipped)
 				}
@@ -248,19 +274,18 @@ func thinTrace(tr *zoo.SharpnessTrace) {
 // multiple of every (or its last step).
 func (e *engine) sharpTrack(i int) {
 	sub := e.sharp
-	if sub == nil || sub.run != i {
+	if sub == nil || !sub.follows(i) || i >= len(sub.lastK) {
 		return
 	}
 	r := e.sc.Runs[i]
 	st := r.Current()
-	if st.K == sub.lastK || (st.K%sub.every != 0 && !r.Done() && st.K < e.maxSteps) {
+	if st.K == sub.lastK[i] || (st.K%sub.every != 0 && !r.Done() && st.K < e.maxSteps) {
 		return
 	}
 	stab, precond, ok := r.Stability()
 	if !ok {
 		return
 	}
-	sub.lastK = st.K
-	sub.push(sharpSnap{k: st.K, theta: append([]float64(nil), st.Theta...), precond: precond,
-		stab: sharpStab{threshold: stab.Threshold, rule: stab.Rule, preconditioned: stab.Preconditioned}, loss: st.Loss})
+	sub.lastK[i] = st.K
+	sub.push(sharpSnap{run: i, k: st.K, theta: append([]float64(nil), st.Theta...), precond: precond, stab: stab, loss: st.Loss})
 }

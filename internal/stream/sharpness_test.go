@@ -23,9 +23,9 @@ type sharpnessWire struct {
 	Skipped        int       `json:"skipped"`
 }
 
-// untilSharpness reads up to a sharpness message whose last point is at
-// step k with nothing pending, and returns it.
-func (c *client) untilSharpness(k int) sharpnessWire {
+// untilSharpness reads up to a sharpness message of run r whose last
+// point is at step k, and returns it.
+func (c *client) untilSharpness(r, k int) sharpnessWire {
 	c.t.Helper()
 	var got sharpnessWire
 	c.until(20*time.Second, "the sharpness trace up to its last step", func(m wire) bool {
@@ -33,7 +33,7 @@ func (c *client) untilSharpness(k int) sharpnessWire {
 			return false
 		}
 		got = decodeRaw[sharpnessWire](c.t, m)
-		return len(got.K) > 0 && got.K[len(got.K)-1] == k && got.Pending == 0
+		return got.Run == r && len(got.K) > 0 && got.K[len(got.K)-1] == k
 	})
 	return got
 }
@@ -52,10 +52,10 @@ func TestSharpnessTraceOfQuadratic(t *testing.T) {
 	c.send(startMsgOf(req, map[string]any{"paused": true}))
 	c.send(map[string]any{"type": "sharpness", "run": 0, "every": every})
 	c.send(map[string]any{"type": "step", "n": 20})
-	c.untilSharpness(20)
+	c.untilSharpness(0, 20)
 	c.send(map[string]any{"type": "set", "run": 0, "hyper": map[string]any{"lr": 0.5}})
 	c.send(map[string]any{"type": "step", "n": 20})
-	tr := c.untilSharpness(40)
+	tr := c.untilSharpness(0, 40)
 	if tr.Rule != "2/ε" || tr.Every != every || tr.Preconditioned {
 		t.Errorf("rule %q every %d preconditioned %v; want 2/ε, %d, false", tr.Rule, tr.Every, tr.Preconditioned, every)
 	}
@@ -77,7 +77,7 @@ func TestSharpnessTraceOfQuadratic(t *testing.T) {
 
 	c.send(map[string]any{"type": "reset"})
 	c.send(map[string]any{"type": "step", "n": 5})
-	if tr := c.untilSharpness(5); !slices.Equal(tr.K, []int{0, 5}) {
+	if tr := c.untilSharpness(0, 5); !slices.Equal(tr.K, []int{0, 5}) {
 		t.Errorf("after a reset the trace is at steps %v, want [0 5]", tr.K)
 	}
 
@@ -94,7 +94,8 @@ func TestSharpnessTraceOfQuadratic(t *testing.T) {
 
 // TestSharpnessPreconditionedAndCancel: Adam's trace is its preconditioned
 // sharpness against (2+2β₁)/((1−β₁)ε), from its first step (before it, it
-// has no preconditioner); cancel ends the trace with a last progress.
+// has no preconditioner); a subscription without a run traces every run
+// (from the step each is at); cancel ends it with a last progress.
 func TestSharpnessPreconditionedAndCancel(t *testing.T) {
 	_, ts := newTestServer(t, Options{})
 	req := scene.Request{Objective: smallMLP, Seed: 1, Runs: []scene.RunSpec{adamRun(0.01), {Optimizer: "gd"}}}
@@ -102,7 +103,7 @@ func TestSharpnessPreconditionedAndCancel(t *testing.T) {
 	c.send(startMsgOf(req, map[string]any{"paused": true}))
 	c.send(map[string]any{"type": "sharpness", "run": 0, "every": 2})
 	c.send(map[string]any{"type": "step", "n": 6})
-	tr := c.untilSharpness(6)
+	tr := c.untilSharpness(0, 6)
 	if !tr.Preconditioned || tr.Rule != "(2+2β₁)/((1−β₁)ε)" || !slices.Equal(tr.K, []int{2, 4, 6}) {
 		t.Errorf("Adam's trace: preconditioned %v, rule %q, steps %v; want true, (2+2β₁)/((1−β₁)ε), [2 4 6]", tr.Preconditioned, tr.Rule, tr.K)
 	}
@@ -110,6 +111,31 @@ func TestSharpnessPreconditionedAndCancel(t *testing.T) {
 		if want := 3.8 / 0.01 * 10; math.Abs(th-want) > 1e-9*want || !(tr.Lambda[i] > 0) {
 			t.Errorf("step %d: λ = %g against %g, want a positive sharpness against 38/ε = %g", tr.K[i], tr.Lambda[i], th, want)
 		}
+	}
+	// Without "run", every run: gradient descent's trace too, from k = 0.
+	c.send(map[string]any{"type": "sharpness", "every": 3})
+	c.send(map[string]any{"type": "step", "n": 6})
+	at12 := func(r int) func(wire) bool {
+		return func(m wire) bool {
+			if m.Type != "sharpness" {
+				return false
+			}
+			w := decodeRaw[sharpnessWire](t, m)
+			return w.Run == r && len(w.K) > 0 && w.K[len(w.K)-1] == 12
+		}
+	}
+	byRun := map[int]sharpnessWire{}
+	for _, m := range c.untilAll(20*time.Second, "both runs' traces to step 12", at12(0), at12(1)) {
+		if m.Type == "sharpness" {
+			w := decodeRaw[sharpnessWire](t, m)
+			byRun[w.Run] = w
+		}
+	}
+	if g := byRun[1]; g.Rule != "2/ε" || !slices.Equal(g.K, []int{6, 9, 12}) {
+		t.Errorf("gradient descent's trace: rule %q at steps %v; want 2/ε at [6 9 12]", g.Rule, g.K)
+	}
+	if a := byRun[0]; !slices.Equal(a.K, []int{6, 9, 12}) {
+		t.Errorf("Adam's trace at steps %v, want [6 9 12]", a.K)
 	}
 	c.send(map[string]any{"type": "cancel", "task": "sharpness"})
 	ms := c.until(20*time.Second, "the cancelled progress", func(m wire) bool {
@@ -128,7 +154,6 @@ func TestSharpnessBadInput(t *testing.T) {
 		msg   map[string]any
 		field string
 	}{
-		{map[string]any{"type": "sharpness"}, "run"},
 		{map[string]any{"type": "sharpness", "run": 3}, "run"},
 		{map[string]any{"type": "sharpness", "run": -2}, "run"},
 		{map[string]any{"type": "sharpness", "run": 0, "every": 0}, "every"},

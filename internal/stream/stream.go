@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -69,6 +70,11 @@ type Options struct {
 	// IdleTimeout closes a session whose page has sent nothing for that
 	// long (0: DefaultIdleTimeout; negative: never).
 	IdleTimeout time.Duration
+	// Relay carries rooms between replicas (nil: rooms live in this
+	// process); RoomGrace is how long a room waits for its teacher's page
+	// to come back (0: DefaultRoomGrace).
+	Relay     Relay
+	RoomGrace time.Duration
 }
 
 // Server accepts WebSocket sessions on GET /ws.
@@ -83,6 +89,7 @@ type Server struct {
 
 	grids   *landscape.GridCache
 	encoded encodedCache
+	rooms   *rooms
 }
 
 // New returns a session server. It panics if OriginPatterns holds "*",
@@ -122,7 +129,12 @@ func New(opts Options) *Server {
 	if grids == nil {
 		grids = landscape.NewGridCache(32)
 	}
-	return &Server{opts: opts, log: log, sessions: map[*session]struct{}{}, grids: grids}
+	if opts.RoomGrace <= 0 {
+		opts.RoomGrace = DefaultRoomGrace
+	}
+	s := &Server{opts: opts, log: log, sessions: map[*session]struct{}{}, grids: grids}
+	s.rooms = newRooms(s, opts.Relay, opts.RoomGrace)
+	return s
 }
 
 // session is one live page: the handler goroutine reads, an engine
@@ -139,6 +151,9 @@ type session struct {
 
 	lastRead atomic.Int64 // UnixNano of the page's last message, for the idle limit
 	pongs    atomic.Int64 // pings the page has answered (tests wait on it)
+
+	rmu  sync.Mutex
+	room roomPart // its part in a room (roomsession.go)
 }
 
 // ServeHTTP upgrades the request to a live session and serves it until the
@@ -254,6 +269,7 @@ func (ss *session) serve() {
 	cmds := make(chan any, 4)
 	var wg sync.WaitGroup
 	eng := newEngine(s, ss.out, ss.overflow)
+	eng.ss = ss
 	wg.Go(func() { eng.loop(ss.ctx, cmds) })
 	wg.Go(ss.writeLoop)
 	ss.lastRead.Store(time.Now().UnixNano())
@@ -282,6 +298,18 @@ func (ss *session) serve() {
 			continue // closing: nothing more is read into the session
 		}
 		c, err := parse(b)
+		if err == nil && isRoomCmd(c) {
+			c, err = ss.roomCommand(c)
+			if c == nil && err == nil {
+				continue
+			}
+		} else if err == nil {
+			if role, code := ss.roomRole(); role == roleFollowing {
+				var head bareMsg
+				json.Unmarshal(b, &head)
+				err = refuseWhileFollowing(code, head.Type)
+			}
+		}
 		if err != nil {
 			pushErr(ss.out, err, ss.overflow)
 			continue
@@ -293,6 +321,7 @@ func (ss *session) serve() {
 	}
 	ss.cancel()
 	wg.Wait()
+	ss.endRoom()
 	ss.out.close()
 	// Wait for a close handshake another goroutine started; then release
 	// the connection for good.

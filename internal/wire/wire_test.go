@@ -376,6 +376,10 @@ func fill(v reflect.Value) {
 		v.SetBool(true)
 	case reflect.String:
 		v.SetString("s \"q\" " + v.Type().Name())
+	case reflect.Array:
+		for i := range v.Len() {
+			fill(v.Index(i))
+		}
 	case reflect.Slice:
 		s := reflect.MakeSlice(v.Type(), 2, 2)
 		for i := range 2 {
@@ -433,6 +437,31 @@ func TestWriteIsAppend(t *testing.T) {
 		}
 		if w.writes < len(want)/(2*ChunkSize) || w.writes > len(want)/ChunkSize+1 {
 			t.Errorf("%s: %d writes for %d bytes", f.name, w.writes, len(want))
+		}
+	}
+}
+
+// TestAppendGridIsEncodingJSON: a grid written by hand, its values on
+// several goroutines, is encoding/json's bytes, for a grid small enough to
+// be written in one piece and one of 512² (with every field set, by
+// reflection, so a field added to Grid and forgotten here fails).
+func TestAppendGridIsEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	big := &landscape.Grid{X: [2]float64{-2, 2}, Y: [2]float64{-1, 3e-9}, NX: 512, NY: 512, Min: -1e-7, Max: 1e22}
+	big.Values = make([]float64, 512*512)
+	for i := range big.Values {
+		big.Values[i] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(30)-15))
+	}
+	var full landscape.Grid
+	fill(reflect.ValueOf(&full).Elem())
+	for i, g := range []*landscape.Grid{big, &full, {}, {NX: 2, NY: 1, Values: []float64{0, 1}}} {
+		want, err := json.Marshal(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendGrid(nil, g); !bytes.Equal(got, want) {
+			n := firstDiff(got, want)
+			t.Errorf("grid %d differs at byte %d:\ngot  …%s\nwant …%s", i, n, around(got, n), around(want, n))
 		}
 	}
 }

@@ -12,6 +12,13 @@ import (
 // 49 evaluations.
 const CoarsestStride = 8
 
+// planeValuer is an objective with a faster Value for drawing, equal to
+// Value to about 1e-15 relative (nn.MLP.PlaneValue): a plane is thousands
+// of evaluations, and nobody steps from its values.
+type planeValuer interface {
+	PlaneValue(theta []float64) float64
+}
+
 // Key names the model (its objective with every default filled in) for
 // caches.
 func (m *Model) Key() string { return m.key }
@@ -28,10 +35,14 @@ func (v *View) GridPasses(ctx context.Context, cache *landscape.GridCache, x, y 
 	if err := CheckGrid(x, y, nx, ny); err != nil {
 		return nil, err
 	}
-	f := hd.Func(v.Model.Obj.Value)
+	value := v.Model.Obj.Value
+	if pv, ok := v.Model.Obj.(planeValuer); ok {
+		value = pv.PlaneValue
+	}
+	f := hd.Func(value)
 	if count != nil {
 		f = func(theta []float64) float64 {
-			j := v.Model.Obj.Value(theta)
+			j := value(theta)
 			count()
 			return j
 		}

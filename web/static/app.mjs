@@ -135,11 +135,17 @@ class App {
     return this.shapesLoading ||= import('./overlays.mjs').then((m) => { this.shapes = m; this.dirty = true; return m; });
   }
 
+  // surface3d.mjs, when 3-D is first chosen (without WebGL it says why)
+  load3D() {
+    this.surfaceLoading ||= import('./surface3d.mjs').then((m) => { this.surface = m.install3D(this); this.buildPanels(); this.saveURL(); });
+  }
+
   get start() { return this.state.start || this.model?.sceneStart || null; }
 
   saveURL() {
     const q = withPageParams(encodeState(this.state), location.search);
     if ('?' + q !== location.search) history.replaceState(null, '', '?' + q);
+    this.room?.stateChanged(); // a room's driver tells its followers (room.mjs)
   }
 
   /**
@@ -167,6 +173,7 @@ class App {
 
   /** restart sends the scene afresh: paused, then replays to the step the URL asks for. */
   restart() {
+    if (this.room?.following) return; // the room's driver starts the scenes (room.mjs)
     if (this.needModel()) return;
     this.sceneGen++;
     this.onRestart?.(); // lessonextras.mjs: continuation's stages end here
@@ -256,7 +263,12 @@ class App {
         requestAnimationFrame(() => { pending = false; this.resize(); });
       }).observe($('panels'));
     }
-    this.connect();
+    // Classroom rooms (room.mjs): the header's button, a ?room= link, or a teacher's page coming back.
+    const loadRoom = () => this.roomLoading ||= import('./room.mjs').then((m) => { m.installRoom(this); return m; });
+    const roomBtn = $('room');
+    if (roomBtn) roomBtn.onclick = () => loadRoom().then((m) => m.classroomDialog(this).showModal());
+    if (new URLSearchParams(location.search).has('room') || sessionStorage.getItem('saddle-room')) loadRoom().then(() => this.connect());
+    else this.connect();
     requestAnimationFrame(() => this.frame());
   }
 }

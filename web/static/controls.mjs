@@ -8,6 +8,7 @@ import { CSCALES } from './urlstate.mjs';
 import { Track, runColour } from './track.mjs';
 import { Suggester } from './suggest.mjs';
 import { DATA, $, objInfo, optInfo } from './page.mjs';
+import { offered } from './offered.mjs';
 
 const isTyping = (el) => el && (el.tagName === 'INPUT' && !['checkbox', 'radio', 'range', 'button'].includes(el.type) || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
 
@@ -240,7 +241,8 @@ export const controls = {
     $('caption').textContent = sc ? `${sc.section} — ${sc.caption}` : '';
     $('objective').value = s.objective.expr !== undefined ? 'expr' : s.objective.id;
     $('expr').value = s.objective.expr ?? '';
-    document.querySelector(`input[name=mode][value=${s.mode}]`).checked = true;
+    document.querySelector(`input[name=mode][value="${s.mode}"]`).checked = true;
+    if (!window.WebGLRenderingContext) this.load3D();
     $('show-eigen').checked = s.eigen;
     $('show-quad').checked = s.quad;
     $('log-loss').checked = s.logLoss;
@@ -297,7 +299,7 @@ export const controls = {
     head.className = 'run-head';
     const pick = document.createElement('select');
     pick.dataset.testid = 'optimizer-picker';
-    for (const o of DATA.optimizers) pick.append(new Option(o.name, o.id, false, o.id === run.optimizer));
+    for (const o of DATA.optimizers) if (offered(o, this.state.objective, objInfo, run.optimizer)) pick.append(new Option(o.name, o.id, false, o.id === run.optimizer));
     if (!optInfo(run.optimizer)) pick.append(new Option(run.optimizer + ' (unknown)', run.optimizer, false, true));
     pick.onchange = () => { run.optimizer = pick.value; run.hyper = {}; this.state.scene = ''; this.buildRunList(); this.restart(); };
     const sel = document.createElement('button');

@@ -13,7 +13,7 @@ import { finished } from './lesson.mjs';
 import { endLabel, statusText, divergenceText } from './runstatus.mjs';
 import { DATA, $, optInfo } from './page.mjs';
 
-const STATE_NAMES = { velocity: 'velocity v', lookahead: 'look-ahead θ+αv', s: 'first moment s', r: 'second moment r', eff_lr: 'effective rate ε/(δ+√r)', inv_hessian: 'H⁻¹ estimate' };
+const STATE_NAMES = { velocity: 'velocity v', lookahead: 'look-ahead θ+αv', s: 'first moment s', r: 'second moment r', eff_lr: 'effective rate ε/(δ+√r)', inv_hessian: 'H⁻¹ estimate', m: 'momentum m', ascent: 'ascent point θ+ρg/‖g‖', rect: 'rectification rₜ', ortho: 'orthogonalised step X' };
 const stateName = (n) => STATE_NAMES[n] || n;
 
 export const draw = {
@@ -159,10 +159,13 @@ export const draw = {
     } else if (s.mode === 'phi') {
       this.panels = [new Panel(this, host, { title: 'θ-space' }), new Panel(this, host, { phi: true, title: 'φ = |Λ|^½ Qᵀ(θ − θ*), Fig 8.7' })];
       this.setupPhi();
+    } else if (s.mode === '3d' && this.surface) {
+      this.panels = [this.surface.create(this, host)];
     } else {
       this.panels = [new Panel(this, host, {})];
+      if (s.mode === '3d') this.load3D();
     }
-    for (const p of this.panels) this.wirePanel(p);
+    for (const p of this.panels) if (!p.is3d) this.wirePanel(p);
     $('pair').hidden = s.mode !== 'side';
     this.model?.decoratePanels();
     for (const [i, id] of [[0, 'pair-a'], [1, 'pair-b']]) {
@@ -304,6 +307,7 @@ export const draw = {
       ['update Δθ', p && p.k === t.k[i] ? vec(p.update) : '–'],
     ];
     if (p?.lr) rows.push(['ε (this step)', fmt(p.lr)]);
+    if (p?.evals > 1) rows.push(['evaluations (this step)', String(p.evals)]); // SAM's two gradients, a line search's trials
     if (p?.clipped) rows.push(['clipped', `raw ‖g‖ = ${fmt(Math.hypot(...p.raw_grad))} → ${vec(p.used_grad)}`]);
     if (Number.isFinite(t.gthg[i])) rows.push(['gᵀHg', fmt(t.gthg[i])]);
     for (const [name, v] of Object.entries(p?.state || {})) rows.push([stateName(name), vec(v)]);

@@ -595,9 +595,11 @@ export class Exporter {
   figure() {
     const panels = [];
     let dx = 0;
-    for (const p of this.app.panels) { panels.push(this.describePanel(p, dx)); dx += p.w; }
+    // An SVG is flat: the 3-D view (surface3d.mjs) gives a 2-D panel of the same scene, titled so.
+    const flat = this.app.panels.map((p) => (p.is3d ? p.flatPanel() : p));
+    for (const p of flat) { panels.push(this.describePanel(p, dx)); dx += p.w; }
     return {
-      width: dx, height: Math.max(...this.app.panels.map((p) => p.h)), panels,
+      width: dx, height: Math.max(...flat.map((p) => p.h)), panels,
       title: 'Saddle: ' + (document.getElementById('caption')?.textContent || 'loss landscape'),
       description: this.app.summary ? this.app.summary() : '',
       background: getComputedStyle(this.app.panels[0].el).backgroundColor || '#fff',
@@ -621,6 +623,14 @@ export class Exporter {
     try {
       let dx = 0;
       for (const p of panels) {
+        if (p.is3d) { // the 3-D view renders itself at the export scale, labels included
+          ctx.setTransform(1, 0, 0, 1, 0, 0);
+          ctx.drawImage(p.exportCanvas(scale), Math.round(dx * scale), 0);
+          ctx.setTransform(scale, 0, 0, scale, dx * scale, 0);
+          drawLegend(ctx, legendLayout(this.legendEntries(p), p.plot, (s) => { ctx.font = '12px system-ui, sans-serif'; return ctx.measureText(s).width; }, 12, p.markedPx()));
+          dx += p.w;
+          continue;
+        }
         // A shadow of the panel with its own canvases at the export scale:
         // the panel's own drawing code, none of its state disturbed.
         const off = Object.create(p);

@@ -47,7 +47,7 @@ export function lessonState(state, lesson) {
   planeState(state, sc.plane); // a projected lesson's plane (the PCA plane of real-network)
   state.view = viewOf(lesson.view); // in that plane's (α, β)
   const overlays = new Set(lesson.overlays || []);
-  state.mode = overlays.has('side_by_side') && state.runs.length > 1 ? 'side' : 'single';
+  state.mode = overlays.has('surface_3d') ? '3d' : overlays.has('side_by_side') && state.runs.length > 1 ? 'side' : 'single';
   state.pair = [0, Math.min(1, state.runs.length - 1)];
   state.eigen = overlays.has('eigen');
   state.quad = overlays.has('quadratic_model');

@@ -54,6 +54,12 @@ test('lessonState: overlays choose the panels; one run is never side by side', (
   assert.equal(s.seed, 0, 'Go leaves a zero seed out of the JSON');
 });
 
+test('lessonState: surface_3d opens the lesson on the 3-D surface', () => {
+  const s = lessonState(decodeState(''), { ...cliffs, overlays: ['surface_3d', 'side_by_side', 'eigen'] });
+  assert.equal(s.mode, '3d');
+  assert.equal(lessonState(decodeState(''), cliffs).mode, 'side');
+});
+
 // As lessons.go's real-network is served (GET /lessons/real-network's
 // saddle-data): a projected lesson on the PCA plane, with variants that
 // change the plane and the view.

@@ -5,7 +5,7 @@
 /** OVERLAYS are the page's overlay toggles, in the order the group shows them. */
 export const OVERLAYS = [
   { id: 'velocity', label: 'velocity v', title: 'momentum’s velocity at the current point: the arrow θ → θ + v' },
-  { id: 'lookahead', label: 'look-ahead', title: 'Nesterov’s look-ahead point θ + αv, where it took the gradient (hollow circle), linked to where the step landed' },
+  { id: 'lookahead', label: 'look-ahead', title: 'Nesterov’s look-ahead point θ + αv (or SAM’s ascent point θ + ρg/‖g‖), where it took the gradient (hollow circle), linked to where the step landed' },
   { id: 'eff_lr', label: 'effective rates εᵢ', title: 'the per-coordinate effective learning rates of the adaptive methods: ellipse half-axes ∝ ε₁ (along θ₁) and ε₂ (along θ₂)' },
   { id: 'inv_hessian', label: 'H⁻¹ estimate', title: 'BFGS’s inverse-Hessian estimate M as the ellipse xᵀM⁻¹x = r² (solid) against the true H⁻¹ (dashed)' },
   { id: 'ls_points', label: 'line-search points', title: 'the trial points of the last line search, as ticks across the search direction' },

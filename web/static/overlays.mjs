@@ -113,10 +113,11 @@ export function runShapes(run, on, m, plot, truth = null) {
     const v = st.velocity;
     out.push({ t: 'arrow', cls: 'velocity', a: at, b: toPx(m, xy[0] + v[0], xy[1] + v[1]), stroke: col, width: 2.4, halo: true });
   }
-  if (on.has('lookahead') && st.lookahead && finite(st.lookahead)) {
+  const look = st.lookahead || st.ascent; // SAM's ascent point θ + ρg/‖g‖ is drawn as Nesterov's look-ahead is
+  if (on.has('lookahead') && look && finite(look)) {
     // The look-ahead of the step just taken: where Nesterov's gradient
     // was evaluated. The dashed link to the point reached is −ε∇J there.
-    const la = toPx(m, st.lookahead[0], st.lookahead[1]);
+    const la = toPx(m, look[0], look[1]);
     out.push({ t: 'line', cls: 'lookahead-link', pts: [la[0], la[1], at[0], at[1]], stroke: col, width: 1.6, dash: [4, 3], halo: true });
     out.push({ t: 'circle', cls: 'lookahead', c: la, r: 5, stroke: col, width: 2.2, halo: true });
   }

@@ -630,7 +630,7 @@ export function buildLandscape(msg, scale, levelsOf) {
   paint(img.data, values, nx, ny, scale, TABLE);
   ictx.putImageData(img, 0, 0);
   const contours = levelsOf(scale).map((lv) => trace(values, nx, ny, lv));
-  return { x: msg.x, y: msg.y, nx, ny, min: msg.min, max: msg.max, scale, image, contours };
+  return { x: msg.x, y: msg.y, nx, ny, min: msg.min, max: msg.max, values, scale, image, contours };
 }
 
 // box returns the square of half-side r around (x, y).

@@ -14,7 +14,7 @@ export const session = {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(`${proto}//${location.host}${DATA.base}/ws`);
     this.ws = ws;
-    ws.onopen = () => { this.setConn('live'); this.restart(); };
+    ws.onopen = () => { this.setConn('live'); if (!this.room?.onOpen()) this.restart(); }; // room.mjs: a follower starts no scene
     ws.onclose = (e) => {
       this.setConn(`disconnected${e.reason ? ': ' + e.reason : ''} (retrying)`);
       this.playing = false;
@@ -78,6 +78,7 @@ export const session = {
   },
 
   onMessage(m) {
+    this.room?.onMessage(m); // room.mjs, once a room is used
     this.model?.onMessage(m);
     this.maps?.onMessage(m); // maps.mjs, once opened
     switch (m.type) {

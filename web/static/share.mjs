@@ -49,6 +49,35 @@ export function iframeSnippet(url, w, h, title) {
     `sandbox="allow-scripts allow-same-origin"></iframe>`;
 }
 
+/**
+ * figureRequest is GET /api/figure's scene for the page as it stands:
+ * start is the live session's last start message (objective, start, runs,
+ * seed, view, plane, speed), k the step shown (the figure's last and the
+ * one it opens on; at step 0, the lesson's steps or 200), lesson the
+ * lesson's id or '', link the page's own address (the figure's live link).
+ */
+export const FIGURE_MAX_STEPS = 20000;
+export function figureRequest(start, k, { lesson = '', steps = 0, link = '', mode = '', pair = null, title = '', caption = '' } = {}) {
+  const { type, max_steps: _m, paused: _p, steps_per_second, ...scene } = start;
+  const n = Math.min(FIGURE_MAX_STEPS, k > 0 ? k : steps || 200);
+  const req = { ...scene, steps: n, steps_per_second };
+  // The figure draws one panel or two side by side (not the φ-space view).
+  req.mode = mode === 'side' && scene.runs.length > 1 ? 'side' : 'single';
+  if (req.mode === 'side' && pair) req.pair = [...pair];
+  if (lesson) req.lesson = lesson;
+  if (link) req.link = link;
+  if (title) req.title = title;
+  if (caption) req.caption = caption;
+  return req;
+}
+
+/** b64url is the unpadded base64url of s's UTF-8 (RFC 4648 §5), as ?scene= takes it. */
+export function b64url(s) {
+  let bin = '';
+  for (const b of new TextEncoder().encode(s)) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 /** initShare wires the dialog to the page (app: the explorer). */
 export function initShare(app, data) {
   const $ = (id) => document.getElementById(id);
@@ -72,6 +101,16 @@ export function initShare(app, data) {
     });
     $('share-snippet').value = iframeSnippet(url, +$('share-width').value || 720, +$('share-height').value || 480,
       data.lesson ? `Saddle: ${data.lesson.title}` : 'Saddle: loss landscape');
+    const fig = $('share-figure');
+    const ready = data.scenes?.find((x) => x.id === app.state.scene);
+    if (fig && app.lastStart) {
+      const req = figureRequest(app.lastStart, app.currentK(), {
+        lesson: data.lesson?.id, steps: data.lesson?.steps, link: $('share-link').value, mode: app.state.mode, pair: app.state.pair,
+        // A ready scene (not a lesson) brings its title and caption.
+        ...(!data.lesson && ready ? { title: ready.title, caption: ready.caption } : {}),
+      });
+      fig.href = `${data.base}/api/figure?scene=${b64url(JSON.stringify(req))}`;
+    }
   };
   // The chosen controls' boxes follow the scene as it is when the dialog opens.
   const buildPick = () => {

@@ -2,7 +2,7 @@
 // (issue 10, defect 7). Run with `node --test web/static/`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { embedURL, pickable } from './share.mjs';
+import { embedURL, pickable, figureRequest, b64url, FIGURE_MAX_STEPS } from './share.mjs';
 import { decodeState } from './urlstate.mjs';
 
 const q = 'obj=cliff&start=-2,1.5&run=gd|lr=0.05&run=gd|lr=0.05|clip.norm=1';
@@ -34,4 +34,31 @@ test('pickable lists play, speed, the objective\'s sliders and each run\'s hyper
   assert.match(pickable(state, data).at(-1)[1], /run 1 \(heavy ball\): α/);
   // A projected model's sliders are its model form, not p.<name>.
   assert.deepEqual(pickable(decodeState('obj=mlp&run=gd'), data).map(([v]) => v), ['play', 'speed', 'run0.lr']);
+});
+
+test('figureRequest is the live start message as GET /api/figure takes it', () => {
+  const start = {
+    type: 'start', objective: { id: 'cliff' }, start: [-2, 1.5], runs: [{ optimizer: 'gd', label: 'clipped ‖g‖ ≤ 1' }], seed: 1,
+    view: { x: [-2.5, 1.5], y: [-2, 2], nx: 256, ny: 256 }, steps_per_second: 10, max_steps: 10000, paused: true,
+  };
+  const req = figureRequest(start, 120, { lesson: 'cliffs', link: 'http://h/lessons/cliffs?k=120', mode: 'side', pair: [0, 0] });
+  assert.deepEqual(req, {
+    objective: { id: 'cliff' }, start: [-2, 1.5], runs: [{ optimizer: 'gd', label: 'clipped ‖g‖ ≤ 1' }], seed: 1,
+    view: { x: [-2.5, 1.5], y: [-2, 2], nx: 256, ny: 256 }, steps: 120, steps_per_second: 10, mode: 'single', lesson: 'cliffs', link: 'http://h/lessons/cliffs?k=120',
+  }, 'one run cannot be side by side');
+  const two = { ...start, runs: [{ optimizer: 'gd' }, { optimizer: 'adam' }] };
+  assert.deepEqual(figureRequest(two, 5, { mode: 'side', pair: [1, 0] }).pair, [1, 0]);
+  assert.equal(figureRequest(two, 5, { mode: 'phi' }).mode, 'single');
+  // At step 0 the figure goes as far as the lesson plays (or 200), never past the cap.
+  assert.equal(figureRequest(start, 0, { steps: 80 }).steps, 80);
+  assert.equal(figureRequest(start, 0).steps, 200);
+  assert.equal(figureRequest(start, 1e6).steps, FIGURE_MAX_STEPS);
+  assert.equal('lesson' in figureRequest(start, 5), false);
+});
+
+test('b64url is unpadded base64url of UTF-8', () => {
+  const s = JSON.stringify({ label: 'clipped ‖g‖ ≤ 1 ~~~?' });
+  const enc = b64url(s);
+  assert.match(enc, /^[A-Za-z0-9_-]+$/);
+  assert.equal(Buffer.from(enc, 'base64url').toString('utf8'), s);
 });

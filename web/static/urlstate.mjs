@@ -4,7 +4,8 @@
 //   obj=quadratic&p=a:1,b:25,angle:30   or   expr=0.5*(x^2+25*y^2)
 //   start=-2.5,1.5
 //   run=gd|lr=0.07   run=sgd|lr=0.05|clip.norm=1|sched.kind=step|sched.every=100|label=SGD
-//   seed=1  view=x0,x1,y0,y1  k=120  mode=single|side|phi  pair=0,1  sel=0
+//   seed=1  view=x0,x1,y0,y1  k=120  mode=single|side|phi|3d  pair=0,1  sel=0
+//   cam=yaw,pitch,zoom (3-D camera)
 //   speed=60  eigen=1  quad=1  log=0  scene=cliffs  grid=256
 //   ov=velocity,lookahead (overlays)  blur=0.6 (continuation's σ)  variant=0 (a lesson's)
 //   a projected model: obj=mlp&p=width:16,depth:2&o=data:moons,init:orthogonal
@@ -27,7 +28,7 @@ export const DEFAULTS = Object.freeze({
   k: 0, mode: 'single', pair: [0, 1], sel: 0, speed: 60, eigen: false, quad: false, logLoss: true, grid: 0,
   overlays: [], variant: -1,
   plane: '', planeSeed: null, planeRun: null, planeK: 0, specLog: false,
-  cscale: 'auto', map: '', mapMeasure: 'rate',
+  cscale: 'auto', cam: null, map: '', mapMeasure: 'rate',
 });
 
 /** MAPS are the maps view's kinds (maps.mjs), MAP_MEASURES a hyperparameter map's measures (internal/maps). */
@@ -89,6 +90,7 @@ export function encodeState(s) {
   }
   if (s.specLog) q.set('slog', '1');
   if (s.cscale && s.cscale !== 'auto' && CSCALES.includes(s.cscale)) q.set('cscale', s.cscale);
+  if (s.cam) q.set('cam', s.cam.map(str).join(','));
   if (MAPS.includes(s.map)) q.set('map', s.map);
   if (s.map === 'hypermap' && s.mapMeasure !== 'rate' && MAP_MEASURES.includes(s.mapMeasure)) q.set('mmeas', s.mapMeasure);
   // Separators need no escaping in a query value; leaving them readable
@@ -191,7 +193,7 @@ export function decodeState(search) {
   s.view = view && view[1] > view[0] && view[3] > view[2] ? view : null;
   s.k = int('k', 0, 100000, 0);
   const mode = q.get('mode');
-  s.mode = mode === 'side' || mode === 'phi' ? mode : 'single';
+  s.mode = mode === 'side' || mode === 'phi' || mode === '3d' ? mode : 'single';
   const pair = nums(q.get('pair'), 2);
   s.pair = pair && pair.every((v) => Number.isInteger(v) && v >= 0) ? pair : [0, 1];
   s.sel = int('sel', 0, 64, 0);
@@ -212,6 +214,8 @@ export function decodeState(search) {
   s.planeK = s.planeRun != null ? int('pk', 0, 100000, 0) : 0;
   s.specLog = q.get('slog') === '1';
   s.cscale = CSCALES.includes(q.get('cscale')) ? q.get('cscale') : 'auto';
+  const cam = nums(q.get('cam'), 3);
+  s.cam = cam && cam[2] > 0 ? cam : null;
   s.map = MAPS.includes(q.get('map')) ? q.get('map') : '';
   s.mapMeasure = MAP_MEASURES.includes(q.get('mmeas')) ? q.get('mmeas') : 'rate';
   return s;
@@ -222,7 +226,7 @@ export const PLANES = ['random', 'pca', 'hessian', 'three_points'];
 
 // Query parameters that belong to the page rather than to the scene (the
 // lesson it came from, an embed's options): saveURL keeps them as they are.
-export const PAGE_PARAMS = ['lesson', 'controls', 'autoplay', 'theme', 'caption', 'cues'];
+export const PAGE_PARAMS = ['lesson', 'controls', 'autoplay', 'theme', 'caption', 'cues', 'room'];
 
 /** withPageParams appends search's PAGE_PARAMS to query (encodeState's output). */
 export function withPageParams(query, search) {

@@ -39,6 +39,14 @@ var modelFieldTexts = map[string]fieldText{
 	"lambda_max": {Label: "λmax", Unit: "curvature", Title: "largest eigenvalue of the Hessian", Group: "Spectrum"},
 	"negative":   {Label: "negative", Unit: "fraction of n", Title: "fraction of the smallest eigenvalues flipped below zero (a saddle, 8.2.4)", Group: "Spectrum"},
 	"basis_seed": {Label: "basis seed", Title: "the seed of the random eigenbasis", Group: "Spectrum", Int: true},
+	// the matrix factorisation ½‖W₁W₂ − M‖²
+	"rows":        {Label: "rows", Unit: "of M and W₁", Title: "rows of the target M and of the factor W₁", Group: "Architecture", Int: true},
+	"cols":        {Label: "columns", Unit: "of M and W₂", Title: "columns of the target M and of the factor W₂", Group: "Architecture", Int: true},
+	"k":           {Label: "inner dimension k", Unit: "W₁ is rows × k", Title: "the factors' inner dimension: W₁ is rows × k, W₂ is k × cols, so W₁W₂ has rank at most k", Group: "Architecture", Int: true},
+	"rank":        {Label: "rank of M", Unit: "singular values", Title: "the target's rank: its number of nonzero singular values", Group: "Spectrum", Int: true},
+	"spread":      {Label: "spread", Unit: "σ₁ / σᵣ", Title: "the target's singular values fall geometrically from 1 down to 1/spread", Group: "Spectrum"},
+	"target_seed": {Label: "target seed", Title: "the seed of the target's random singular vectors", Group: "Spectrum", Int: true},
+	"init_std":    {Label: "scale", Unit: "std of an entry", Title: "standard deviation of each initial entry of W₁ and W₂: small starts near the saddle θ = 0", Group: "Initialisation"},
 }
 
 // choiceTexts name a choice's values in words; unknown values show as they are.

@@ -3,10 +3,10 @@ package hd
 import (
 	"context"
 	"math"
-	"runtime"
 	"sync"
 	"sync/atomic"
 
+	"github.com/saddle-viz/saddle/internal/budget"
 	"github.com/saddle-viz/saddle/internal/fielderr"
 )
 
@@ -146,7 +146,7 @@ func sanitize(g []float64) GridStats {
 // ctx is cancelled before all points are done.
 func parallel(ctx context.Context, workers, dim, count int, point func(theta []float64, k int)) error {
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = budget.Workers(ctx)
 	}
 	workers = max(1, min(workers, count))
 	const chunk = 4

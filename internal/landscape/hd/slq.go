@@ -2,6 +2,9 @@ package hd
 
 import (
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/saddle-viz/saddle/internal/fielderr"
 )
@@ -40,34 +43,72 @@ func SpectralDensity(op Operator, n int, s SLQSettings) (*Quadrature, error) {
 		return nil, fielderr.New("probes", "must be between 1 and 100, got %d", probes)
 	}
 	steps = min(steps, n)
+	// The probes are drawn in order from one stream, then run on as many
+	// goroutines as there are cores (each probe's Lanczos is independent
+	// of the others'), each into its own slot: the quadrature is the same
+	// to the bit whatever the number of cores. op must be safe for
+	// concurrent use.
 	rng := newRNG(s.Seed)
-	q := &Quadrature{}
-	v := make([]float64, n)
-	for range probes {
+	vs := make([][]float64, probes)
+	for p := range vs {
+		v := make([]float64, n)
 		for i := range v {
 			v[i] = 1
 			if rng.Uint64()&1 == 0 {
 				v[i] = -1
 			}
 		}
-		_, alpha, beta, err := lanczos(op, v, steps, nil)
+		vs[p] = v
+	}
+	q := &Quadrature{Nodes: make([][]float64, probes), Weights: make([][]float64, probes)}
+	errs := make([]error, probes)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	// Each probe holds its Lanczos basis (steps vectors of n) while it
+	// runs: as many run at once as fit in slqMemory.
+	workers := max(1, min(probes, runtime.GOMAXPROCS(0), slqMemory/(8*steps*n)))
+	for range workers {
+		wg.Go(func() {
+			for {
+				p := int(next.Add(1)) - 1
+				if p >= probes {
+					return
+				}
+				q.Nodes[p], q.Weights[p], errs[p] = probe(op, vs[p], steps)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		var r ritzPairs
-		j := len(alpha)
-		if !r.solve(alpha, beta[:j-1]) {
-			return nil, ErrNotFinite
-		}
-		w := make([]float64, j)
-		for i := range j {
-			c := r.vecs.At(0, i)
-			w[i] = c * c
-		}
-		q.Nodes = append(q.Nodes, append([]float64(nil), r.values...))
-		q.Weights = append(q.Weights, w)
 	}
 	return q, nil
+}
+
+// slqMemory bounds the bytes of the Lanczos bases of SpectralDensity's
+// probes running at once.
+const slqMemory = 64 << 20
+
+// probe is one probe's quadrature: the Ritz values of v's Lanczos
+// tridiagonal and the squared first components of their vectors.
+func probe(op Operator, v []float64, steps int) (nodes, weights []float64, err error) {
+	_, alpha, beta, err := lanczos(op, v, steps, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	var r ritzPairs
+	j := len(alpha)
+	if !r.solve(alpha, beta[:j-1]) {
+		return nil, nil, ErrNotFinite
+	}
+	w := make([]float64, j)
+	for i := range j {
+		c := r.vecs.At(0, i)
+		w[i] = c * c
+	}
+	return append([]float64(nil), r.values...), w, nil
 }
 
 // Range returns the smallest and largest node.

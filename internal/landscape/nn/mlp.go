@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
@@ -240,38 +241,46 @@ func (m *MLP) HessVec(dst, theta, v []float64) {
 	m.checkLen(theta)
 	m.checkLen(v)
 	n := m.data.N()
-	parts := max(1, min(runtime.GOMAXPROCS(0), n/hessVecPart))
+	parts := hessVecParts(n)
 	if parts == 1 {
-		ws := m.get()
-		defer m.pool.Put(ws)
-		m.forward(ws, theta, m.xT, m.data.Labels, true, 0)
-		m.forwardR(ws, theta, v, m.data.Labels)
-		m.backward(ws, nil, dst, theta, v)
+		m.hessVecWhole(dst, theta, v)
 		return
 	}
 	// Lanczos asks for one product at a time, so the cores share each
-	// product: every part of the batch (cut at multiples of 8, the gemm
-	// kernel's strip) runs the three passes on its own goroutine, and the
-	// parts' products are summed in a fixed order.
+	// product: the batch is cut into parts (at multiples of 8, the gemm
+	// kernel's strip) by its size alone, the parts run the three passes
+	// on as many goroutines as there are cores, and their products are
+	// summed in the parts' order. The cut and the order do not depend on
+	// the number of cores, so neither does the product, to the bit.
 	wss := make([]*workspace, parts)
+	for p := range wss {
+		wss[p] = m.get()
+	}
+	workers := min(parts, runtime.GOMAXPROCS(0))
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := range parts {
-		ws := m.get()
-		wss[w] = ws
-		lo, hi := (n*w/parts)&^7, n
-		if w+1 < parts {
-			hi = (n * (w + 1) / parts) &^ 7
-		}
+	for range workers {
 		wg.Go(func() {
-			x := m.xT
-			x.Cols, x.Data = hi-lo, x.Data[lo:]
-			labels := m.data.Labels[lo:hi]
-			ws.norm = n
-			ws.hv = resizeFloats(ws.hv, m.dim)
-			m.forward(ws, theta, x, labels, true, 0)
-			m.forwardR(ws, theta, v, labels)
-			m.backward(ws, nil, ws.hv, theta, v)
-			ws.norm = 0
+			for {
+				p := int(next.Add(1)) - 1
+				if p >= parts {
+					return
+				}
+				ws := wss[p]
+				lo, hi := (n*p/parts)&^7, n
+				if p+1 < parts {
+					hi = (n * (p + 1) / parts) &^ 7
+				}
+				x := m.xT
+				x.Cols, x.Data = hi-lo, x.Data[lo:]
+				labels := m.data.Labels[lo:hi]
+				ws.norm = n
+				ws.hv = resizeFloats(ws.hv, m.dim)
+				m.forward(ws, theta, x, labels, true, 0)
+				m.forwardR(ws, theta, v, labels)
+				m.backward(ws, nil, ws.hv, theta, v)
+				ws.norm = 0
+			}
 		})
 	}
 	wg.Wait()
@@ -284,7 +293,25 @@ func (m *MLP) HessVec(dst, theta, v []float64) {
 	}
 }
 
-// hessVecPart is the fewest points HessVec gives a goroutine of their own.
+// hessVecWhole is HessVec in one part: the whole batch on one goroutine.
+func (m *MLP) hessVecWhole(dst, theta, v []float64) {
+	ws := m.get()
+	defer m.pool.Put(ws)
+	m.forward(ws, theta, m.xT, m.data.Labels, true, 0)
+	m.forwardR(ws, theta, v, m.data.Labels)
+	m.backward(ws, nil, dst, theta, v)
+}
+
+// hessVecParts is how many parts HessVec cuts n points into: about
+// hessVecPart points each, at most hessVecMaxParts (enough to keep a few
+// cores busy, and to balance two), whatever the number of cores.
+func hessVecParts(n int) int {
+	return max(1, min(hessVecMaxParts, (n+hessVecPart-1)/hessVecPart))
+}
+
+const hessVecMaxParts = 8
+
+// hessVecPart is about the number of points of one part of HessVec.
 const hessVecPart = 256
 
 func resizeFloats(s []float64, n int) []float64 {

@@ -1,0 +1,135 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// TestPlaneTanh: the kernel and the scalar formula agree to the bit, and
+// both are tanh to within 2 ulp (|x| ≥ 1e-300) over the range a network's
+// units see and beyond; ±0, ±Inf and NaN come out as tanh's.
+func TestPlaneTanh(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var xs []float64
+	for range 40000 {
+		xs = append(xs, rng.NormFloat64()*math.Pow(10, float64(rng.IntN(8)-5)))
+	}
+	xs = append(xs, 0, math.Copysign(0, -1), 1e-300, -1e-300, 0.125, -0.125, 0.3465, 19.99, 20, 20.01, 40, -40, 1e308,
+		math.Inf(1), math.Inf(-1), math.NaN(), 5e-324)
+	for len(xs)%4 != 0 {
+		xs = append(xs, rng.NormFloat64())
+	}
+	got := append([]float64(nil), xs...)
+	planeTanhSlice(got)
+	for i, x := range xs {
+		want := math.Tanh(x)
+		s := planeTanh(x)
+		if math.IsNaN(want) {
+			if !math.IsNaN(got[i]) || !math.IsNaN(s) {
+				t.Fatalf("tanh(NaN) = %v, %v", got[i], s)
+			}
+			continue
+		}
+		if haveKernels && math.Float64bits(got[i]) != math.Float64bits(s) {
+			t.Fatalf("x = %v: kernel %v, scalar %v", x, got[i], s)
+		}
+		if math.Signbit(s) != math.Signbit(want) {
+			t.Fatalf("x = %v: sign of %v, want %v", x, s, want)
+		}
+		if ulps := math.Abs(s-want) / (math.Nextafter(math.Abs(want), math.Inf(1)) - math.Abs(want)); ulps > 2 && math.Abs(x) > 1e-300 {
+			t.Fatalf("x = %v: %v, tanh %v (%.1f ulp)", x, s, want, ulps)
+		}
+	}
+}
+
+// TestAffineBias: the bias-first kernel computes W·a + b on the shapes a
+// plane's passes have (rows not a multiple of 4, a ragged last panel,
+// columns past the last multiple of 8).
+func TestAffineBias(t *testing.T) {
+	if !haveKernels {
+		t.Skip("no AVX2/FMA kernels on this CPU; PlaneValue is Value")
+	}
+	rng := NewRNG(2)
+	for _, tc := range []struct{ m, n, k int }{{68, 256, 68}, {2, 232, 68}, {68, 256, 2}, {5, 777, 9}, {3, 7, 4}, {1, 8, 1}} {
+		w := randGeneral(rng, tc.m, tc.k, tc.k)
+		a := randGeneral(rng, tc.k, tc.n, tc.n)
+		b := make([]float64, tc.m)
+		for i := range b {
+			b[i] = rng.NormFloat64()
+		}
+		z := blas64.General{Rows: tc.m, Cols: tc.n, Stride: tc.n, Data: make([]float64, tc.m*tc.n)}
+		affineBias(z, a, w, b)
+		for i := range tc.m {
+			for j := range tc.n {
+				want := b[i]
+				for p := range tc.k {
+					want += w.Data[i*w.Stride+p] * a.Data[p*a.Stride+j]
+				}
+				if g := z.Data[i*tc.n+j]; math.Abs(g-want) > 1e-13*float64(tc.k)*max(1, math.Abs(want)) {
+					t.Fatalf("%v: z[%d,%d] = %v, want %v", tc, i, j, g, want)
+				}
+			}
+		}
+	}
+}
+
+// TestPlaneValueIsValue: a plane drawn with PlaneValue is the one Value
+// draws, to 1e-13 relative, on networks of each activation and loss, at
+// the initialisation and far from it.
+func TestPlaneValueIsValue(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		act    Activation
+		loss   Loss
+		hidden []int
+		n      int
+	}{
+		{"tanh/ce", Tanh, CrossEntropy, []int{68, 68}, 1000},
+		{"tanh/squared/ragged", Tanh, Squared, []int{13, 9}, 777},
+		{"relu/ce", ReLU, CrossEntropy, []int{16}, 300},
+		{"sigmoid/ce", Sigmoid, CrossEntropy, []int{7, 5, 3}, 64},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, theta := tinyNet(t, tc.act, tc.loss, tc.hidden, "spirals", tc.n)
+			rng := NewRNG(5)
+			for _, scale := range []float64{0, 0.1, 1, 10} {
+				th := append([]float64(nil), theta...)
+				for i := range th {
+					th[i] += scale * rng.NormFloat64()
+				}
+				v, p := m.Value(th), m.PlaneValue(th)
+				if math.Abs(p-v) > 1e-13*math.Abs(v) {
+					t.Errorf("scale %v: PlaneValue %v, Value %v (%.2g relative)", scale, p, v, math.Abs(p-v)/math.Abs(v))
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPlaneTanh is the plane's tanh per element against the training
+// passes' (tanhSlice, the reference).
+func BenchmarkPlaneTanh(b *testing.B) {
+	z := make([]float64, 68*256)
+	fill := func() {
+		for i := range z {
+			z[i] = float64(i%2000)/500 - 2
+		}
+	}
+	for _, c := range []struct {
+		name string
+		f    func([]float64)
+	}{{"training", tanhSlice}, {"plane", planeTanhSlice}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				fill()
+				b.StartTimer()
+				c.f(z)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(z)), "ns/elem")
+		})
+	}
+}

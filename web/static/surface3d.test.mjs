@@ -1,0 +1,179 @@
+// Tests of the 3-D view's pure parts (surface3d.mjs, mat4.mjs) and its URL
+// state: node --test web/static/
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { identity, multiply, perspective, lookAt, transform, project } from './mat4.mjs';
+import { clampCamera, sceneMap, cameraEye, heightField, gridIndices, meshStride, ribbon, quadIndices, gridValue, parseColour, DEFAULT_CAMERA, subGrid, vertexColours } from './surface3d.mjs';
+import { lut } from './colormap.mjs';
+import { valueScale } from './colormap.mjs';
+import { encodeState, decodeState } from './urlstate.mjs';
+
+const close = (a, b, tol = 1e-6) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
+
+test('multiply by the identity changes nothing; the product applies b first', () => {
+  const a = lookAt([3, -2, 1], [0, 0, 0], [0, 0, 1]);
+  const ia = multiply(identity(), a);
+  for (let i = 0; i < 16; i++) close(ia[i], a[i], 0);
+  const p = perspective(1, 1.5, 0.1, 10);
+  const pa = multiply(p, a), v = transform(a, 0.3, -0.2, 0.5), want = transform(p, v[0], v[1], v[2]);
+  const got = transform(pa, 0.3, -0.2, 0.5);
+  for (let i = 0; i < 4; i++) close(got[i], want[i], 1e-5);
+});
+
+test('lookAt puts the target straight ahead and the eye at the origin', () => {
+  const eye = [2, -3, 1.5], v = lookAt(eye, [0, 0, 0.2], [0, 0, 1]);
+  const e = transform(v, ...eye);
+  for (let i = 0; i < 3; i++) close(e[i], 0, 1e-6);
+  const t = transform(v, 0, 0, 0.2);
+  close(t[0], 0, 1e-6); close(t[1], 0, 1e-6);
+  assert.ok(t[2] < 0, 'the camera looks down its −z');
+  // The world's up stays up on screen.
+  const up = transform(v, 0, 0, 1.2);
+  assert.ok(up[1] > t[1]);
+});
+
+test('project maps the target to the canvas centre and drops what is behind the eye', () => {
+  const eye = cameraEye(DEFAULT_CAMERA, [0, 0, 0]);
+  const m = multiply(perspective(0.6, 2, 0.1, 50), lookAt(eye, [0, 0, 0], [0, 0, 1]));
+  const c = project(m, 0, 0, 0, 800, 400);
+  close(c[0], 400, 1e-3); close(c[1], 200, 1e-3);
+  const behind = [2 * eye[0], 2 * eye[1], 2 * eye[2]];
+  assert.equal(project(m, ...behind, 800, 400), null);
+});
+
+test('cameraEye: yaw 0 looks from −y, pitch lifts the eye, zoom brings it nearer', () => {
+  const a = cameraEye([0, 0.0001, 1], [0, 0, 0]);
+  close(a[0], 0); assert.ok(a[1] < 0); close(a[2], 0, 1e-3);
+  const b = cameraEye([0, 60, 1], [0, 0, 0]);
+  assert.ok(b[2] > 0);
+  const d1 = Math.hypot(...cameraEye([20, 30, 1], [0, 0, 0])), d2 = Math.hypot(...cameraEye([20, 30, 2], [0, 0, 0]));
+  close(d1 / d2, 2, 1e-9);
+});
+
+test('clampCamera wraps yaw, bounds pitch and zoom, and repairs nonsense', () => {
+  assert.deepEqual(clampCamera([370, 100, 50]), [10, 89, 6]);
+  assert.deepEqual(clampCamera([-190, -5, 0.01]), [170, 2, 0.25]);
+  assert.deepEqual(clampCamera([180, 30, 1]), [180, 30, 1]);
+  assert.deepEqual(clampCamera([-180, 30, 1]), [180, 30, 1]);
+  assert.deepEqual(clampCamera(null), [...DEFAULT_CAMERA]);
+  assert.deepEqual(clampCamera([NaN, 1, 1]), [...DEFAULT_CAMERA]);
+});
+
+test('sceneMap keeps equal scales: the longer side spans [-1, 1]', () => {
+  const m = sceneMap([-4, 0, 1, 3]);
+  close((-4 - m.cx) * m.sx, -1); close((0 - m.cx) * m.sx, 1);
+  close((1 - m.cy) * m.sy, -0.5); close(m.ey, 0.5); close(m.ex, 1);
+});
+
+// A saddle J = x² − y² on a 5 × 5 grid over [-1, 1]².
+function saddleGrid(n = 5) {
+  const values = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) { const x = -1 + (2 * i) / (n - 1), y = -1 + (2 * j) / (n - 1); values[j * n + i] = x * x - y * y; }
+  return { nx: n, ny: n, x: [-1, 1], y: [-1, 1], values, min: -1, max: 1, scale: valueScale(-1, 1, { kind: 'lin' }) };
+}
+
+test('heightField lifts each grid point to its colour value, with upward normals and holes marked', () => {
+  const L = saddleGrid();
+  L.values[20] = NaN;
+  const f = heightField(L, sceneMap([-1, 1, -1, 1]));
+  for (let k = 0; k < 25; k++) {
+    if (k === 20) { assert.equal(f.t[k], -1); continue; }
+    close(f.t[k], L.scale.forward(L.values[k]), 1e-6);
+    close(f.pos[3 * k + 2], f.t[k], 1e-6);
+    assert.ok(f.nor[3 * k + 2] > 0, 'the normal points up');
+    close(Math.hypot(f.nor[3 * k], f.nor[3 * k + 1], f.nor[3 * k + 2]), 1, 1e-6);
+  }
+  // Row 0 is the lowest y, column 0 the lowest x.
+  close(f.pos[0], -1); close(f.pos[1], -1);
+  close(f.pos[3 * 24], 1); close(f.pos[3 * 24 + 1], 1);
+  // At the saddle's centre the surface is flat; at (1, 0) it rises along +x, so the normal leans to −x.
+  close(f.nor[3 * 12 + 2], 1, 1e-6);
+  assert.ok(f.nor[3 * 14] < 0);
+  // A log scale gives log heights: the same order, another spacing.
+  const log = heightField({ ...L, values: L.values.map((v) => v + 1), min: 0, max: 2, scale: valueScale(0, 2, { kind: 'log' }) }, sceneMap([-1, 1, -1, 1]));
+  assert.ok(log.t[12] > 0.5, `a log scale puts the middle value ${log.t[12]} high`);
+});
+
+test('heightField leaves heights unclamped when asked (the quadratic model beyond the box)', () => {
+  const L = saddleGrid();
+  L.scale = valueScale(0, 0.5, { kind: 'lin' });
+  const f = heightField(L, sceneMap([-1, 1, -1, 1]), false);
+  assert.ok(Math.min(...f.t) < 0 && Math.max(...f.t) > 1);
+});
+
+test('gridIndices covers every cell with two triangles of its corners', () => {
+  const idx = gridIndices(3, 2);
+  assert.equal(idx.length, 12);
+  assert.deepEqual(Array.from(idx.slice(0, 6)), [0, 1, 4, 0, 4, 3]);
+  assert.ok(Math.max(...idx) === 5);
+  // Every other row and column, the last ones kept: 4 × 4 → columns 0, 2, 3.
+  const sub = gridIndices(4, 4, 2);
+  assert.equal(sub.length, 6 * 2 * 2);
+  assert.deepEqual(Array.from(sub.slice(0, 6)), [0, 2, 10, 0, 10, 8]);
+  assert.equal(Math.max(...sub), 15);
+});
+
+test('meshStride draws cells of about 3 px, twice as coarse while moving', () => {
+  assert.equal(meshStride(256, 587, false), 2);
+  assert.equal(meshStride(256, 587, true), 4);
+  assert.equal(meshStride(64, 900, false), 1);
+  assert.equal(meshStride(512, 390, false), 4);
+});
+
+test('ribbon makes one quad of 4 vertices per segment; quadIndices two triangles of each, one side each', () => {
+  const out = ribbon([0, 0, 0, 1, 0, 0, 1, 1, 0]);
+  assert.equal(out.length, 2 * 4 * 7);
+  const sides = [], ends = [];
+  for (let v = 0; v < 4; v++) { sides.push(out[v * 7 + 6]); ends.push(out[v * 7]); }
+  // From p (x = 0) the sides are +1, −1; from q (x = 1, its other end p) −1, +1: the same two sides of the segment.
+  assert.deepEqual(sides, [1, -1, -1, 1]);
+  assert.deepEqual(ends, [0, 0, 1, 1]);
+  assert.deepEqual(out.slice(0, 6), [0, 0, 0, 1, 0, 0]);
+  assert.deepEqual(Array.from(quadIndices(2)), [0, 1, 2, 1, 3, 2, 4, 5, 6, 5, 7, 6]);
+  // Each triangle joins both ends, so it spans the segment (not a sliver at one end).
+  const idx = quadIndices(1);
+  for (const tri of [idx.slice(0, 3), idx.slice(3, 6)]) assert.deepEqual(new Set(Array.from(tri).map((v) => ends[v])), new Set([0, 1]));
+});
+
+test('gridValue interpolates between grid points and is NaN outside', () => {
+  const L = saddleGrid();
+  close(gridValue(L, 0.5, 0), 0.25);
+  close(gridValue(L, 0.25, 0), 0.125); // halfway between 0 and 0.25
+  close(gridValue(L, 1, 1), 0);
+  assert.ok(Number.isNaN(gridValue(L, 1.2, 0)));
+});
+
+test('parseColour reads computed colours', () => {
+  assert.deepEqual(parseColour('rgb(255, 0, 51)'), [1, 0, 0.2]);
+  assert.deepEqual(parseColour('rgba(0, 255, 0, 0.5)'), [0, 1, 0]);
+  assert.equal(parseColour('transparent'), null);
+});
+
+test('the URL keeps the 3-D layout and its camera', () => {
+  const s = decodeState('?obj=monkey_saddle&mode=3d&cam=20,45,1.5');
+  assert.equal(s.mode, '3d');
+  assert.deepEqual(s.cam, [20, 45, 1.5]);
+  const q = encodeState(s);
+  assert.match(q, /mode=3d/);
+  assert.match(q, /cam=20,45,1.5/);
+  assert.deepEqual(decodeState('?' + q).cam, [20, 45, 1.5]);
+  assert.equal(decodeState('?cam=1,2').cam, null);
+  assert.equal(decodeState('?cam=1,2,0').cam, null);
+  assert.doesNotMatch(encodeState(decodeState('?obj=saddle')), /cam=/);
+});
+
+test('subGrid keeps every s-th row and column and the last, with their coordinates', () => {
+  const L = saddleGrid(5), g = subGrid(L, 3);
+  assert.equal(g.nx, 3); assert.equal(g.ny, 3);
+  assert.deepEqual(g.xs, [-1, 0.5, 1]);
+  close(g.values[0], L.values[0]); close(g.values[4], L.values[3 * 5 + 3]); close(g.values[8], L.values[24]);
+  assert.equal(subGrid(L, 1).values.length, 25);
+});
+
+test('vertexColours are the heat map table’s colours, clamped', () => {
+  const T = lut(), c = vertexColours(Float32Array.from([0, 1, 0.5, -1, 2]));
+  assert.deepEqual(Array.from(c.slice(0, 4)), [T[0], T[1], T[2], 255]);
+  assert.deepEqual(Array.from(c.slice(4, 8)), [T[765], T[766], T[767], 255]);
+  assert.deepEqual(Array.from(c.slice(12, 16)), Array.from(c.slice(0, 4)));
+  assert.deepEqual(Array.from(c.slice(16, 20)), Array.from(c.slice(4, 8)));
+});
