@@ -218,6 +218,19 @@ class App {
     file?.addEventListener('change', () => { if (!this.exporter) load().then(() => file.onchange?.()); });
   }
 
+  /** wireMaps adds the maps button; maps.mjs loads on its first press, or at once for a link with map=. */
+  wireMaps() {
+    const bar = document.querySelector('.view-buttons');
+    if (!bar) return;
+    const b = Object.assign(document.createElement('button'), { type: 'button', id: 'maps-open', textContent: 'maps',
+      title: 'a rate map over two hyperparameters, or the basins of attraction: one run per cell, on the server' });
+    b.dataset.testid = 'maps-open';
+    bar.append(b);
+    this.loadMaps = () => this.mapsLoading ||= import('./maps.mjs').then((m) => (this.maps = m.installMaps(this, DATA)));
+    b.onclick = () => this.loadMaps().then((v) => v.toggle());
+    if (this.state.map) this.loadMaps();
+  }
+
   boot() {
     this.needModel(); // a projected objective from the link: fetch its module now
     this.syncControls();
@@ -227,6 +240,7 @@ class App {
     this.buildLegend();
     this.syncPlay();
     this.wireExport();
+    this.wireMaps();
     installA11y(this, DATA);
     this.layoutControls();
     // The share dialog and its module arrive with its first opening.

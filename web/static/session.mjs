@@ -80,6 +80,7 @@ export const session = {
   onMessage(m) {
     this.room?.onMessage(m); // room.mjs, once a room is used
     this.model?.onMessage(m);
+    this.maps?.onMessage(m); // maps.mjs, once opened
     switch (m.type) {
       case 'scene':
         this.sceneInfo = m.objective || null;

@@ -28,8 +28,12 @@ export const DEFAULTS = Object.freeze({
   k: 0, mode: 'single', pair: [0, 1], sel: 0, speed: 60, eigen: false, quad: false, logLoss: true, grid: 0,
   overlays: [], variant: -1,
   plane: '', planeSeed: null, planeRun: null, planeK: 0, specLog: false,
-  cscale: 'auto', cam: null,
+  cscale: 'auto', cam: null, map: '', mapMeasure: 'rate',
 });
+
+/** MAPS are the maps view's kinds (maps.mjs), MAP_MEASURES a hyperparameter map's measures (internal/maps). */
+export const MAPS = ['hypermap', 'basins'];
+export const MAP_MEASURES = ['rate', 'loss', 'steps'];
 
 /** CSCALES are the heat map's colour scales (colormap.mjs valueScale). */
 export const CSCALES = ['auto', 'log', 'lin'];
@@ -87,6 +91,8 @@ export function encodeState(s) {
   if (s.specLog) q.set('slog', '1');
   if (s.cscale && s.cscale !== 'auto' && CSCALES.includes(s.cscale)) q.set('cscale', s.cscale);
   if (s.cam) q.set('cam', s.cam.map(str).join(','));
+  if (MAPS.includes(s.map)) q.set('map', s.map);
+  if (s.map === 'hypermap' && s.mapMeasure !== 'rate' && MAP_MEASURES.includes(s.mapMeasure)) q.set('mmeas', s.mapMeasure);
   // Separators need no escaping in a query value; leaving them readable
   // makes a copied link legible.
   return q.toString().replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%7C/g, '|').replace(/%3D/g, '=');
@@ -210,6 +216,8 @@ export function decodeState(search) {
   s.cscale = CSCALES.includes(q.get('cscale')) ? q.get('cscale') : 'auto';
   const cam = nums(q.get('cam'), 3);
   s.cam = cam && cam[2] > 0 ? cam : null;
+  s.map = MAPS.includes(q.get('map')) ? q.get('map') : '';
+  s.mapMeasure = MAP_MEASURES.includes(q.get('mmeas')) ? q.get('mmeas') : 'rate';
   return s;
 }
 

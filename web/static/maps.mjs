@@ -1,0 +1,363 @@
+// The maps view (issue 11), loaded on first use: under the landscape, the
+// selected run's hyperparameter map (one run per cell over two of its
+// hyperparameters, coloured by a measure, the quadratic's theory drawn
+// over it) or its basins of attraction (one run per start over the view).
+// The server computes both (the hypermap and basins tasks of /ws, coarse
+// to fine); this module only draws them and turns a click into a `set`
+// (hypermap) or a new start (basins).
+
+import { viridis } from './colormap.mjs';
+import { logTicks, niceTicks, fmt } from './ticks.mjs';
+import { optInfo } from './page.mjs';
+
+const CSS = `
+.maps-view{margin:.5rem 0;padding:.5rem;border:1px solid var(--border,#ccc);border-radius:6px}
+.maps-view .maps-bar{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;font-size:.9rem}
+.maps-view canvas{display:block;width:100%;max-width:640px;cursor:crosshair;touch-action:manipulation}
+.maps-view .maps-note{font-size:.85rem;margin:.3rem 0 0;max-width:640px}
+.maps-view .maps-progress{font-size:.85rem;opacity:.8}
+`;
+
+// Colours not on the scale: a diverged cell, a tolerance not reached, and
+// the basins' outcomes that are no minimum.
+const DIVERGED = [214, 39, 40], NOT_REACHED = [150, 150, 150];
+const BASIN_COLOURS = [[31, 119, 180], [255, 127, 14], [44, 160, 44], [148, 103, 189], [140, 86, 75], [227, 119, 194], [188, 189, 34], [23, 190, 207]];
+const BASIN_OTHER = { '-1': [214, 39, 40], '-2': [160, 160, 160], '-3': [40, 40, 40], '-4': [255, 255, 255] };
+const BASIN_NAMES = { '-1': 'diverged', '-2': 'not converged', '-3': 'a saddle', '-4': 'a maximum' };
+
+const M = { l: 58, r: 78, t: 12, b: 44 }; // plot margins, CSS pixels
+
+export function installMaps(app, data) {
+  const v = new MapsView(app, data);
+  if (app.state.map) v.open(app.state.map);
+  return v;
+}
+
+class MapsView {
+  constructor(app, data) {
+    this.app = app;
+    this.data = data;
+    this.kind = '';
+    this.msg = null; // the last map message drawn
+    this.sig = '';
+    this.markers = {}; // where the optimum, best cell and current run were drawn (CSS px), for the tests
+    if (!document.getElementById('maps-css')) {
+      const st = document.createElement('style');
+      st.id = 'maps-css';
+      st.textContent = CSS;
+      document.head.append(st);
+    }
+    const box = this.box = document.createElement('section');
+    box.className = 'maps-view';
+    box.id = 'maps-view';
+    box.dataset.testid = 'maps-view';
+    box.hidden = true;
+    box.innerHTML = `<div class="maps-bar">
+      <label><input type="radio" name="maps-kind" value="hypermap" data-testid="maps-hypermap"> rate map</label>
+      <label><input type="radio" name="maps-kind" value="basins" data-testid="maps-basins"> basins</label>
+      <select id="maps-measure" aria-label="measure" data-testid="maps-measure">
+        <option value="rate">rate per step</option><option value="loss">final loss</option><option value="steps">steps to ‖g‖ ≤ 10⁻⁶</option></select>
+      <button type="button" id="maps-png" data-testid="maps-png">PNG</button>
+      <button type="button" id="maps-close" aria-label="close the maps" data-testid="maps-close">×</button>
+      <span class="maps-progress" id="maps-progress" data-testid="maps-progress"></span></div>
+      <canvas id="maps-canvas" data-testid="maps-canvas" aria-label="map"></canvas>
+      <p class="maps-note" id="maps-note" data-testid="maps-note"></p>`;
+    const stage = document.querySelector('.stage');
+    (stage || document.body).append(box);
+    this.canvas = box.querySelector('canvas');
+    for (const r of box.querySelectorAll('input[name=maps-kind]')) r.onchange = () => this.open(r.value);
+    this.measure = box.querySelector('#maps-measure');
+    this.measure.value = app.state.mapMeasure || 'rate';
+    this.measure.onchange = () => { app.state.mapMeasure = this.measure.value; app.saveURL(); this.ask(true); };
+    box.querySelector('#maps-close').onclick = () => this.close();
+    box.querySelector('#maps-png').onclick = () => this.png();
+    this.canvas.onclick = (e) => this.click(e);
+    new ResizeObserver(() => this.draw()).observe(box);
+  }
+
+  toggle() { return this.kind ? this.close() : this.open(this.app.state.map || 'hypermap'); }
+
+  open(kind) {
+    this.kind = kind;
+    this.app.state.map = kind;
+    this.app.saveURL();
+    this.box.hidden = false;
+    for (const r of this.box.querySelectorAll('input[name=maps-kind]')) r.checked = r.value === kind;
+    this.measure.hidden = kind !== 'hypermap';
+    this.msg = null;
+    this.ask(true);
+  }
+
+  close() {
+    if (this.kind) this.app.send({ type: 'cancel', task: this.kind });
+    this.kind = '';
+    this.app.state.map = '';
+    this.app.saveURL();
+    this.box.hidden = true;
+  }
+
+  /** signature is what the map depends on; a new one asks for a new map. */
+  signature() {
+    const s = this.app.state, run = s.runs[s.sel];
+    if (!run) return '';
+    const hyper = { ...run.hyper };
+    if (this.kind === 'hypermap') for (const n of this.axes(run)) delete hyper[n];
+    return JSON.stringify([this.kind, s.objective, s.start, s.seed, s.sel, run.optimizer, hyper, run.clip, run.schedule,
+      this.kind === 'basins' ? s.view : null, this.kind === 'hypermap' ? this.measure.value : null]);
+  }
+
+  /** axes names the hyperparameters a map of run varies (the server's defaults: internal/maps DefaultAxes). */
+  axes(run) {
+    const id = run.optimizer;
+    if (id === 'momentum' || id === 'nesterov') return ['lr', 'momentum'];
+    if (id === 'adam') return ['lr', 'beta1'];
+    if (id === 'rmsprop' || id === 'rmsprop_nesterov') return ['lr', 'rho'];
+    const names = (optInfo(id)?.hyper || []).filter((h) => !h.choices && !h.integer).map((h) => h.name);
+    const i = names.indexOf('lr');
+    if (i > 0) [names[0], names[i]] = [names[i], names[0]];
+    return names.slice(0, 2);
+  }
+
+  ask(force) {
+    if (!this.kind) return;
+    const sig = this.signature();
+    if (!force && sig === this.sig) return;
+    this.sig = sig;
+    const s = this.app.state;
+    const msg = { type: this.kind, run: s.sel };
+    if (this.kind === 'hypermap') msg.measure = this.measure.value;
+    else if (s.view) { msg.x = [s.view[0], s.view[1]]; msg.y = [s.view[2], s.view[3]]; }
+    this.say('computing…');
+    this.app.send(msg);
+  }
+
+  say(text) { this.box.querySelector('#maps-progress').textContent = text; }
+
+  onMessage(m) {
+    if (!this.kind) return;
+    if (m.type === 'scene') this.ask(false);
+    else if (m.type === 'progress' && m.task === this.kind) this.say(m.note === 'cancelled' ? 'cancelled' : `${m.done} of ${m.total} runs`);
+    else if (m.type === this.kind && m.run === this.app.state.sel) {
+      this.msg = m;
+      this.say(m.partial ? `coarse picture (every ${m.map.stride}th cell)…` : '');
+      this.draw();
+    } else if (m.type === 'error' && this.msg == null) this.say('');
+  }
+
+  /** plot is the rectangle of the cells in CSS pixels. */
+  plot() {
+    const w = this.canvas.clientWidth || 600;
+    const h = Math.round(Math.min(w * 0.75, 460));
+    return { w, h, x0: M.l, y0: M.t, x1: w - (this.kind === 'basins' ? 120 : M.r), y1: h - M.b };
+  }
+
+  /** scaleX maps a value of the x axis (hypermap: a hyperparameter; basins: x) to CSS px at cell centres. */
+  axisMap(ax, lo, hi, log) {
+    if (ax) { // hypermap: values are cell centres, the cells evenly spaced on the axis's scale
+      const n = ax.n, f = log ? Math.log : (x) => x;
+      const a = f(ax.range[0]), b = f(ax.range[1]), step = n > 1 ? (b - a) / (n - 1) : 1;
+      return (x, p0, p1) => p0 + ((f(x) - a) / step + 0.5) / n * (p1 - p0);
+    }
+    return (x, p0, p1) => p0 + (x - lo) / (hi - lo) * (p1 - p0);
+  }
+
+  toCanvas(x, y) {
+    const P = this.plot(), mp = this.msg?.map;
+    if (!mp) return null;
+    if (this.kind === 'hypermap') {
+      const fx = this.axisMap(mp.x, 0, 0, mp.x.log);
+      const px = fx(x, P.x0, P.x1);
+      const py = mp.y ? this.axisMap(mp.y, 0, 0, mp.y.log)(y, P.y1, P.y0) : (P.y0 + P.y1) / 2;
+      return [px, py];
+    }
+    return [P.x0 + (x - mp.x[0]) / (mp.x[1] - mp.x[0]) * (P.x1 - P.x0), P.y1 - (y - mp.y[0]) / (mp.y[1] - mp.y[0]) * (P.y1 - P.y0)];
+  }
+
+  /** cellAt is the cell (i, j) under a CSS pixel, or null outside. */
+  cellAt(px, py) {
+    const P = this.plot(), mp = this.msg?.map;
+    if (!mp || px < P.x0 || px >= P.x1 || py < P.y0 || py >= P.y1) return null;
+    const nx = this.kind === 'hypermap' ? mp.x.n : mp.n, ny = this.kind === 'hypermap' ? (mp.y ? mp.y.n : 1) : mp.n;
+    const i = Math.floor((px - P.x0) / (P.x1 - P.x0) * nx), j = Math.floor((P.y1 - py) / (P.y1 - P.y0) * ny);
+    return { i: Math.min(i, nx - 1), j: Math.min(j, ny - 1) };
+  }
+
+  click(e) {
+    const r = this.canvas.getBoundingClientRect();
+    const c = this.cellAt(e.clientX - r.left, e.clientY - r.top), mp = this.msg?.map;
+    if (!c) return;
+    const app = this.app, s = app.state;
+    if (this.kind === 'hypermap') {
+      const run = s.runs[s.sel], hyper = { [mp.x.name]: mp.x.values[c.i] };
+      if (mp.y) hyper[mp.y.name] = mp.y.values[c.j];
+      for (const k in hyper) hyper[k] = +hyper[k].toPrecision(6);
+      Object.assign(run.hyper, hyper);
+      s.scene = '';
+      app.send({ type: 'set', run: s.sel, hyper }); // live, as the sliders do
+      app.buildRunList();
+      app.reset(); // and the trajectory drawn again from k = 0 with them
+    } else {
+      const x = mp.x[0] + (c.i + 0.5) * (mp.x[1] - mp.x[0]) / mp.n, y = mp.y[0] + (c.j + 0.5) * (mp.y[1] - mp.y[0]) / mp.n;
+      app.moveStart([x, y], true);
+    }
+  }
+
+  draw() {
+    const cv = this.canvas, P = this.plot(), dpr = window.devicePixelRatio || 1;
+    cv.style.height = P.h + 'px';
+    cv.width = Math.round(P.w * dpr);
+    cv.height = Math.round(P.h * dpr);
+    const ctx = cv.getContext('2d');
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const dark = document.documentElement.dataset.theme === 'dark' || matchMedia?.('(prefers-color-scheme: dark)').matches && document.documentElement.dataset.theme !== 'light';
+    const fg = dark ? '#ddd' : '#222';
+    ctx.fillStyle = dark ? '#111' : '#fff';
+    ctx.fillRect(0, 0, P.w, P.h);
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.fillStyle = fg;
+    const mp = this.msg?.map;
+    this.markers = {};
+    if (!mp) { ctx.fillText(this.kind ? 'computing the map on the server…' : '', P.x0, P.y0 + 20); return; }
+    if (this.kind === 'hypermap') this.drawHypermap(ctx, P, mp, fg);
+    else this.drawBasins(ctx, P, mp, fg);
+    ctx.strokeStyle = fg;
+    ctx.strokeRect(P.x0, P.y0, P.x1 - P.x0, P.y1 - P.y0);
+  }
+
+  cells(ctx, P, nx, ny, colour) {
+    const img = ctx.createImageData(nx, ny);
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
+      const c = colour(j * nx + i), o = 4 * ((ny - 1 - j) * nx + i);
+      img.data[o] = c[0]; img.data[o + 1] = c[1]; img.data[o + 2] = c[2]; img.data[o + 3] = 255;
+    }
+    const off = document.createElement('canvas');
+    off.width = nx; off.height = ny;
+    off.getContext('2d').putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(off, P.x0, P.y0, P.x1 - P.x0, P.y1 - P.y0);
+  }
+
+  drawHypermap(ctx, P, mp, fg) {
+    const nx = mp.x.n, ny = mp.y ? mp.y.n : 1;
+    let lo = Infinity, hi = -Infinity;
+    for (let c = 0; c < mp.values.length; c++) if (mp.status[c] === 0) { lo = Math.min(lo, mp.values[c]); hi = Math.max(hi, mp.values[c]); }
+    const log = mp.measure === 'loss' && lo > 0 && hi / lo > 100;
+    const t = (v) => hi > lo ? (log ? Math.log(v / lo) / Math.log(hi / lo) : (v - lo) / (hi - lo)) : 0;
+    // Lower is better for every measure: bright is best.
+    this.cells(ctx, P, nx, ny, (c) => mp.status[c] === 1 ? DIVERGED : mp.status[c] === 2 ? NOT_REACHED : viridis(1 - t(mp.values[c])));
+    // Axes: the chapter's symbols, log ticks on a rate.
+    const fx = (x) => this.toCanvas(x, mp.y ? mp.y.values[0] : 0)[0];
+    ctx.fillStyle = fg; ctx.strokeStyle = fg; ctx.textAlign = 'center';
+    const xt = mp.x.log ? logTicks(mp.x.range[0], mp.x.range[1]) : niceTicks(mp.x.range[0], mp.x.range[1], 5);
+    for (const v of xt) { const x = fx(v); ctx.beginPath(); ctx.moveTo(x, P.y1); ctx.lineTo(x, P.y1 + 4); ctx.stroke(); ctx.fillText(fmt(v, 2), x, P.y1 + 16); }
+    ctx.fillText(`${mp.x.symbol} (${mp.x.name}${mp.x.log ? ', log scale' : ''})`, (P.x0 + P.x1) / 2, P.y1 + 34);
+    if (mp.y) {
+      ctx.textAlign = 'right';
+      const yt = mp.y.log ? logTicks(mp.y.range[0], mp.y.range[1]) : niceTicks(mp.y.range[0], mp.y.range[1], 5);
+      for (const v of yt) { const y = this.toCanvas(mp.x.values[0], v)[1]; ctx.beginPath(); ctx.moveTo(P.x0 - 4, y); ctx.lineTo(P.x0, y); ctx.stroke(); ctx.fillText(fmt(v, 2), P.x0 - 6, y + 4); }
+      ctx.save(); ctx.translate(14, (P.y0 + P.y1) / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = 'center';
+      ctx.fillText(`${mp.y.symbol} (${mp.y.name})`, 0, 0); ctx.restore();
+    }
+    // The colour bar, with the swatches off the scale.
+    const bx = P.x1 + 14, bw = 12, bh = (P.y1 - P.y0) * 0.6;
+    for (let k = 0; k < bh; k++) { const c = viridis(1 - k / bh); ctx.fillStyle = `rgb(${c})`; ctx.fillRect(bx, P.y0 + k, bw, 1.5); }
+    ctx.fillStyle = fg; ctx.textAlign = 'left';
+    if (Number.isFinite(lo)) { ctx.fillText(fmt(lo, 3), bx + bw + 3, P.y0 + 9); ctx.fillText(fmt(hi, 3), bx + bw + 3, P.y0 + bh); }
+    const name = { rate: 'rate', loss: 'J(θ_N)', steps: 'steps' }[mp.measure];
+    ctx.fillText(name, bx, P.y0 + bh + 14);
+    ctx.fillStyle = `rgb(${DIVERGED})`; ctx.fillRect(bx, P.y0 + bh + 22, bw, 10);
+    ctx.fillStyle = fg; ctx.fillText('diverged', bx - 2, P.y0 + bh + 46);
+    if (mp.measure === 'steps') { ctx.fillStyle = `rgb(${NOT_REACHED})`; ctx.fillRect(bx, P.y0 + bh + 52, bw, 10); ctx.fillStyle = fg; ctx.fillText('not reached', bx - 8, P.y0 + bh + 74); }
+    // The theory: the stability boundary (dashed) and the optimum (a star).
+    const th = mp.theory, notes = [];
+    ctx.save();
+    ctx.beginPath(); ctx.rect(P.x0, P.y0, P.x1 - P.x0, P.y1 - P.y0); ctx.clip();
+    if (th) {
+      ctx.setLineDash([6, 4]); ctx.lineWidth = 2; ctx.strokeStyle = '#fff';
+      ctx.beginPath();
+      if (mp.y) th.boundary.forEach(([e, a], k) => { const [x, y] = this.toCanvas(e, a); k ? ctx.lineTo(x, y) : ctx.moveTo(x, y); });
+      else { const x = this.toCanvas(th.boundary[0][0], 0)[0]; ctx.moveTo(x, P.y0); ctx.lineTo(x, P.y1); }
+      ctx.stroke(); ctx.setLineDash([]);
+      notes.push(`λmin = ${fmt(th.lambda_min, 3)}, λmax = ${fmt(th.lambda_max, 3)}, κ = ${fmt(th.kappa, 3)}; stable left of the dashed line, ${th.formula}`);
+      if (th.optimum) {
+        const [x, y] = this.toCanvas(th.optimum.x, th.optimum.y || 0);
+        star(ctx, x, y, 9);
+        this.markers.optimum = [x, y];
+        notes.push(mp.y ? `☆ the optimum ε* = 4/(√λmax+√λmin)² = ${fmt(th.optimum.x, 3)}, α* = ((√κ−1)/(√κ+1))² = ${fmt(th.optimum.y, 3)}, rate ${fmt(th.optimum.rate, 3)}`
+          : `☆ the optimum ε = 2/(λmin+λmax) = ${fmt(th.optimum.x, 3)}, rate ${fmt(th.optimum.rate, 3)}`);
+      }
+    }
+    if (mp.best) {
+      const [x, y] = this.toCanvas(mp.best.x, mp.best.y || 0), cw = (P.x1 - P.x0) / nx, ch = (P.y1 - P.y0) / ny;
+      ctx.strokeStyle = '#e11'; ctx.lineWidth = 2; ctx.strokeRect(x - cw / 2, y - ch / 2, cw, ch);
+      this.markers.best = [x, y];
+      notes.push(`□ best measured: ${mp.x.symbol} = ${fmt(mp.best.x, 3)}${mp.y ? `, ${mp.y.symbol} = ${fmt(mp.best.y || 0, 3)}` : ''}, ${name} ${fmt(mp.best.value, 3)}`);
+    }
+    const run = this.app.state.runs[this.app.state.sel];
+    const cur = (n, d) => run?.hyper[n] ?? optInfo(run?.optimizer)?.hyper.find((h) => h.name === n)?.default ?? d;
+    const cx = cur(mp.x.name, NaN), cy = mp.y ? cur(mp.y.name, NaN) : 0;
+    if (Number.isFinite(cx) && Number.isFinite(cy)) {
+      const [x, y] = this.toCanvas(cx, cy);
+      ctx.strokeStyle = '#fff'; ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(x, y, 6, 0, 2 * Math.PI); ctx.stroke();
+      ctx.strokeStyle = '#000'; ctx.lineWidth = 1; ctx.beginPath(); ctx.arc(x, y, 8, 0, 2 * Math.PI); ctx.stroke();
+      this.markers.current = [x, y];
+    }
+    ctx.restore();
+    notes.push(`○ the selected run; each cell is one run of ${mp.steps} steps from the start. Click a cell to run with its values.`);
+    this.note(notes.join(' · '));
+  }
+
+  drawBasins(ctx, P, mp, fg) {
+    const n = mp.n;
+    this.cells(ctx, P, n, n, (c) => {
+      const q = mp.basin[c];
+      if (q < 0) return BASIN_OTHER[q];
+      const base = BASIN_COLOURS[q % BASIN_COLOURS.length], f = 1 - 0.55 * Math.min(1, mp.k[c] / mp.steps); // darker: more steps
+      return base.map((v) => Math.round(v * f + 255 * (1 - f) * 0.15));
+    });
+    ctx.fillStyle = fg; ctx.strokeStyle = fg; ctx.textAlign = 'center';
+    for (const v of niceTicks(mp.x[0], mp.x[1], 5)) { const x = this.toCanvas(v, mp.y[0])[0]; ctx.fillText(fmt(v, 2), x, P.y1 + 16); }
+    ctx.fillText('x (start)', (P.x0 + P.x1) / 2, P.y1 + 34);
+    ctx.textAlign = 'right';
+    for (const v of niceTicks(mp.y[0], mp.y[1], 5)) { const y = this.toCanvas(mp.x[0], v)[1]; ctx.fillText(fmt(v, 2), P.x0 - 6, y + 4); }
+    ctx.textAlign = 'left';
+    let ly = P.y0 + 8;
+    const swatch = (c, text) => { ctx.fillStyle = `rgb(${c})`; ctx.fillRect(P.x1 + 8, ly - 8, 10, 10); ctx.strokeStyle = fg; ctx.strokeRect(P.x1 + 8, ly - 8, 10, 10); ctx.fillStyle = fg; ctx.fillText(text, P.x1 + 22, ly + 1); ly += 16; };
+    mp.minima.forEach((m, q) => swatch(BASIN_COLOURS[q % BASIN_COLOURS.length], `(${fmt(m[0], 2)}, ${fmt(m[1], 2)})`));
+    for (const q of ['-1', '-2', '-3', '-4']) if (mp.basin.includes(+q)) swatch(BASIN_OTHER[q], BASIN_NAMES[q]);
+    ctx.save(); ctx.beginPath(); ctx.rect(P.x0, P.y0, P.x1 - P.x0, P.y1 - P.y0); ctx.clip();
+    for (const m of mp.minima) { const [x, y] = this.toCanvas(m[0], m[1]); star(ctx, x, y, 6); }
+    const st = this.app.start;
+    if (st) { const [x, y] = this.toCanvas(st[0], st[1]); ctx.strokeStyle = '#fff'; ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(x, y, 6, 0, 2 * Math.PI); ctx.stroke(); this.markers.current = [x, y]; }
+    ctx.restore();
+    const opt = optInfo(mp.optimizer)?.name || mp.optimizer;
+    this.note(`${opt}: each pixel is a start, coloured by the minimum (☆) its run of ${mp.steps} steps reaches, darker the more steps it took; ${mp.boundary} of ${n * n} cells lie on a basin boundary. ○ the current start; click to start there.`);
+  }
+
+  note(text) { this.box.querySelector('#maps-note').textContent = text; }
+
+  /** png saves the map as drawn (maps-<kind>.png). */
+  png() {
+    return new Promise((resolve) => this.canvas.toBlob((b) => {
+      const name = `saddle-${this.kind}-${this.msg?.map?.optimizer || 'map'}.png`;
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(b);
+      a.download = name;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+      this.lastExport = { name, size: b.size, type: b.type };
+      resolve(this.lastExport);
+    }, 'image/png'));
+  }
+}
+
+function star(ctx, x, y, r) {
+  ctx.beginPath();
+  for (let k = 0; k < 10; k++) {
+    const a = -Math.PI / 2 + k * Math.PI / 5, rr = k % 2 ? r * 0.45 : r;
+    k ? ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a)) : ctx.moveTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
+  }
+  ctx.closePath();
+  ctx.fillStyle = '#fff'; ctx.fill();
+  ctx.strokeStyle = '#000'; ctx.lineWidth = 1.5; ctx.stroke();
+}
