@@ -172,6 +172,18 @@ class App {
   }
 
   /** restart sends the scene afresh: paused, then replays to the step the URL asks for. */
+  /**
+   * needSharpness subscribes to every run's sharpness (the edge of
+   * stability) when the URL asks (sharp=m) or the lesson draws it, and
+   * loads its panel (sharpness.mjs) the first time.
+   */
+  needSharpness() {
+    const every = this.state.sharp > 0 ? this.state.sharp : 0;
+    if (!every && !(DATA.lesson?.overlays || []).includes('sharpness')) return;
+    this.send({ type: 'sharpness', every: every || 5 });
+    this.sharpLoading ||= import('./sharpness.mjs').then((m) => { this.sharpness = m.installSharpness(this); });
+  }
+
   restart() {
     if (this.room?.following) return; // the room's driver starts the scenes (room.mjs)
     if (this.needModel()) return;
@@ -198,6 +210,7 @@ class App {
     };
     this.model?.adjustStart(start); // a projected objective's plane (model.mjs)
     this.send(start);
+    this.needSharpness();
     this.lastStart = start; // asked for suggestions once the server accepts it
     if (!this.model?.projected()) this.requestGeometry({ at: this.state.start }, 'start');
     if (target > 0) this.stepBy(target);

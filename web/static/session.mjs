@@ -81,6 +81,10 @@ export const session = {
     this.room?.onMessage(m); // room.mjs, once a room is used
     this.model?.onMessage(m);
     this.maps?.onMessage(m); // maps.mjs, once opened
+    // Each trace holds its run's whole trace; kept here, so those that come
+    // before sharpness.mjs is in are drawn once it is.
+    if (m.type === 'sharpness') (this.sharpTraces ||= [])[m.run] = m;
+    this.sharpness?.onMessage(m); // sharpness.mjs, once loaded
     switch (m.type) {
       case 'scene':
         this.sceneInfo = m.objective || null;
