@@ -13,6 +13,7 @@ import (
 	"regexp"
 
 	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/maps"
 	"github.com/saddle-viz/saddle/internal/scene"
 	"github.com/saddle-viz/saddle/internal/zoo"
 )
@@ -107,6 +108,29 @@ type Lesson struct {
 	// each stage starting where the last one ended. landscape.Spec cannot
 	// ask for a blurred objective yet, so the lesson carries them here.
 	Sigmas []float64 `json:"sigmas,omitempty"`
+
+	// Map, when set, opens the maps view under the landscape as the
+	// lesson opens (the URL's map= and mmeas=).
+	Map *MapView `json:"map,omitempty"`
+}
+
+// The maps view's kinds (internal/maps; the page's map=).
+const (
+	MapHypermap = "hypermap" // a rate map over two of a run's hyperparameters
+	MapBasins   = "basins"   // the basins of attraction over the view
+)
+
+// MapView is the maps view a lesson opens: which kind, of which run (the
+// page selects it; in side-by-side mode the basins of both runs of the pair
+// are drawn), with the parameters the page sends in its hypermap or basins
+// message, as POST /api/hypermap and /api/basins take them. A map's
+// parameters apply while the run keeps the lesson's optimizer; a basins
+// map left without x and y spans the view.
+type MapView struct {
+	Kind   string            `json:"kind"`
+	Run    int               `json:"run"`
+	Hyper  *maps.HyperParams `json:"hyper,omitempty"`
+	Basins *maps.BasinParams `json:"basins,omitempty"`
 }
 
 // Entry is a lesson as GET /api/lessons lists it (API.md).
@@ -239,3 +263,7 @@ func topSection(s string) string {
 	}
 	return s
 }
+
+// ptr is the address of a fresh copy of v, for the maps' optional fields
+// (fresh, so that All's values share nothing).
+func ptr[T any](v T) *T { return &v }
