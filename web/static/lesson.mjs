@@ -3,7 +3,7 @@
 // mapping and the cue choice are pure functions (static.test.mjs).
 
 import { lessonOverlays } from './overlaylist.mjs';
-import { PLANES } from './urlstate.mjs';
+import { PLANES, MAPS, MAP_MEASURES } from './urlstate.mjs';
 
 const FINAL = new Set(['converged', 'diverged', 'max_steps']);
 
@@ -54,7 +54,11 @@ export function lessonState(state, lesson) {
   state.overlays = lessonOverlays(lesson);
   state.variant = -1;
   if (lesson.speed > 0) state.speed = lesson.speed;
-  state.sel = 0;
+  // The maps view the lesson opens (lessons.go's Map), of its run.
+  const m = lesson.map;
+  state.map = MAPS.includes(m?.kind) ? m.kind : '';
+  if (state.map === 'hypermap' && MAP_MEASURES.includes(m.hyper?.measure)) state.mapMeasure = m.hyper.measure;
+  state.sel = state.map && Number.isInteger(m.run) && m.run >= 0 && m.run < state.runs.length ? m.run : 0;
   state.k = 0;
   return state;
 }

@@ -173,3 +173,21 @@ test('iframeSnippet is one iframe with the URL escaped for an attribute', () => 
   assert.equal((s.match(/<iframe/g) || []).length, 1);
   assert.ok(s.endsWith('></iframe>'));
 });
+
+test('lessonState: a lesson\'s map opens the maps view on its run, and survives the URL', () => {
+  const s = lessonState(decodeState(''), { ...cliffs, map: { kind: 'hypermap', run: 1, hyper: { measure: 'loss' } } });
+  assert.equal(s.map, 'hypermap');
+  assert.equal(s.mapMeasure, 'loss');
+  assert.equal(s.sel, 1, 'the map is of the selected run');
+  const back = decodeState(encodeState(s));
+  assert.equal(back.map, 'hypermap');
+  assert.equal(back.mapMeasure, 'loss');
+  assert.equal(back.sel, 1);
+  const none = lessonState(decodeState(''), cliffs);
+  assert.equal(none.map, '');
+  assert.equal(none.sel, 0);
+  const bad = lessonState(decodeState(''), { ...cliffs, map: { kind: 'fractal', run: 5 } });
+  assert.equal(bad.map, '');
+  assert.equal(bad.sel, 0, 'a map the page does not know selects nothing');
+  assert.equal(lessonState(decodeState(''), { ...cliffs, map: { kind: 'basins', run: 7 } }).sel, 0, 'a run the lesson lacks');
+});

@@ -4,11 +4,16 @@
 // over it) or its basins of attraction (one run per start over the view).
 // The server computes both (the hypermap and basins tasks of /ws, coarse
 // to fine); this module only draws them and turns a click into a `set`
-// (hypermap) or a new start (basins).
+// (hypermap) or a new start (basins). In side-by-side mode the basins of
+// both runs of the pair are drawn beside each other, asked for one after
+// the other (the session runs one basins task at a time). A lesson may
+// open the view (lessons.go's Map): its map's parameters are sent while the
+// run keeps the lesson's optimizer.
 
 import { viridis } from './colormap.mjs';
 import { logTicks, niceTicks, fmt } from './ticks.mjs';
 import { optInfo } from './page.mjs';
+import { runColour } from './track.mjs';
 
 const CSS = `
 .maps-view{margin:.5rem 0;padding:.5rem;border:1px solid var(--border,#ccc);border-radius:6px}
@@ -16,6 +21,10 @@ const CSS = `
 .maps-view canvas{display:block;width:100%;max-width:640px;cursor:crosshair;touch-action:manipulation}
 .maps-view .maps-note{font-size:.85rem;margin:.3rem 0 0;max-width:640px}
 .maps-view .maps-progress{font-size:.85rem;opacity:.8}
+.maps-view .maps-panes{display:flex;flex-wrap:wrap;gap:.6rem}
+.maps-view .maps-pane{flex:1 1 300px;min-width:0;margin:0}
+.maps-view .maps-pane figcaption{font-size:.85rem;font-weight:600;border-left:4px solid;padding-left:.35rem}
+.maps-view .maps-pane figcaption:empty{display:none}
 `;
 
 // Colours not on the scale: a diverged cell, a tolerance not reached, and
@@ -38,9 +47,7 @@ class MapsView {
     this.app = app;
     this.data = data;
     this.kind = '';
-    this.msg = null; // the last map message drawn
     this.sig = '';
-    this.markers = {}; // where the optimum, best cell and current run were drawn (CSS px), for the tests
     if (!document.getElementById('maps-css')) {
       const st = document.createElement('style');
       st.id = 'maps-css';
@@ -60,19 +67,66 @@ class MapsView {
       <button type="button" id="maps-png" data-testid="maps-png">PNG</button>
       <button type="button" id="maps-close" aria-label="close the maps" data-testid="maps-close">×</button>
       <span class="maps-progress" id="maps-progress" data-testid="maps-progress"></span></div>
-      <canvas id="maps-canvas" data-testid="maps-canvas" aria-label="map"></canvas>
-      <p class="maps-note" id="maps-note" data-testid="maps-note"></p>`;
+      <div class="maps-panes" id="maps-panes"></div>`;
     const stage = document.querySelector('.stage');
     (stage || document.body).append(box);
-    this.canvas = box.querySelector('canvas');
+    this.panesBox = box.querySelector('#maps-panes');
+    this.panes = [];
+    this.setPanes([0]);
     for (const r of box.querySelectorAll('input[name=maps-kind]')) r.onchange = () => this.open(r.value);
     this.measure = box.querySelector('#maps-measure');
     this.measure.value = app.state.mapMeasure || 'rate';
     this.measure.onchange = () => { app.state.mapMeasure = this.measure.value; app.saveURL(); this.ask(true); };
     box.querySelector('#maps-close').onclick = () => this.close();
     box.querySelector('#maps-png').onclick = () => this.png();
-    this.canvas.onclick = (e) => this.click(e);
-    new ResizeObserver(() => this.draw()).observe(box);
+    new ResizeObserver(() => this.drawAll()).observe(box);
+  }
+
+  /**
+   * setPanes makes one pane (a figure: the run's name, its canvas, a note)
+   * per run drawn. Pane 0's are also this.canvas, this.msg and
+   * this.markers (where the optimum, best cell and current run were drawn,
+   * CSS px), for the tests.
+   */
+  setPanes(runs) {
+    if (this.panes.length === runs.length && this.panes.every((p, i) => p.run === runs[i])) return;
+    this.panesBox.textContent = '';
+    this.panes = runs.map((run, i) => {
+      const fig = document.createElement('figure');
+      fig.className = 'maps-pane';
+      fig.dataset.testid = 'maps-pane';
+      fig.dataset.run = run;
+      fig.innerHTML = `<figcaption></figcaption><canvas data-testid="maps-canvas" aria-label="map"></canvas>
+        <p class="maps-note" data-testid="maps-note"></p>`;
+      if (i === 0) { fig.querySelector('canvas').id = 'maps-canvas'; fig.querySelector('p').id = 'maps-note'; }
+      this.panesBox.append(fig);
+      const pane = { run, fig, canvas: fig.querySelector('canvas'), msg: null, markers: {} };
+      pane.canvas.onclick = (e) => this.click(e, pane);
+      return pane;
+    });
+  }
+
+  get canvas() { return this.panes[0].canvas; }
+  get msg() { return this.panes[0].msg; }
+  get markers() { return this.panes[0].markers; }
+
+  /** drawnRuns are the runs whose maps are shown: the pair side by side (basins), else the selected run. */
+  drawnRuns() {
+    const s = this.app.state, n = s.runs.length;
+    if (this.kind === 'basins' && s.mode === 'side' && n > 1) {
+      const [a, b] = s.pair.map((r) => Math.min(Math.max(r | 0, 0), n - 1));
+      if (a !== b) return [a, b];
+    }
+    return [Math.min(s.sel, Math.max(n - 1, 0))];
+  }
+
+  /** lessonParams are the lesson's map parameters for run r, when the lesson opens this kind of map and r keeps its optimizer. */
+  lessonParams(r) {
+    const l = this.data.lesson, m = l?.map;
+    if (!m || m.kind !== this.kind) return {};
+    const s = this.app.state, run = s.runs[r], own = l.scene.runs[r];
+    if (!run || !own || run.optimizer !== own.optimizer || s.objective.id !== l.scene.objective.id || s.objective.expr !== undefined) return {};
+    return (this.kind === 'hypermap' ? m.hyper : m.basins) || {};
   }
 
   toggle() { return this.kind ? this.close() : this.open(this.app.state.map || 'hypermap'); }
@@ -84,7 +138,7 @@ class MapsView {
     this.box.hidden = false;
     for (const r of this.box.querySelectorAll('input[name=maps-kind]')) r.checked = r.value === kind;
     this.measure.hidden = kind !== 'hypermap';
-    this.msg = null;
+    this.sig = '';
     this.ask(true);
   }
 
@@ -98,11 +152,14 @@ class MapsView {
 
   /** signature is what the map depends on; a new one asks for a new map. */
   signature() {
-    const s = this.app.state, run = s.runs[s.sel];
-    if (!run) return '';
-    const hyper = { ...run.hyper };
-    if (this.kind === 'hypermap') for (const n of this.axes(run)) delete hyper[n];
-    return JSON.stringify([this.kind, s.objective, s.start, s.seed, s.sel, run.optimizer, hyper, run.clip, run.schedule,
+    const s = this.app.state, runs = this.drawnRuns();
+    if (!runs.every((r) => s.runs[r])) return '';
+    const of = runs.map((r) => {
+      const run = s.runs[r], hyper = { ...run.hyper };
+      if (this.kind === 'hypermap') for (const n of this.axes(run)) delete hyper[n];
+      return [r, run.optimizer, hyper, run.clip, run.schedule, this.lessonParams(r)];
+    });
+    return JSON.stringify([this.kind, s.objective, s.start, s.seed, of,
       this.kind === 'basins' ? s.view : null, this.kind === 'hypermap' ? this.measure.value : null]);
   }
 
@@ -123,11 +180,22 @@ class MapsView {
     const sig = this.signature();
     if (!force && sig === this.sig) return;
     this.sig = sig;
-    const s = this.app.state;
-    const msg = { type: this.kind, run: s.sel };
+    this.setPanes(this.drawnRuns());
+    for (const p of this.panes) p.msg = null;
+    this.askPane(0);
+  }
+
+  /** askPane asks for pane i's map; the next pane is asked for when it is whole. */
+  askPane(i) {
+    const pane = this.panes[i];
+    if (!pane) return;
+    this.pending = i;
+    const s = this.app.state, r = pane.run;
+    const msg = { type: this.kind, run: r, ...structuredClone(this.lessonParams(r)) };
     if (this.kind === 'hypermap') msg.measure = this.measure.value;
-    else if (s.view) { msg.x = [s.view[0], s.view[1]]; msg.y = [s.view[2], s.view[3]]; }
-    this.say('computing…');
+    else if (s.view && !msg.x) { msg.x = [s.view[0], s.view[1]]; msg.y = [s.view[2], s.view[3]]; }
+    this.say(this.panes.length > 1 ? `computing ${this.app.runName(r)}…` : 'computing…');
+    this.drawAll();
     this.app.send(msg);
   }
 
@@ -137,18 +205,44 @@ class MapsView {
     if (!this.kind) return;
     if (m.type === 'scene') this.ask(false);
     else if (m.type === 'progress' && m.task === this.kind) this.say(m.note === 'cancelled' ? 'cancelled' : `${m.done} of ${m.total} runs`);
-    else if (m.type === this.kind && m.run === this.app.state.sel) {
-      this.msg = m;
+    else if (m.type === this.kind) {
+      const i = this.panes.findIndex((p) => p.run === m.run && !(p.msg && !p.msg.partial));
+      if (i < 0) return;
+      const pane = this.panes[i];
+      pane.msg = m;
       this.say(m.partial ? `coarse picture (every ${m.map.stride}th cell)…` : '');
-      this.draw();
+      this.draw(pane);
+      if (!m.partial && i === this.pending) this.askPane(i + 1);
     } else if (m.type === 'error' && this.msg == null) this.say('');
   }
 
+  drawAll() { for (const p of this.panes) this.draw(p); }
+
   /** plot is the rectangle of the cells in CSS pixels. */
-  plot() {
-    const w = this.canvas.clientWidth || 600;
-    const h = Math.round(Math.min(w * 0.75, 460));
-    return { w, h, x0: M.l, y0: M.t, x1: w - (this.kind === 'basins' ? 120 : M.r), y1: h - M.b };
+  plot(pane = this.panes[0]) {
+    const w = pane.canvas.clientWidth || 600;
+    if (this.kind !== 'basins') {
+      const h = Math.round(Math.min(w * 0.75, 460));
+      return { w, h, x0: M.l, y0: M.t, x1: w - M.r, y1: h - M.b };
+    }
+    // Basins: a square view of starts, its key to the right, or below
+    // when the pane is narrow (a phone, two panes side by side).
+    const rows = this.legend(pane.msg?.map).length, below = w < 520;
+    const side = Math.min(below ? w - M.l - 12 : w - M.l - 150, 420);
+    const y1 = M.t + side, h = y1 + M.b + (below ? Math.ceil(rows / 2) * 16 + 6 : 0);
+    return { w, h: Math.max(h, below ? 0 : M.t + rows * 16 + 8), x0: M.l, y0: M.t, x1: M.l + side, y1, below };
+  }
+
+  /** legend lists the basins' key: each minimum and each other outcome seen, with its share of the starts. */
+  legend(mp) {
+    if (!mp) return [];
+    const all = mp.n * mp.n, pc = (c) => `${Math.round(100 * c / all)}%`, out = [];
+    mp.minima.forEach((m, q) => out.push({ colour: BASIN_COLOURS[q % BASIN_COLOURS.length], text: `(${fmt(m[0], 2)}, ${fmt(m[1], 2)}) ${pc(mp.counts[q] || 0)}` }));
+    for (const q of ['-1', '-2', '-3', '-4']) {
+      const c = mp.basin.reduce((a, b) => a + (b === +q), 0);
+      if (c) out.push({ colour: BASIN_OTHER[q], text: `${BASIN_NAMES[q]} ${pc(c)}`, code: +q, count: c });
+    }
+    return out;
   }
 
   /** scaleX maps a value of the x axis (hypermap: a hyperparameter; basins: x) to CSS px at cell centres. */
@@ -161,8 +255,8 @@ class MapsView {
     return (x, p0, p1) => p0 + (x - lo) / (hi - lo) * (p1 - p0);
   }
 
-  toCanvas(x, y) {
-    const P = this.plot(), mp = this.msg?.map;
+  toCanvas(x, y, pane = this.panes[0]) {
+    const P = this.plot(pane), mp = pane.msg?.map;
     if (!mp) return null;
     if (this.kind === 'hypermap') {
       const fx = this.axisMap(mp.x, 0, 0, mp.x.log);
@@ -174,26 +268,26 @@ class MapsView {
   }
 
   /** cellAt is the cell (i, j) under a CSS pixel, or null outside. */
-  cellAt(px, py) {
-    const P = this.plot(), mp = this.msg?.map;
+  cellAt(px, py, pane = this.panes[0]) {
+    const P = this.plot(pane), mp = pane.msg?.map;
     if (!mp || px < P.x0 || px >= P.x1 || py < P.y0 || py >= P.y1) return null;
     const nx = this.kind === 'hypermap' ? mp.x.n : mp.n, ny = this.kind === 'hypermap' ? (mp.y ? mp.y.n : 1) : mp.n;
     const i = Math.floor((px - P.x0) / (P.x1 - P.x0) * nx), j = Math.floor((P.y1 - py) / (P.y1 - P.y0) * ny);
     return { i: Math.min(i, nx - 1), j: Math.min(j, ny - 1) };
   }
 
-  click(e) {
-    const r = this.canvas.getBoundingClientRect();
-    const c = this.cellAt(e.clientX - r.left, e.clientY - r.top), mp = this.msg?.map;
+  click(e, pane) {
+    const r = pane.canvas.getBoundingClientRect();
+    const c = this.cellAt(e.clientX - r.left, e.clientY - r.top, pane), mp = pane.msg?.map;
     if (!c) return;
     const app = this.app, s = app.state;
     if (this.kind === 'hypermap') {
-      const run = s.runs[s.sel], hyper = { [mp.x.name]: mp.x.values[c.i] };
+      const run = s.runs[pane.run], hyper = { [mp.x.name]: mp.x.values[c.i] };
       if (mp.y) hyper[mp.y.name] = mp.y.values[c.j];
       for (const k in hyper) hyper[k] = +hyper[k].toPrecision(6);
       Object.assign(run.hyper, hyper);
       s.scene = '';
-      app.send({ type: 'set', run: s.sel, hyper }); // live, as the sliders do
+      app.send({ type: 'set', run: pane.run, hyper }); // live, as the sliders do
       app.buildRunList();
       app.reset(); // and the trajectory drawn again from k = 0 with them
     } else {
@@ -202,8 +296,11 @@ class MapsView {
     }
   }
 
-  draw() {
-    const cv = this.canvas, P = this.plot(), dpr = window.devicePixelRatio || 1;
+  draw(pane) {
+    const cv = pane.canvas, P = this.plot(pane), dpr = window.devicePixelRatio || 1;
+    const cap = pane.fig.querySelector('figcaption');
+    cap.textContent = this.panes.length > 1 ? this.app.runName(pane.run) : '';
+    cap.style.borderColor = runColour(pane.run);
     cv.style.height = P.h + 'px';
     cv.width = Math.round(P.w * dpr);
     cv.height = Math.round(P.h * dpr);
@@ -215,11 +312,14 @@ class MapsView {
     ctx.fillRect(0, 0, P.w, P.h);
     ctx.font = '12px system-ui, sans-serif';
     ctx.fillStyle = fg;
-    const mp = this.msg?.map;
-    this.markers = {};
-    if (!mp) { ctx.fillText(this.kind ? 'computing the map on the server…' : '', P.x0, P.y0 + 20); return; }
-    if (this.kind === 'hypermap') this.drawHypermap(ctx, P, mp, fg);
-    else this.drawBasins(ctx, P, mp, fg);
+    const mp = pane.msg?.map;
+    pane.markers = {};
+    if (!mp) {
+      ctx.fillText(this.kind ? (this.pending === this.panes.indexOf(pane) ? 'computing the map on the server…' : 'waiting for the map beside…') : '', P.x0, P.y0 + 20);
+      return;
+    }
+    if (this.kind === 'hypermap') this.drawHypermap(ctx, P, mp, fg, pane);
+    else this.drawBasins(ctx, P, mp, fg, pane);
     ctx.strokeStyle = fg;
     ctx.strokeRect(P.x0, P.y0, P.x1 - P.x0, P.y1 - P.y0);
   }
@@ -237,7 +337,7 @@ class MapsView {
     ctx.drawImage(off, P.x0, P.y0, P.x1 - P.x0, P.y1 - P.y0);
   }
 
-  drawHypermap(ctx, P, mp, fg) {
+  drawHypermap(ctx, P, mp, fg, pane) {
     const nx = mp.x.n, ny = mp.y ? mp.y.n : 1;
     let lo = Infinity, hi = -Infinity;
     for (let c = 0; c < mp.values.length; c++) if (mp.status[c] === 0) { lo = Math.min(lo, mp.values[c]); hi = Math.max(hi, mp.values[c]); }
@@ -246,7 +346,7 @@ class MapsView {
     // Lower is better for every measure: bright is best.
     this.cells(ctx, P, nx, ny, (c) => mp.status[c] === 1 ? DIVERGED : mp.status[c] === 2 ? NOT_REACHED : viridis(1 - t(mp.values[c])));
     // Axes: the chapter's symbols, log ticks on a rate.
-    const fx = (x) => this.toCanvas(x, mp.y ? mp.y.values[0] : 0)[0];
+    const fx = (x) => this.toCanvas(x, mp.y ? mp.y.values[0] : 0, pane)[0];
     ctx.fillStyle = fg; ctx.strokeStyle = fg; ctx.textAlign = 'center';
     const xt = mp.x.log ? logTicks(mp.x.range[0], mp.x.range[1]) : niceTicks(mp.x.range[0], mp.x.range[1], 5);
     for (const v of xt) { const x = fx(v); ctx.beginPath(); ctx.moveTo(x, P.y1); ctx.lineTo(x, P.y1 + 4); ctx.stroke(); ctx.fillText(fmt(v, 2), x, P.y1 + 16); }
@@ -254,7 +354,7 @@ class MapsView {
     if (mp.y) {
       ctx.textAlign = 'right';
       const yt = mp.y.log ? logTicks(mp.y.range[0], mp.y.range[1]) : niceTicks(mp.y.range[0], mp.y.range[1], 5);
-      for (const v of yt) { const y = this.toCanvas(mp.x.values[0], v)[1]; ctx.beginPath(); ctx.moveTo(P.x0 - 4, y); ctx.lineTo(P.x0, y); ctx.stroke(); ctx.fillText(fmt(v, 2), P.x0 - 6, y + 4); }
+      for (const v of yt) { const y = this.toCanvas(mp.x.values[0], v, pane)[1]; ctx.beginPath(); ctx.moveTo(P.x0 - 4, y); ctx.lineTo(P.x0, y); ctx.stroke(); ctx.fillText(fmt(v, 2), P.x0 - 6, y + 4); }
       ctx.save(); ctx.translate(14, (P.y0 + P.y1) / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = 'center';
       ctx.fillText(`${mp.y.symbol} (${mp.y.name})`, 0, 0); ctx.restore();
     }
@@ -275,39 +375,39 @@ class MapsView {
     if (th) {
       ctx.setLineDash([6, 4]); ctx.lineWidth = 2; ctx.strokeStyle = '#fff';
       ctx.beginPath();
-      if (mp.y) th.boundary.forEach(([e, a], k) => { const [x, y] = this.toCanvas(e, a); k ? ctx.lineTo(x, y) : ctx.moveTo(x, y); });
-      else { const x = this.toCanvas(th.boundary[0][0], 0)[0]; ctx.moveTo(x, P.y0); ctx.lineTo(x, P.y1); }
+      if (mp.y) th.boundary.forEach(([e, a], k) => { const [x, y] = this.toCanvas(e, a, pane); k ? ctx.lineTo(x, y) : ctx.moveTo(x, y); });
+      else { const x = this.toCanvas(th.boundary[0][0], 0, pane)[0]; ctx.moveTo(x, P.y0); ctx.lineTo(x, P.y1); }
       ctx.stroke(); ctx.setLineDash([]);
       notes.push(`λmin = ${fmt(th.lambda_min, 3)}, λmax = ${fmt(th.lambda_max, 3)}, κ = ${fmt(th.kappa, 3)}; stable left of the dashed line, ${th.formula}`);
       if (th.optimum) {
-        const [x, y] = this.toCanvas(th.optimum.x, th.optimum.y || 0);
+        const [x, y] = this.toCanvas(th.optimum.x, th.optimum.y || 0, pane);
         star(ctx, x, y, 9);
-        this.markers.optimum = [x, y];
+        pane.markers.optimum = [x, y];
         notes.push(mp.y ? `☆ the optimum ε* = 4/(√λmax+√λmin)² = ${fmt(th.optimum.x, 3)}, α* = ((√κ−1)/(√κ+1))² = ${fmt(th.optimum.y, 3)}, rate ${fmt(th.optimum.rate, 3)}`
           : `☆ the optimum ε = 2/(λmin+λmax) = ${fmt(th.optimum.x, 3)}, rate ${fmt(th.optimum.rate, 3)}`);
       }
     }
     if (mp.best) {
-      const [x, y] = this.toCanvas(mp.best.x, mp.best.y || 0), cw = (P.x1 - P.x0) / nx, ch = (P.y1 - P.y0) / ny;
+      const [x, y] = this.toCanvas(mp.best.x, mp.best.y || 0, pane), cw = (P.x1 - P.x0) / nx, ch = (P.y1 - P.y0) / ny;
       ctx.strokeStyle = '#e11'; ctx.lineWidth = 2; ctx.strokeRect(x - cw / 2, y - ch / 2, cw, ch);
-      this.markers.best = [x, y];
+      pane.markers.best = [x, y];
       notes.push(`□ best measured: ${mp.x.symbol} = ${fmt(mp.best.x, 3)}${mp.y ? `, ${mp.y.symbol} = ${fmt(mp.best.y || 0, 3)}` : ''}, ${name} ${fmt(mp.best.value, 3)}`);
     }
-    const run = this.app.state.runs[this.app.state.sel];
+    const run = this.app.state.runs[pane.run];
     const cur = (n, d) => run?.hyper[n] ?? optInfo(run?.optimizer)?.hyper.find((h) => h.name === n)?.default ?? d;
     const cx = cur(mp.x.name, NaN), cy = mp.y ? cur(mp.y.name, NaN) : 0;
     if (Number.isFinite(cx) && Number.isFinite(cy)) {
-      const [x, y] = this.toCanvas(cx, cy);
+      const [x, y] = this.toCanvas(cx, cy, pane);
       ctx.strokeStyle = '#fff'; ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(x, y, 6, 0, 2 * Math.PI); ctx.stroke();
       ctx.strokeStyle = '#000'; ctx.lineWidth = 1; ctx.beginPath(); ctx.arc(x, y, 8, 0, 2 * Math.PI); ctx.stroke();
-      this.markers.current = [x, y];
+      pane.markers.current = [x, y];
     }
     ctx.restore();
     notes.push(`○ the selected run; each cell is one run of ${mp.steps} steps from the start. Click a cell to run with its values.`);
-    this.note(notes.join(' · '));
+    this.note(pane, notes.join(' · '));
   }
 
-  drawBasins(ctx, P, mp, fg) {
+  drawBasins(ctx, P, mp, fg, pane) {
     const n = mp.n;
     this.cells(ctx, P, n, n, (c) => {
       const q = mp.basin[c];
@@ -316,30 +416,46 @@ class MapsView {
       return base.map((v) => Math.round(v * f + 255 * (1 - f) * 0.15));
     });
     ctx.fillStyle = fg; ctx.strokeStyle = fg; ctx.textAlign = 'center';
-    for (const v of niceTicks(mp.x[0], mp.x[1], 5)) { const x = this.toCanvas(v, mp.y[0])[0]; ctx.fillText(fmt(v, 2), x, P.y1 + 16); }
+    for (const v of niceTicks(mp.x[0], mp.x[1], 5)) { const x = this.toCanvas(v, mp.y[0], pane)[0]; ctx.fillText(fmt(v, 2), x, P.y1 + 16); }
     ctx.fillText('x (start)', (P.x0 + P.x1) / 2, P.y1 + 34);
     ctx.textAlign = 'right';
-    for (const v of niceTicks(mp.y[0], mp.y[1], 5)) { const y = this.toCanvas(mp.x[0], v)[1]; ctx.fillText(fmt(v, 2), P.x0 - 6, y + 4); }
+    for (const v of niceTicks(mp.y[0], mp.y[1], 5)) { const y = this.toCanvas(mp.x[0], v, pane)[1]; ctx.fillText(fmt(v, 2), P.x0 - 6, y + 4); }
     ctx.textAlign = 'left';
-    let ly = P.y0 + 8;
-    const swatch = (c, text) => { ctx.fillStyle = `rgb(${c})`; ctx.fillRect(P.x1 + 8, ly - 8, 10, 10); ctx.strokeStyle = fg; ctx.strokeRect(P.x1 + 8, ly - 8, 10, 10); ctx.fillStyle = fg; ctx.fillText(text, P.x1 + 22, ly + 1); ly += 16; };
-    mp.minima.forEach((m, q) => swatch(BASIN_COLOURS[q % BASIN_COLOURS.length], `(${fmt(m[0], 2)}, ${fmt(m[1], 2)})`));
-    for (const q of ['-1', '-2', '-3', '-4']) if (mp.basin.includes(+q)) swatch(BASIN_OTHER[q], BASIN_NAMES[q]);
+    const key = this.legend(mp), colW = (P.w - P.x0) / 2;
+    key.forEach((e, i) => {
+      const x = P.below ? P.x0 + (i % 2) * colW : P.x1 + 8, y = P.below ? P.y1 + M.b + 2 + Math.floor(i / 2) * 16 : P.y0 + 8 + i * 16;
+      ctx.fillStyle = `rgb(${e.colour})`; ctx.fillRect(x, y - 8, 10, 10); ctx.strokeStyle = fg; ctx.strokeRect(x, y - 8, 10, 10);
+      ctx.fillStyle = fg; ctx.fillText(e.text, x + 14, y + 1);
+    });
     ctx.save(); ctx.beginPath(); ctx.rect(P.x0, P.y0, P.x1 - P.x0, P.y1 - P.y0); ctx.clip();
-    for (const m of mp.minima) { const [x, y] = this.toCanvas(m[0], m[1]); star(ctx, x, y, 6); }
+    for (const m of mp.minima) { const [x, y] = this.toCanvas(m[0], m[1], pane); star(ctx, x, y, 6); }
     const st = this.app.start;
-    if (st) { const [x, y] = this.toCanvas(st[0], st[1]); ctx.strokeStyle = '#fff'; ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(x, y, 6, 0, 2 * Math.PI); ctx.stroke(); this.markers.current = [x, y]; }
+    if (st) { const [x, y] = this.toCanvas(st[0], st[1], pane); ctx.strokeStyle = '#fff'; ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(x, y, 6, 0, 2 * Math.PI); ctx.stroke(); pane.markers.current = [x, y]; }
     ctx.restore();
-    const opt = optInfo(mp.optimizer)?.name || mp.optimizer;
-    this.note(`${opt}: each pixel is a start, coloured by the minimum (☆) its run of ${mp.steps} steps reaches, darker the more steps it took; ${mp.boundary} of ${n * n} cells lie on a basin boundary. ○ the current start; click to start there.`);
+    const opt = optInfo(mp.optimizer)?.name || mp.optimizer, all = n * n;
+    const atMin = mp.counts.reduce((a, b) => a + b, 0), stuck = key.filter((e) => e.code === -3 || e.code === -4).reduce((a, e) => a + e.count, 0);
+    const pc = (c) => `${Math.round(100 * c / all)}%`;
+    pane.stats = { atMin, stuck, boundary: mp.boundary, all };
+    this.note(pane, `${opt}: each pixel is a start, coloured by the minimum (☆) its run of ${mp.steps} steps reaches, darker the more steps it took. ` +
+      `${pc(atMin)} of the starts reach a minimum${stuck ? `, ${pc(stuck)} a saddle or maximum` : ''}; ${mp.boundary} of ${all} cells lie on a basin boundary. ○ the current start; click to start there.`);
   }
 
-  note(text) { this.box.querySelector('#maps-note').textContent = text; }
+  note(pane, text) { pane.fig.querySelector('.maps-note').textContent = text; }
 
   /** png saves the map as drawn (maps-<kind>.png). */
   png() {
-    return new Promise((resolve) => this.canvas.toBlob((b) => {
-      const name = `saddle-${this.kind}-${this.msg?.map?.optimizer || 'map'}.png`;
+    // Side by side: the panes' canvases beside each other on one image.
+    let cv = this.canvas;
+    if (this.panes.length > 1) {
+      cv = document.createElement('canvas');
+      cv.width = this.panes.reduce((a, p) => a + p.canvas.width, 0);
+      cv.height = Math.max(...this.panes.map((p) => p.canvas.height));
+      const ctx = cv.getContext('2d');
+      let x = 0;
+      for (const p of this.panes) { ctx.drawImage(p.canvas, x, 0); x += p.canvas.width; }
+    }
+    return new Promise((resolve) => cv.toBlob((b) => {
+      const name = `saddle-${this.kind}-${this.panes.map((p) => p.msg?.map?.optimizer || 'map').join('-')}.png`;
       const a = document.createElement('a');
       a.href = URL.createObjectURL(b);
       a.download = name;
