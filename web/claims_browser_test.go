@@ -455,6 +455,83 @@ var lessonClaims = map[string][]claim{
 			}
 			return nil
 		}},
+		{120, "the rate map's star is theory's optimum ε* = 1/9, α* = 4/9, rate 2/3; the best measured cell lies next to it; the lesson's (0.03, 0.8) is slower", "", func(c claimPage) error {
+			c.wait("the rate map", mapsWhole)
+			type hm struct {
+				Ex, Ey, Rate, Best, Cur float64
+				Bi, Bj, Oi, Oj          int
+				Note                    string
+			}
+			h := eval[hm](c.browser, `(() => { const v = saddle.maps, mp = v.msg.map, th = mp.theory, P = v.plot();
+				const o = v.cellAt(...v.markers.optimum), cur = v.cellAt(...v.markers.current);
+				return { ex: th.optimum.x, ey: th.optimum.y, rate: th.optimum.rate, best: mp.best.value, cur: mp.values[cur.j * mp.x.n + cur.i],
+					bi: mp.best.i, bj: mp.best.j, oi: o.i, oj: o.j, note: document.getElementById('maps-note').textContent }; })()`)
+			if !nearly(h.Ex, 1.0/9, 1e-9) || !nearly(h.Ey, 4.0/9, 1e-9) || !nearly(h.Rate, 2.0/3, 1e-9) {
+				return errorf("the optimum drawn is ε = %g, α = %g, rate %g", h.Ex, h.Ey, h.Rate)
+			}
+			for _, want := range []string{"ε* = 4/(√λmax+√λmin)² = 0.111", "α* = ((√κ−1)/(√κ+1))² = 0.444", "rate 0.667"} {
+				if !strings.Contains(h.Note, want) {
+					return errorf("the map's note %q does not say %q", h.Note, want)
+				}
+			}
+			if h.Bi-h.Oi < -1 || h.Bi-h.Oi > 1 || h.Bj-h.Oj < -1 || h.Bj-h.Oj > 1 {
+				return errorf("the best cell (%d, %d) is not next to the star's (%d, %d)", h.Bi, h.Bj, h.Oi, h.Oj)
+			}
+			if !(h.Cur > h.Best+0.1) {
+				return errorf("the lesson's run's cell has rate %.3f, the best %.3f", h.Cur, h.Best)
+			}
+			return nil
+		}},
+	},
+	"basins": {
+		// Runs: 0 gradient descent, 1 Newton; the maps view shows both
+		// runs' basins (the basins messages' data, as drawn).
+		{0, "one basins map for each run, gradient descent's first and Newton's beside it", "", func(c claimPage) error {
+			c.wait("both maps", mapsWhole)
+			got := c.js(`saddle.maps.panes.map((p) => p.msg.map.optimizer + ':' + p.fig.querySelector('figcaption').textContent).join('|')`)
+			if got != "gd:gradient descent, ε = 0.01|newton:Newton" {
+				return errorf("the maps view shows %q", got)
+			}
+			return nil
+		}},
+		{5, "Newton is on the maximum (−0.27, −0.92); gradient descent still rolls to (3, 2)", "", func(c claimPage) error {
+			n, g := c.pt(1, 5), c.pt(0, 5)
+			if !nearly(n.X, -0.2708, 1e-3) || !nearly(n.Y, -0.9230, 1e-3) || !(n.Loss > c.pt(1, 0).Loss) {
+				return errorf("Newton at (%g, %g), loss %g from %g", n.X, n.Y, n.Loss, c.pt(1, 0).Loss)
+			}
+			if math.Hypot(g.X-3, g.Y-2) < 0.01 {
+				return errorf("gradient descent has already arrived at (%g, %g)", g.X, g.Y)
+			}
+			return nil
+		}},
+		{100, "gradient descent sends every start to a minimum, about a quarter each; Newton over a third to a saddle or the maximum, with over four times the boundary cells", "", func(c claimPage) error {
+			c.wait("both maps", mapsWhole)
+			type st struct {
+				AtMin, Stuck, Boundary, All int
+				Counts                      []int
+				Note                        string
+			}
+			ps := eval[[]st](c.browser, `saddle.maps.panes.map((p) => ({ ...p.stats, counts: p.msg.map.counts, note: p.fig.querySelector('.maps-note').textContent }))`)
+			if len(ps) != 2 {
+				return errorf("%d maps", len(ps))
+			}
+			g, n := ps[0], ps[1]
+			if g.AtMin != g.All || !strings.Contains(g.Note, "100% of the starts reach a minimum") {
+				return errorf("gradient descent: %d of %d starts reach a minimum; its note says %q", g.AtMin, g.All, g.Note)
+			}
+			for _, k := range g.Counts {
+				if f := float64(k) / float64(g.All); f < 0.2 || f > 0.3 {
+					return errorf("gradient descent's basins hold %v of %d starts", g.Counts, g.All)
+				}
+			}
+			if !(3*n.Stuck > n.All) || !(3*n.AtMin < 2*n.All) || !(n.Boundary > 4*g.Boundary) {
+				return errorf("Newton: %d of %d at a saddle or the maximum, %d at a minimum, %d boundary cells against %d", n.Stuck, n.All, n.AtMin, n.Boundary, g.Boundary)
+			}
+			if want := fmt.Sprintf("%d%% a saddle or maximum", int(math.Round(100*float64(n.Stuck)/float64(n.All)))); !strings.Contains(n.Note, want) {
+				return errorf("Newton's note %q does not say %q", n.Note, want)
+			}
+			return nil
+		}},
 	},
 	"edge-of-stability": {
 		// Runs: 0 GD ε = 0.2, 1 GD ε = 0.05. The sharpness itself is

@@ -136,3 +136,91 @@ func TestBasinsView(t *testing.T) {
 }
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// mapsWhole is true once every pane of the maps view has drawn a whole map.
+const mapsWhole = `saddle.maps && saddle.maps.panes.every((p) => p.msg && !p.msg.partial && p.msg.map.stride === 1)`
+
+// lessonShot opens lesson id at w×h, waits for its maps view, scrolls it
+// into sight and saves a screenshot (for looking at: COMMON.md).
+func lessonShot(t *testing.T, id string, w, h int) *browser {
+	b := newBrowser(t, w, h)
+	b.do(chromedp.Navigate(b.srv.URL + "/lessons/" + id))
+	b.wait("the lesson's runs", `window.saddle && saddle.land && saddle.tracks.length > 0 && saddle.tracks.every(t => t.n > 0)`)
+	b.wait("the lesson's maps", mapsWhole)
+	b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('maps-view').scrollIntoView()`))
+	b.wait("drawn", pageDrawn)
+	b.screenshot("lesson-" + id + "-maps-" + strconv.Itoa(w) + "x" + strconv.Itoa(h))
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("%s at %d×%d: console errors: %v", id, w, h, errs)
+	}
+	return b
+}
+
+// TestLessonMaps: the momentum lesson opens the rate map of its momentum
+// run over (ε, α) with the lesson's axes, the optimum starred and the
+// best cell next to it; the basins lesson opens both runs' basins side by
+// side, gradient descent's and Newton's, each labelled, the two canvases
+// beside each other on a wide screen and one above the other on a phone.
+// Both survive a reload of the page's link.
+func TestLessonMaps(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	for _, size := range [][2]int{{1280, 720}, {390, 844}} {
+		b := lessonShot(t, "momentum", size[0], size[1])
+		type hm struct {
+			Sel, N, NY       int
+			X, Y, Meas       string
+			Lo, Hi           float64
+			Opt, Best, Panes []float64
+			Note             string
+		}
+		g := eval[hm](b, `(() => { const v = saddle.maps, mp = v.msg.map;
+			return { sel: saddle.state.sel, n: mp.x.n, ny: mp.y.n, x: mp.x.name, y: mp.y.name, meas: mp.measure, lo: mp.x.range[0], hi: mp.x.range[1],
+				opt: v.markers.optimum, best: v.markers.best, panes: [v.panes.length], note: document.getElementById('maps-note').textContent }; })()`)
+		if g.Sel != 1 || g.X != "lr" || g.Y != "momentum" || g.Meas != "rate" || g.N != 64 || g.NY != 64 || g.Lo != 0.001 || g.Hi != 0.32 || g.Panes[0] != 1 {
+			t.Errorf("%v: the map is %+v; want momentum's (run 1) rate map over the lesson's 64×64 (ε from 0.001 to 0.32, α)", size, g)
+		}
+		cw := eval[float64](b, `(() => { const P = saddle.maps.plot(); return (P.x1 - P.x0) / saddle.maps.msg.map.x.n; })()`)
+		ch := eval[float64](b, `(() => { const P = saddle.maps.plot(); return (P.y1 - P.y0) / saddle.maps.msg.map.y.n; })()`)
+		if len(g.Opt) != 2 || len(g.Best) != 2 || math.Abs(g.Opt[0]-g.Best[0]) > 1.5*cw || math.Abs(g.Opt[1]-g.Best[1]) > 1.5*ch {
+			t.Errorf("%v: the optimum ☆ is drawn at %v, the best cell □ at %v (cells %.1f × %.1f px): the cue says next to each other", size, g.Opt, g.Best, cw, ch)
+		}
+		for _, want := range []string{"ε* = 4/(√λmax+√λmin)² = 0.111", "α* = ((√κ−1)/(√κ+1))² = 0.444", "rate 0.667"} {
+			if !strings.Contains(g.Note, want) {
+				t.Errorf("%v: the map's note %q does not say %q", size, g.Note, want)
+			}
+		}
+		if size[0] == 1280 {
+			b.do(chromedp.Reload())
+			b.wait("the map after a reload", `window.saddle && `+mapsWhole+` && saddle.maps.msg.map.x.range[0] === 0.001 && saddle.state.sel === 1`)
+		}
+	}
+	for _, size := range [][2]int{{1280, 720}, {390, 844}} {
+		b := lessonShot(t, "basins", size[0], size[1])
+		type pane struct {
+			Run                      int
+			Opt, Caption, Note       string
+			Left, Top, Width, Height float64
+		}
+		ps := eval[[]pane](b, `saddle.maps.panes.map((p) => { const r = p.canvas.getBoundingClientRect();
+			return { run: p.run, opt: p.msg.map.optimizer, caption: p.fig.querySelector('figcaption').textContent, note: p.fig.querySelector('.maps-note').textContent,
+				left: r.left, top: r.top, width: r.width, height: r.height }; })`)
+		if len(ps) != 2 || ps[0].Opt != "gd" || ps[1].Opt != "newton" || !strings.Contains(ps[0].Caption, "gradient descent") || !strings.Contains(ps[1].Caption, "Newton") {
+			t.Fatalf("%v: panes %+v; want gradient descent's basins and Newton's, labelled", size, ps)
+		}
+		beside := ps[1].Left >= ps[0].Left+ps[0].Width-1 && math.Abs(ps[1].Top-ps[0].Top) < 1
+		above := ps[1].Top >= ps[0].Top+ps[0].Height-1
+		if (size[0] == 1280 && !beside) || (size[0] == 390 && !above) {
+			t.Errorf("%v: the panes are at %+v; want them side by side on a wide screen, one above the other on a phone", size, ps)
+		}
+		for _, p := range ps {
+			if p.Left < 0 || p.Left+p.Width > float64(size[0])+0.5 {
+				t.Errorf("%v: pane %d's canvas spans %.0f to %.0f px, off the screen", size, p.Run, p.Left, p.Left+p.Width)
+			}
+		}
+		if !strings.Contains(ps[0].Note, "100% of the starts reach a minimum") || !strings.Contains(ps[1].Note, "a saddle or maximum") {
+			t.Errorf("%v: notes %q and %q", size, ps[0].Note, ps[1].Note)
+		}
+	}
+}

@@ -40,7 +40,7 @@ func basinsLesson() Lesson {
 		Overlays: []string{OverlaySideBySide, OverlayLossCurve},
 		Map:      &MapView{Kind: MapBasins, Run: 0, Basins: &maps.BasinParams{N: ptr(BasinsSide), Steps: ptr(BasinsSteps)}},
 		Script: []Cue{
-			{At: 0, Text: "Below the landscapes, every start of the view is coloured by the minimum its run reaches (☆): gradient descent's map on the left, Newton's on the right."},
+			{At: 0, Text: "Below the landscapes, every start of the view is coloured by the minimum its run reaches (☆): one map for each run, gradient descent's first and Newton's beside it."},
 			{At: 5, Text: "From (0, 0) Newton has climbed onto the maximum at (−0.27, −0.92), where the gradient vanishes too; gradient descent is still rolling down to the minimum at (3, 2)."},
 			{At: 100, Text: "Gradient descent sends every start to a minimum, about a quarter of them to each, and its basins have smooth borders. " +
 				"Newton sends more than a third of the starts to a saddle or the maximum, and its borders are ragged: over four times as many cells lie on one."},

@@ -22,7 +22,7 @@ const CSS = `
 .maps-view .maps-note{font-size:.85rem;margin:.3rem 0 0;max-width:640px}
 .maps-view .maps-progress{font-size:.85rem;opacity:.8}
 .maps-view .maps-panes{display:flex;flex-wrap:wrap;gap:.6rem}
-.maps-view .maps-pane{flex:1 1 300px;min-width:0;margin:0}
+.maps-view .maps-pane{flex:1 1 250px;min-width:0;margin:0}
 .maps-view .maps-pane figcaption{font-size:.85rem;font-weight:600;border-left:4px solid;padding-left:.35rem}
 .maps-view .maps-pane figcaption:empty{display:none}
 `;
@@ -31,7 +31,7 @@ const CSS = `
 // the basins' outcomes that are no minimum.
 const DIVERGED = [214, 39, 40], NOT_REACHED = [150, 150, 150];
 const BASIN_COLOURS = [[31, 119, 180], [255, 127, 14], [44, 160, 44], [148, 103, 189], [140, 86, 75], [227, 119, 194], [188, 189, 34], [23, 190, 207]];
-const BASIN_OTHER = { '-1': [214, 39, 40], '-2': [160, 160, 160], '-3': [40, 40, 40], '-4': [255, 255, 255] };
+const BASIN_OTHER = { '-1': [214, 39, 40], '-2': [160, 160, 160], '-3': [40, 40, 40], '-4': [255, 236, 150] }; // a maximum: pale yellow, not the page's white
 const BASIN_NAMES = { '-1': 'diverged', '-2': 'not converged', '-3': 'a saddle', '-4': 'a maximum' };
 
 const M = { l: 58, r: 78, t: 12, b: 44 }; // plot margins, CSS pixels
@@ -236,7 +236,8 @@ class MapsView {
   /** legend lists the basins' key: each minimum and each other outcome seen, with its share of the starts. */
   legend(mp) {
     if (!mp) return [];
-    const all = mp.n * mp.n, pc = (c) => `${Math.round(100 * c / all)}%`, out = [];
+    const all = mp.n * mp.n, out = [];
+    const pc = (c) => c > 0 && c < all / 200 ? '<1%' : `${Math.round(100 * c / all)}%`;
     mp.minima.forEach((m, q) => out.push({ colour: BASIN_COLOURS[q % BASIN_COLOURS.length], text: `(${fmt(m[0], 2)}, ${fmt(m[1], 2)}) ${pc(mp.counts[q] || 0)}` }));
     for (const q of ['-1', '-2', '-3', '-4']) {
       const c = mp.basin.reduce((a, b) => a + (b === +q), 0);
@@ -421,9 +422,9 @@ class MapsView {
     ctx.textAlign = 'right';
     for (const v of niceTicks(mp.y[0], mp.y[1], 5)) { const y = this.toCanvas(mp.x[0], v, pane)[1]; ctx.fillText(fmt(v, 2), P.x0 - 6, y + 4); }
     ctx.textAlign = 'left';
-    const key = this.legend(mp), colW = (P.w - P.x0) / 2;
+    const key = this.legend(mp), colW = (P.w - 8) / 2;
     key.forEach((e, i) => {
-      const x = P.below ? P.x0 + (i % 2) * colW : P.x1 + 8, y = P.below ? P.y1 + M.b + 2 + Math.floor(i / 2) * 16 : P.y0 + 8 + i * 16;
+      const x = P.below ? 8 + (i % 2) * colW : P.x1 + 8, y = P.below ? P.y1 + M.b + 2 + Math.floor(i / 2) * 16 : P.y0 + 8 + i * 16;
       ctx.fillStyle = `rgb(${e.colour})`; ctx.fillRect(x, y - 8, 10, 10); ctx.strokeStyle = fg; ctx.strokeRect(x, y - 8, 10, 10);
       ctx.fillStyle = fg; ctx.fillText(e.text, x + 14, y + 1);
     });
