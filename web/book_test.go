@@ -212,6 +212,7 @@ func TestSectionsCiteTheRightTopic(t *testing.T) {
 		"conjugate-gradients": "8.6.2 (draft 8.5.2)", "bfgs": "8.6.3 (draft 8.5.3)", "natural-gradient": "Amari 1998 (draft 8.6)",
 		"coordinate-descent": "8.7.2 (draft 8.7.1)", "continuation": "8.7.6 (draft 8.7.5)", "edge-of-stability": "8.2.1",
 		"beyond-the-chapter": "8.5 (draft 8.4)",
+		"basins":             "8.2.2",
 	}
 	for _, l := range lessons.All() {
 		if w, ok := wantLesson[l.ID]; !ok || l.Section != w {
