@@ -179,9 +179,10 @@ class App {
    */
   needSharpness() {
     const every = this.state.sharp > 0 ? this.state.sharp : 0;
-    if (!every && !(DATA.lesson?.overlays || []).includes('sharpness')) return;
+    this.syncSharpToggle?.();
+    if (!every && (this.sharpOff || !(DATA.lesson?.overlays || []).includes('sharpness'))) return;
     this.send({ type: 'sharpness', every: every || 5 });
-    this.sharpLoading ||= import('./sharpness.mjs').then((m) => { this.sharpness = m.installSharpness(this); });
+    this.sharpLoading ||= import('./sharpness.mjs').then((m) => { this.sharpness = m.installSharpness(this); this.syncSharpToggle?.(); });
   }
 
   restart() {
@@ -244,6 +245,41 @@ class App {
     if (this.state.map) this.loadMaps();
   }
 
+  /**
+   * wireSharpness adds the sharpness toggle beside the maps button: the
+   * panel (sharp=5 in the URL) for a projected objective, whose training
+   * it is about; a 2-D objective's λmax(H) is in the read-out, so there
+   * the toggle is off and a line says why.
+   */
+  wireSharpness() {
+    const bar = document.querySelector('.view-buttons');
+    if (!bar) return;
+    const l = document.createElement('label');
+    l.title = 'each run’s sharpness λmax(H) every 5 steps against its stability threshold 2/ε (the edge of stability), measured on the server';
+    const cb = Object.assign(document.createElement('input'), { type: 'checkbox', id: 'sharp-toggle' });
+    cb.dataset.testid = 'sharpness-toggle';
+    const why = Object.assign(document.createElement('small'), { className: 'why', textContent: ' (networks only: a 2-D objective’s λmax(H) is in the read-out)' });
+    why.dataset.testid = 'sharpness-why';
+    l.append(cb, ' sharpness', why);
+    bar.append(l);
+    const lessonOn = () => !this.sharpOff && (DATA.lesson?.overlays || []).includes('sharpness');
+    this.syncSharpToggle = () => {
+      const on = this.state.sharp > 0 || lessonOn();
+      cb.checked = on;
+      cb.disabled = !on && !this.projected(); // what is on can always be switched off
+      why.hidden = !cb.disabled;
+      if (this.sharpness) this.sharpness.box.hidden = !on;
+    };
+    cb.onchange = () => {
+      this.state.sharp = cb.checked ? 5 : 0;
+      this.sharpOff = !cb.checked;
+      if (!cb.checked) this.send({ type: 'cancel', task: 'sharpness' });
+      this.saveURL();
+      this.needSharpness();
+    };
+    this.syncSharpToggle();
+  }
+
   boot() {
     this.needModel(); // a projected objective from the link: fetch its module now
     this.syncControls();
@@ -254,6 +290,7 @@ class App {
     this.syncPlay();
     this.wireExport();
     this.wireMaps();
+    this.wireSharpness();
     installA11y(this, DATA);
     this.layoutControls();
     // The share dialog and its module arrive with its first opening.

@@ -74,7 +74,7 @@ export function installSharpness(app) {
   const names = (r) => app.runName?.(r) || `run ${r}`;
   const save = (name, href) => { const a = document.createElement('a'); a.href = href; a.download = name; document.body.append(a); a.click(); a.remove(); };
   const ui = {
-    traces: (app.sharpTraces ||= []), dirty: true,
+    box, traces: (app.sharpTraces ||= []), dirty: true,
     onMessage(m) {
       if (m.type === 'scene') {
         ui.traces.length = app.state.runs.length;
