@@ -116,6 +116,7 @@ func NewHandler(opts Options) http.Handler {
 		r.Get("/api/objectives", h.objectives)
 		r.Get("/api/optimizers", h.optimizers)
 		r.Get("/api/lessons", h.lessons)
+		r.Get("/api/lessons/{id}", h.lesson)
 		r.Get("/api/openapi.json", openapiDoc(base))
 		r.Post("/api/run", h.run)
 		r.Post("/api/hessian", h.hessian)
@@ -153,7 +154,7 @@ var allowed = map[string]string{
 	"/healthz": "GET, HEAD", "/api/objectives": "GET, HEAD", "/api/optimizers": "GET, HEAD", "/api/lessons": "GET, HEAD",
 	"/api/run": "GET, HEAD, POST", "/api/hessian": "POST", "/api/landscape": "GET, HEAD, POST", "/ws": "GET",
 	"/api/spectrum": "POST", "/api/interpolate": "POST", "/api/suggest": "POST", "/api/openapi.json": "GET, HEAD", "/api/figure": "GET, HEAD",
-	"/api/sharpness": "GET, HEAD, POST",
+	"/api/sharpness": "GET, HEAD, POST", "/api/lessons/{id}": "GET, HEAD",
 }
 
 // allowHosts answers 421 Misdirected Request to a Host not in hosts
@@ -199,7 +200,7 @@ func notFound(w http.ResponseWriter, r *http.Request) {
 
 func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	for p, m := range allowed {
-		if strings.HasSuffix(r.URL.Path, p) {
+		if strings.HasSuffix(r.URL.Path, p) || (p == "/api/lessons/{id}" && strings.Contains(r.URL.Path, "/api/lessons/")) {
 			w.Header().Set("Allow", m)
 			writeError(w, &httpError{Status: http.StatusMethodNotAllowed, Offset: -1,
 				Msg: fmt.Sprintf("%s takes %s, not %s", p, m, r.Method)})

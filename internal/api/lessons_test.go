@@ -48,3 +48,46 @@ func TestLessons(t *testing.T) {
 		t.Errorf("POST /api/lessons = %d Allow %q, want 405 with Allow: GET, HEAD", rec.Code, rec.Header().Get("Allow"))
 	}
 }
+
+// GET /api/lessons/{id} answers the whole lesson, the maps view it opens
+// included; an unknown id is a 404 naming "id".
+func TestLesson(t *testing.T) {
+	h := NewHandler(Options{})
+	rec := do(t, h, "GET", "/api/lessons/momentum", "")
+	if rec.Code != 200 {
+		t.Fatalf("GET /api/lessons/momentum = %d: %s", rec.Code, rec.Body)
+	}
+	var got struct {
+		ID    string          `json:"id"`
+		Scene json.RawMessage `json:"scene"`
+		Map   struct {
+			Kind  string `json:"kind"`
+			Run   int    `json:"run"`
+			Hyper struct {
+				X struct {
+					Name  string     `json:"name"`
+					Range [2]float64 `json:"range"`
+				} `json:"x"`
+				Measure string `json:"measure"`
+			} `json:"hyper"`
+		} `json:"map"`
+	}
+	decodeBody(t, rec, &got)
+	if got.ID != "momentum" || len(got.Scene) == 0 || got.Map.Kind != "hypermap" || got.Map.Run != 1 ||
+		got.Map.Hyper.X.Name != "lr" || got.Map.Hyper.X.Range != [2]float64{0.001, 0.32} || got.Map.Hyper.Measure != "rate" {
+		t.Errorf("GET /api/lessons/momentum: %s", rec.Body)
+	}
+	rec = do(t, h, "GET", "/api/lessons/nope", "")
+	var e errorBody
+	decodeBody(t, rec, &e)
+	if rec.Code != 404 || e.Field != "id" {
+		t.Errorf("GET /api/lessons/nope = %d %+v, want 404 naming id", rec.Code, e)
+	}
+}
+
+func TestLessonWrongMethod(t *testing.T) {
+	rec := do(t, NewHandler(Options{}), "POST", "/api/lessons/momentum", "{}")
+	if rec.Code != 405 || rec.Header().Get("Allow") != "GET, HEAD" {
+		t.Errorf("POST /api/lessons/momentum = %d, Allow %q", rec.Code, rec.Header().Get("Allow"))
+	}
+}

@@ -268,6 +268,9 @@ func TestOpenAPIExamples(t *testing.T) {
 		{method: "GET", path: "/api/optimizers", status: 200},
 		{method: "GET", path: "/api/lessons", status: 200},
 		{method: "HEAD", path: "/api/lessons", status: 200},
+		{method: "GET", path: "/api/lessons/momentum", status: 200},
+		{method: "GET", path: "/api/lessons/basins", status: 200},
+		{method: "GET", path: "/api/lessons/no-such-lesson", status: 404},
 
 		{method: "POST", path: "/api/run", body: runBody, status: 200},
 		{method: "POST", path: "/api/run", body: `{"objective": {"expr": "x^2 + 3*y^2", "blur": 0.5}, "runs": [{"optimizer": "momentum"}]}`, status: 200},
