@@ -147,6 +147,8 @@ func lessonShot(t *testing.T, id string, w, h int) *browser {
 	b.do(chromedp.Navigate(b.srv.URL + "/lessons/" + id))
 	b.wait("the lesson's runs", `window.saddle && saddle.land && saddle.tracks.length > 0 && saddle.tracks.every(t => t.n > 0)`)
 	b.wait("the lesson's maps", mapsWhole)
+	b.wait("drawn", pageDrawn)
+	b.screenshot("lesson-" + id + "-top-" + strconv.Itoa(w) + "x" + strconv.Itoa(h))
 	b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('maps-view').scrollIntoView()`))
 	b.wait("drawn", pageDrawn)
 	b.screenshot("lesson-" + id + "-maps-" + strconv.Itoa(w) + "x" + strconv.Itoa(h))
@@ -166,7 +168,7 @@ func TestLessonMaps(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests are slow")
 	}
-	for _, size := range [][2]int{{1280, 720}, {390, 844}} {
+	for _, size := range [][2]int{{1280, 720}, {1440, 900}, {390, 844}} {
 		b := lessonShot(t, "momentum", size[0], size[1])
 		type hm struct {
 			Sel, N, NY       int
@@ -196,7 +198,7 @@ func TestLessonMaps(t *testing.T) {
 			b.wait("the map after a reload", `window.saddle && `+mapsWhole+` && saddle.maps.msg.map.x.range[0] === 0.001 && saddle.state.sel === 1`)
 		}
 	}
-	for _, size := range [][2]int{{1280, 720}, {390, 844}} {
+	for _, size := range [][2]int{{1280, 720}, {1440, 900}, {390, 844}} {
 		b := lessonShot(t, "basins", size[0], size[1])
 		type pane struct {
 			Run                      int
@@ -211,8 +213,11 @@ func TestLessonMaps(t *testing.T) {
 		}
 		beside := ps[1].Left >= ps[0].Left+ps[0].Width-1 && math.Abs(ps[1].Top-ps[0].Top) < 1
 		above := ps[1].Top >= ps[0].Top+ps[0].Height-1
-		if (size[0] == 1280 && !beside) || (size[0] == 390 && !above) {
+		if (size[0] > 1000 && !beside) || (size[0] == 390 && !above) {
 			t.Errorf("%v: the panes are at %+v; want them side by side on a wide screen, one above the other on a phone", size, ps)
+		}
+		if below := eval[bool](b, `document.getElementById('maps-view').getBoundingClientRect().top >= document.getElementById('panels').getBoundingClientRect().bottom`); !below {
+			t.Errorf("%v: the maps view is not below the landscapes, as the cue says", size)
 		}
 		for _, p := range ps {
 			if p.Left < 0 || p.Left+p.Width > float64(size[0])+0.5 {

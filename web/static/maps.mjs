@@ -25,7 +25,11 @@ const CSS = `
 .maps-view .maps-pane{flex:1 1 250px;min-width:0;margin:0}
 .maps-view .maps-pane figcaption{font-size:.85rem;font-weight:600;border-left:4px solid;padding-left:.35rem}
 .maps-view .maps-pane figcaption:empty{display:none}
+@media (max-width:700px){body:not(:has(#embed)) .maps-view{order:3;margin:0}}
 `;
+
+// On a phone the stage's parts are ordered (saddle.css): the maps come
+// after the landscape, its playback and its bars, before the controls.
 
 // Colours not on the scale: a diverged cell, a tolerance not reached, and
 // the basins' outcomes that are no minimum.
@@ -211,7 +215,7 @@ class MapsView {
       const pane = this.panes[i];
       pane.msg = m;
       this.say(m.partial ? `coarse picture (every ${m.map.stride}th cell)…` : '');
-      this.draw(pane);
+      this.drawAll(); // the key's rows may change every pane's height
       if (!m.partial && i === this.pending) this.askPane(i + 1);
     } else if (m.type === 'error' && this.msg == null) this.say('');
   }
@@ -227,9 +231,9 @@ class MapsView {
     }
     // Basins: a square view of starts, its key to the right, or below
     // when the pane is narrow (a phone, two panes side by side).
-    const rows = this.legend(pane.msg?.map).length, below = w < 520;
+    const rows = Math.max(...this.panes.map((p) => this.legend(p.msg?.map).length)), below = w < 520; // panes of one height
     const side = Math.min(below ? w - M.l - 12 : w - M.l - 150, 420);
-    const y1 = M.t + side, h = y1 + M.b + (below ? Math.ceil(rows / 2) * 16 + 6 : 0);
+    const y1 = M.t + side, h = y1 + M.b + (below ? Math.ceil(rows / 2) * 16 + 12 : 0);
     return { w, h: Math.max(h, below ? 0 : M.t + rows * 16 + 8), x0: M.l, y0: M.t, x1: M.l + side, y1, below };
   }
 
@@ -424,7 +428,7 @@ class MapsView {
     ctx.textAlign = 'left';
     const key = this.legend(mp), colW = (P.w - 8) / 2;
     key.forEach((e, i) => {
-      const x = P.below ? 8 + (i % 2) * colW : P.x1 + 8, y = P.below ? P.y1 + M.b + 2 + Math.floor(i / 2) * 16 : P.y0 + 8 + i * 16;
+      const x = P.below ? 8 + (i % 2) * colW : P.x1 + 8, y = P.below ? P.y1 + M.b + 8 + Math.floor(i / 2) * 16 : P.y0 + 8 + i * 16;
       ctx.fillStyle = `rgb(${e.colour})`; ctx.fillRect(x, y - 8, 10, 10); ctx.strokeStyle = fg; ctx.strokeRect(x, y - 8, 10, 10);
       ctx.fillStyle = fg; ctx.fillText(e.text, x + 14, y + 1);
     });
