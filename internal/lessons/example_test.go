@@ -20,7 +20,7 @@ func ExampleGroups() {
 		fmt.Printf("%s %s: %d\n", g.Section, g.Title, len(g.Lessons))
 	}
 	// Output:
-	// 8.2 Challenges in neural network optimization: 9
+	// 8.2 Challenges in neural network optimization: 10
 	// 8.3 Basic algorithms: 2
 	// 8.4 Parameter initialization strategies: 1
 	// 8.5 Algorithms with adaptive learning rates: 2
