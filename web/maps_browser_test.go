@@ -224,6 +224,23 @@ func TestLessonMaps(t *testing.T) {
 				t.Errorf("%v: pane %d's canvas spans %.0f to %.0f px, off the screen", size, p.Run, p.Left, p.Left+p.Width)
 			}
 		}
+		if size[0] == 1280 {
+			// One PNG of both maps, side by side.
+			if got := evalAsync[string](b, `saddle.maps.png().then((e) => e.name + ' ' + e.type + ' ' + (e.size > 1000))`); got != "saddle-basins-gd-newton.png image/png true" {
+				t.Errorf("PNG export: %q", got)
+			}
+			// A click on Newton's map starts both runs there; the maps, which
+			// do not depend on the start, stay as they are.
+			asked := eval[int](b, `saddle.maps.asked`)
+			at := eval[[]float64](b, `(() => { const v = saddle.maps, p = v.panes[1], r = p.canvas.getBoundingClientRect(), P = v.plot(p);
+				return [r.left + P.x0 + 0.8 * (P.x1 - P.x0), r.top + P.y0 + 0.2 * (P.y1 - P.y0)]; })()`)
+			b.do(chromedp.MouseClickXY(at[0], at[1]))
+			b.wait("both runs from the clicked start", `saddle.state.start[0] > 2.5 && saddle.state.start[1] > 2.5 && saddle.tracks.length === 2 && saddle.tracks.every((t) => t.n > 0 && Math.abs(t.x[0] - saddle.state.start[0]) < 1e-9)`)
+			b.wait("the start's marker moved", `saddle.maps.panes.every((p) => p.markers.current && p.markers.current[0] > saddle.maps.plot(p).x0 + 0.7 * (saddle.maps.plot(p).x1 - saddle.maps.plot(p).x0))`)
+			if again := eval[int](b, `saddle.maps.asked`); again != asked || asked != 2 {
+				t.Errorf("the maps were asked for %d times before the click, %d after; want 2 (one per run), and no more for a new start", asked, again)
+			}
+		}
 		if !strings.Contains(ps[0].Note, "100% of the starts reach a minimum") || !strings.Contains(ps[1].Note, "a saddle or maximum") {
 			t.Errorf("%v: notes %q and %q", size, ps[0].Note, ps[1].Note)
 		}

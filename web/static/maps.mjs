@@ -163,7 +163,8 @@ class MapsView {
       if (this.kind === 'hypermap') for (const n of this.axes(run)) delete hyper[n];
       return [r, run.optimizer, hyper, run.clip, run.schedule, this.lessonParams(r)];
     });
-    return JSON.stringify([this.kind, s.objective, s.start, s.seed, of,
+    // A basins map does not depend on the start (every pixel is one).
+    return JSON.stringify([this.kind, s.objective, this.kind === 'basins' ? null : s.start, s.seed, of,
       this.kind === 'basins' ? s.view : null, this.kind === 'hypermap' ? this.measure.value : null]);
   }
 
@@ -182,11 +183,12 @@ class MapsView {
   ask(force) {
     if (!this.kind) return;
     const sig = this.signature();
-    if (!force && sig === this.sig) return;
+    if (!force && sig === this.sig) return false;
     this.sig = sig;
     this.setPanes(this.drawnRuns());
     for (const p of this.panes) p.msg = null;
     this.askPane(0);
+    return true;
   }
 
   /** askPane asks for pane i's map; the next pane is asked for when it is whole. */
@@ -194,6 +196,7 @@ class MapsView {
     const pane = this.panes[i];
     if (!pane) return;
     this.pending = i;
+    this.asked = (this.asked || 0) + 1; // maps asked for, for the tests
     const s = this.app.state, r = pane.run;
     const msg = { type: this.kind, run: r, ...structuredClone(this.lessonParams(r)) };
     if (this.kind === 'hypermap') msg.measure = this.measure.value;
@@ -207,7 +210,7 @@ class MapsView {
 
   onMessage(m) {
     if (!this.kind) return;
-    if (m.type === 'scene') this.ask(false);
+    if (m.type === 'scene') { if (!this.ask(false)) this.drawAll(); } // the start's ○ moves
     else if (m.type === 'progress' && m.task === this.kind) this.say(m.note === 'cancelled' ? 'cancelled' : `${m.done} of ${m.total} runs`);
     else if (m.type === this.kind) {
       const i = this.panes.findIndex((p) => p.run === m.run && !(p.msg && !p.msg.partial));
