@@ -240,6 +240,11 @@ func TestLessonMaps(t *testing.T) {
 			if again := eval[int](b, `saddle.maps.asked`); again != asked || asked != 2 {
 				t.Errorf("the maps were asked for %d times before the click, %d after; want 2 (one per run), and no more for a new start", asked, again)
 			}
+			// One panel: the selected run's map alone; select Newton: his.
+			b.do(chromedp.Click(chromedp.CSS(`input[name=mode][value=single]`)))
+			b.wait("gradient descent's map alone", `saddle.maps.panes.length === 1 && saddle.maps.panes[0].msg?.map.optimizer === 'gd' && !saddle.maps.panes[0].msg.partial`)
+			b.do(chromedp.Evaluate[chromedp.Void](`[...document.getElementById('run-list').children[1].querySelectorAll('button')].find((x) => x.textContent.includes('select')).click()`))
+			b.wait("Newton's map alone", `saddle.state.sel === 1 && saddle.maps.panes.length === 1 && saddle.maps.panes[0].msg?.map.optimizer === 'newton' && !saddle.maps.panes[0].msg.partial`)
 		}
 		if !strings.Contains(ps[0].Note, "100% of the starts reach a minimum") || !strings.Contains(ps[1].Note, "a saddle or maximum") {
 			t.Errorf("%v: notes %q and %q", size, ps[0].Note, ps[1].Note)

@@ -146,6 +146,7 @@ class App {
     const q = withPageParams(encodeState(this.state), location.search);
     if ('?' + q !== location.search) history.replaceState(null, '', '?' + q);
     this.room?.stateChanged(); // a room's driver tells its followers (room.mjs)
+    this.maps?.stateChanged(); // another run selected, side by side: another map (maps.mjs)
   }
 
   /**

@@ -138,12 +138,22 @@ class MapsView {
   open(kind) {
     this.kind = kind;
     this.app.state.map = kind;
-    this.app.saveURL();
     this.box.hidden = false;
     for (const r of this.box.querySelectorAll('input[name=maps-kind]')) r.checked = r.value === kind;
     this.measure.hidden = kind !== 'hypermap';
-    this.sig = '';
     this.ask(true);
+    this.app.saveURL();
+  }
+
+  /**
+   * stateChanged (from app.saveURL) asks for new maps when other runs are
+   * to be drawn (another run selected, side by side switched): what the
+   * server already has. A new scene is asked for on its `scene` message.
+   */
+  stateChanged() {
+    if (!this.kind) return;
+    const runs = JSON.stringify(this.drawnRuns());
+    if (runs !== this.runsDrawn) { this.runsDrawn = runs; this.ask(false); }
   }
 
   close() {
@@ -186,6 +196,7 @@ class MapsView {
     if (!force && sig === this.sig) return false;
     this.sig = sig;
     this.setPanes(this.drawnRuns());
+    this.runsDrawn = JSON.stringify(this.drawnRuns());
     for (const p of this.panes) p.msg = null;
     this.askPane(0);
     return true;
