@@ -532,6 +532,15 @@ var lessonClaims = map[string][]claim{
 			}
 			return nil
 		}},
+		{100, "from (1, 1) Newton jumps to the far minimum (−3.78, −3.28), gradient descent rolls to (3, 2)", "", func(c claimPage) error {
+			c.variant(0)
+			c.reach(100)
+			n, g := c.pt(1, 100), c.pt(0, 100)
+			if !nearly(n.X, -3.7793, 1e-3) || !nearly(n.Y, -3.2832, 1e-3) || !nearly(g.X, 3, 1e-6) || !nearly(g.Y, 2, 1e-6) {
+				return errorf("from (1, 1): Newton at (%g, %g), gradient descent at (%g, %g)", n.X, n.Y, g.X, g.Y)
+			}
+			return nil
+		}},
 	},
 	"edge-of-stability": {
 		// Runs: 0 GD ε = 0.2, 1 GD ε = 0.05. The sharpness itself is

@@ -43,7 +43,8 @@ func basinsLesson() Lesson {
 			{At: 0, Text: "Below the landscapes, every start of the view is coloured by the minimum its run reaches (☆): one map for each run, gradient descent's first and Newton's beside it."},
 			{At: 5, Text: "From (0, 0) Newton has climbed onto the maximum at (−0.27, −0.92), where the gradient vanishes too; gradient descent is still rolling down to the minimum at (3, 2)."},
 			{At: 100, Text: "Gradient descent sends every start to a minimum, about a quarter of them to each, and its basins have smooth borders. " +
-				"Newton sends more than a third of the starts to a saddle or the maximum, and its borders are ragged: over four times as many cells lie on one."},
+				"Newton sends more than a third of the starts to a saddle or the maximum, and its borders are ragged: over four times as many cells lie on one. " +
+				"Pick the start (1, 1): Newton jumps across the view to the far minimum (−3.78, −3.28), gradient descent rolls to the near one, (3, 2)."},
 		},
 		Variants: []Variant{
 			{Label: "start at (1, 1)", Start: []float64{1, 1}},

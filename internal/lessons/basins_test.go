@@ -39,6 +39,9 @@ func TestClaimBasins(t *testing.T) {
 	if p := last(runOf(t, rv, 1, "newton")); dist(p.XY, []float64{-3.7793, -3.2832}) > 1e-3 {
 		t.Errorf("Newton from (1, 1) ends at %v, want the far minimum (−3.78, −3.28)", p.XY)
 	}
+	if p := last(runOf(t, rv, 0, "gd")); dist(p.XY, []float64{3, 2}) > 1e-6 {
+		t.Errorf("gradient descent from (1, 1) ends at %v, want the near minimum (3, 2)", p.XY)
+	}
 
 	type stats struct {
 		minimum, other     float64 // fractions of starts
