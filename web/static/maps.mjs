@@ -407,8 +407,11 @@ class MapsView {
       }
     }
     if (mp.best) {
-      const [x, y] = this.toCanvas(mp.best.x, mp.best.y || 0, pane), cw = (P.x1 - P.x0) / nx, ch = (P.y1 - P.y0) / ny;
+      // At least 16 px, so that the star on a neighbouring cell leaves it in sight.
+      const [x, y] = this.toCanvas(mp.best.x, mp.best.y || 0, pane), cw = Math.max((P.x1 - P.x0) / nx, 16), ch = Math.max((P.y1 - P.y0) / ny, 16);
+      ctx.strokeStyle = '#fff'; ctx.lineWidth = 4; ctx.strokeRect(x - cw / 2, y - ch / 2, cw, ch);
       ctx.strokeStyle = '#e11'; ctx.lineWidth = 2; ctx.strokeRect(x - cw / 2, y - ch / 2, cw, ch);
+      if (pane.markers.optimum) star(ctx, ...pane.markers.optimum, 9); // the theory's star stays on top
       pane.markers.best = [x, y];
       notes.push(`□ best measured: ${mp.x.symbol} = ${fmt(mp.best.x, 3)}${mp.y ? `, ${mp.y.symbol} = ${fmt(mp.best.y || 0, 3)}` : ''}, ${name} ${fmt(mp.best.value, 3)}`);
     }
