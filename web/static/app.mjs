@@ -244,6 +244,19 @@ class App {
     if (this.state.map) this.loadMaps();
   }
 
+  /** wireDecay adds the decay button; decay.mjs loads on its first press, or at once for a link with decay=1. */
+  wireDecay() {
+    const bar = document.querySelector('.view-buttons');
+    if (!bar) return;
+    const b = Object.assign(document.createElement('button'), { type: 'button', id: 'decay-open', textContent: 'decay',
+      title: 'the selected run’s error along each Hessian eigenvector over the steps, beside its closed-form rate (the server replays the run)' });
+    b.dataset.testid = 'decay-open';
+    bar.append(b);
+    const load = () => this.decayLoading ||= import('./decay.mjs').then((m) => (this.decay = m.installDecay(this)));
+    b.onclick = () => (this.decay ? this.decay.toggle() : load());
+    if (this.state.decay) load();
+  }
+
   boot() {
     this.needModel(); // a projected objective from the link: fetch its module now
     this.syncControls();
@@ -254,6 +267,7 @@ class App {
     this.syncPlay();
     this.wireExport();
     this.wireMaps();
+    this.wireDecay();
     installA11y(this, DATA);
     this.layoutControls();
     // The share dialog and its module arrive with its first opening.
