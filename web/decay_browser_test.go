@@ -32,15 +32,12 @@ const decayStateJS = `(() => { const box = document.querySelector('[data-testid=
 		legend: saddle.decay.spec().legend.map(l => l.text), text: box.querySelector('[data-testid=decay-text]').textContent,
 		caption: box.querySelector('[data-testid=decay-mode]').textContent, pixels: px }; })()`
 
-// serverRates asks /api/decay for the theory of the momentum lesson's run
-// (as an independent client would) and returns each direction's rate.
-func serverRates(t *testing.T, base string, optimizer string, steps int) []float64 {
+// serverRates asks /api/decay for the theory of a lesson's run on its
+// valley (as an independent client would) and returns each direction's rate.
+func serverRates(t *testing.T, base string, start, run string, steps int) []float64 {
 	t.Helper()
-	body := fmt.Sprintf(`{"objective": {"id": "quadratic", "params": {"a": 1, "b": 25, "angle": 30}}, "start": [-2.5, 1.5],
-		"seed": 1, "run": {"optimizer": %q, "hyper": {"lr": 0.03, "momentum": 0.8}}, "steps": %d}`, optimizer, steps)
-	if optimizer == "gd" {
-		body = strings.Replace(body, `, "momentum": 0.8`, "", 1)
-	}
+	body := fmt.Sprintf(`{"objective": {"id": "quadratic", "params": {"a": 1, "b": 25, "angle": 30}}, "start": %s,
+		"seed": 1, "run": %s, "steps": %d}`, start, run, steps)
 	resp, err := http.Post(base+"/api/decay", "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +61,32 @@ func serverRates(t *testing.T, base string, optimizer string, steps int) []float
 
 var legendRate = regexp.MustCompile(`ᵏ = ([0-9.]+)ᵏ$`)
 
+// legendRates reads the rates off the legend's theory entries ("ρ₁ᵏ = 0.8944ᵏ").
+func legendRates(legend []string) []float64 {
+	var rates []float64
+	for _, l := range legend {
+		if m := legendRate.FindStringSubmatch(l); m != nil {
+			v, _ := strconv.ParseFloat(m[1], 64)
+			rates = append(rates, v)
+		}
+	}
+	return rates
+}
+
+// sameRates: two curves and two rates in the legend, the rates the server's
+// to the 4 figures shown.
+func sameRates(t *testing.T, legend []string, rates, want []float64) {
+	t.Helper()
+	if len(rates) != 2 || len(legend) != 4 {
+		t.Fatalf("legend %q: want two curves and two rates", legend)
+	}
+	for i := range rates {
+		if math.Abs(rates[i]-want[i]) > 5e-4*want[i] {
+			t.Errorf("legend rate %d = %v, the server's theory %v", i, rates[i], want[i])
+		}
+	}
+}
+
 // TestDecayPanel: on the momentum lesson the decay button opens the panel
 // (decay.mjs, loaded then); at step 200 (momentum has converged just
 // before) it draws the selected run's two
@@ -75,7 +98,7 @@ func TestDecayPanel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests are slow")
 	}
-	for _, size := range [][2]int{{1280, 720}, {390, 844}} {
+	for _, size := range [][2]int{{1280, 720}, {1440, 900}, {390, 844}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			b := newBrowser(t, size[0], size[1])
 			b.do(chromedp.Navigate(b.srv.URL + "/lessons/momentum"))
@@ -104,22 +127,9 @@ func TestDecayPanel(t *testing.T) {
 					t.Errorf("direction %d: %d pixels in its colour; its curves are not drawn", j, n)
 				}
 			}
-			want := serverRates(t, b.srv.URL, "momentum", end)
-			var rates []float64
-			for _, l := range got.Legend {
-				if m := legendRate.FindStringSubmatch(l); m != nil {
-					v, _ := strconv.ParseFloat(m[1], 64)
-					rates = append(rates, v)
-				}
-			}
-			if len(rates) != 2 || len(got.Legend) != 4 {
-				t.Fatalf("legend %q: want two curves and two rates", got.Legend)
-			}
-			for i := range rates {
-				if math.Abs(rates[i]-want[i]) > 5e-4*want[i] {
-					t.Errorf("legend rate %d = %v, the server's theory %v", i, rates[i], want[i])
-				}
-			}
+			want := serverRates(t, b.srv.URL, "[-2.5, 1.5]", `{"optimizer": "momentum", "hyper": {"lr": 0.03, "momentum": 0.8}}`, end)
+			rates := legendRates(got.Legend)
+			sameRates(t, got.Legend, rates, want)
 			// √α = 0.894 for both: complex roots (the text says so in figures).
 			if !strings.Contains(got.Legend[1], "ρ₁ᵏ = 0.8944ᵏ") || !strings.Contains(got.Text, "measured") {
 				t.Errorf("legend %q, text %q", got.Legend, got.Text)
@@ -145,6 +155,30 @@ func TestDecayPanel(t *testing.T) {
 			}
 		})
 	}
+	// The ill-conditioning lesson: gradient descent at ε = 0.078 damps the
+	// flat direction by |1 − 0.078| = 0.922 a step and the steep one only by
+	// |1 − 25·0.078| = 0.95, the measured curves on their lines.
+	t.Run("ill-conditioning", func(t *testing.T) {
+		b := newBrowser(t, 1280, 720)
+		b.do(chromedp.Navigate(b.srv.URL + "/lessons/ill-conditioning?decay=1"))
+		b.wait("the lesson's run", `window.saddle && saddle.tracks.length === 1 && saddle.tracks[0].n > 0 && saddle.decay`)
+		claimPage{b}.reach(80)
+		b.wait("the decay at step 80", `(() => { const d = document.querySelector('[data-testid=decay-box]')?.dataset;
+			return d && d.k === '80' && d.curves === '4'; })()`)
+		got := eval[decayState](b, decayStateJS)
+		want := serverRates(t, b.srv.URL, "[-2.45, -1.3]", `{"optimizer": "gd", "hyper": {"lr": 0.078}}`, 80)
+		sameRates(t, got.Legend, legendRates(got.Legend), want)
+		if got.Legend[1] != "|1 − ελ₁|ᵏ = 0.922ᵏ" || got.Legend[3] != "|1 − ελ₂|ᵏ = 0.95ᵏ" {
+			t.Errorf("legend %q", got.Legend)
+		}
+		for j, n := range got.Pixels {
+			if n < 200 {
+				t.Errorf("direction %d: %d pixels in its colour", j, n)
+			}
+		}
+		b.do(chromedp.Evaluate[chromedp.Void](`document.querySelector("[data-testid=decay-box]").scrollIntoView()`))
+		b.screenshot("decay-ill-conditioning-1280x720")
+	})
 	t.Run("local", func(t *testing.T) {
 		b := newBrowser(t, 1280, 720)
 		b.open(`?obj=rosenbrock&run=momentum|lr=0.001|momentum=0.9&decay=1&k=300`)

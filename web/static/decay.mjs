@@ -9,8 +9,14 @@
 import { XYPlot, extent } from './xyplot.mjs';
 import { fmt } from './ticks.mjs';
 
-/** COLOURS are the directions' (q₁ the flatter, q₂ the steeper), not the runs'. */
+/**
+ * COLOURS are the directions' measured curves (q₁ the flatter, q₂ the
+ * steeper; not the runs' colours), THEORY their rate lines: a darker shade
+ * drawn dashed on top, so a line the measurement follows exactly (gradient
+ * descent's) still shows.
+ */
 export const COLOURS = ['#1f77b4', '#e6550d'];
+export const THEORY = ['#0b3c6b', '#7a2a00'];
 const SUB = ['₁', '₂'];
 const DASH = [6, 4];
 // Below this fraction of the largest component a curve is rounding, not decay.
@@ -25,7 +31,7 @@ export function theoryLabel(d, i) {
 
 /** decaySpec lays out a decay answer for XYPlot: measured solid, theory dashed, log y. */
 export function decaySpec(dec) {
-  const series = [], legend = [], ys = [];
+  const series = [], lines = [], legend = [], ys = [];
   if (!dec) return { x: { range: null, kind: 'lin', label: 'step k' }, y: { range: null, kind: 'log' }, series, legend };
   let top = 0;
   dec.directions.forEach((d) => { for (const c of d.c) top = Math.max(top, Math.abs(c)); });
@@ -33,13 +39,14 @@ export function decaySpec(dec) {
   dec.directions.forEach((d, i) => {
     const colour = COLOURS[i % COLOURS.length];
     const y = d.c.map((c) => (Math.abs(c) > floor ? Math.abs(c) : NaN)); // rounding and exact zeros: a gap
-    series.push({ x: dec.k, y, colour, width: 1.8 });
+    series.push({ x: dec.k, y, colour, width: 2.6 });
     legend.push({ text: `|⟨θₖ−θ*, q${SUB[i]}⟩|, λ${SUB[i]} = ${fmt(d.lambda, 4)}`, colour });
     ys.push(y);
     if (d.ok && d.line?.length) {
       const line = d.line.map((v) => (v > floor ? v : NaN));
-      series.push({ x: dec.k.slice(0, line.length), y: line, colour, width: 1.2, dash: DASH });
-      legend.push({ text: theoryLabel(d, i), colour, dash: DASH });
+      const dark = THEORY[i % THEORY.length];
+      lines.push({ x: dec.k.slice(0, line.length), y: line, colour: dark, width: 1.3, dash: DASH });
+      legend.push({ text: theoryLabel(d, i), colour: dark, dash: DASH });
       ys.push(line);
     }
   });
@@ -48,7 +55,7 @@ export function decaySpec(dec) {
   return {
     x: { range: xr, kind: 'lin', label: 'step k' },
     y: { range: yr, kind: 'log', label: '|⟨θₖ − θ*, qᵢ⟩|' },
-    series, legend,
+    series: series.concat(lines), legend,
   };
 }
 

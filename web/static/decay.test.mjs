@@ -16,8 +16,8 @@ test('decaySpec: measured solid, theory dashed, a log axis, the chapter’s symb
   const s = decaySpec(dec);
   assert.equal(s.series.length, 3); // two curves, one theory line (the second direction has no rate)
   assert.deepEqual(s.series[0].y, [2, 1.8, 1.62]);
-  assert.ok(s.series[1].dash && !s.series[0].dash);
-  assert.ok(Number.isNaN(s.series[2].y[1])); // an exact zero is a gap on the log axis
+  assert.ok(s.series[2].dash && !s.series[0].dash && !s.series[1].dash); // the theory drawn last, on top
+  assert.ok(Number.isNaN(s.series[1].y[1])); // an exact zero is a gap on the log axis
   assert.equal(s.y.kind, 'log');
   assert.equal(s.y.label, '|⟨θₖ − θ*, qᵢ⟩|');
   assert.deepEqual(s.legend.map((l) => l.text), ['|⟨θₖ−θ*, q₁⟩|, λ₁ = 1', '|1 − ελ₁|ᵏ = 0.9ᵏ', '|⟨θₖ−θ*, q₂⟩|, λ₂ = 25']);
