@@ -105,11 +105,14 @@ export function installDecay(app) {
       return JSON.stringify([app.sceneGen, s.sel, app.tracks[s.sel]?.lastK ?? 0, r?.optimizer, r?.hyper, r?.clip, r?.schedule]);
     },
     poll() {
-      if (box.hidden || ui.inflight || app.ws?.readyState !== WebSocket.OPEN) return;
+      // A room's follower asks nothing: it draws the driver's decay messages.
+      if (ui.inflight && performance.now() - ui.sentAt > 2000) ui.inflight = false; // lost with a closed connection
+      if (box.hidden || ui.inflight || app.room?.following || app.ws?.readyState !== WebSocket.OPEN) return;
       const k = ui.key();
       if (k === ui.asked) return;
       ui.asked = k;
       ui.inflight = true;
+      ui.sentAt = performance.now();
       app.send({ type: 'decay', run: app.state.sel });
     },
     onMessage(m) {
