@@ -18,9 +18,15 @@ func TestEigenRates(t *testing.T) {
 	}{
 		{"gd", Config{Optimizer: "gd", Hyper: map[string]float64{"lr": 0.07}}, func(l float64) float64 { return math.Abs(1 - 0.07*l) }},
 		{"momentum", Config{Optimizer: "momentum", Hyper: map[string]float64{"lr": 0.03, "momentum": 0.5}},
-			func(l float64) float64 { r, _ := QuadraticRate("momentum", map[string]float64{"momentum": 0.5}, 0.03, l); return r }},
+			func(l float64) float64 {
+				r, _ := QuadraticRate("momentum", map[string]float64{"momentum": 0.5}, 0.03, l)
+				return r
+			}},
 		{"nesterov", Config{Optimizer: "nesterov", Hyper: map[string]float64{"lr": 0.03, "momentum": 0.5}},
-			func(l float64) float64 { r, _ := QuadraticRate("nesterov", map[string]float64{"momentum": 0.5}, 0.03, l); return r }},
+			func(l float64) float64 {
+				r, _ := QuadraticRate("nesterov", map[string]float64{"momentum": 0.5}, 0.03, l)
+				return r
+			}},
 		{"damped newton", Config{Optimizer: "newton", Hyper: map[string]float64{"damping": 3}}, func(l float64) float64 { return 3 / (l + 3) }},
 		{"newton", Config{Optimizer: "newton"}, func(float64) float64 { return 0 }},
 		{"adam", Config{Optimizer: "adam"}, nil},
