@@ -244,16 +244,22 @@ class App {
     if (this.state.map) this.loadMaps();
   }
 
-  /** wireDecay adds the decay button; decay.mjs loads on its first press, or at once for a link with decay=1. */
+  /**
+   * wireDecay adds the decay toggle at the foot of the side column, where
+   * its panel opens (the view bar is full at 1280 px); decay.mjs loads on
+   * its first press, or at once for a link with decay=1.
+   */
   wireDecay() {
-    const bar = document.querySelector('.view-buttons');
-    if (!bar) return;
-    const b = Object.assign(document.createElement('button'), { type: 'button', id: 'decay-open', textContent: 'decay',
-      title: 'the selected run’s error along each Hessian eigenvector over the steps, beside its closed-form rate (the server replays the run)' });
-    b.dataset.testid = 'decay-open';
-    bar.append(b);
     const load = () => this.decayLoading ||= import('./decay.mjs').then((m) => (this.decay = m.installDecay(this)));
-    b.onclick = () => (this.decay ? this.decay.toggle() : load());
+    const side = document.querySelector('[data-testid="side"]');
+    if (side) {
+      const b = Object.assign(document.createElement('button'), { type: 'button', id: 'decay-open', className: 'decay-open',
+        textContent: 'eigen-component decay',
+        title: 'the selected run’s error along each Hessian eigenvector over the steps, beside its closed-form rate (the server replays the run)' });
+      b.dataset.testid = 'decay-open';
+      side.append(b);
+      b.onclick = () => (this.decay ? this.decay.toggle() : load());
+    }
     if (this.state.decay) load();
   }
 

@@ -89,8 +89,10 @@ export function installDecay(app) {
     '<div class="buttons"><button type="button" data-testid="decay-csv">CSV</button><button type="button" data-testid="decay-png">PNG</button>' +
     '<button type="button" data-testid="decay-close" aria-label="close the decay panel">×</button></div>' +
     '<p class="desc" data-testid="decay-text"></p>';
-  const side = document.querySelector('[data-testid="side"]') || document.body;
-  side.append(box);
+  // Under its toggle at the foot of the side column (app.mjs wireDecay).
+  const toggle = document.getElementById('decay-open');
+  if (toggle) toggle.after(box);
+  else (document.querySelector('[data-testid="side"]') || document.body).append(box);
   const canvas = box.querySelector('canvas');
   const plot = new XYPlot(canvas, 190);
   const text = box.querySelector('p'), mode = box.querySelector('small');
@@ -145,6 +147,7 @@ export function installDecay(app) {
     csv() { return decayCSV(ui.msg?.decay); },
     open() {
       box.hidden = false;
+      toggle?.setAttribute('aria-pressed', 'true');
       app.state.decay = true;
       app.saveURL();
       ui.asked = '';
@@ -154,6 +157,7 @@ export function installDecay(app) {
     },
     close() {
       box.hidden = true;
+      toggle?.setAttribute('aria-pressed', 'false');
       clearInterval(ui.timer);
       app.state.decay = false;
       app.saveURL();
