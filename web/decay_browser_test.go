@@ -139,6 +139,9 @@ func TestDecayPanel(t *testing.T) {
 			}
 			b.do(chromedp.Evaluate[chromedp.Void](`document.querySelector("[data-testid=decay-box]").scrollIntoView()`))
 			b.screenshot(fmt.Sprintf("decay-%dx%d", size[0], size[1]))
+			if bad := eval[string](b, overflow); bad != "" {
+				t.Errorf("with the decay panel open: %s", bad)
+			}
 			if errs := b.errors(); len(errs) > 0 {
 				t.Errorf("console errors: %v", errs)
 			}
