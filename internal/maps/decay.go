@@ -33,7 +33,7 @@ const (
 	MaxDecaySteps     = 10_000
 	// MaxDecayPoints bounds the points an answer carries; longer runs are
 	// thinned to every s-th step (the last kept).
-	MaxDecayPoints = 2000
+	MaxDecayPoints = 1000
 	// MaxDecayWork bounds one decay in weighted optimizer steps (stepWeight).
 	MaxDecayWork = 1e6
 )

@@ -110,6 +110,7 @@ export function installDecay(app) {
       // A room's follower asks nothing: it draws the driver's decay messages.
       if (ui.inflight && performance.now() - ui.sentAt > 2000) ui.inflight = false; // lost with a closed connection
       if (box.hidden || ui.inflight || app.room?.following || app.ws?.readyState !== WebSocket.OPEN) return;
+      if (ui.failedGen === app.sceneGen) return; // refused for this scene: not again until a new one
       const k = ui.key();
       if (k === ui.asked) return;
       ui.asked = k;
@@ -126,6 +127,7 @@ export function installDecay(app) {
         requestAnimationFrame(() => ui.draw());
       } else if (m.type === 'error' && ui.inflight) {
         ui.inflight = false; // the server refused this scene (a projected objective, no Hessian)
+        ui.failedGen = app.sceneGen;
         ui.msg = null;
         ui.error = m.error;
         requestAnimationFrame(() => ui.draw());
