@@ -166,3 +166,30 @@ func TestDecayBadInput(t *testing.T) {
 		t.Fatalf("projected: %v", err)
 	}
 }
+
+// BenchmarkDecay is a 10 000-step decay on the valley (the largest the
+// message allows); BenchmarkDecayReplay, the reference, only steps the same
+// run, so the ratio is what the split and the answer cost beyond it.
+func BenchmarkDecay(b *testing.B) {
+	sc := buildScene(b, valley, []float64{-2.5e3, 1.5e3}, scene.RunSpec{Optimizer: "momentum", Hyper: scene.Hyper{Num: map[string]float64{"lr": 1e-4, "momentum": 0.5}}})
+	j, err := NewDecayJob(sc, 0, DecayParams{}, MaxDecaySteps)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := j.Compute(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecayReplay(b *testing.B) {
+	sc := buildScene(b, valley, []float64{-2.5e3, 1.5e3}, scene.RunSpec{Optimizer: "momentum", Hyper: scene.Hyper{Num: map[string]float64{"lr": 1e-4, "momentum": 0.5}}})
+	r := sc.Runs[0]
+	for b.Loop() {
+		r.Reset()
+		for k := 0; k < MaxDecaySteps && !r.Done(); k++ {
+			r.Step()
+		}
+	}
+}

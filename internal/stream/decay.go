@@ -8,8 +8,9 @@ import (
 // The decay message (issue 11 §2): run i's eigen-component decay, its
 // points θ₀ … θ_K (K its current step unless steps says otherwise) split
 // along the Hessian's eigenvectors (internal/maps DecayJob). A 2-D run of at
-// most maps.MaxDecaySteps steps replays in well under a millisecond, so it is
-// answered at once, without a task or progress.
+// most maps.MaxDecaySteps steps replays and splits in about a millisecond
+// (maps BenchmarkDecay), so it is answered at once, without a task or
+// progress.
 
 const msgDecay = "decay"
 
