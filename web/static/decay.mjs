@@ -59,15 +59,17 @@ export function decaySpec(dec) {
   };
 }
 
-/** decayText says what each direction's rate is, measured and in theory, and what θ* is. */
+/** decayText says what each direction's rate is, measured and in theory (why none, once), and what θ* is. */
 export function decayText(dec) {
   if (!dec) return '';
+  const cap = (t) => t[0].toUpperCase() + t.slice(1);
   const parts = dec.directions.map((d, i) => {
     const m = d.measured > 0 ? `measured ${fmt(d.measured, 4)} a step` : 'measured: too few steps';
-    const th = d.ok ? `theory ${d.rule} = ${fmt(d.rate, 4)}` : `no closed form: ${d.why}`;
-    return `q${SUB[i]} (λ${SUB[i]} = ${fmt(d.lambda, 4)}): ${m}; ${th}`;
+    return `q${SUB[i]} (λ${SUB[i]} = ${fmt(d.lambda, 4)}): ${m}` + (d.ok ? `; theory ${d.rule} = ${fmt(d.rate, 4)}` : '');
   });
-  return `${parts.join(' · ')}. ${dec.note[0].toUpperCase()}${dec.note.slice(1)}.`;
+  const whys = [...new Set(dec.directions.filter((d) => !d.ok).map((d) => d.why))];
+  const no = whys.map((w) => ` No closed-form line: ${w}.`).join('');
+  return `${parts.join(' · ')}.${no} ${cap(dec.note)}.`;
 }
 
 /** decayCSV is the answer as rows k,c1,c2,line1,line2 (lines empty past their end or without a rate). */

@@ -29,6 +29,8 @@ test('theoryLabel: a spectral radius is ρᵢ', () => {
 });
 
 test('decayText and CSV', () => {
-  assert.match(decayText(dec), /q₁ \(λ₁ = 1\): measured 0.9 a step; theory \|1 − ελ\| = 0.9 · q₂ \(λ₂ = 25\): measured: too few steps; no closed form: no closed form\. A quadratic: exact\./);
+  assert.equal(decayText(dec), 'q₁ (λ₁ = 1): measured 0.9 a step; theory |1 − ελ| = 0.9 · q₂ (λ₂ = 25): measured: too few steps. No closed-form line: no closed form. A quadratic: exact.');
+  const adam = { ...dec, directions: dec.directions.map((d) => ({ ...d, ok: false, why: 'Adam adapts' })) };
+  assert.equal(decayText(adam).match(/Adam adapts/g).length, 1); // the reason once, not per direction
   assert.equal(decayCSV(dec).split('\n')[2], '1,-1.8,0,1.8,');
 });
