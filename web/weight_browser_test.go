@@ -117,7 +117,7 @@ func TestPageWeight(t *testing.T) {
 	t.Run("modules only some sessions need load on demand", func(t *testing.T) {
 		b := b.on(t)
 		at := files(start)
-		lazy := []string{"export.mjs", "share.mjs", "model.mjs", "spectrum.mjs", "regions.mjs", "interp.mjs", "xyplot.mjs", "overlays.mjs", "lessonextras.mjs", "surface3d.mjs", "mat4.mjs"}
+		lazy := []string{"export.mjs", "share.mjs", "model.mjs", "spectrum.mjs", "regions.mjs", "interp.mjs", "xyplot.mjs", "overlays.mjs", "lessonextras.mjs", "surface3d.mjs", "mat4.mjs", "decay.mjs"}
 		for _, name := range lazy {
 			if at[name] {
 				t.Errorf("%s is loaded at start", name)

@@ -134,6 +134,8 @@ func NewHandler(opts Options) http.Handler {
 		r.Get("/api/figure", h.figureGET(base))
 		r.Get("/api/hypermap", h.hypermapGET)
 		r.Get("/api/basins", h.basinsGET)
+		r.Post("/api/decay", h.decay)
+		r.Get("/api/decay", h.decayGET)
 	})
 	site.Handle("/ws", opts.Stream)
 	site.Get("/r/{code}", roomJoin(opts.Stream, base)) // a room's join link (rooms.go)
@@ -155,6 +157,7 @@ var allowed = map[string]string{
 	"/api/run": "GET, HEAD, POST", "/api/hessian": "POST", "/api/landscape": "GET, HEAD, POST", "/ws": "GET",
 	"/api/spectrum": "POST", "/api/interpolate": "POST", "/api/suggest": "POST", "/api/openapi.json": "GET, HEAD", "/api/figure": "GET, HEAD",
 	"/api/sharpness": "GET, HEAD, POST", "/api/lessons/{id}": "GET, HEAD",
+	"/api/decay": "GET, HEAD, POST",
 }
 
 // allowHosts answers 421 Misdirected Request to a Host not in hosts

@@ -251,6 +251,7 @@ func TestOpenAPIExamples(t *testing.T) {
 	const figureBody = `{"lesson": "cliffs", "steps": 30, "view": {"nx": 16, "ny": 16}}`
 	const hypermapBody = `{"objective": {"id": "quadratic"}, "run": {"optimizer": "momentum"}, "x": {"name": "lr", "n": 8}, "y": {"name": "momentum", "n": 6}, "steps": 40}`
 	const basinsBody = `{"objective": {"id": "himmelblau"}, "run": {"optimizer": "newton"}, "n": 8, "steps": 30}`
+	const decayBody = `{"objective": {"id": "quadratic", "params": {"a": 1, "b": 25, "angle": 30}}, "run": {"optimizer": "momentum", "hyper": {"lr": 0.03, "momentum": 0.8}}, "steps": 50}`
 	// Over the pool's threshold (2·10⁵ steps), and not answered before (maps.Shared).
 	const heavyHypermap = `{"objective": {"id": "quadratic"}, "run": {"optimizer": "momentum"}, "x": {"name": "lr", "n": 32}, "y": {"name": "momentum", "n": 32}, "steps": 201}`
 	const heavyBasins = `{"objective": {"id": "himmelblau"}, "run": {"optimizer": "gd"}, "n": 32, "steps": 201}`
@@ -350,6 +351,15 @@ func TestOpenAPIExamples(t *testing.T) {
 		{method: "GET", path: "/api/basins?scene=" + b64(basinsBody), ifNoneMatch: "*", status: 304},
 		{method: "GET", path: "/api/basins?scene=" + b64(basinsBody) + "&zoom=2", status: 400},
 		{method: "GET", path: "/api/basins?scene=" + strings.Repeat("A", MaxSceneQuery+1), status: 414},
+
+		{method: "POST", path: "/api/decay", body: decayBody, status: 200},
+		{method: "POST", path: "/api/decay", body: `{"objective": {"id": "mlp"}, "run": {"optimizer": "gd"}}`, status: 400},
+		{method: "POST", path: "/api/decay", body: huge, status: 413},
+		{method: "POST", path: "/api/decay", body: decayBody, contentType: "text/csv", status: 415},
+		{method: "GET", path: "/api/decay?scene=" + b64(decayBody), status: 200},
+		{method: "GET", path: "/api/decay?scene=" + b64(decayBody), ifNoneMatch: "*", status: 304},
+		{method: "GET", path: "/api/decay?scene=" + b64(decayBody) + "&zoom=2", status: 400},
+		{method: "GET", path: "/api/decay?scene=" + strings.Repeat("A", MaxSceneQuery+1), status: 414},
 
 		{method: "PUT", path: "/api/run", body: runBody, status: 405},
 		{method: "GET", path: "/api/nope", status: 404},

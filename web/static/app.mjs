@@ -281,6 +281,25 @@ class App {
     this.syncSharpToggle();
   }
 
+  /**
+   * wireDecay adds the decay toggle at the foot of the side column, where
+   * its panel opens (the view bar is full at 1280 px); decay.mjs loads on
+   * its first press, or at once for a link with decay=1.
+   */
+  wireDecay() {
+    const load = () => this.decayLoading ||= import('./decay.mjs').then((m) => (this.decay = m.installDecay(this)));
+    const side = document.querySelector('[data-testid="side"]');
+    if (side) {
+      const b = Object.assign(document.createElement('button'), { type: 'button', id: 'decay-open', className: 'decay-open',
+        textContent: 'eigen-component decay',
+        title: 'the selected run’s error along each Hessian eigenvector over the steps, beside its closed-form rate (the server replays the run)' });
+      b.dataset.testid = 'decay-open';
+      side.append(b);
+      b.onclick = () => (this.decay ? this.decay.toggle() : load());
+    }
+    if (this.state.decay) load();
+  }
+
   boot() {
     this.needModel(); // a projected objective from the link: fetch its module now
     this.syncControls();
@@ -292,6 +311,7 @@ class App {
     this.wireExport();
     this.wireMaps();
     this.wireSharpness();
+    this.wireDecay();
     installA11y(this, DATA);
     this.layoutControls();
     // The share dialog and its module arrive with its first opening.

@@ -85,6 +85,7 @@ export const session = {
     // before sharpness.mjs is in are drawn once it is.
     if (m.type === 'sharpness') (this.sharpTraces ||= [])[m.run] = m;
     this.sharpness?.onMessage(m); // sharpness.mjs, once loaded
+    this.decay?.onMessage(m); // decay.mjs, once opened
     switch (m.type) {
       case 'scene':
         this.sceneInfo = m.objective || null;

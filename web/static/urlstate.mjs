@@ -10,6 +10,7 @@
 //   ov=velocity,lookahead (overlays)  blur=0.6 (continuation's σ)  variant=0 (a lesson's)
 //   a projected model: obj=mlp&p=width:16,depth:2&o=data:moons,init:orthogonal
 //   plane=pca  pseed=3  slog=1 (the spectrum's density on a log scale)
+//   decay=1 (the eigen-component decay panel, decay.mjs)
 //   plane=three_points  prun=0  pk=120 (the plane through θ₀, run 0's step 120 and the solution)
 //   cscale=auto|log|lin (the heat map's colour scale; auto, the default, takes log when the
 //     range spans ≥ 3 decades above the grid's lowest 1%; another value means auto)
@@ -28,7 +29,7 @@ export const DEFAULTS = Object.freeze({
   k: 0, mode: 'single', pair: [0, 1], sel: 0, speed: 60, eigen: false, quad: false, logLoss: true, grid: 0,
   overlays: [], variant: -1,
   plane: '', planeSeed: null, planeRun: null, planeK: 0, specLog: false,
-  cscale: 'auto', cam: null, map: '', mapMeasure: 'rate', sharp: 0,
+  cscale: 'auto', cam: null, map: '', mapMeasure: 'rate', sharp: 0, decay: false,
 });
 
 /** MAPS are the maps view's kinds (maps.mjs), MAP_MEASURES a hyperparameter map's measures (internal/maps). */
@@ -90,6 +91,7 @@ export function encodeState(s) {
   }
   if (s.specLog) q.set('slog', '1');
   if (s.sharp > 0) q.set('sharp', str(s.sharp));
+  if (s.decay) q.set('decay', '1');
   if (s.cscale && s.cscale !== 'auto' && CSCALES.includes(s.cscale)) q.set('cscale', s.cscale);
   if (s.cam) q.set('cam', s.cam.map(str).join(','));
   if (MAPS.includes(s.map)) q.set('map', s.map);
@@ -215,6 +217,7 @@ export function decodeState(search) {
   s.planeK = s.planeRun != null ? int('pk', 0, 100000, 0) : 0;
   s.specLog = q.get('slog') === '1';
   s.sharp = int('sharp', 1, 1000, 0); // the sharpness panel, measured every sharp steps
+  s.decay = q.get('decay') === '1'; // the eigen-component decay panel (decay.mjs)
   s.cscale = CSCALES.includes(q.get('cscale')) ? q.get('cscale') : 'auto';
   const cam = nums(q.get('cam'), 3);
   s.cam = cam && cam[2] > 0 ? cam : null;
