@@ -79,3 +79,23 @@ func TestDivergenceSaysItOnce(t *testing.T) {
 		t.Errorf("divergence box %q names the step %d times", text, n)
 	}
 }
+
+// The geometry read-out shows the Hessian at any point, so it names the
+// surface's curvature there and never a kind of point: at (0, 0) on
+// Himmelblau (the basins lesson's start) both curvatures are negative but
+// the gradient is not zero, so it is "concave here", not "a maximum".
+func TestGeometryReadOutNamesCurvatureNotAPoint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1280, 720)
+	b.do(chromedp.Navigate(b.srv.URL + "/lessons/basins"))
+	b.wait("the geometry read-out at the start", `document.getElementById('geometry').textContent.includes('κ')`)
+	s := eval[string](b, `document.getElementById('geometry').textContent`)
+	if !strings.Contains(s, "at the start") || !strings.Contains(s, "curving down both ways here (concave)") {
+		t.Errorf("read-out %q; want the start's curvature named as concave", s)
+	}
+	if strings.Contains(s, "a maximum") || strings.Contains(s, "a saddle") {
+		t.Errorf("read-out %q names a kind of point where the gradient is not zero", s)
+	}
+}

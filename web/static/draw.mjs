@@ -10,7 +10,7 @@ import { Panel } from './panel.mjs';
 import { CurvePlot } from './plots.mjs';
 import { lossScale } from './curves.mjs';
 import { finished } from './lesson.mjs';
-import { endLabel, statusText, divergenceText } from './runstatus.mjs';
+import { endLabel, statusText, divergenceText, curvatureWords } from './runstatus.mjs';
 import { DATA, $, optInfo } from './page.mjs';
 
 const STATE_NAMES = { velocity: 'velocity v', lookahead: 'look-ahead θ+αv', s: 'first moment s', r: 'second moment r', eff_lr: 'effective rate ε/(δ+√r)', inv_hessian: 'H⁻¹ estimate', m: 'momentum m', ascent: 'ascent point θ+ρg/‖g‖', rect: 'rectification rₜ', ortho: 'orthogonalised step X' };
@@ -126,7 +126,7 @@ export const draw = {
     const [l1, l2] = g.eigenvalues;
     const where = this.geometry && this.geometry !== this.startGeometry ? `at (${fmt(g.xy[0])}, ${fmt(g.xy[1])})` : 'at the start';
     box.textContent = `Hessian ${where}: λ₁ = ${fmt(l1)}, λ₂ = ${fmt(l2)}, condition number κ = ${g.condition != null ? fmt(g.condition) : "∞ (λmin = 0)"}` +
-      (l1 < 0 && l2 > 0 ? ' — a saddle: curvature of both signs' : l2 < 0 ? ' — a maximum' : '') +
+      curvatureWords(l1, l2) +
       (l2 > 0 ? ` · 2/λmax = ${fmt(2 / l2)}` : '');
   },
 

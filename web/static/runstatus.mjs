@@ -49,3 +49,16 @@ export function divergenceText(name, st, k, loss) {
   if (st.reason) return `${name} diverged: ${st.reason}.`;
   return `${name} diverged at step ${k}: the loss reached ${fmt(loss)}.`;
 }
+
+/**
+ * curvatureWords says what the Hessian's eigenvalues λ₁ ≤ λ₂ show about the
+ * surface here: its shape, not what kind of point this is. A point is a
+ * saddle or a maximum only where the gradient vanishes too, which the
+ * server decides for a run's end (endLabel); the read-out shows the Hessian
+ * at any point, so it names the curvature only.
+ */
+export function curvatureWords(l1, l2) {
+  if (l1 < 0 && l2 > 0) return ' — saddle-shaped here: curvature of both signs';
+  if (l2 < 0) return ' — curving down both ways here (concave)';
+  return '';
+}

@@ -1,7 +1,7 @@
 // node --test web/static/
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { endLabel, statusText, divergenceText } from './runstatus.mjs';
+import { endLabel, statusText, divergenceText, curvatureWords } from './runstatus.mjs';
 
 test('a converged run is labelled by the stationary point it stopped at', () => {
   const conv = (stationary) => ({ status: 'converged', reason: 'r', stationary });
@@ -26,4 +26,11 @@ test('the divergence message says what happened once', () => {
   assert.equal(text.split('step').length - 1, 1, text);
   const own = divergenceText('GD', { status: 'diverged' }, 12, 1.58e16);
   assert.match(own, /^GD diverged at step 12: the loss reached 1\.58e16\.$/);
+});
+
+test('the geometry read-out names the curvature, never a kind of point it cannot know', () => {
+  assert.equal(curvatureWords(-2, 3), ' — saddle-shaped here: curvature of both signs');
+  assert.equal(curvatureWords(-3, -1), ' — curving down both ways here (concave)');
+  assert.equal(curvatureWords(1, 25), '');
+  for (const w of [curvatureWords(-2, 3), curvatureWords(-3, -1)]) assert.doesNotMatch(w, /a (saddle|maximum)\b/);
 });
