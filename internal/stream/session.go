@@ -230,6 +230,8 @@ func (e *engine) handle(ctx context.Context, c any) {
 		e.basins(c)
 	case sharpnessCmd:
 		e.subscribeSharpness(c)
+	case honestCmd:
+		e.honest(c)
 	default:
 		panic(fmt.Sprintf("stream: unknown command %T", c))
 	}

@@ -62,7 +62,7 @@ type HonestParams struct {
 	// extreme curvatures and the loss (honestRise).
 	Radius *float64 `json:"radius,omitempty"`
 	// Seed draws the random plane's directions (default 1).
-	Seed *uint64 `json:"seed,omitempty"`
+	Seed *uint64 `json:"random_seed,omitempty"`
 }
 
 // Canonical is p with every default filled in except an automatic radius.
