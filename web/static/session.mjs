@@ -85,6 +85,8 @@ export const session = {
     // before sharpness.mjs is in are drawn once it is.
     if (m.type === 'sharpness') (this.sharpTraces ||= [])[m.run] = m;
     this.sharpness?.onMessage(m); // sharpness.mjs, once loaded
+    this.honest?.onMessage(m); // honest.mjs, once opened
+    if (m.type === 'scene') this.syncHonest?.();
     switch (m.type) {
       case 'scene':
         this.sceneInfo = m.objective || null;

@@ -28,7 +28,7 @@ export const DEFAULTS = Object.freeze({
   k: 0, mode: 'single', pair: [0, 1], sel: 0, speed: 60, eigen: false, quad: false, logLoss: true, grid: 0,
   overlays: [], variant: -1,
   plane: '', planeSeed: null, planeRun: null, planeK: 0, specLog: false,
-  cscale: 'auto', cam: null, map: '', mapMeasure: 'rate', sharp: 0,
+  cscale: 'auto', cam: null, map: '', mapMeasure: 'rate', sharp: 0, honest: 0,
 });
 
 /** MAPS are the maps view's kinds (maps.mjs), MAP_MEASURES a hyperparameter map's measures (internal/maps). */
@@ -90,6 +90,7 @@ export function encodeState(s) {
   }
   if (s.specLog) q.set('slog', '1');
   if (s.sharp > 0) q.set('sharp', str(s.sharp));
+  if (s.honest) q.set('honest', '1');
   if (s.cscale && s.cscale !== 'auto' && CSCALES.includes(s.cscale)) q.set('cscale', s.cscale);
   if (s.cam) q.set('cam', s.cam.map(str).join(','));
   if (MAPS.includes(s.map)) q.set('map', s.map);
@@ -215,6 +216,7 @@ export function decodeState(search) {
   s.planeK = s.planeRun != null ? int('pk', 0, 100000, 0) : 0;
   s.specLog = q.get('slog') === '1';
   s.sharp = int('sharp', 1, 1000, 0); // the sharpness panel, measured every sharp steps
+  s.honest = q.get('honest') === '1' ? 1 : 0; // the honest-saddle view (honest.mjs)
   s.cscale = CSCALES.includes(q.get('cscale')) ? q.get('cscale') : 'auto';
   const cam = nums(q.get('cam'), 3);
   s.cam = cam && cam[2] > 0 ? cam : null;
