@@ -13,10 +13,11 @@ const CSS = `.honest-view { margin-top: 0.5rem; }
 .honest-bar { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; font-size: 0.85rem; }
 .honest-bar h2 { font-size: 0.95rem; margin: 0 auto 0 0; }
 .honest-panels { display: flex; flex-wrap: wrap; gap: 0.5rem; }
-.honest-panels figure { flex: 1 1 15rem; margin: 0; min-width: 0; }
+.honest-panels figure { flex: 1 1 9rem; margin: 0; min-width: 0; }
 .honest-panels canvas { width: 100%; aspect-ratio: 1 / 1; display: block; }
 .honest-panels figcaption { font-size: 0.8rem; }
-.honest-figures { font-size: 0.85rem; margin: 0.3rem 0; }`;
+.honest-figures { font-size: 0.85rem; margin: 0.3rem 0; }
+@media (max-width: 700px) { .honest-view { order: 3; } }`;
 
 /** honestText is the line of figures of an honest message. */
 export function honestText(m) {
@@ -29,7 +30,7 @@ export function honestText(m) {
 export function planeCaption(p) {
   const [a, b] = p.axes, [ca, cb] = p.curvature;
   const what = p.kind === 'random' ? 'random plane' : 'Hessian plane';
-  return `${what}: curvature along ${a} = ${fmt(ca)}, along ${b} = ${fmt(cb)}; loss ${fmt(p.min)} to ${fmt(p.max)}`;
+  return `${what}: curvature along ${a} = ${fmt(ca)}, along ${b} = ${fmt(cb)}; loss from ${fmt(p.min)} (dark) to ${fmt(p.max)} (yellow), its own scale`;
 }
 
 /** honestCSV is both planes as rows plane,a,b,loss after the figures as comments. */
@@ -53,7 +54,7 @@ const TABLE = lut(viridis);
 
 /** drawPlane paints plane p into canvas with labelled axes and θ marked at the centre. */
 function drawPlane(canvas, p, title) {
-  const dpr = window.devicePixelRatio || 1, w = Math.max(120, canvas.clientWidth || 240), h = w;
+  const dpr = window.devicePixelRatio || 1, w = Math.max(120, canvas.clientWidth || 240), h = w, small = w < 240;
   canvas.width = Math.round(w * dpr);
   canvas.height = Math.round(h * dpr);
   const ctx = canvas.getContext('2d');
@@ -62,7 +63,7 @@ function drawPlane(canvas, p, title) {
   const ink = dark ? '#ddd' : '#222';
   ctx.fillStyle = dark ? '#111' : '#fff';
   ctx.fillRect(0, 0, w, h);
-  const box = { x: 44, y: 22, w: w - 54, h: h - 62 };
+  const box = { x: small ? 34 : 44, y: small ? 20 : 22, w: w - (small ? 46 : 60), h: h - (small ? 52 : 62) };
   const img = new ImageData(p.nx, p.ny);
   paint(img.data, p.values, p.nx, p.ny, valueScale(p.min, p.max, { kind: 'lin' }), TABLE);
   const off = document.createElement('canvas');
@@ -73,16 +74,20 @@ function drawPlane(canvas, p, title) {
   ctx.strokeStyle = ink;
   ctx.strokeRect(box.x, box.y, box.w, box.h);
   ctx.fillStyle = ink;
-  ctx.font = '12px system-ui, sans-serif';
+  ctx.font = `${small ? 10 : 12}px system-ui, sans-serif`;
   ctx.textAlign = 'center';
-  ctx.fillText(title, box.x + box.w / 2, 15);
+  ctx.fillText(title, w / 2, small ? 13 : 15, w - 4);
   // Ticks at the ends and θ (0) on each axis.
-  for (const [t, v] of [[0, p.x[0]], [0.5, 0], [1, p.x[1]]]) ctx.fillText(fmt(v, 2), box.x + t * box.w, box.y + box.h + 14);
-  ctx.fillText(`${p.axes[0]} (distance in parameter space)`, box.x + box.w / 2, box.y + box.h + 30);
+  for (const [t, v, al] of [[0, p.x[0], 'left'], [0.5, 0, 'center'], [1, p.x[1], 'right']]) {
+    ctx.textAlign = al;
+    ctx.fillText(fmt(v, 2), box.x + t * box.w, box.y + box.h + 14);
+  }
+  ctx.textAlign = 'center';
+  ctx.fillText(p.axes[0], box.x + box.w / 2, box.y + box.h + (small ? 28 : 30));
   ctx.textAlign = 'right';
   for (const [t, v] of [[0, p.y[0]], [0.5, 0], [1, p.y[1]]]) ctx.fillText(fmt(v, 2), box.x - 4, box.y + box.h - t * box.h + 4);
   ctx.save();
-  ctx.translate(12, box.y + box.h / 2);
+  ctx.translate(small ? 9 : 12, box.y + box.h / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textAlign = 'center';
   ctx.fillText(p.axes[1], 0, 0);
@@ -114,7 +119,7 @@ class HonestView {
     box.id = 'honest-view';
     box.dataset.testid = 'honest-view';
     box.hidden = true;
-    box.innerHTML = `<div class="honest-bar"><h2>The honest saddle: a random plane against the Hessian's</h2>
+    box.innerHTML = `<div class="honest-bar"><h2>Honest saddle: a random plane against the Hessian's <small>(axes: distance in parameter space)</small></h2>
       <span data-testid="honest-progress"></span>
       <button type="button" data-testid="honest-csv">CSV</button><button type="button" data-testid="honest-png">PNG</button>
       <button type="button" aria-label="close the honest saddle" data-testid="honest-close">×</button></div>
@@ -183,14 +188,16 @@ class HonestView {
   draw() {
     const m = this.msg;
     if (!m || this.box.hidden) return;
-    drawPlane(this.el.random, m.random, `random plane (d₁, d₂) at step ${m.k}`);
-    drawPlane(this.el.hessian, m.hessian, `Hessian plane (q_max, q_min) at step ${m.k}`);
+    drawPlane(this.el.random, m.random, `random (d₁, d₂), step ${m.k}`);
+    drawPlane(this.el.hessian, m.hessian, `Hessian (q_max, q_min), step ${m.k}`);
     this.el.rcap.textContent = planeCaption(m.random);
     this.el.hcap.textContent = planeCaption(m.hessian);
     this.el.figures.textContent = honestText(m);
     const d = this.box.dataset;
     d.run = m.run; d.k = m.k; d.expected = m.expected_curvature; d.lambdaMin = m.lambda_min; d.lambdaMax = m.lambda_max;
   }
+
+  csv() { return honestCSV(this.msg); }
 
   /** png is both panels and the figures as one picture. */
   png() {
