@@ -338,7 +338,7 @@ var lessonClaims = map[string][]claim{
 			}
 			return nil
 		}},
-		{lessons.HonestCueStep, "Newton's saddle: a bowl on a random plane (tr(H)/n > 0), a saddle on the Hessian's (λmin < 0 < λmax)", "", func(c claimPage) error {
+		{lessons.HonestCueStep, "Newton's saddle: low in a valley on a random plane (tr(H)/n > 0), a saddle on the Hessian's (λmin < 0 < λmax)", "", func(c claimPage) error {
 			c.do(chromedp.Evaluate[chromedp.Void](`saddle.select(1)`))
 			c.wait("the honest view of Newton's point", `saddle.honest?.msg?.run === 1 && document.querySelector('[data-testid=honest-hessian]')?.dataset.drawn === '1'`)
 			h := eval[struct{ Expected, LambdaMin, LambdaMax, Low float64 }](c.browser, `(() => { const m = saddle.honest.msg, r = m.random;

@@ -89,7 +89,7 @@ func saddlesHighDim() Lesson {
 			{At: 1, Text: "Newton's method has jumped to a point where the gradient is almost zero: the saddle, with loss 1/3, where it stays."},
 			{At: 12, Text: "Saddle-free Newton has already reached the minimum."},
 			{At: 100, Text: "Gradient descent crawls on the plateau: the gradient is tiny near the saddle."},
-			{At: HonestCueStep, Text: "Select Newton's run: below the landscape its saddle is seen two ways. On a random plane it looks like the bottom of a shallow bowl, because a random direction sees about the average curvature tr(H)/n ≈ 0.025, which is positive. On the plane of the Hessian's extreme eigenvectors it is a saddle: λmin ≈ −0.06 < 0 < λmax ≈ 1."},
+			{At: HonestCueStep, Text: "Select Newton's run: below the landscape its saddle is seen two ways. On a random plane it sits low in a shallow valley that curves up along both axes, as if it were a minimum: a random direction sees about the average curvature tr(H)/n ≈ 0.025, which is positive. On the plane of the Hessian's extreme eigenvectors it is a saddle: λmin ≈ −0.06 < 0 < λmax ≈ 1."},
 			{At: 300, Text: "Gradient descent has escaped along a downward direction."},
 			{At: 400, Text: "It has reached the same minimum as saddle-free Newton: this network has no worse one."},
 		},
