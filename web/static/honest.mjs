@@ -182,6 +182,8 @@ class HonestView {
       this.pending = false;
     } else if (m.type === 'scene') {
       this.asked = '';
+      // A 2-D objective has no plane to be honest about: the view goes.
+      if (!this.box.hidden && !this.app.model?.projected?.()) this.close();
     }
   }
 
