@@ -338,6 +338,19 @@ var lessonClaims = map[string][]claim{
 			}
 			return nil
 		}},
+		{lessons.HonestCueStep, "Newton's saddle: low in a valley on a random plane (tr(H)/n > 0), a saddle on the Hessian's (λmin < 0 < λmax)", "", func(c claimPage) error {
+			c.do(chromedp.Evaluate[chromedp.Void](`saddle.select(1)`))
+			c.wait("the honest view of Newton's point", `saddle.honest?.msg?.run === 1 && document.querySelector('[data-testid=honest-hessian]')?.dataset.drawn === '1'`)
+			h := eval[struct{ Expected, LambdaMin, LambdaMax, Low float64 }](c.browser, `(() => { const m = saddle.honest.msg, r = m.random;
+				return { expected: m.expected_curvature, lambdaMin: m.lambda_min, lambdaMax: m.lambda_max, low: (m.loss - r.min) / (r.max - r.min) }; })()`)
+			if !(h.Expected > 0 && h.LambdaMin < 0 && h.LambdaMax > 0) || h.Low > 0.1 {
+				return errorf("tr(H)/n %.4g, λ ∈ [%.4g, %.4g], the point at %.2f of the random plane's range", h.Expected, h.LambdaMin, h.LambdaMax, h.Low)
+			}
+			if text := c.js(`document.querySelector('[data-testid=honest-figures]').textContent`); !strings.Contains(text, "λmin = −0.06") {
+				return errorf("figures %q", text)
+			}
+			return nil
+		}},
 		{400, "gradient descent has escaped and reached saddle-free Newton's minimum", "", func(c claimPage) error {
 			g, s := c.pt(0, 400), c.pt(2, 400)
 			if !nearly(g.Loss, s.Loss, 0.01) || !(g.Loss < 0.5*c.pt(0, 100).Loss) {

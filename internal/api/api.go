@@ -126,6 +126,8 @@ func NewHandler(opts Options) http.Handler {
 		r.Post("/api/suggest", h.suggest)
 		r.Post("/api/sharpness", h.sharpness)
 		r.Get("/api/sharpness", h.sharpnessGET)
+		r.Post("/api/honest", h.honest)
+		r.Get("/api/honest", h.honestGET)
 		r.Post("/api/hypermap", h.hypermap)
 		r.Post("/api/basins", h.basins)
 		// GET forms keyed by the scene, cacheable forever (cached.go).
@@ -157,7 +159,8 @@ var allowed = map[string]string{
 	"/api/run": "GET, HEAD, POST", "/api/hessian": "POST", "/api/landscape": "GET, HEAD, POST", "/ws": "GET",
 	"/api/spectrum": "POST", "/api/interpolate": "POST", "/api/suggest": "POST", "/api/openapi.json": "GET, HEAD", "/api/figure": "GET, HEAD",
 	"/api/sharpness": "GET, HEAD, POST", "/api/lessons/{id}": "GET, HEAD",
-	"/api/decay": "GET, HEAD, POST",
+	"/api/decay":  "GET, HEAD, POST",
+	"/api/honest": "GET, HEAD, POST",
 }
 
 // allowHosts answers 421 Misdirected Request to a Host not in hosts

@@ -246,6 +246,7 @@ func TestOpenAPIExamples(t *testing.T) {
 	const landBody = `{"objective": {"id": "quadratic", "params": {"a": 1, "b": 25, "angle": 0}}, "x": [-2, 2], "y": [-1, 3], "nx": 8, "ny": 4}`
 	const netLand = `{"objective": {"id": "mlp", "options": {"data": "moons"}}, "plane": {"kind": "random", "seed": 3}, "nx": 3, "ny": 3}`
 	const sharpBody = `{"objective": {"id": "hd_quadratic", "params": {"n": 20}}, "seed": 1, "steps": 10, "every": 5, "runs": [{"optimizer": "gd", "hyper": {"lr": 0.1}}]}`
+	const honestBody = `{"objective": {"id": "deep_linear", "params": {"width": 2, "depth": 1, "points": 16}}, "steps": 3, "n": 5, "runs": [{"optimizer": "gd"}]}`
 	const spectrumBody = `{"objective": {"id": "hd_quadratic", "params": {"n": 50}}, "seed": 1, "k": 2}`
 	const interpBody = `{"objective": {"id": "mlp"}, "steps": 3, "n": 3, "eigs": 1, "runs": [{"optimizer": "gd"}]}`
 	const figureBody = `{"lesson": "cliffs", "steps": 30, "view": {"nx": 16, "ny": 16}}`
@@ -332,6 +333,15 @@ func TestOpenAPIExamples(t *testing.T) {
 		{method: "POST", path: "/api/sharpness", body: sharpBody, contentType: "text/csv", status: 415},
 		{method: "GET", path: "/api/sharpness?scene=" + b64(sharpBody), status: 200},
 		{method: "GET", path: "/api/sharpness?scene=" + b64(sharpBody), ifNoneMatch: "*", status: 304},
+
+		{method: "POST", path: "/api/honest", body: honestBody, status: 200},
+		{method: "POST", path: "/api/honest", body: `{"objective": {"id": "rosenbrock"}, "runs": [{"optimizer": "gd"}]}`, status: 400},
+		{method: "POST", path: "/api/honest", body: huge, status: 413},
+		{method: "POST", path: "/api/honest", body: honestBody, contentType: "text/csv", status: 415},
+		{method: "GET", path: "/api/honest?scene=" + b64(honestBody), status: 200},
+		{method: "GET", path: "/api/honest?scene=" + b64(honestBody), ifNoneMatch: "*", status: 304},
+		{method: "GET", path: "/api/honest?scene=" + b64(honestBody) + "&zoom=2", status: 400},
+		{method: "GET", path: "/api/honest?scene=" + strings.Repeat("A", MaxSceneQuery+1), status: 414},
 		{method: "GET", path: "/api/sharpness?scene=" + b64(sharpBody) + "&zoom=2", status: 400},
 		{method: "GET", path: "/api/sharpness?scene=" + strings.Repeat("A", MaxSceneQuery+1), status: 414},
 
@@ -402,8 +412,8 @@ func TestOpenAPIExamples(t *testing.T) {
 	heavy := map[string]string{
 		"POST /api/run": `{"objective": {"id": "mlp"}, "steps": 2, "runs": [{"optimizer": "gd"}]}`, "POST /api/landscape": netLand,
 		"POST /api/spectrum": spectrumBody, "POST /api/interpolate": interpBody, "GET /api/figure": figureBody,
-		"POST /api/sharpness": sharpBody,
-		"POST /api/hypermap":  heavyHypermap, "POST /api/basins": heavyBasins,
+		"POST /api/sharpness": sharpBody, "POST /api/honest": honestBody,
+		"POST /api/hypermap": heavyHypermap, "POST /api/basins": heavyBasins,
 	}
 	for op, body := range heavy {
 		method, path, _ := strings.Cut(op, " ")
@@ -412,7 +422,7 @@ func TestOpenAPIExamples(t *testing.T) {
 		}
 		send(busy, ex{method: method, path: path, body: body, status: 429}, "192.0.2.1:5000")
 		send(busy, ex{method: method, path: path, body: body, status: 503}, "192.0.2.2:5000")
-		if method == "POST" && (path == "/api/run" || path == "/api/landscape" || path == "/api/sharpness" || path == "/api/hypermap" || path == "/api/basins") {
+		if method == "POST" && (path == "/api/run" || path == "/api/landscape" || path == "/api/sharpness" || path == "/api/honest" || path == "/api/hypermap" || path == "/api/basins") {
 			send(busy, ex{method: "GET", path: path + "?scene=" + b64(body), status: 429}, "192.0.2.1:5000")
 			send(busy, ex{method: "GET", path: path + "?scene=" + b64(body), status: 503}, "192.0.2.2:5000")
 		}

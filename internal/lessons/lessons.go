@@ -49,7 +49,7 @@ var Overlays = []string{
 	OverlayEigen, OverlayQuadraticModel, OverlayClipArrows, OverlayVelocity,
 	OverlayLookahead, OverlayEffLR, OverlayInvHessian, OverlayPhiSpace,
 	OverlaySideBySide, OverlayGtgGtHg, OverlayLossCurve, OverlayBasins,
-	OverlayInterpolation, OverlaySpectrum, OverlaySurface3D, OverlaySharpness,
+	OverlayInterpolation, OverlaySpectrum, OverlaySurface3D, OverlaySharpness, OverlayHonest,
 }
 
 // View is the rectangle the lesson draws: X = [lo, hi], Y = [lo, hi].

@@ -13,6 +13,15 @@ import (
 
 func plane(kind string) *zoo.PlaneSpec { return &zoo.PlaneSpec{Kind: kind} }
 
+// OverlayHonest is the honest saddle under the landscape: the selected
+// run's current point on a random plane and on the plane of the Hessian's
+// extreme eigenvectors, with tr(H)/n beside λmin and λmax (zoo.ComputeHonest).
+const OverlayHonest = "honest"
+
+// HonestCueStep is the step of the saddle lesson's cue on the honest
+// saddle (its claim is tested there).
+const HonestCueStep = 120
+
 // realNetwork: a tanh network on the two circles, Adam's path drawn on the
 // PCA plane of its own trajectory (Li et al. 2018), with the random and
 // Hessian planes as variants. The view is the PCA plane's default domain
@@ -75,11 +84,12 @@ func saddlesHighDim() Lesson {
 			Seed: 1,
 		},
 		View: view(-2.8, 0.8, -0.8, 0.85), Steps: 400, Speed: 25,
-		Overlays: []string{OverlayLossCurve, OverlaySpectrum},
+		Overlays: []string{OverlayLossCurve, OverlaySpectrum, OverlayHonest},
 		Script: []Cue{
 			{At: 1, Text: "Newton's method has jumped to a point where the gradient is almost zero: the saddle, with loss 1/3, where it stays."},
 			{At: 12, Text: "Saddle-free Newton has already reached the minimum."},
 			{At: 100, Text: "Gradient descent crawls on the plateau: the gradient is tiny near the saddle."},
+			{At: HonestCueStep, Text: "Select Newton's run: below the landscape its saddle is seen two ways. On a random plane it sits low in a shallow valley that curves up along both axes, as if it were a minimum: a random direction sees about the average curvature tr(H)/n ≈ 0.025, which is positive. On the plane of the Hessian's extreme eigenvectors it is a saddle: λmin ≈ −0.06 < 0 < λmax ≈ 1."},
 			{At: 300, Text: "Gradient descent has escaped along a downward direction."},
 			{At: 400, Text: "It has reached the same minimum as saddle-free Newton: this network has no worse one."},
 		},

@@ -82,10 +82,10 @@ func parseAnalysis(typ string, b []byte) (any, error) {
 			return nil, err
 		}
 		if m.Task == nil {
-			return nil, fielderr.New("task", `missing: "landscape", "spectrum", "sharpness", "hypermap" or "basins"`)
+			return nil, fielderr.New("task", `missing: "landscape", "spectrum", "sharpness", "hypermap", "basins" or "honest"`)
 		}
-		if t := *m.Task; t != taskLandscape && t != taskSpectrum && t != taskSharpness && t != taskHypermap && t != taskBasins {
-			return nil, fielderr.New("task", `must be "landscape", "spectrum", "sharpness", "hypermap" or "basins", got %q`, *m.Task)
+		if t := *m.Task; t != taskLandscape && t != taskSpectrum && t != taskSharpness && t != taskHypermap && t != taskBasins && t != taskHonest {
+			return nil, fielderr.New("task", `must be "landscape", "spectrum", "sharpness", "hypermap", "basins" or "honest", got %q`, *m.Task)
 		}
 		return cancelCmd{task: *m.Task}, nil
 	case "spectrum":

@@ -123,7 +123,7 @@ type (
 )
 
 // messageTypes lists what the page may send, for the error on an unknown type.
-const messageTypes = "start, pause, resume, step, reset, speed, set, view, plane, hessian, cancel, spectrum, interpolate, fidelity, regions, sharpness, hypermap, basins, decay, room_open, room_join, room_close, fork, follow, room_state"
+const messageTypes = "start, pause, resume, step, reset, speed, set, view, plane, hessian, cancel, spectrum, interpolate, fidelity, regions, sharpness, hypermap, basins, decay, honest, room_open, room_join, room_close, fork, follow, room_state"
 
 // parse turns one text message into a command, or a *fielderr.Error naming
 // what is wrong.
@@ -246,6 +246,8 @@ func parse(b []byte) (any, error) {
 		return parseMaps(head.Type, b)
 	case msgDecay:
 		return parseDecay(b)
+	case taskHonest:
+		return parseHonest(b)
 	case "room_open", "room_join", "room_close", "fork", "follow", "room_state":
 		return parseRoom(head.Type, b)
 	case "":

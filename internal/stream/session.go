@@ -232,6 +232,8 @@ func (e *engine) handle(ctx context.Context, c any) {
 		e.subscribeSharpness(c)
 	case decayCmd:
 		e.decay(c)
+	case honestCmd:
+		e.honest(c)
 	default:
 		panic(fmt.Sprintf("stream: unknown command %T", c))
 	}

@@ -300,6 +300,25 @@ class App {
     if (this.state.decay) load();
   }
 
+  /** wireHonest adds the honest-saddle button (projected objectives only); honest.mjs loads on its first press, or at once for honest=1 or a lesson that shows it. */
+  wireHonest() {
+    const bar = document.querySelector('.view-buttons');
+    if (!bar) return;
+    const b = Object.assign(document.createElement('button'), { type: 'button', id: 'honest-open', textContent: 'honest saddle', hidden: true,
+      title: 'the current point on a random plane and on the plane of the Hessian’s extreme eigenvectors, with tr(H)/n beside λmin and λmax' });
+    b.dataset.testid = 'honest-open';
+    bar.append(b);
+    this.loadHonest = () => this.honestLoading ||= import('./honest.mjs').then((m) => (this.honest = m.installHonest(this)));
+    b.onclick = () => this.loadHonest().then((v) => v.toggle());
+    this.syncHonest = () => {
+      b.hidden = !this.model?.projected?.();
+      if (!b.hidden && (this.state.honest || (DATA.lesson?.overlays || []).includes('honest')) && !this.honestOpened) {
+        this.honestOpened = true;
+        this.loadHonest().then((v) => v.open());
+      }
+    };
+  }
+
   boot() {
     this.needModel(); // a projected objective from the link: fetch its module now
     this.syncControls();
@@ -312,6 +331,7 @@ class App {
     this.wireMaps();
     this.wireSharpness();
     this.wireDecay();
+    this.wireHonest();
     installA11y(this, DATA);
     this.layoutControls();
     // The share dialog and its module arrive with its first opening.

@@ -86,6 +86,8 @@ export const session = {
     if (m.type === 'sharpness') (this.sharpTraces ||= [])[m.run] = m;
     this.sharpness?.onMessage(m); // sharpness.mjs, once loaded
     this.decay?.onMessage(m); // decay.mjs, once opened
+    this.honest?.onMessage(m); // honest.mjs, once opened
+    if (m.type === 'scene') this.syncHonest?.();
     switch (m.type) {
       case 'scene':
         this.sceneInfo = m.objective || null;

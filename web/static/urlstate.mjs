@@ -29,7 +29,7 @@ export const DEFAULTS = Object.freeze({
   k: 0, mode: 'single', pair: [0, 1], sel: 0, speed: 60, eigen: false, quad: false, logLoss: true, grid: 0,
   overlays: [], variant: -1,
   plane: '', planeSeed: null, planeRun: null, planeK: 0, specLog: false,
-  cscale: 'auto', cam: null, map: '', mapMeasure: 'rate', sharp: 0, decay: false,
+  cscale: 'auto', cam: null, map: '', mapMeasure: 'rate', sharp: 0, decay: false, honest: 0,
 });
 
 /** MAPS are the maps view's kinds (maps.mjs), MAP_MEASURES a hyperparameter map's measures (internal/maps). */
@@ -92,6 +92,7 @@ export function encodeState(s) {
   if (s.specLog) q.set('slog', '1');
   if (s.sharp > 0) q.set('sharp', str(s.sharp));
   if (s.decay) q.set('decay', '1');
+  if (s.honest) q.set('honest', '1');
   if (s.cscale && s.cscale !== 'auto' && CSCALES.includes(s.cscale)) q.set('cscale', s.cscale);
   if (s.cam) q.set('cam', s.cam.map(str).join(','));
   if (MAPS.includes(s.map)) q.set('map', s.map);
@@ -218,6 +219,7 @@ export function decodeState(search) {
   s.specLog = q.get('slog') === '1';
   s.sharp = int('sharp', 1, 1000, 0); // the sharpness panel, measured every sharp steps
   s.decay = q.get('decay') === '1'; // the eigen-component decay panel (decay.mjs)
+  s.honest = q.get('honest') === '1' ? 1 : 0; // the honest-saddle view (honest.mjs)
   s.cscale = CSCALES.includes(q.get('cscale')) ? q.get('cscale') : 'auto';
   const cam = nums(q.get('cam'), 3);
   s.cam = cam && cam[2] > 0 ? cam : null;
