@@ -8,7 +8,6 @@ package wire
 import (
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -157,7 +156,8 @@ func AppendPoint(dst []byte, p *scene.Point) []byte {
 	}
 	if len(p.State) > 0 {
 		dst = append(dst, `,"state":{`...)
-		for i, k := range stateKeys(p.State) {
+		var buf [8]string
+		for i, k := range stateKeys(p.State, &buf) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
@@ -174,13 +174,20 @@ func AppendPoint(dst []byte, p *scene.Point) []byte {
 	return append(dst, '}')
 }
 
-// stateKeys are a state's names in encoding/json's order (sorted).
-func stateKeys(m map[string][]float64) []string {
-	keys := make([]string, 0, len(m))
+// stateKeys are a state's names in encoding/json's order (sorted). An
+// optimizer's state has a few names (velocity; m and v): they are sorted
+// in buf, by insertion, without allocating.
+func stateKeys(m map[string][]float64, buf *[8]string) []string {
+	keys := buf[:0]
+	if len(m) > len(buf) {
+		keys = make([]string, 0, len(m))
+	}
 	for k := range m {
 		keys = append(keys, k)
+		for i := len(keys) - 1; i > 0 && keys[i] < keys[i-1]; i-- {
+			keys[i], keys[i-1] = keys[i-1], keys[i]
+		}
 	}
-	slices.Sort(keys)
 	return keys
 }
 
