@@ -39,10 +39,10 @@ type engine struct {
 	maxSteps int
 	view     viewMsg
 
-	ticker *time.Ticker    // slower than frames: a clock of its own
+	ticker *time.Ticker   // slower than frames: a clock of its own
 	beat   chan time.Time // at frame rate: the server's clock (clock.go); nil when not listening
 	last   time.Time      // when steps were last paid out
-	debt   float64   // steps owed since last, fractional
+	debt   float64        // steps owed since last, fractional
 	// owed is what step commands still owe: paid out maxFramePts at a
 	// time, each frame once the writer took the last (payOwed).
 	owed int
