@@ -6,24 +6,43 @@ import (
 )
 
 // The frame clock: one ticker for every session playing at frame rate (60
-// steps a second or more), instead of a runtime timer each. Its goroutine
-// runs only while some engine listens. Sessions slower than the frame rate
-// keep a ticker of their own (startTicker).
+// steps a second or more), instead of a runtime timer each. Its listeners
+// are spread over clockPhases phases of the frame, each beaten in turn, so
+// a thousand sessions do not all step (and write) at the same instant: a
+// session's frame waits only for the sessions of its own phase. Its
+// goroutine runs only while some engine listens. Sessions slower than the
+// frame rate keep a ticker of their own (startTicker).
 type clock struct {
-	mu   sync.Mutex
-	subs map[chan time.Time]struct{}
-	stop chan struct{} // closed when the last listener goes; nil while idle
+	mu     sync.Mutex
+	phases [clockPhases]map[chan time.Time]struct{}
+	phase  map[chan time.Time]int // each listener's phase
+	stop   chan struct{}          // closed when the last listener goes; nil while idle
 }
 
-// listen makes beat receive the clock's ticks (dropped when the engine is
-// still busy with the last, as a time.Ticker drops them).
+const clockPhases = 8
+
+// listen makes beat receive the clock's ticks, once a frame (dropped when
+// the engine is still busy with the last, as a time.Ticker drops them).
 func (c *clock) listen(beat chan time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.subs == nil {
-		c.subs = map[chan time.Time]struct{}{}
+	if c.phase == nil {
+		c.phase = map[chan time.Time]int{}
+		for i := range c.phases {
+			c.phases[i] = map[chan time.Time]struct{}{}
+		}
 	}
-	c.subs[beat] = struct{}{}
+	if _, ok := c.phase[beat]; ok {
+		return
+	}
+	p := 0 // the emptiest phase
+	for i := range c.phases {
+		if len(c.phases[i]) < len(c.phases[p]) {
+			p = i
+		}
+	}
+	c.phases[p][beat] = struct{}{}
+	c.phase[beat] = p
 	if c.stop == nil {
 		c.stop = make(chan struct{})
 		go c.run(c.stop)
@@ -34,26 +53,28 @@ func (c *clock) listen(beat chan time.Time) {
 func (c *clock) leave(beat chan time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.subs[beat]; !ok {
+	p, ok := c.phase[beat]
+	if !ok {
 		return
 	}
-	delete(c.subs, beat)
-	if len(c.subs) == 0 && c.stop != nil {
+	delete(c.phases[p], beat)
+	delete(c.phase, beat)
+	if len(c.phase) == 0 && c.stop != nil {
 		close(c.stop)
 		c.stop = nil
 	}
 }
 
 func (c *clock) run(stop chan struct{}) {
-	t := time.NewTicker(frameInterval)
+	t := time.NewTicker(frameInterval / clockPhases)
 	defer t.Stop()
-	for {
+	for p := 0; ; p = (p + 1) % clockPhases {
 		select {
 		case <-stop:
 			return
 		case now := <-t.C:
 			c.mu.Lock()
-			for beat := range c.subs {
+			for beat := range c.phases[p] {
 				select {
 				case beat <- now:
 				default:

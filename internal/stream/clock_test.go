@@ -63,7 +63,7 @@ func TestFrameClockStopsWithItsLastListener(t *testing.T) {
 	c.leave(b) // twice is harmless
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.stop != nil || len(c.subs) != 0 {
+	if c.stop != nil || len(c.phase) != 0 {
 		t.Fatal("the clock runs with no listener")
 	}
 }
