@@ -156,14 +156,14 @@ func AppendPoint(dst []byte, p *scene.Point) []byte {
 	}
 	if len(p.State) > 0 {
 		dst = append(dst, `,"state":{`...)
-		var buf [8]string
-		for i, k := range stateKeys(p.State, &buf) {
+		var buf [8]stateEntry
+		for i, e := range stateEntries(p.State, &buf) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = AppendString(dst, k)
+			dst = AppendString(dst, e.name)
 			dst = append(dst, ':')
-			dst = AppendFloats(dst, p.State[k])
+			dst = AppendFloats(dst, e.v)
 		}
 		dst = append(dst, '}')
 	}
@@ -174,21 +174,27 @@ func AppendPoint(dst []byte, p *scene.Point) []byte {
 	return append(dst, '}')
 }
 
-// stateKeys are a state's names in encoding/json's order (sorted). An
-// optimizer's state has a few names (velocity; m and v): they are sorted
-// in buf, by insertion, without allocating.
-func stateKeys(m map[string][]float64, buf *[8]string) []string {
-	keys := buf[:0]
+// stateEntry is one named vector of an optimizer's state.
+type stateEntry struct {
+	name string
+	v    []float64
+}
+
+// stateEntries are a state's vectors in encoding/json's order (sorted by
+// name). A state has a few (velocity; m and v): they are sorted in buf, by
+// insertion, without allocating, and the map is read once.
+func stateEntries(m map[string][]float64, buf *[8]stateEntry) []stateEntry {
+	es := buf[:0]
 	if len(m) > len(buf) {
-		keys = make([]string, 0, len(m))
+		es = make([]stateEntry, 0, len(m))
 	}
-	for k := range m {
-		keys = append(keys, k)
-		for i := len(keys) - 1; i > 0 && keys[i] < keys[i-1]; i-- {
-			keys[i], keys[i-1] = keys[i-1], keys[i]
+	for k, v := range m {
+		es = append(es, stateEntry{k, v})
+		for i := len(es) - 1; i > 0 && es[i].name < es[i-1].name; i-- {
+			es[i], es[i-1] = es[i-1], es[i]
 		}
 	}
-	return keys
+	return es
 }
 
 // appendRunHead appends a run's fields before its points, as encoding/json
