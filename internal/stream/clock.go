@@ -66,18 +66,27 @@ func (c *clock) leave(beat chan time.Time) {
 }
 
 func (c *clock) run(stop chan struct{}) {
-	t := time.NewTicker(frameInterval / clockPhases)
+	step := frameInterval / clockPhases
+	t := time.NewTicker(step)
 	defer t.Stop()
-	for p := 0; ; p = (p + 1) % clockPhases {
+	// The phases due are counted from the clock's start, not from its
+	// ticks: a tick the runtime dropped (the clock's goroutine was late)
+	// beats its phase on the next, so no session loses a frame to it.
+	start, next := time.Now(), int64(1)
+	for {
 		select {
 		case <-stop:
 			return
 		case now := <-t.C:
+			due := int64(now.Sub(start) / step)
+			next = max(next, due-clockPhases+1) // each phase once, however late
 			c.mu.Lock()
-			for beat := range c.phases[p] {
-				select {
-				case beat <- now:
-				default:
+			for ; next <= due; next++ {
+				for beat := range c.phases[next%clockPhases] {
+					select {
+					case beat <- now:
+					default:
+					}
 				}
 			}
 			c.mu.Unlock()
