@@ -55,7 +55,8 @@ type Options struct {
 	// ReadLimit caps one message from the page in bytes (0: DefaultReadLimit).
 	ReadLimit int64
 	// WriteTimeout bounds each write to the page (0: DefaultWriteTimeout);
-	// a page that takes longer is dropped.
+	// a page that takes longer is dropped (by the server's write watch,
+	// which looks every quarter of it: within 1.25 × WriteTimeout).
 	WriteTimeout time.Duration
 	// MaxPendingPerRun and MaxQueued bound what waits for a slow page
 	// (0: the defaults).
