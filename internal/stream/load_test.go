@@ -35,7 +35,10 @@ import (
 // 60), SADDLE_LOAD_GRID (the landscape's nx = ny, default 64: a 256×256
 // landscape is 1.2 MB of JSON per page at start, which is the start-up
 // cost, not the streaming cost this measures). Lag is the time from a frame's creation on the server (its "t") to
-// its receipt by the page.
+// its receipt by the page. Lag depends on what else the machine runs; the
+// references that do not are delivered/offered (frames received against a
+// frame a tick offered) and server-µs/frame (the server's CPU per frame
+// delivered).
 
 type loadResult struct {
 	Sessions   int     `json:"sessions"`
