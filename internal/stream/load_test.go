@@ -35,7 +35,10 @@ import (
 // 60), SADDLE_LOAD_GRID (the landscape's nx = ny, default 64: a 256×256
 // landscape is 1.2 MB of JSON per page at start, which is the start-up
 // cost, not the streaming cost this measures). Lag is the time from a frame's creation on the server (its "t") to
-// its receipt by the page.
+// its receipt by the page. Lag depends on what else the machine runs; the
+// references that do not are delivered/offered (frames received against a
+// frame a tick offered) and server-µs/frame (the server's CPU per frame
+// delivered).
 
 type loadResult struct {
 	Sessions   int     `json:"sessions"`
@@ -124,6 +127,13 @@ func BenchmarkLoad(b *testing.B) {
 		b.ReportMetric(perSession/float64(n)/1024, "KiB/session")
 		b.ReportMetric(float64(g1-g0)/float64(n), "goroutines/session")
 		b.ReportMetric(float64(res.Frames)/res.Seconds/float64(n), "frames/s/session")
+		// The reference: frames delivered against frames offered (a frame a
+		// tick at min(steps per second, 60) ticks a second); and the server's
+		// CPU per frame delivered, which says how many sessions fit in a core
+		// whatever else the machine is doing.
+		b.ReportMetric(float64(res.Frames)/res.Seconds/float64(n)/min(float64(sps), 60), "delivered/offered")
+		b.ReportMetric((cpu1-cpu0)/wall/(float64(max(1, res.Frames))/res.Seconds)*1e6, "server-µs/frame")
+		b.ReportMetric(res.ClientCPU/float64(max(1, res.Frames))*1e6, "client-µs/frame")
 		b.ReportMetric(float64(res.Points)/res.Seconds/float64(n), "points/s/session")
 		b.ReportMetric(float64(res.Bytes)/float64(max(1, res.Points)), "B/point")
 		b.ReportMetric(res.LagP50, "p50-lag-ms")
@@ -197,8 +207,14 @@ func TestLoadClient(t *testing.T) {
 				return
 			}
 			p, first := pages[i], true
+			var buf bytes.Buffer // reused: the pages' process costs little per frame
 			for {
-				_, msg, err := c.Read(context.Background())
+				_, r, err := c.Reader(context.Background())
+				if err == nil {
+					buf.Reset()
+					_, err = buf.ReadFrom(r)
+				}
+				msg := buf.Bytes()
 				if err != nil {
 					select {
 					case <-stopped:

@@ -112,6 +112,7 @@ func (o *outbox) pushFrame(f *frame) error {
 	if n := len(o.items); n > 0 && o.items[n-1].frame != nil {
 		o.merge(o.items[n-1].frame, f)
 		o.merges++
+		putFrame(f) // its points are the waiting frame's now
 	} else {
 		if len(o.items) >= o.maxItems {
 			o.overflows++
@@ -290,4 +291,40 @@ func (o *outbox) stats() outboxStats {
 func compact(p *scene.Point) {
 	p.Grad, p.Update, p.RawGrad, p.UsedGrad, p.State = nil, nil, nil, nil, nil
 	p.LR, p.Evals = 0, 0
+}
+
+// done is the writer's word that it has encoded f: nothing refers to f
+// any more (tees copy what they keep), so its arrays serve a later frame.
+func (o *outbox) done(f *frame) { putFrame(f) }
+
+// Frames are recycled: at 60 a second a session made 60 frames and 240
+// arrays of points a second for the collector.
+var framePool = sync.Pool{New: func() any { return new(frame) }}
+
+// maxPooledPerRun bounds the arrays a pooled frame keeps (a merged frame
+// of a slow page's can hold maxPerRun points a run).
+const maxPooledPerRun = 16
+
+// getFrame is an empty frame of runs runs made at t.
+func getFrame(t float64, runs int) *frame {
+	f := framePool.Get().(*frame)
+	f.t = t
+	if cap(f.runs) < runs {
+		f.runs = make([][]scene.Point, runs)
+	}
+	f.runs = f.runs[:runs]
+	return f
+}
+
+// putFrame returns f to the pool; nothing may use f afterwards.
+func putFrame(f *frame) {
+	for i, pts := range f.runs {
+		clear(pts) // the points' slices go with them
+		if cap(pts) > maxPooledPerRun {
+			pts = nil
+		}
+		f.runs[i] = pts[:0]
+	}
+	f.runs = f.runs[:0]
+	framePool.Put(f)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -42,6 +43,8 @@ type hub struct {
 	snapAt  time.Time
 	// toDriver is a room message for the driver, sent by unlock.
 	toDriver []byte
+	// frameSize is the last encoded frame's length.
+	frameSize atomic.Int64
 }
 
 // follower is one following session's place in a hub.
@@ -215,7 +218,11 @@ func (rs *rooms) drop(h *hub) {
 // while it holds its own lock.
 func (h *hub) fromDriver(kind string, b []byte, f *frame) {
 	if f != nil {
-		b = appendFrame(nil, f) // encoded once, for every follower
+		// Encoded once, for every follower, into one array sized from the
+		// last frame's (followers' writers hold it until written).
+		n := int(h.frameSize.Load())
+		b = appendFrame(make([]byte, 0, n+n/4+64), f)
+		h.frameSize.Store(int64(len(b)))
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -39,9 +39,10 @@ type engine struct {
 	maxSteps int
 	view     viewMsg
 
-	ticker *time.Ticker
-	last   time.Time // when steps were last paid out
-	debt   float64   // steps owed since last, fractional
+	ticker *time.Ticker   // slower than frames: a clock of its own
+	beat   chan time.Time // at frame rate: the server's clock (clock.go); nil when not listening
+	last   time.Time      // when steps were last paid out
+	debt   float64        // steps owed since last, fractional
 	// owed is what step commands still owe: paid out maxFramePts at a
 	// time, each frame once the writer took the last (payOwed).
 	owed int
@@ -88,6 +89,8 @@ func (e *engine) loop(ctx context.Context, cmds <-chan any) {
 		in := cmds
 		if e.ticker != nil {
 			tick = e.ticker.C
+		} else if e.beat != nil {
+			tick = e.beat
 		}
 		if e.chores != nil {
 			chore = e.chores.C
@@ -398,13 +401,26 @@ func (e *engine) endedReason() string {
 }
 
 // startTicker (re)starts the clock at the current speed: one tick per
-// frame, or per step when steps are slower than frames.
+// frame (the server's frame clock, shared by every session at that pace),
+// or per step when steps are slower than frames (a ticker of its own).
 func (e *engine) startTicker() {
 	d := max(frameInterval, time.Duration(float64(time.Second)/e.speed))
-	if e.ticker == nil {
-		e.ticker = time.NewTicker(d)
+	if d <= frameInterval {
+		if e.ticker != nil {
+			e.ticker.Stop()
+			e.ticker = nil
+		}
+		if e.beat == nil {
+			e.beat = make(chan time.Time, 1)
+			e.srv.clock.listen(e.beat)
+		}
 	} else {
-		e.ticker.Reset(d)
+		e.leaveClock()
+		if e.ticker == nil {
+			e.ticker = time.NewTicker(d)
+		} else {
+			e.ticker.Reset(d)
+		}
 	}
 	e.last, e.debt = time.Now(), 0
 }
@@ -413,6 +429,14 @@ func (e *engine) stopTicker() {
 	if e.ticker != nil {
 		e.ticker.Stop()
 		e.ticker = nil
+	}
+	e.leaveClock()
+}
+
+func (e *engine) leaveClock() {
+	if e.beat != nil {
+		e.srv.clock.leave(e.beat)
+		e.beat = nil
 	}
 }
 
@@ -436,13 +460,13 @@ func (e *engine) tick(now time.Time) {
 // advance steps every unfinished run n times in lock-step and queues one
 // frame with every step (n ≤ maxFramePts); the newest carries full detail.
 func (e *engine) advance(n int, now time.Time) {
-	f := &frame{t: timeMs(now), runs: make([][]scene.Point, len(e.sc.Runs))}
+	f := getFrame(timeMs(now), len(e.sc.Runs))
 	var endedNow []int
 	for i, r := range e.sc.Runs {
 		if e.ended[i] {
 			continue
 		}
-		pts := make([]scene.Point, 0, n)
+		pts := f.runs[i][:0]
 		for j := 1; j <= n; j++ {
 			st := r.Step()
 			e.track(i, st)
@@ -462,6 +486,8 @@ func (e *engine) advance(n int, now time.Time) {
 	}
 	if f.points() > 0 {
 		e.push(f)
+	} else {
+		putFrame(f)
 	}
 	for _, i := range endedNow {
 		st := e.sc.Runs[i].Current()

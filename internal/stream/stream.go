@@ -55,7 +55,8 @@ type Options struct {
 	// ReadLimit caps one message from the page in bytes (0: DefaultReadLimit).
 	ReadLimit int64
 	// WriteTimeout bounds each write to the page (0: DefaultWriteTimeout);
-	// a page that takes longer is dropped.
+	// a page that takes longer is dropped (by the server's write watch,
+	// which looks every quarter of it: within 1.25 × WriteTimeout).
 	WriteTimeout time.Duration
 	// MaxPendingPerRun and MaxQueued bound what waits for a slow page
 	// (0: the defaults).
@@ -90,6 +91,8 @@ type Server struct {
 	grids   *landscape.GridCache
 	encoded encodedCache
 	rooms   *rooms
+	clock   clock      // ticks of the sessions playing at frame rate (clock.go)
+	watch   writeWatch // drops pages whose write is stuck (clock.go)
 }
 
 // New returns a session server. It panics if OriginPatterns holds "*",
@@ -134,6 +137,7 @@ func New(opts Options) *Server {
 	}
 	s := &Server{opts: opts, log: log, sessions: map[*session]struct{}{}, grids: grids}
 	s.rooms = newRooms(s, opts.Relay, opts.RoomGrace)
+	s.watch.srv = s
 	return s
 }
 
@@ -151,6 +155,7 @@ type session struct {
 
 	lastRead atomic.Int64 // UnixNano of the page's last message, for the idle limit
 	pongs    atomic.Int64 // pings the page has answered (tests wait on it)
+	writing  atomic.Int64 // UnixNano when the write in progress began; 0 between writes
 
 	rmu  sync.Mutex
 	room roomPart // its part in a room (roomsession.go)
@@ -208,6 +213,7 @@ func (s *Server) add(ss *session) (int, error) {
 		return n, errFull
 	}
 	s.sessions[ss] = struct{}{}
+	s.watch.start()
 	s.wg.Add(1)
 	return n + 1, nil
 }
@@ -216,6 +222,9 @@ func (s *Server) remove(ss *session) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.sessions, ss)
+	if len(s.sessions) == 0 {
+		s.watch.end()
+	}
 }
 
 // stats returns the outbox counters of every live session.
@@ -412,8 +421,9 @@ func (ss *session) heartbeat() {
 	}
 }
 
-// writeLoop writes what the outbox holds, one message at a time, each with
-// its own timeout. A failed write ends the session.
+// writeLoop writes what the outbox holds, one message at a time, each
+// bounded by WriteTimeout (the server's write watch, clock.go). A failed
+// write ends the session.
 func (ss *session) writeLoop() {
 	var buf []byte
 	for {
@@ -429,13 +439,14 @@ func (ss *session) writeLoop() {
 			b := it.msg
 			if it.frame != nil {
 				buf = appendFrame(buf[:0], it.frame)
+				ss.out.done(it.frame)
 				b = buf
 			}
 			// Not the session's context: cancelling a write closes the
 			// connection, and Shutdown still has a close frame to send.
-			ctx, cancel := context.WithTimeout(context.Background(), ss.srv.opts.WriteTimeout)
-			err := ss.conn.Write(ctx, websocket.MessageText, b)
-			cancel()
+			ss.writing.Store(time.Now().UnixNano())
+			err := ss.conn.Write(context.Background(), websocket.MessageText, b)
+			ss.writing.Store(0)
 			if err != nil {
 				if ss.ctx.Err() == nil {
 					ss.srv.log.Info("stream: write failed; dropping the page", "err", err)

@@ -8,7 +8,6 @@ package wire
 import (
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -157,13 +156,14 @@ func AppendPoint(dst []byte, p *scene.Point) []byte {
 	}
 	if len(p.State) > 0 {
 		dst = append(dst, `,"state":{`...)
-		for i, k := range stateKeys(p.State) {
+		var buf [8]stateEntry
+		for i, e := range stateEntries(p.State, &buf) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = AppendString(dst, k)
+			dst = AppendString(dst, e.name)
 			dst = append(dst, ':')
-			dst = AppendFloats(dst, p.State[k])
+			dst = AppendFloats(dst, e.v)
 		}
 		dst = append(dst, '}')
 	}
@@ -174,14 +174,27 @@ func AppendPoint(dst []byte, p *scene.Point) []byte {
 	return append(dst, '}')
 }
 
-// stateKeys are a state's names in encoding/json's order (sorted).
-func stateKeys(m map[string][]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// stateEntry is one named vector of an optimizer's state.
+type stateEntry struct {
+	name string
+	v    []float64
+}
+
+// stateEntries are a state's vectors in encoding/json's order (sorted by
+// name). A state has a few (velocity; m and v): they are sorted in buf, by
+// insertion, without allocating, and the map is read once.
+func stateEntries(m map[string][]float64, buf *[8]stateEntry) []stateEntry {
+	es := buf[:0]
+	if len(m) > len(buf) {
+		es = make([]stateEntry, 0, len(m))
 	}
-	slices.Sort(keys)
-	return keys
+	for k, v := range m {
+		es = append(es, stateEntry{k, v})
+		for i := len(es) - 1; i > 0 && es[i].name < es[i-1].name; i-- {
+			es[i], es[i-1] = es[i-1], es[i]
+		}
+	}
+	return es
 }
 
 // appendRunHead appends a run's fields before its points, as encoding/json
