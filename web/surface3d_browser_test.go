@@ -278,17 +278,17 @@ func BenchmarkSurface3DOrbit(b0 *testing.B) {
 	b0.Logf("renderer %v, grid %v×%v, %v points held, %v path vertices, canvas %v×%v, antialias %v", info...)
 	b0.ResetTimer()
 	for i := 0; i < b0.N; i++ {
-		// Orbiting frames draw the coarser mesh (meshStride), a still one the full; both are reported.
+		// Orbiting frames draw the coarser mesh (meshTolerance), a still one the finer; both are reported.
 		for _, c := range []struct {
 			name  string
 			orbit bool
 		}{{"orbit", true}, {"still", false}} {
 			times := eval[[]float64](b, fmt.Sprintf(`(() => { const p = saddle.panels[0], out = []; for (let i = 0; i < 120; i++) out.push(p.benchFrame(%v)); return out; })()`, c.orbit))
-			stride := eval[int](b, `saddle.panels[0].drawnStride`)
+			tris := eval[int](b, `saddle.panels[0].drawnTris`)
 			sort.Float64s(times)
 			med, p90 := times[len(times)/2], times[len(times)*9/10]
 			b0.ReportMetric(med, "ms/"+c.name+"-frame(median)")
-			b0.Logf("%s: median frame %.2f ms, p90 %.2f ms over %d frames (surface drawn every %d grid lines)", c.name, med, p90, len(times), stride)
+			b0.Logf("%s: median frame %.2f ms, p90 %.2f ms over %d frames (surface of %d triangles)", c.name, med, p90, len(times), tris)
 		}
 		// The reference, in the same run: the 2-D panel redrawing everything
 		// (heat map, contours, the 8 paths, as a pan or zoom does), its canvas
