@@ -145,6 +145,16 @@ func TestSurface3DInBrowser(t *testing.T) {
 	b.do(chromedp.Evaluate[chromedp.Void](`saddle.stepBy(7)`))
 	b.wait("step 8 drawn", `saddle.tracks.every(t => t.lastK === 8) && saddle.panels[0].runs.every((r, i) => r.drawn === saddle.tracks[i].n) && saddle.geometry && saddle.geometry.xy[0] === saddle.tracks[0].x[8] && `+drawn3D)
 	b.screenshot("60-surface3d-monkey-1280")
+	t.Run("the model's label covers no eigenvalue nor current point", func(t *testing.T) {
+		b := b.on(t)
+		over := eval[[]float64](b, `(() => { const p = saddle.panels[0], r = p.modelLabel; if (!r) return [-1];
+			return p.labelTaken.map((q) => Math.max(0, Math.min(r[0] + r[2], q[0] + q[2]) - Math.max(r[0], q[0])) * Math.max(0, Math.min(r[1] + r[3], q[1] + q[3]) - Math.max(r[1], q[1]))); })()`)
+		for i, a := range over {
+			if a != 0 {
+				t.Errorf("the label of the model's stationary point overlaps mark %d by %.0f px² (-1: no label)", i, a)
+			}
+		}
+	})
 
 	t.Run("a hover on the loss plot rings the runs' points at that step", func(t *testing.T) {
 		b := b.on(t)
@@ -212,6 +222,10 @@ func TestSurface3DInBrowser(t *testing.T) {
 	})
 
 	b.do(chromedp.Evaluate[chromedp.Void](`saddle.panels[0].setCamera([-35, 30, 1])`))
+	b.do(chromedp.EmulateViewport(1440, 900))
+	b.do(chromedp.Evaluate[chromedp.Void](`window.dispatchEvent(new Event('resize'))`))
+	b.wait("the 1440-wide view", `saddle.panels[0].w > 600 && `+drawn3D)
+	b.screenshot("62-surface3d-monkey-1440")
 	b.do(chromedp.EmulateViewport(390, 844))
 	b.do(chromedp.Evaluate[chromedp.Void](`window.dispatchEvent(new Event('resize'))`))
 	b.wait("the phone-sized view", `saddle.panels[0].w < 400 && `+drawn3D)
@@ -227,6 +241,43 @@ func TestSurface3DInBrowser(t *testing.T) {
 		}
 	})
 
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+}
+
+// The saddle-points lesson opens on the 3-D surface; a projected objective
+// (a small network on a plane) draws there too, its floor's edges α and β.
+func TestSurface3DLessonAndPlane(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1280, 720)
+	b.do(chromedp.Navigate(b.srv.URL + "/lessons/saddle-points"))
+	b.wait("the lesson in 3-D", `window.saddle && saddle.land && saddle.tracks.length && `+drawn3D)
+	if !eval[bool](b, `document.querySelector('[data-testid=mode-3d]').checked && saddle.state.mode === '3d'`) {
+		t.Errorf("the saddle-points lesson did not open in 3-D")
+	}
+	if got := eval[string](b, `saddle.panels[0].labels.dataset.axes`); got != "θ₁,θ₂" {
+		t.Errorf("the lesson's axes %q", got)
+	}
+
+	b.open("?obj=quadratic&run=adam|lr=0.01&mode=3d")
+	b.do(chromedp.SetValue(chromedp.CSS(`#objective`), "mlp"))
+	b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('objective').dispatchEvent(new Event('change'))`))
+	b.wait("the model's form", `document.querySelector('[data-testid=model-form-mlp]') && !document.querySelector('[data-testid=model-form-mlp]').hidden`)
+	for name, v := range map[string]string{"width": "16", "points": "200"} {
+		b.do(chromedp.SetValue(chromedp.CSS(`[data-testid=model-form-mlp] [data-testid=model-`+name+`]`), v))
+		b.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=model-form-mlp] [data-testid=model-` + name + `]').dispatchEvent(new Event('change', {bubbles: true}))`))
+	}
+	b.wait("the network's plane in 3-D", `saddle.state.objective.params?.width === 16 && saddle.land && !saddle.land.partial && !saddle.model.landTask && saddle.tracks.every(t => t.n > 0) && `+drawn3D+` && saddle.panels[0].meshLand === saddle.land`)
+	if got := eval[string](b, `saddle.panels[0].labels.dataset.axes`); got != "α,β" {
+		t.Errorf("the plane's floor is labelled %q, want α,β", got)
+	}
+	if px := eval[[]float64](b, pixels3D); px[1] < 0.1 {
+		t.Errorf("the plane's surface covers %.1f%% of the canvas", 100*px[1])
+	}
+	b.screenshot("64-surface3d-plane")
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)
 	}

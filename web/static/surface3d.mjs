@@ -502,6 +502,7 @@ export class Surface3D {
     this.hint = hint; // it goes once the view has been turned
     bar.append(reset, hint);
     this.el.append(this.canvas, this.labels, bar);
+    this.bar = bar;
     if (app.setColourScale) { // the colour scale, as on the 2-D panel
       const sel = this.cscale = document.createElement('select');
       sel.className = 'cscale';
@@ -569,7 +570,7 @@ export class Surface3D {
       if (!last) return;
       const now = [e.clientX, e.clientY];
       pointers.set(e.pointerId, now);
-      if (pointers.size === 1) { this.orbit(-(now[0] - last[0]) * 0.4, (now[1] - last[1]) * 0.3); this.hint.hidden = true; }
+      if (pointers.size === 1) { this.orbit(-(now[0] - last[0]) * 0.4, (now[1] - last[1]) * 0.3); if (!this.hint.hidden) { this.hint.hidden = true; this.barBox = null; } }
       else if (pointers.size === 2) {
         const [a, b] = [...pointers.values()], d = Math.hypot(a[0] - b[0], a[1] - b[1]);
         if (pinch > 0 && d > 0) this.zoomBy(d / pinch);
@@ -612,6 +613,7 @@ export class Surface3D {
     this.thin = 3 / Math.max(w, 200); // scene units: the box (2 wide) is about 0.7 w px across at zoom 1: ~1 px
     this.trailsDirty = true;
     this.bg = null;
+    this.barBox = null;
     this.app.dirty = true;
   }
 
@@ -1061,7 +1063,7 @@ export class Surface3D {
     ctx.clearRect(0, 0, this.w, this.h);
     if (!L) return;
     const m = this.map, P = (x, y, z) => project(mvp, x, y, z, this.w, this.h);
-    const ink = getComputedStyle(document.body).color || '#222';
+    const ink = this.inkCSS ||= getComputedStyle(document.body).color || '#222';
     ctx.fillStyle = ink;
     ctx.strokeStyle = ink;
     ctx.lineWidth = 1;
@@ -1081,9 +1083,23 @@ export class Surface3D {
       ctx.textBaseline = oy > 0.3 ? 'top' : oy < -0.3 ? 'bottom' : 'middle';
       ctx.font = name ? font(13, 'italic ') : font(11);
       const d = name ? 26 : 8;
-      ctx.fillText(label, a[0] + ox * d, a[1] + oy * d);
+      ctx.fillText(label, ...inside(label, a[0] + ox * d, a[1] + oy * d));
+    };
+    // inside moves a label's anchor so that the text stays on the canvas (a front corner's tick can fall off its edge).
+    // inside moves a label's anchor so that the text stays on the canvas
+    // (a front corner's tick can fall off its edge) and above the bar of
+    // buttons under its left corner.
+    const bar = this.barBox ||= (() => { const c = this.canvas.getBoundingClientRect(), r = this.bar.getBoundingClientRect(); return [r.left - c.left, r.top - c.top, r.right - c.left]; })();
+    const inside = (text, x, y) => {
+      const tw = ctx.measureText(text).width, th = 12 * ui.font;
+      const l = ctx.textAlign === 'left' ? x : ctx.textAlign === 'right' ? x - tw : x - tw / 2;
+      const t = ctx.textBaseline === 'top' ? y : ctx.textBaseline === 'bottom' ? y - th : y - th / 2;
+      const dx = Math.max(0, 2 - l) - Math.max(0, l + tw - (this.w - 2));
+      const floor = l + dx < bar[2] && l + dx + tw > bar[0] ? bar[1] - 1 : this.h - 2;
+      return [x + dx, y + Math.max(0, 2 - t) - Math.max(0, t + th - floor)];
     };
     const [n1, n2] = this.app.model?.axisNames?.() || ['θ₁', 'θ₂'];
+    if (this.labels.dataset.axes !== `${n1},${n2}`) this.labels.dataset.axes = `${n1},${n2}`; // what the floor's edges are labelled (tests)
     const xs = niceTicks(x0, x1, Math.max(3, Math.round(this.w / 160)));
     for (const v of xs) { const sx = (v - m.cx) * m.sx; tick(P(sx, ey, FLOOR), fmt(v, 3)); }
     tick(P(0, ey, FLOOR), n1, true);
@@ -1116,6 +1132,9 @@ export class Surface3D {
     // The eigenvalues at the arrows' tips.
     // Each beyond its arrow's tip, along the arrow on screen.
     ctx.font = font(12, 'bold ');
+    // What the model's label must not cover: the eigenvalues' plates, the current points, the arrows' tips.
+    const taken = [];
+    for (const p of this.current || []) { const s = p && P(...p); if (s) taken.push([s[0] - 9, s[1] - 9, 18, 18]); }
     for (const a of this.arrows || []) {
       const s = P(...a.tip), o = P(...a.base);
       if (!s || !o) continue;
@@ -1129,20 +1148,31 @@ export class Surface3D {
       const by = ctx.textBaseline === 'top' ? y : ctx.textBaseline === 'bottom' ? y - th : y - th / 2;
       ctx.fillStyle = 'rgba(0,0,0,0.62)';
       ctx.fillRect(bx - 3, by - 1, tw + 6, th + 2);
+      taken.push([bx - 3, by - 1, tw + 6, th + 2]);
       ctx.fillStyle = a.lam >= 0 ? EIGEN_POS : EIGEN_NEG;
       ctx.fillText(text, x, y + (ctx.textBaseline === 'top' ? 1 : ctx.textBaseline === 'bottom' ? -1 : 0));
     }
+    this.modelLabel = null;
     if (this.modelAt) {
       const s = P(...this.modelAt);
       if (s) {
-        ctx.font = font(11);
+        // On a light plate, at the corner of the point where it covers least of the labels and points.
+        const text = 'model’s stationary point';
+        ctx.font = font(12, 'bold ');
         ctx.textAlign = 'left';
         ctx.textBaseline = 'top';
-        ctx.lineWidth = 3;
-        ctx.strokeStyle = 'rgba(255,255,255,0.8)';
-        ctx.strokeText('model’s stationary point', s[0] + 6, s[1] + 4);
-        ctx.fillStyle = '#c2185b';
-        ctx.fillText('model’s stationary point', s[0] + 6, s[1] + 4);
+        const tw = ctx.measureText(text).width + 8, th = 16 * ui.font;
+        const cover = (r) => taken.reduce((a, q) => a + Math.max(0, Math.min(r[0] + r[2], q[0] + q[2]) - Math.max(r[0], q[0])) * Math.max(0, Math.min(r[1] + r[3], q[1] + q[3]) - Math.max(r[1], q[1])), 0)
+          + (r[0] < 0 || r[1] < 0 || r[0] + r[2] > this.w || r[1] + r[3] > this.h ? 1e6 : 0);
+        const spots = [[s[0] + 8, s[1] + 6], [s[0] - 8 - tw, s[1] + 6], [s[0] + 8, s[1] - 6 - th], [s[0] - 8 - tw, s[1] - 6 - th], [s[0] - tw / 2, s[1] + 12], [s[0] - tw / 2, s[1] - 12 - th]]
+          .map(([x, y]) => [x, y, tw, th]);
+        const r = spots.reduce((best, q) => (cover(q) < cover(best) ? q : best));
+        ctx.fillStyle = 'rgba(255,255,255,0.85)';
+        ctx.fillRect(...r);
+        ctx.fillStyle = '#ad1457';
+        ctx.fillText(text, r[0] + 4, r[1] + 2 * ui.font);
+        this.modelLabel = r; // where it went, and what it had to miss (tests)
+        this.labelTaken = taken;
       }
     }
   }
