@@ -341,6 +341,13 @@ func BenchmarkSurface3DOrbit(b0 *testing.B) {
 			b0.ReportMetric(med, "ms/"+c.name+"-frame(median)")
 			b0.Logf("%s: median frame %.2f ms, p90 %.2f ms over %d frames (surface of %d triangles)", c.name, med, p90, len(times), tris)
 		}
+		// As a user orbits: a degree each display frame for 2 s, the page's own
+		// loop drawing (and the compositor showing) what it can.
+		fps := evalAsync[float64](b, `new Promise((done) => { const p = saddle.panels[0], f0 = p.frames, t0 = performance.now();
+			const turn = () => { p.orbit(1, 0); if (performance.now() - t0 < 2000) requestAnimationFrame(turn); else done((p.frames - f0) / ((performance.now() - t0) / 1000)); };
+			requestAnimationFrame(turn); })`)
+		b0.ReportMetric(fps, "frames/s-orbiting")
+		b0.Logf("orbiting by requestAnimationFrame: %.1f frames/s drawn", fps)
 		// The reference, in the same run: the 2-D panel redrawing everything
 		// (heat map, contours, the 8 paths, as a pan or zoom does), its canvas
 		// read back to wait for it.

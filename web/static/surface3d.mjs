@@ -868,7 +868,9 @@ export class Surface3D {
       gl.polygonOffset(1, 1);
       this.useSurface(mvp, this.buf, NO_TINT);
       gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, mesh.buf);
+      gl.disable(gl.BLEND); // opaque: no read of what is under it
       gl.drawElements(gl.TRIANGLES, mesh.count, this.idxType, 0);
+      gl.enable(gl.BLEND);
       gl.disable(gl.POLYGON_OFFSET_FILL);
       this.drawnTris = mesh.count / 3;
       this.drawnMoving = moving; // a still frame follows MOVING_MS after the last move
