@@ -325,8 +325,8 @@ func BenchmarkSurface3DOrbit(b0 *testing.B) {
 	b.wait("the 3-D view", drawn3D)
 	b.do(chromedp.Evaluate[chromedp.Void](`saddle.stepBy(10000)`))
 	b.wait("10 000 steps of every run", `saddle.tracks.length === 8 && saddle.tracks.every(t => t.lastK >= 10000) && `+drawn3D)
-	info := eval[[]any](b, `[saddle.panels[0].renderer(), saddle.land.nx, saddle.land.ny, saddle.tracks.reduce((a, t) => a + t.n, 0), saddle.panels[0].runs.reduce((a, r) => a + r.verts, 0), saddle.panels[0].canvas.width, saddle.panels[0].canvas.height, saddle.panels[0].gl.getContextAttributes().antialias]`)
-	b0.Logf("renderer %v, grid %v×%v, %v points held, %v path vertices, canvas %v×%v, antialias %v", info...)
+	info := eval[[]any](b, `[saddle.panels[0].renderer(), saddle.land.nx, saddle.land.ny, saddle.tracks.reduce((a, t) => a + t.n, 0), saddle.panels[0].runs.reduce((a, r) => a + r.verts, 0), saddle.panels[0].canvas.width, saddle.panels[0].canvas.height, saddle.panels[0].gl.getContextAttributes().antialias, saddle.panels[0].floorLevels.reduce((a, f) => a + f[1], 0)]`)
+	b0.Logf("renderer %v, grid %v×%v, %v points held, %v path vertices, canvas %v×%v, antialias %v, %v floor contour vertices", info...)
 	b0.ResetTimer()
 	for i := 0; i < b0.N; i++ {
 		// Orbiting frames draw the coarser mesh (meshTolerance), a still one the finer; both are reported.

@@ -373,22 +373,6 @@ void main() {
   gl_Position = a + vec4(off * a.w, -uLift * a.w, 0.0);
 }`;
 
-// The floor: one quad under the box, its contour lines a texture drawn once (floorCanvas).
-const FLOOR_VS = `
-attribute vec3 aPos;
-uniform mat4 uMVP; uniform vec2 uExt;
-varying vec2 vUV;
-void main() {
-  vUV = (aPos.xy / uExt + 1.0) * 0.5;
-  gl_Position = uMVP * vec4(aPos, 1.0);
-}`;
-
-const FLOOR_FS = `
-precision mediump float;
-uniform sampler2D uTex;
-varying vec2 vUV;
-void main() { gl_FragColor = texture2D(uTex, vUV); }`;
-
 const FLAT_FS = `
 precision mediump float;
 uniform vec4 uColour;
@@ -534,9 +518,7 @@ export class Surface3D {
     this.lineProg = compile(gl, LINE_VS, PATH_FS);
     this.pointProg = compile(gl, POINT_VS, POINT_FS);
     this.flatProg = compile(gl, POINT_VS.replace('gl_PointSize = uSize;', ''), FLAT_FS);
-    this.floorProg = compile(gl, FLOOR_VS, FLOOR_FS);
     this.buf = { surf: gl.createBuffer(), box: gl.createBuffer(), floor: gl.createBuffer(), model: null, eigen: gl.createBuffer(), pts: gl.createBuffer() };
-    this.floorTex = gl.createTexture();
   }
 
   // ----- camera and input -----
@@ -675,40 +657,41 @@ export class Surface3D {
     this.boxCount = b.length / 3;
   }
 
-  // buildFloor draws the floor's contours (the heat map's levels,
-  // levels(scale, 14), one colour a level) into its texture and its quad.
+  // buildFloor traces the floor's contours (the heat map's levels,
+  // levels(scale, 14), one colour a level) on the landscape's grid, joins
+  // them into polylines and thins them (Chords, half a pixel at zoom 1):
+  // Rosenbrock's 256² has 10 600 segments, software WebGL pays for each.
   buildFloor(L) {
-    const gl = this.gl, S = FLOOR_TEX, c = floorCanvas(L, S);
-    gl.bindTexture(gl.TEXTURE_2D, this.floorTex);
-    // Premultiplied, so that the mipmaps of thin lines on a clear ground keep their colour (blended as such in drawFloor).
-    gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
-    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, true);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, c);
-    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
-    gl.generateMipmap(gl.TEXTURE_2D);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR_MIPMAP_NEAREST); // trilinear cost software rendering ~0.5 ms a frame more
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
-    const { ex, ey } = this.map;
+    const gl = this.gl, m = this.map, fl = [], eps = this.thin / 2;
+    const X = (g) => L.x[0] + (g / (L.nx - 1)) * (L.x[1] - L.x[0]), Y = (g) => L.y[0] + (g / (L.ny - 1)) * (L.y[1] - L.y[0]);
+    this.floorLevels = [];
+    const lv = levels(L.scale, LEVELS - 1);
+    lv.forEach((level, i) => {
+      const first = fl.length / 3;
+      for (const line of chain(trace(L.values, L.nx, L.ny, level))) {
+        const c = new Chords(eps);
+        for (let k = 0; k < line.length; k += 2) c.push((X(line[k]) - m.cx) * m.sx, (Y(line[k + 1]) - m.cy) * m.sy, FLOOR);
+        const pts = c.tail() ? [...c.kept, ...c.tail().slice(3)] : c.kept;
+        for (let k = 0; k + 5 < pts.length; k += 3) fl.push(pts[k], pts[k + 1], pts[k + 2], pts[k + 3], pts[k + 4], pts[k + 5]);
+      }
+      this.floorLevels.push([first, fl.length / 3 - first, (i + 1) / (lv.length + 1)]);
+    });
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.floor);
-    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-ex, -ey, FLOOR, ex, -ey, FLOOR, -ex, ey, FLOOR, ex, ey, FLOOR]), gl.STATIC_DRAW);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array(fl), gl.STATIC_DRAW);
   }
 
+  background() { return (this.bg ||= parseColour(getComputedStyle(this.el).backgroundColor) || [1, 1, 1]); }
+
   drawFloor(mvp) {
-    const gl = this.gl, P = this.floorProg;
-    this.use(P);
-    gl.uniformMatrix4fv(P.u.uMVP, false, mvp);
-    gl.uniform2f(P.u.uExt, this.map.ex, this.map.ey);
-    gl.activeTexture(gl.TEXTURE0);
-    gl.bindTexture(gl.TEXTURE_2D, this.floorTex);
-    gl.uniform1i(P.u.uTex, 0);
-    this.attrib(P, 'aPos', this.buf.floor, 3);
-    gl.depthMask(false);
-    gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
-    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
-    gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
-    gl.depthMask(true);
+    const gl = this.gl;
+    if (!this.floorLevels?.length) return;
+    this.useFlat(mvp, NO_TINT);
+    this.attrib(this.flatProg, 'aPos', this.buf.floor, 3);
+    for (const [first, n, t] of this.floorLevels) {
+      const c = 3 * Math.round(t * 255);
+      gl.uniform4f(this.flatProg.u.uColour, TABLE[c] / 255, TABLE[c + 1] / 255, TABLE[c + 2] / 255, 0.75);
+      gl.drawArrays(gl.LINES, first, n);
+    }
   }
 
   // updateTracks appends the runs' new points to their ribbons: the
@@ -840,7 +823,7 @@ export class Surface3D {
     this.updateGeometry();
     const W = this.canvas.width, H = this.canvas.height;
     gl.viewport(0, 0, W, H);
-    const bg = this.bg ||= parseColour(getComputedStyle(this.el).backgroundColor) || [1, 1, 1];
+    const bg = this.background();
     gl.clearColor(bg[0], bg[1], bg[2], 1);
     gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
     const { mvp, eye } = this.matrices();
@@ -852,16 +835,9 @@ export class Surface3D {
     gl.enable(gl.BLEND);
     gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
     const ink = this.ink ||= parseColour(getComputedStyle(document.body).color) || [0.1, 0.1, 0.1];
-    // The box.
-    if (this.boxCount) {
-      this.useFlat(mvp, [...ink, 0.45]);
-      this.attrib(this.flatProg, 'aPos', this.buf.box, 3);
-      gl.drawArrays(gl.LINES, 0, this.boxCount);
-    }
     const moving = performance.now() - (this.movedAt || 0) < MOVING_MS;
     if (L && this.count) {
-      // The lit surface (coarser while the camera moves), then the floor's
-      // contours under it: what the surface hides costs no texture fetch.
+      // The lit surface (coarser while the camera moves), then the floor's contours.
       if (moving) { clearTimeout(this.stillTimer); this.stillTimer = setTimeout(() => { app.dirty = true; }, MOVING_MS + 10); }
       const mesh = this.mesh(meshTolerance(mvp, this.w, this.h, this.dpr, moving));
       gl.enable(gl.POLYGON_OFFSET_FILL);
@@ -875,6 +851,12 @@ export class Surface3D {
       this.drawnTris = mesh.count / 3;
       this.drawnMoving = moving; // a still frame follows MOVING_MS after the last move
       this.drawFloor(mvp);
+    }
+    // The box, over the floor.
+    if (this.boxCount) {
+      this.useFlat(mvp, [...ink, 0.45]);
+      this.attrib(this.flatProg, 'aPos', this.buf.box, 3);
+      gl.drawArrays(gl.LINES, 0, this.boxCount);
     }
     // Known minima and the start: markers, drawn over the surface with the current points (a
     // minimum at the bottom of a narrow valley would be hidden by its walls).
@@ -1242,23 +1224,42 @@ export class Surface3D {
   }
 }
 
-const FLOOR_TEX = 1024; // the floor texture's side (mipmapped: a power of 2)
-
-/** floorCanvas draws the contour lines of the landscape L on a transparent S × S canvas (row 0 the grid's first row). */
-export function floorCanvas(L, S) {
-  const c = document.createElement('canvas');
-  c.width = c.height = S;
-  const ctx = c.getContext('2d'), kx = S / (L.nx - 1), ky = S / (L.ny - 1), lv = levels(L.scale, LEVELS - 1);
-  ctx.lineWidth = S / 250; // about 1.5 px on the screen at zoom 1
-  ctx.lineCap = 'round';
-  lv.forEach((level, i) => {
-    const seg = trace(L.values, L.nx, L.ny, level), k = 3 * Math.round(((i + 1) / (lv.length + 1)) * 255);
-    ctx.strokeStyle = `rgba(${TABLE[k]},${TABLE[k + 1]},${TABLE[k + 2]},0.85)`;
-    ctx.beginPath();
-    for (let j = 0; j < seg.length; j += 4) { ctx.moveTo(seg[j] * kx, seg[j + 1] * ky); ctx.lineTo(seg[j + 2] * kx, seg[j + 3] * ky); }
-    ctx.stroke();
-  });
-  return c;
+/**
+ * chain joins trace's segments ([x0, y0, x1, y1, ...]; a point where a
+ * line crosses a cell's edge is the same number in both cells) into
+ * polylines, each a flat [x, y, ...].
+ */
+export function chain(seg) {
+  const n = seg.length / 4, ends = new Map(), used = new Uint8Array(n), key = (x, y) => x + ',' + y;
+  for (let s = 0; s < n; s++) {
+    for (const e of [0, 2]) {
+      const k = key(seg[4 * s + e], seg[4 * s + e + 1]), l = ends.get(k);
+      if (l) l.push(s); else ends.set(k, [s]);
+    }
+  }
+  // walk follows the unused segments on from (x, y), pushing the points it reaches.
+  const walk = (x, y, out) => {
+    for (;;) {
+      const s = ends.get(key(x, y))?.find((q) => !used[q]);
+      if (s === undefined) return;
+      used[s] = 1;
+      const at0 = seg[4 * s] === x && seg[4 * s + 1] === y;
+      x = at0 ? seg[4 * s + 2] : seg[4 * s]; y = at0 ? seg[4 * s + 3] : seg[4 * s + 1];
+      out.push(x, y);
+    }
+  };
+  const lines = [];
+  for (let s = 0; s < n; s++) {
+    if (used[s]) continue;
+    used[s] = 1;
+    const fwd = [seg[4 * s], seg[4 * s + 1], seg[4 * s + 2], seg[4 * s + 3]], back = [];
+    walk(seg[4 * s + 2], seg[4 * s + 3], fwd);
+    walk(seg[4 * s], seg[4 * s + 1], back);
+    const line = [];
+    for (let i = back.length - 2; i >= 0; i -= 2) line.push(back[i], back[i + 1]);
+    lines.push(line.concat(fwd));
+  }
+  return lines;
 }
 
 /** vertexColours returns the heat map's colour of each t (4 bytes a vertex, for a normalised attribute). */

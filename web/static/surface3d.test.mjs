@@ -3,7 +3,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { identity, multiply, perspective, lookAt, transform, project } from './mat4.mjs';
-import { clampCamera, sceneMap, cameraEye, heightField, gridIndices, ribbon, quadIndices, gridValue, parseColour, DEFAULT_CAMERA, vertexColours, meshSide, resample, rtinErrors, rtinIndices, interleave, Chords } from './surface3d.mjs';
+import { clampCamera, sceneMap, cameraEye, heightField, gridIndices, ribbon, quadIndices, gridValue, parseColour, DEFAULT_CAMERA, vertexColours, meshSide, resample, rtinErrors, rtinIndices, interleave, Chords, chain } from './surface3d.mjs';
+import { trace } from './contour.mjs';
 import { lut } from './colormap.mjs';
 import { valueScale } from './colormap.mjs';
 import { encodeState, decodeState } from './urlstate.mjs';
@@ -263,4 +264,18 @@ test('Chords keeps the corners of a path and leaves out what lies on a chord', (
     }
     assert.ok(best <= 0.002 + 1e-9, `a point ${best} off the polyline`);
   }
+});
+
+test('chain joins the segments of a traced level into polylines', () => {
+  // A circle's level set on a grid: one closed polyline of all the segments.
+  const n = 21, values = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) values[j * n + i] = Math.hypot(i - 10, j - 10);
+  const seg = trace(values, n, n, 6.3), lines = chain(seg);
+  assert.equal(lines.length, 1);
+  assert.equal(lines[0].length / 2 - 1, seg.length / 4);
+  close(lines[0][0], lines[0].at(-2), 1e-12); close(lines[0][1], lines[0].at(-1), 1e-12); // closed
+  // Two open pieces stay two; a segment's order does not matter.
+  const two = chain([0, 0, 1, 0, 2, 0, 1, 0, 5, 5, 6, 5]);
+  assert.deepEqual(two.map((l) => l.length / 2).sort(), [2, 3]);
+  assert.deepEqual(chain([]), []);
 });
