@@ -659,10 +659,10 @@ export class Surface3D {
 
   // buildFloor traces the floor's contours (the heat map's levels,
   // levels(scale, 14), one colour a level) on the landscape's grid, joins
-  // them into polylines and thins them (Chords, half a pixel at zoom 1):
+  // them into polylines and thins them (Chords, a quarter pixel at zoom 1):
   // Rosenbrock's 256² has 10 600 segments, software WebGL pays for each.
   buildFloor(L) {
-    const gl = this.gl, m = this.map, fl = [], eps = this.thin / 2;
+    const gl = this.gl, m = this.map, fl = [], eps = this.thin / 4;
     const X = (g) => L.x[0] + (g / (L.nx - 1)) * (L.x[1] - L.x[0]), Y = (g) => L.y[0] + (g / (L.ny - 1)) * (L.y[1] - L.y[0]);
     this.floorLevels = [];
     const lv = levels(L.scale, LEVELS - 1);
