@@ -1119,6 +1119,12 @@ export class Surface3D {
     // What the model's label must not cover: the eigenvalues' plates, the current points, the arrows' tips.
     const taken = [];
     for (const p of this.current || []) { const s = p && P(...p); if (s) taken.push([s[0] - 9, s[1] - 9, 18, 18]); }
+    for (const a of this.arrows || []) { // both ways from the base, as drawn
+      for (let f = -1; f <= 1.001; f += 0.2) {
+        const q = P(...a.base.map((b, i) => b + f * (a.tip[i] - b)));
+        if (q) taken.push([q[0] - 4, q[1] - 4, 8, 8]);
+      }
+    }
     for (const a of this.arrows || []) {
       const s = P(...a.tip), o = P(...a.base);
       if (!s || !o) continue;
@@ -1148,9 +1154,21 @@ export class Surface3D {
         const tw = ctx.measureText(text).width + 8, th = 16 * ui.font;
         const cover = (r) => taken.reduce((a, q) => a + Math.max(0, Math.min(r[0] + r[2], q[0] + q[2]) - Math.max(r[0], q[0])) * Math.max(0, Math.min(r[1] + r[3], q[1] + q[3]) - Math.max(r[1], q[1])), 0)
           + (r[0] < 0 || r[1] < 0 || r[0] + r[2] > this.w || r[1] + r[3] > this.h ? 1e6 : 0);
-        const spots = [[s[0] + 8, s[1] + 6], [s[0] - 8 - tw, s[1] + 6], [s[0] + 8, s[1] - 6 - th], [s[0] - 8 - tw, s[1] - 6 - th], [s[0] - tw / 2, s[1] + 12], [s[0] - tw / 2, s[1] - 12 - th]]
-          .map(([x, y]) => [x, y, tw, th]);
-        const r = spots.reduce((best, q) => (cover(q) < cover(best) ? q : best));
+        // Nearest first, in eight directions; a plate away from the point gets a leader line.
+        const spots = [];
+        for (const d of [8, 30, 60]) {
+          for (const [ux, uy] of [[1, 1], [-1, 1], [1, -1], [-1, -1], [0, 1], [0, -1], [1, 0], [-1, 0]]) {
+            const x = ux > 0 ? s[0] + d : ux < 0 ? s[0] - d - tw : s[0] - tw / 2, y = uy > 0 ? s[1] + d * 0.75 : uy < 0 ? s[1] - d * 0.75 - th : s[1] - th / 2;
+            spots.push([x, y, tw, th, d]);
+          }
+        }
+        const r = spots.reduce((best, q) => (cover(q) < cover(best) ? q : best)).slice(0, 4);
+        if (spots.find((q) => q[0] === r[0] && q[1] === r[1])[4] > 8) {
+          const cx = Math.min(Math.max(s[0], r[0]), r[0] + r[2]), cy = Math.min(Math.max(s[1], r[1]), r[1] + r[3]);
+          ctx.strokeStyle = '#ad1457';
+          ctx.lineWidth = 1.5;
+          ctx.beginPath(); ctx.moveTo(s[0], s[1]); ctx.lineTo(cx, cy); ctx.stroke();
+        }
         ctx.fillStyle = 'rgba(255,255,255,0.85)';
         ctx.fillRect(...r);
         ctx.fillStyle = '#ad1457';
