@@ -1162,9 +1162,19 @@ export class Surface3D {
             spots.push([x, y, tw, th, d]);
           }
         }
-        const r = spots.reduce((best, q) => (cover(q) < cover(best) ? q : best)).slice(0, 4);
-        if (spots.find((q) => q[0] === r[0] && q[1] === r[1])[4] > 8) {
-          const cx = Math.min(Math.max(s[0], r[0]), r[0] + r[2]), cy = Math.min(Math.max(s[1], r[1]), r[1] + r[3]);
+        const end = (q) => [Math.min(Math.max(s[0], q[0]), q[0] + q[2]), Math.min(Math.max(s[1], q[1]), q[1] + q[3])];
+        // A leader line along an arrow would seem to label it: its points past the point's own marker count too.
+        const leader = (q) => {
+          if (q[4] <= 8) return 0;
+          const [ex, ey] = end(q);
+          let n = 0;
+          for (let f = 0.35; f < 1; f += 0.15) n += cover([s[0] + f * (ex - s[0]) - 1, s[1] + f * (ey - s[1]) - 1, 2, 2]) > 0 ? 40 : 0;
+          return n;
+        };
+        const cost = (q) => cover(q) + leader(q);
+        const best = spots.reduce((b, q) => (cost(q) < cost(b) ? q : b)), r = best.slice(0, 4);
+        if (best[4] > 8) {
+          const [cx, cy] = end(best);
           ctx.strokeStyle = '#ad1457';
           ctx.lineWidth = 1.5;
           ctx.beginPath(); ctx.moveTo(s[0], s[1]); ctx.lineTo(cx, cy); ctx.stroke();
