@@ -428,9 +428,16 @@ function compile(gl, vs, fs) {
   return { prog, u, a };
 }
 
+// rgba parses a #rrggbb colour once per alpha (the draw asks for the runs' colours every frame).
+const RGBA = new Map();
 const rgba = (hex, alpha = 1) => {
-  const v = parseInt(hex.slice(1), 16);
-  return [((v >> 16) & 255) / 255, ((v >> 8) & 255) / 255, (v & 255) / 255, alpha];
+  const k = hex + alpha;
+  let c = RGBA.get(k);
+  if (!c) {
+    const v = parseInt(hex.slice(1), 16);
+    RGBA.set(k, (c = Object.freeze([((v >> 16) & 255) / 255, ((v >> 8) & 255) / 255, (v & 255) / 255, alpha])));
+  }
+  return c;
 };
 
 const NO_TINT = [0, 0, 0, 0];
@@ -1029,7 +1036,12 @@ export class Surface3D {
     this.use(P);
     gl.uniformMatrix4fv(P.u.uMVP, false, mvp);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.pts);
-    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array(list.flatMap((q) => q.p)), gl.DYNAMIC_DRAW);
+    if (!this.ptsData || this.ptsData.length < 3 * list.length) { // grown, not made anew each frame
+      this.ptsData = new Float32Array(Math.max(96, 6 * list.length));
+      gl.bufferData(gl.ARRAY_BUFFER, this.ptsData.byteLength, gl.DYNAMIC_DRAW);
+    }
+    list.forEach((q, i) => this.ptsData.set(q.p, 3 * i));
+    gl.bufferSubData(gl.ARRAY_BUFFER, 0, this.ptsData.subarray(0, 3 * list.length));
     this.attrib(P, 'aPos', this.buf.pts, 3);
     list.forEach((q, i) => {
       gl.uniform1f(P.u.uSize, q.size * this.dpr);
