@@ -145,6 +145,16 @@ func TestSurface3DInBrowser(t *testing.T) {
 	b.do(chromedp.Evaluate[chromedp.Void](`saddle.stepBy(7)`))
 	b.wait("step 8 drawn", `saddle.tracks.every(t => t.lastK === 8) && saddle.panels[0].runs.every((r, i) => r.drawn === saddle.tracks[i].n) && saddle.geometry && saddle.geometry.xy[0] === saddle.tracks[0].x[8] && `+drawn3D)
 	b.screenshot("60-surface3d-monkey-1280")
+	t.Run("the model's label covers no eigenvalue nor current point", func(t *testing.T) {
+		b := b.on(t)
+		over := eval[[]float64](b, `(() => { const p = saddle.panels[0], r = p.modelLabel; if (!r) return [-1];
+			return p.labelTaken.map((q) => Math.max(0, Math.min(r[0] + r[2], q[0] + q[2]) - Math.max(r[0], q[0])) * Math.max(0, Math.min(r[1] + r[3], q[1] + q[3]) - Math.max(r[1], q[1]))); })()`)
+		for i, a := range over {
+			if a != 0 {
+				t.Errorf("the label of the model's stationary point overlaps mark %d by %.0f px² (-1: no label)", i, a)
+			}
+		}
+	})
 
 	t.Run("a hover on the loss plot rings the runs' points at that step", func(t *testing.T) {
 		b := b.on(t)
@@ -212,6 +222,10 @@ func TestSurface3DInBrowser(t *testing.T) {
 	})
 
 	b.do(chromedp.Evaluate[chromedp.Void](`saddle.panels[0].setCamera([-35, 30, 1])`))
+	b.do(chromedp.EmulateViewport(1440, 900))
+	b.do(chromedp.Evaluate[chromedp.Void](`window.dispatchEvent(new Event('resize'))`))
+	b.wait("the 1440-wide view", `saddle.panels[0].w > 600 && `+drawn3D)
+	b.screenshot("62-surface3d-monkey-1440")
 	b.do(chromedp.EmulateViewport(390, 844))
 	b.do(chromedp.Evaluate[chromedp.Void](`window.dispatchEvent(new Event('resize'))`))
 	b.wait("the phone-sized view", `saddle.panels[0].w < 400 && `+drawn3D)
@@ -227,6 +241,43 @@ func TestSurface3DInBrowser(t *testing.T) {
 		}
 	})
 
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+}
+
+// The saddle-points lesson opens on the 3-D surface; a projected objective
+// (a small network on a plane) draws there too, its floor's edges α and β.
+func TestSurface3DLessonAndPlane(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1280, 720)
+	b.do(chromedp.Navigate(b.srv.URL + "/lessons/saddle-points"))
+	b.wait("the lesson in 3-D", `window.saddle && saddle.land && saddle.tracks.length && `+drawn3D)
+	if !eval[bool](b, `document.querySelector('[data-testid=mode-3d]').checked && saddle.state.mode === '3d'`) {
+		t.Errorf("the saddle-points lesson did not open in 3-D")
+	}
+	if got := eval[string](b, `saddle.panels[0].labels.dataset.axes`); got != "θ₁,θ₂" {
+		t.Errorf("the lesson's axes %q", got)
+	}
+
+	b.open("?obj=quadratic&run=adam|lr=0.01&mode=3d")
+	b.do(chromedp.SetValue(chromedp.CSS(`#objective`), "mlp"))
+	b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('objective').dispatchEvent(new Event('change'))`))
+	b.wait("the model's form", `document.querySelector('[data-testid=model-form-mlp]') && !document.querySelector('[data-testid=model-form-mlp]').hidden`)
+	for name, v := range map[string]string{"width": "16", "points": "200"} {
+		b.do(chromedp.SetValue(chromedp.CSS(`[data-testid=model-form-mlp] [data-testid=model-`+name+`]`), v))
+		b.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=model-form-mlp] [data-testid=model-` + name + `]').dispatchEvent(new Event('change', {bubbles: true}))`))
+	}
+	b.wait("the network's plane in 3-D", `saddle.state.objective.params?.width === 16 && saddle.land && !saddle.land.partial && !saddle.model.landTask && saddle.tracks.every(t => t.n > 0) && `+drawn3D+` && saddle.panels[0].meshLand === saddle.land`)
+	if got := eval[string](b, `saddle.panels[0].labels.dataset.axes`); got != "α,β" {
+		t.Errorf("the plane's floor is labelled %q, want α,β", got)
+	}
+	if px := eval[[]float64](b, pixels3D); px[1] < 0.1 {
+		t.Errorf("the plane's surface covers %.1f%% of the canvas", 100*px[1])
+	}
+	b.screenshot("64-surface3d-plane")
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)
 	}
@@ -274,22 +325,29 @@ func BenchmarkSurface3DOrbit(b0 *testing.B) {
 	b.wait("the 3-D view", drawn3D)
 	b.do(chromedp.Evaluate[chromedp.Void](`saddle.stepBy(10000)`))
 	b.wait("10 000 steps of every run", `saddle.tracks.length === 8 && saddle.tracks.every(t => t.lastK >= 10000) && `+drawn3D)
-	info := eval[[]any](b, `[saddle.panels[0].renderer(), saddle.land.nx, saddle.land.ny, saddle.tracks.reduce((a, t) => a + t.n, 0), saddle.panels[0].runs.reduce((a, r) => a + r.verts, 0), saddle.panels[0].canvas.width, saddle.panels[0].canvas.height, saddle.panels[0].gl.getContextAttributes().antialias]`)
-	b0.Logf("renderer %v, grid %v×%v, %v points held, %v path vertices, canvas %v×%v, antialias %v", info...)
+	info := eval[[]any](b, `[saddle.panels[0].renderer(), saddle.land.nx, saddle.land.ny, saddle.tracks.reduce((a, t) => a + t.n, 0), saddle.panels[0].runs.reduce((a, r) => a + r.verts, 0), saddle.panels[0].canvas.width, saddle.panels[0].canvas.height, saddle.panels[0].gl.getContextAttributes().antialias, saddle.panels[0].floorLevels.reduce((a, f) => a + f[1], 0)]`)
+	b0.Logf("renderer %v, grid %v×%v, %v points held, %v path vertices, canvas %v×%v, antialias %v, %v floor contour vertices", info...)
 	b0.ResetTimer()
 	for i := 0; i < b0.N; i++ {
-		// Orbiting frames draw the coarser mesh (meshStride), a still one the full; both are reported.
+		// Orbiting frames draw the coarser mesh (meshTolerance), a still one the finer; both are reported.
 		for _, c := range []struct {
 			name  string
 			orbit bool
 		}{{"orbit", true}, {"still", false}} {
 			times := eval[[]float64](b, fmt.Sprintf(`(() => { const p = saddle.panels[0], out = []; for (let i = 0; i < 120; i++) out.push(p.benchFrame(%v)); return out; })()`, c.orbit))
-			stride := eval[int](b, `saddle.panels[0].drawnStride`)
+			tris := eval[int](b, `saddle.panels[0].drawnTris`)
 			sort.Float64s(times)
 			med, p90 := times[len(times)/2], times[len(times)*9/10]
 			b0.ReportMetric(med, "ms/"+c.name+"-frame(median)")
-			b0.Logf("%s: median frame %.2f ms, p90 %.2f ms over %d frames (surface drawn every %d grid lines)", c.name, med, p90, len(times), stride)
+			b0.Logf("%s: median frame %.2f ms, p90 %.2f ms over %d frames (surface of %d triangles)", c.name, med, p90, len(times), tris)
 		}
+		// As a user orbits: a degree each display frame for 2 s, the page's own
+		// loop drawing (and the compositor showing) what it can.
+		fps := evalAsync[float64](b, `new Promise((done) => { const p = saddle.panels[0], f0 = p.frames, t0 = performance.now();
+			const turn = () => { p.orbit(1, 0); if (performance.now() - t0 < 2000) requestAnimationFrame(turn); else done((p.frames - f0) / ((performance.now() - t0) / 1000)); };
+			requestAnimationFrame(turn); })`)
+		b0.ReportMetric(fps, "frames/s-orbiting")
+		b0.Logf("orbiting by requestAnimationFrame: %.1f frames/s drawn", fps)
 		// The reference, in the same run: the 2-D panel redrawing everything
 		// (heat map, contours, the 8 paths, as a pan or zoom does), its canvas
 		// read back to wait for it.

@@ -104,13 +104,104 @@ export function gridIndices(nx, ny, s = 1) {
 }
 
 /**
- * meshStride is the sub-grid step drawn on a canvas w CSS px wide: a cell
- * of at least ~3 px (finer adds triangles, not detail), twice that while
- * the camera moves.
+ * meshSide returns the side N = 2^k + 1 of the square grid the surface is
+ * meshed on (rtinErrors needs it): the smallest not under the landscape's
+ * longer side, at most max (257; 129 where indices are 16-bit).
  */
-export function meshStride(n, w, moving) {
-  const s = Math.max(1, Math.ceil(n / Math.max(w / 3, 8)));
-  return moving ? 2 * s : s;
+export function meshSide(nx, ny, max = 257) {
+  let n = 3;
+  while (n < Math.max(nx, ny) && n < max) n = 2 * n - 1;
+  return n;
+}
+
+/** resample returns the landscape L bilinearly resampled on an N × N grid over the same rectangle (a hole, null or not finite, stays one). */
+export function resample(L, N) {
+  if (L.nx === N && L.ny === N) return L;
+  const values = new Float64Array(N * N), v = (i, j) => { const a = L.values[j * L.nx + i]; return a == null ? NaN : a; };
+  for (let J = 0; J < N; J++) {
+    const fy = (J * (L.ny - 1)) / (N - 1), j = Math.min(Math.floor(fy), L.ny - 2), w = fy - j;
+    for (let I = 0; I < N; I++) {
+      const fx = (I * (L.nx - 1)) / (N - 1), i = Math.min(Math.floor(fx), L.nx - 2), u = fx - i;
+      values[J * N + I] = (1 - u) * (1 - w) * v(i, j) + u * (1 - w) * v(i + 1, j) + (1 - u) * w * v(i, j + 1) + u * w * v(i + 1, j + 1);
+    }
+  }
+  return { nx: N, ny: N, x: L.x, y: L.y, values, scale: L.scale };
+}
+
+/**
+ * rtinErrors returns, for each point of an N × N height grid t (N = 2^k + 1,
+ * row-major; t < 0 a hole), the error of a right-triangulated irregular
+ * network that does not split a triangle there: the gap between the
+ * height at a hypotenuse's midpoint and the hypotenuse's mean, the largest
+ * over the point and every point its split would bring in (so a split
+ * forces its ancestors', and the two triangles sharing a hypotenuse split
+ * together: no cracks). Infinite around holes, which stay at full detail.
+ */
+export function rtinErrors(t, N) {
+  const err = new Float32Array(N * N);
+  // The triangles level by level from the two halves of the square: a, b the hypotenuse, c the right angle.
+  const levels = [Int32Array.of(0, N * N - 1, N - 1, N * N - 1, 0, (N - 1) * N)];
+  const leaf = (a, b) => Math.abs((a % N) - (b % N)) === 1; // a cell's diagonal: no grid point between
+  while (!leaf(levels.at(-1)[0], levels.at(-1)[1])) {
+    const cur = levels.at(-1), next = new Int32Array(2 * cur.length);
+    for (let i = 0, o = 0; i < cur.length; i += 3) {
+      const a = cur[i], b = cur[i + 1], c = cur[i + 2], m = (a + b) >> 1;
+      next[o++] = a; next[o++] = c; next[o++] = m;
+      next[o++] = c; next[o++] = b; next[o++] = m;
+    }
+    levels.push(next);
+  }
+  // The smallest first, so that a midpoint's children are final when it is reached.
+  for (let l = levels.length - 2; l >= 0; l--) {
+    const cur = levels[l], inner = l + 1 < levels.length - 1;
+    for (let i = 0; i < cur.length; i += 3) {
+      const a = cur[i], b = cur[i + 1], c = cur[i + 2], m = (a + b) >> 1;
+      let e = t[a] < 0 || t[b] < 0 || t[m] < 0 ? Infinity : Math.abs(t[m] - (t[a] + t[b]) / 2);
+      if (inner) e = Math.max(e, err[(a + c) >> 1], err[(c + b) >> 1]);
+      if (e > err[m]) err[m] = e;
+    }
+  }
+  return err;
+}
+
+/**
+ * rtinIndices returns the triangles of the network of rtinErrors' err that
+ * keeps every hypotenuse's midpoint within tol (and so the other grid
+ * points within about tol: each is measured against its own hypotenuse).
+ */
+export function rtinIndices(err, N, tol, T = Uint32Array) {
+  const out = [];
+  const visit = (a, b, c) => {
+    const m = (a + b) >> 1;
+    if (Math.abs((a % N) - (b % N)) !== 1 && err[m] > tol) { visit(a, c, m); visit(c, b, m); return; }
+    out.push(a, b, c);
+  };
+  visit(0, N * N - 1, N - 1);
+  visit(N * N - 1, 0, (N - 1) * N);
+  return T.from(out);
+}
+
+/** interleave packs a height field's vertices as 32 bytes each: position, normal, t (floats), colour (4 bytes). */
+export function interleave(f) {
+  const n = f.t.length, ab = new ArrayBuffer(32 * n), fv = new Float32Array(ab), bv = new Uint8Array(ab), col = vertexColours(f.t);
+  for (let k = 0; k < n; k++) {
+    fv[8 * k] = f.pos[3 * k]; fv[8 * k + 1] = f.pos[3 * k + 1]; fv[8 * k + 2] = f.pos[3 * k + 2];
+    fv[8 * k + 3] = f.nor[3 * k]; fv[8 * k + 4] = f.nor[3 * k + 1]; fv[8 * k + 5] = f.nor[3 * k + 2];
+    fv[8 * k + 6] = f.t[k];
+    bv[32 * k + 28] = col[4 * k]; bv[32 * k + 29] = col[4 * k + 1]; bv[32 * k + 30] = col[4 * k + 2]; bv[32 * k + 31] = 255;
+  }
+  return ab;
+}
+
+/**
+ * meshTolerance is the height error (in t) the surface's mesh may make:
+ * half a device pixel on screen where the loss axis is drawn, three
+ * times that while the camera moves.
+ */
+export function meshTolerance(mvp, w, h, dpr, moving) {
+  const a = project(mvp, 0, 0, 0, w, h), b = project(mvp, 0, 0, ZH, w, h);
+  const px = a && b ? Math.max(Math.hypot(a[0] - b[0], a[1] - b[1]) * dpr, 20) : 200;
+  return (moving ? 1.5 : 0.5) / px;
 }
 
 /**
@@ -127,6 +218,41 @@ export function ribbon(pts, out = []) {
     v(p, q, 1); v(p, q, -1); v(q, p, -1); v(q, p, 1);
   }
   return out;
+}
+
+/**
+ * Chords thins a polyline as its points arrive: a point is left out while
+ * the chord from the last kept point to the newest passes within eps of
+ * it and of every point left out since (at most 64 to a chord). kept holds
+ * the kept points (flat x, y, z); tail() the chord on to the newest point.
+ */
+export class Chords {
+  constructor(eps) { this.eps2 = eps * eps; this.kept = []; this.pend = []; }
+
+  push(x, y, z) {
+    const k = this.kept, p = this.pend, n = p.length;
+    if (!k.length) { k.push(x, y, z); return; }
+    if (n && (n >= 3 * 64 || !this.near(x, y, z))) { k.push(p[n - 3], p[n - 2], p[n - 1]); p.length = 0; }
+    p.push(x, y, z);
+  }
+
+  // near tells whether every point left out lies within eps of the chord from the last kept point to (x, y, z).
+  near(x, y, z) {
+    const k = this.kept, p = this.pend, ax = k.at(-3), ay = k.at(-2), az = k.at(-1);
+    const dx = x - ax, dy = y - ay, dz = z - az, dd = dx * dx + dy * dy + dz * dz;
+    for (let i = 0; i < p.length; i += 3) {
+      const px = p[i] - ax, py = p[i + 1] - ay, pz = p[i + 2] - az;
+      const s = dd > 0 ? Math.min(1, Math.max(0, (px * dx + py * dy + pz * dz) / dd)) : 0;
+      const ex = px - s * dx, ey = py - s * dy, ez = pz - s * dz;
+      if (ex * ex + ey * ey + ez * ez > this.eps2) return false;
+    }
+    return true;
+  }
+
+  tail() {
+    const p = this.pend, k = this.kept;
+    return p.length ? [k.at(-3), k.at(-2), k.at(-1), p.at(-3), p.at(-2), p.at(-1)] : null;
+  }
 }
 
 /** quadIndices returns the triangles of n ribbon quads: (0, 1, 2) and (1, 3, 2) of each four vertices. */
@@ -197,14 +323,21 @@ export function disable3D(app, why) {
 
 // ----- shaders -----
 
-// The colour map is looked up per vertex (aCol, from the heat map's table):
-// a texture fetch per fragment cost software rendering a fifth of a frame.
+// The colour map is looked up and the light applied per vertex (aCol,
+// from the heat map's table): a texture fetch per fragment cost software
+// rendering a fifth of a frame, the lighting per fragment (and its three
+// more varyings) another quarter. Where the mesh has big triangles the
+// surface is nearly flat, so its light varies little across them.
 const SURFACE_VS = `
 attribute vec3 aPos; attribute vec3 aNor; attribute float aT; attribute vec4 aCol;
-uniform mat4 uMVP;
-varying float vT; varying vec3 vN; varying vec3 vC;
+uniform mat4 uMVP; uniform vec3 uLight; uniform mediump vec4 uTint; // mediump as in the fragment shader, which shares it
+varying float vT; varying vec3 vC;
 void main() {
-  vT = aT; vN = aNor; vC = aCol.rgb;
+  vT = aT;
+  vec3 c = uTint.a > 0.0 ? uTint.rgb : aCol.rgb;
+  float d = abs(dot(aNor, uLight)), sp = d * d;
+  sp *= sp; sp *= sp; sp *= sp; // d¹⁶: a soft highlight
+  vC = c * (0.42 + 0.58 * d) + vec3(0.18) * sp;
   gl_Position = uMVP * vec4(aPos, 1.0);
 }`;
 
@@ -213,24 +346,17 @@ const SURFACE_FS = `
 #extension GL_OES_standard_derivatives : enable
 #endif
 precision mediump float;
-uniform vec3 uLight; uniform float uLevels;
-uniform vec4 uTint; uniform float uClip;
-varying float vT; varying vec3 vN; varying vec3 vC;
+uniform float uLevels; uniform vec4 uTint; uniform float uClip;
+varying float vT; varying vec3 vC;
 void main() {
   if (vT < 0.0 || (uClip > 0.5 && vT > 1.0)) discard;
-  float f = vT * uLevels, line = 0.0;
+  float line = 0.0;
 #ifdef GL_OES_standard_derivatives
-  float w = fwidth(f);
+  float f = vT * uLevels, w = fwidth(f);
   line = 1.0 - clamp(abs(fract(f - 0.5) - 0.5) / max(w * 1.2, 1e-4), 0.0, 1.0);
   if (vT < 0.5 / uLevels || vT > 1.0 - 0.5 / uLevels) line = 0.0;
 #endif
-  vec3 c = uTint.a > 0.0 ? uTint.rgb : vC;
-  vec3 n = normalize(vN);
-  float d = abs(dot(n, uLight)), sp = d * d;
-  sp *= sp; sp *= sp; sp *= sp; // d¹⁶: a soft highlight
-  vec3 col = c * (0.42 + 0.58 * d) + vec3(0.18) * sp;
-  col = mix(col, vec3(1.0), 0.42 * line);
-  gl_FragColor = vec4(col, uTint.a > 0.0 ? uTint.a : 1.0);
+  gl_FragColor = vec4(mix(vC, vec3(1.0), 0.42 * line), uTint.a > 0.0 ? uTint.a : 1.0);
 }`;
 
 const LINE_VS = `
@@ -302,11 +428,19 @@ function compile(gl, vs, fs) {
   return { prog, u, a };
 }
 
+// rgba parses a #rrggbb colour once per alpha (the draw asks for the runs' colours every frame).
+const RGBA = new Map();
 const rgba = (hex, alpha = 1) => {
-  const v = parseInt(hex.slice(1), 16);
-  return [((v >> 16) & 255) / 255, ((v >> 8) & 255) / 255, (v & 255) / 255, alpha];
+  const k = hex + alpha;
+  let c = RGBA.get(k);
+  if (!c) {
+    const v = parseInt(hex.slice(1), 16);
+    RGBA.set(k, (c = Object.freeze([((v >> 16) & 255) / 255, ((v >> 8) & 255) / 255, (v & 255) / 255, alpha])));
+  }
+  return c;
 };
 
+const NO_TINT = [0, 0, 0, 0];
 const EIGEN_POS = '#4dd0e1', EIGEN_NEG = '#ff5252', MODEL = [1, 0.25, 0.5, 0.5];
 
 // ----- the view -----
@@ -359,6 +493,7 @@ export class Surface3D {
     this.hint = hint; // it goes once the view has been turned
     bar.append(reset, hint);
     this.el.append(this.canvas, this.labels, bar);
+    this.bar = bar;
     if (app.setColourScale) { // the colour scale, as on the 2-D panel
       const sel = this.cscale = document.createElement('select');
       sel.className = 'cscale';
@@ -390,7 +525,7 @@ export class Surface3D {
     this.lineProg = compile(gl, LINE_VS, PATH_FS);
     this.pointProg = compile(gl, POINT_VS, POINT_FS);
     this.flatProg = compile(gl, POINT_VS.replace('gl_PointSize = uSize;', ''), FLAT_FS);
-    this.buf = { pos: gl.createBuffer(), nor: gl.createBuffer(), t: gl.createBuffer(), idx: gl.createBuffer(), box: gl.createBuffer(), model: null, eigen: gl.createBuffer(), pts: gl.createBuffer() };
+    this.buf = { surf: gl.createBuffer(), box: gl.createBuffer(), floor: gl.createBuffer(), model: null, eigen: gl.createBuffer(), pts: gl.createBuffer() };
   }
 
   // ----- camera and input -----
@@ -424,7 +559,7 @@ export class Surface3D {
       if (!last) return;
       const now = [e.clientX, e.clientY];
       pointers.set(e.pointerId, now);
-      if (pointers.size === 1) { this.orbit(-(now[0] - last[0]) * 0.4, (now[1] - last[1]) * 0.3); this.hint.hidden = true; }
+      if (pointers.size === 1) { this.orbit(-(now[0] - last[0]) * 0.4, (now[1] - last[1]) * 0.3); if (!this.hint.hidden) { this.hint.hidden = true; this.barBox = null; } }
       else if (pointers.size === 2) {
         const [a, b] = [...pointers.values()], d = Math.hypot(a[0] - b[0], a[1] - b[1]);
         if (pinch > 0 && d > 0) this.zoomBy(d / pinch);
@@ -467,6 +602,7 @@ export class Surface3D {
     this.thin = 3 / Math.max(w, 200); // scene units: the box (2 wide) is about 0.7 w px across at zoom 1: ~1 px
     this.trailsDirty = true;
     this.bg = null;
+    this.barBox = null;
     this.app.dirty = true;
   }
 
@@ -495,35 +631,26 @@ export class Surface3D {
   buildMesh() {
     const gl = this.gl, L = this.app.land;
     this.meshLand = L;
-    this.bg = null; // a theme's change marks the panels' heat dirty: its colours are read again
+    this.bg = this.ink = this.inkCSS = null; // a theme's change marks the panels' heat dirty: its colours are read again
     this.map = sceneMap(L ? [L.x[0], L.x[1], L.y[0], L.y[1]] : this.app.state.view);
     this.heatDirty = false;
     this.trailsDirty = true;
     this.geomKey = null;
+    for (const m of this.meshes?.values() || []) gl.deleteBuffer(m.buf);
+    this.meshes = new Map(); // index buffers by tolerance, made when first drawn
     if (!L) { this.count = 0; return; }
-    const f = heightField(L, this.map);
-    gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.pos); gl.bufferData(gl.ARRAY_BUFFER, f.pos, gl.STATIC_DRAW);
-    gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.nor); gl.bufferData(gl.ARRAY_BUFFER, f.nor, gl.STATIC_DRAW);
-    gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.t); gl.bufferData(gl.ARRAY_BUFFER, f.t, gl.STATIC_DRAW);
-    this.buf.col ||= gl.createBuffer();
-    gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.col); gl.bufferData(gl.ARRAY_BUFFER, vertexColours(f.t), gl.STATIC_DRAW);
-    for (const m of Object.values(this.meshes || {})) gl.deleteBuffer(m.buf);
-    this.meshes = {}; // index buffers by stride, made when first drawn
-    this.count = L.nx * L.ny;
-    this.idxType = this.uint || L.nx * L.ny <= 65536 ? (this.uint ? gl.UNSIGNED_INT : gl.UNSIGNED_SHORT) : 0;
-    // The floor's contours: the heat map's levels (levels(scale, 14)), one
-    // colour a level, traced on the sub-grid the still surface is drawn on.
-    const sub = subGrid(L, meshStride(Math.max(L.nx, L.ny), this.w, false)), fl = [];
-    const X = (g, at) => { const i = Math.min(Math.floor(g), at.length - 2), f = g - i; return at[i] + f * (at[i + 1] - at[i]); };
-    this.floorLevels = [];
-    const lv = levels(L.scale, LEVELS - 1);
-    lv.forEach((level, i) => {
-      const first = fl.length / 3, seg = trace(sub.values, sub.nx, sub.ny, level);
-      for (let k = 0; k < seg.length; k += 2) fl.push((X(seg[k], sub.xs) - this.map.cx) * this.map.sx, (X(seg[k + 1], sub.ys) - this.map.cy) * this.map.sy, FLOOR);
-      this.floorLevels.push([first, fl.length / 3 - first, (i + 1) / (lv.length + 1)]);
-    });
-    this.buf.floor ||= gl.createBuffer();
-    gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.floor); gl.bufferData(gl.ARRAY_BUFFER, new Float32Array(fl), gl.STATIC_DRAW);
+    // The surface: one interleaved vertex buffer of the landscape on a
+    // (2^k + 1)² grid, drawn through a right-triangulated irregular network
+    // (rtinErrors): software WebGL pays per triangle, and a smooth landscape
+    // needs few (Rosenbrock's 256² in log height: 4 400 triangles within
+    // ~0.5 px of the grid's surface instead of 32 768 for every 2nd line).
+    const N = this.meshN = meshSide(L.nx, L.ny, this.uint ? 257 : 129);
+    const f = heightField(resample(L, N), this.map);
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.surf); gl.bufferData(gl.ARRAY_BUFFER, interleave(f), gl.STATIC_DRAW);
+    this.meshErr = rtinErrors(f.t, N);
+    this.count = N * N;
+    this.idxType = this.uint ? gl.UNSIGNED_INT : gl.UNSIGNED_SHORT;
+    this.buildFloor(L);
     // The box: the floor's edges and the four uprights.
     const { ex, ey } = this.map, b = [];
     const seg = (a, c) => b.push(...a, ...c);
@@ -537,21 +664,47 @@ export class Surface3D {
     this.boxCount = b.length / 3;
   }
 
-  // trackPoints returns run r's points from i0 on, lifted and thinned
-  // (points closer than about a pixel at zoom 1 to the last kept add nothing).
-  trackPoints(t, i0, last) {
-    const out = [];
-    let lx = last ? last[0] : NaN, ly = last ? last[1] : NaN, lz = last ? last[2] : NaN;
-    for (let i = i0; i < t.n; i++) {
-      const p = this.lift(t.x[i], t.y[i], t.loss[i]);
-      if (i !== t.n - 1 && Math.abs(p[0] - lx) + Math.abs(p[1] - ly) + Math.abs(p[2] - lz) < this.thin) continue;
-      out.push(p[0], p[1], p[2] + 0.004);
-      [lx, ly, lz] = p;
-    }
-    return out;
+  // buildFloor traces the floor's contours (the heat map's levels,
+  // levels(scale, 14), one colour a level) on the landscape's grid, joins
+  // them into polylines and thins them (Chords, a quarter pixel at zoom 1):
+  // Rosenbrock's 256² has 10 600 segments, software WebGL pays for each.
+  buildFloor(L) {
+    const gl = this.gl, m = this.map, fl = [], eps = this.thin / 4;
+    const X = (g) => L.x[0] + (g / (L.nx - 1)) * (L.x[1] - L.x[0]), Y = (g) => L.y[0] + (g / (L.ny - 1)) * (L.y[1] - L.y[0]);
+    this.floorLevels = [];
+    const lv = levels(L.scale, LEVELS - 1);
+    lv.forEach((level, i) => {
+      const first = fl.length / 3;
+      for (const line of chain(trace(L.values, L.nx, L.ny, level))) {
+        const c = new Chords(eps);
+        for (let k = 0; k < line.length; k += 2) c.push((X(line[k]) - m.cx) * m.sx, (Y(line[k + 1]) - m.cy) * m.sy, FLOOR);
+        const pts = c.tail() ? [...c.kept, ...c.tail().slice(3)] : c.kept;
+        for (let k = 0; k + 5 < pts.length; k += 3) fl.push(pts[k], pts[k + 1], pts[k + 2], pts[k + 3], pts[k + 4], pts[k + 5]);
+      }
+      this.floorLevels.push([first, fl.length / 3 - first, (i + 1) / (lv.length + 1)]);
+    });
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.floor);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array(fl), gl.STATIC_DRAW);
   }
 
-  // updateTracks appends the runs' new points to their ribbons.
+  background() { return (this.bg ||= parseColour(getComputedStyle(this.el).backgroundColor) || [1, 1, 1]); }
+
+  drawFloor(mvp) {
+    const gl = this.gl;
+    if (!this.floorLevels?.length) return;
+    this.useFlat(mvp, NO_TINT);
+    this.attrib(this.flatProg, 'aPos', this.buf.floor, 3);
+    for (const [first, n, t] of this.floorLevels) {
+      const c = 3 * Math.round(t * 255);
+      gl.uniform4f(this.flatProg.u.uColour, TABLE[c] / 255, TABLE[c + 1] / 255, TABLE[c + 2] / 255, 0.75);
+      gl.drawArrays(gl.LINES, first, n);
+    }
+  }
+
+  // updateTracks appends the runs' new points to their ribbons: the
+  // segments between the points a chord test keeps (Chords: a gradient
+  // descent's 10 000 steps along a valley are a few hundred segments),
+  // then the tail to the current point, rewritten in place as the runs go.
   updateTracks() {
     const gl = this.gl, tracks = this.app.tracks;
     if (this.trailsDirty) {
@@ -564,28 +717,34 @@ export class Surface3D {
       let run = this.runs[r];
       if (!run || run.track !== t) {
         if (run?.buf) gl.deleteBuffer(run.buf);
-        run = this.runs[r] = { track: t, buf: gl.createBuffer(), cap: 0, verts: 0, drawn: 0, last: null };
+        // eps: a third of a pixel at zoom 1 (this.thin is about one).
+        run = this.runs[r] = { track: t, buf: gl.createBuffer(), cap: 0, verts: 0, tail: 0, drawn: 0, sent: 0, chords: new Chords(this.thin / 3) };
       }
       if (run.drawn >= t.n) return;
-      const pts = this.trackPoints(t, run.drawn, run.last);
-      if (run.last) pts.unshift(run.last[0], run.last[1], run.last[2] + 0.004);
-      run.drawn = t.n;
-      if (pts.length < 6) { if (pts.length >= 3) run.last = [pts.at(-3), pts.at(-2), pts.at(-1) - 0.004]; return; }
-      run.last = [pts.at(-3), pts.at(-2), pts.at(-1) - 0.004];
-      const data = new Float32Array(ribbon(pts));
-      const need = run.verts + data.length / 7;
-      gl.bindBuffer(gl.ARRAY_BUFFER, run.buf);
-      if (need > run.cap) {
-        // Grow: copy what is there (WebGL 1 cannot copy buffers) by rebuilding from the track.
-        const all = new Float32Array(ribbon(this.trackPoints(t, 0, null)));
-        run.cap = Math.max(1024, 2 * all.length / 7);
-        gl.bufferData(gl.ARRAY_BUFFER, run.cap * 28, gl.DYNAMIC_DRAW);
-        gl.bufferSubData(gl.ARRAY_BUFFER, 0, all);
-        run.verts = all.length / 7;
-        return;
+      const ch = run.chords;
+      for (let i = run.drawn; i < t.n; i++) {
+        const p = this.lift(t.x[i], t.y[i], t.loss[i]);
+        ch.push(p[0], p[1], p[2] + 0.004);
       }
-      gl.bufferSubData(gl.ARRAY_BUFFER, run.verts * 28, data);
-      run.verts = need;
+      run.drawn = t.n;
+      const k = ch.kept, from = Math.max(0, run.sent - 1) * 3;
+      const data = ribbon(k.length - from >= 6 ? k.slice(from) : []), tail = ch.tail();
+      const ntail = tail ? 4 : 0;
+      gl.bindBuffer(gl.ARRAY_BUFFER, run.buf);
+      if (run.verts + data.length / 7 + ntail > run.cap) {
+        // Grow (WebGL 1 cannot copy a buffer): every kept segment again.
+        const all = ribbon(k);
+        run.cap = Math.max(1024, 2 * (all.length / 7 + 4));
+        gl.bufferData(gl.ARRAY_BUFFER, run.cap * 28, gl.DYNAMIC_DRAW);
+        run.verts = 0;
+        data.length = 0;
+        data.push(...all);
+      }
+      if (tail) ribbon(tail, data);
+      if (data.length) gl.bufferSubData(gl.ARRAY_BUFFER, run.verts * 28, new Float32Array(data));
+      run.verts += data.length / 7 - ntail;
+      run.tail = ntail;
+      run.sent = k.length / 3;
     });
   }
 
@@ -671,7 +830,7 @@ export class Surface3D {
     this.updateGeometry();
     const W = this.canvas.width, H = this.canvas.height;
     gl.viewport(0, 0, W, H);
-    const bg = this.bg ||= parseColour(getComputedStyle(this.el).backgroundColor) || [1, 1, 1];
+    const bg = this.background();
     gl.clearColor(bg[0], bg[1], bg[2], 1);
     gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
     const { mvp, eye } = this.matrices();
@@ -683,34 +842,28 @@ export class Surface3D {
     gl.enable(gl.BLEND);
     gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
     const ink = this.ink ||= parseColour(getComputedStyle(document.body).color) || [0.1, 0.1, 0.1];
-    // The box.
+    const moving = performance.now() - (this.movedAt || 0) < MOVING_MS;
+    if (L && this.count) {
+      // The lit surface (coarser while the camera moves), then the floor's contours.
+      if (moving) { clearTimeout(this.stillTimer); this.stillTimer = setTimeout(() => { app.dirty = true; }, MOVING_MS + 10); }
+      const mesh = this.mesh(meshTolerance(mvp, this.w, this.h, this.dpr, moving));
+      gl.enable(gl.POLYGON_OFFSET_FILL);
+      gl.polygonOffset(1, 1);
+      this.useSurface(mvp, this.buf, NO_TINT);
+      gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, mesh.buf);
+      gl.disable(gl.BLEND); // opaque: no read of what is under it
+      gl.drawElements(gl.TRIANGLES, mesh.count, this.idxType, 0);
+      gl.enable(gl.BLEND);
+      gl.disable(gl.POLYGON_OFFSET_FILL);
+      this.drawnTris = mesh.count / 3;
+      this.drawnMoving = moving; // a still frame follows MOVING_MS after the last move
+      this.drawFloor(mvp);
+    }
+    // The box, over the floor.
     if (this.boxCount) {
       this.useFlat(mvp, [...ink, 0.45]);
       this.attrib(this.flatProg, 'aPos', this.buf.box, 3);
       gl.drawArrays(gl.LINES, 0, this.boxCount);
-    }
-    const moving = performance.now() - (this.movedAt || 0) < MOVING_MS;
-    if (L && this.count && this.idxType) {
-      // The floor's contours, then the lit surface (coarser while the camera moves).
-      if (this.floorLevels.length) {
-        this.useFlat(mvp, [0, 0, 0, 0]);
-        this.attrib(this.flatProg, 'aPos', this.buf.floor, 3);
-        for (const [first, n, t] of this.floorLevels) {
-          const c = 3 * Math.round(t * 255);
-          gl.uniform4f(this.flatProg.u.uColour, TABLE[c] / 255, TABLE[c + 1] / 255, TABLE[c + 2] / 255, 0.75);
-          gl.drawArrays(gl.LINES, first, n);
-        }
-      }
-      if (moving) { clearTimeout(this.stillTimer); this.stillTimer = setTimeout(() => { app.dirty = true; }, MOVING_MS + 10); }
-      const mesh = this.mesh(meshStride(Math.max(L.nx, L.ny), this.w, moving));
-      gl.enable(gl.POLYGON_OFFSET_FILL);
-      gl.polygonOffset(1, 1);
-      this.useSurface(mvp, this.buf, [0, 0, 0, 0]);
-      gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, mesh.buf);
-      gl.drawElements(gl.TRIANGLES, mesh.count, this.idxType, 0);
-      gl.disable(gl.POLYGON_OFFSET_FILL);
-      this.drawnStride = mesh.stride;
-      this.drawnMoving = moving; // a still frame follows MOVING_MS after the last move
     }
     // Known minima and the start: markers, drawn over the surface with the current points (a
     // minimum at the bottom of a narrow valley would be hidden by its walls).
@@ -732,9 +885,10 @@ export class Surface3D {
       gl.depthFunc(pass ? gl.LEQUAL : gl.GREATER);
       gl.depthMask(false);
       this.runs.forEach((run, r) => {
-        if (!run?.verts) return;
-        this.useLine(mvp, run.buf, lw(r) * (pass ? 1 : 0.7), rgba(runColour(r), pass ? 1 : 0.3), 0.0004, true, run.verts);
-        gl.drawElements(gl.TRIANGLES, Math.min(run.verts / 4, this.quadCap) * 6, this.quadType, 0);
+        const n = run?.verts + run?.tail;
+        if (!n) return;
+        this.useLine(mvp, run.buf, lw(r) * (pass ? 1 : 0.7), rgba(runColour(r), pass ? 1 : 0.3), 0.0004, true, n);
+        gl.drawElements(gl.TRIANGLES, Math.min(n / 4, this.quadCap) * 6, this.quadType, 0);
       });
     }
     gl.depthFunc(gl.LEQUAL);
@@ -783,16 +937,18 @@ export class Surface3D {
     this.frames = (this.frames || 0) + 1;
   }
 
-  // mesh returns the surface's index buffer at sub-grid step s.
-  mesh(s) {
-    const gl = this.gl, L = this.meshLand;
-    if (!this.meshes[s]) {
-      const idx = gridIndices(L.nx, L.ny, s), buf = gl.createBuffer();
+  // mesh returns the surface's index buffer keeping heights within tol (rounded to a power of √2, so that a zoom reuses it).
+  mesh(tol) {
+    const gl = this.gl, q = Math.round(2 * Math.log2(tol));
+    let m = this.meshes.get(q);
+    if (!m) {
+      if (this.meshes.size > 6) { for (const o of this.meshes.values()) gl.deleteBuffer(o.buf); this.meshes.clear(); }
+      const idx = rtinIndices(this.meshErr, this.meshN, 2 ** (q / 2), this.uint ? Uint32Array : Uint16Array), buf = gl.createBuffer();
       gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, buf);
-      gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, this.uint ? idx : Uint16Array.from(idx), gl.STATIC_DRAW);
-      this.meshes[s] = { buf, count: idx.length, stride: s };
+      gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, idx, gl.STATIC_DRAW);
+      this.meshes.set(q, m = { buf, count: idx.length, tol: 2 ** (q / 2) });
     }
-    return this.meshes[s];
+    return m;
   }
 
   attrib(P, name, buf, size, stride = 0, offset = 0, bytes = false) {
@@ -822,11 +978,18 @@ export class Surface3D {
     gl.uniform4fv(P.u.uTint, tint);
     const l = [-0.35, -0.55, 0.76], n = Math.hypot(...l);
     gl.uniform3f(P.u.uLight, l[0] / n, l[1] / n, l[2] / n);
+    if (B.surf) { // one interleaved buffer (interleave)
+      this.attrib(P, 'aPos', B.surf, 3, 32, 0);
+      this.attrib(P, 'aNor', B.surf, 3, 32, 12);
+      this.attrib(P, 'aT', B.surf, 1, 32, 24);
+      // Four bytes, not three: a 3-byte vertex format is converted on every draw by ANGLE.
+      this.attrib(P, 'aCol', B.surf, 4, 32, 28, true);
+      return;
+    }
     this.attrib(P, 'aPos', B.pos, 3);
     this.attrib(P, 'aNor', B.nor, 3);
     this.attrib(P, 'aT', B.t, 1);
-    // Four bytes, not three: a 3-byte vertex format is converted on every draw by ANGLE.
-    this.attrib(P, 'aCol', B.col, 4, 4, 0, true); // the model has none: its tint
+    this.attrib(P, 'aCol', null); // the model has none: its tint
     gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, B.idx);
   }
 
@@ -873,7 +1036,12 @@ export class Surface3D {
     this.use(P);
     gl.uniformMatrix4fv(P.u.uMVP, false, mvp);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.pts);
-    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array(list.flatMap((q) => q.p)), gl.DYNAMIC_DRAW);
+    if (!this.ptsData || this.ptsData.length < 3 * list.length) { // grown, not made anew each frame
+      this.ptsData = new Float32Array(Math.max(96, 6 * list.length));
+      gl.bufferData(gl.ARRAY_BUFFER, this.ptsData.byteLength, gl.DYNAMIC_DRAW);
+    }
+    list.forEach((q, i) => this.ptsData.set(q.p, 3 * i));
+    gl.bufferSubData(gl.ARRAY_BUFFER, 0, this.ptsData.subarray(0, 3 * list.length));
     this.attrib(P, 'aPos', this.buf.pts, 3);
     list.forEach((q, i) => {
       gl.uniform1f(P.u.uSize, q.size * this.dpr);
@@ -891,7 +1059,7 @@ export class Surface3D {
     ctx.clearRect(0, 0, this.w, this.h);
     if (!L) return;
     const m = this.map, P = (x, y, z) => project(mvp, x, y, z, this.w, this.h);
-    const ink = getComputedStyle(document.body).color || '#222';
+    const ink = this.inkCSS ||= getComputedStyle(document.body).color || '#222';
     ctx.fillStyle = ink;
     ctx.strokeStyle = ink;
     ctx.lineWidth = 1;
@@ -911,9 +1079,23 @@ export class Surface3D {
       ctx.textBaseline = oy > 0.3 ? 'top' : oy < -0.3 ? 'bottom' : 'middle';
       ctx.font = name ? font(13, 'italic ') : font(11);
       const d = name ? 26 : 8;
-      ctx.fillText(label, a[0] + ox * d, a[1] + oy * d);
+      ctx.fillText(label, ...inside(label, a[0] + ox * d, a[1] + oy * d));
+    };
+    // inside moves a label's anchor so that the text stays on the canvas (a front corner's tick can fall off its edge).
+    // inside moves a label's anchor so that the text stays on the canvas
+    // (a front corner's tick can fall off its edge) and above the bar of
+    // buttons under its left corner.
+    const bar = this.barBox ||= (() => { const c = this.canvas.getBoundingClientRect(), r = this.bar.getBoundingClientRect(); return [r.left - c.left, r.top - c.top, r.right - c.left]; })();
+    const inside = (text, x, y) => {
+      const tw = ctx.measureText(text).width, th = 12 * ui.font;
+      const l = ctx.textAlign === 'left' ? x : ctx.textAlign === 'right' ? x - tw : x - tw / 2;
+      const t = ctx.textBaseline === 'top' ? y : ctx.textBaseline === 'bottom' ? y - th : y - th / 2;
+      const dx = Math.max(0, 2 - l) - Math.max(0, l + tw - (this.w - 2));
+      const floor = l + dx < bar[2] && l + dx + tw > bar[0] ? bar[1] - 1 : this.h - 2;
+      return [x + dx, y + Math.max(0, 2 - t) - Math.max(0, t + th - floor)];
     };
     const [n1, n2] = this.app.model?.axisNames?.() || ['θ₁', 'θ₂'];
+    if (this.labels.dataset.axes !== `${n1},${n2}`) this.labels.dataset.axes = `${n1},${n2}`; // what the floor's edges are labelled (tests)
     const xs = niceTicks(x0, x1, Math.max(3, Math.round(this.w / 160)));
     for (const v of xs) { const sx = (v - m.cx) * m.sx; tick(P(sx, ey, FLOOR), fmt(v, 3)); }
     tick(P(0, ey, FLOOR), n1, true);
@@ -946,6 +1128,15 @@ export class Surface3D {
     // The eigenvalues at the arrows' tips.
     // Each beyond its arrow's tip, along the arrow on screen.
     ctx.font = font(12, 'bold ');
+    // What the model's label must not cover: the eigenvalues' plates, the current points, the arrows' tips.
+    const taken = [];
+    for (const p of this.current || []) { const s = p && P(...p); if (s) taken.push([s[0] - 9, s[1] - 9, 18, 18]); }
+    for (const a of this.arrows || []) { // both ways from the base, as drawn
+      for (let f = -1; f <= 1.001; f += 0.2) {
+        const q = P(...a.base.map((b, i) => b + f * (a.tip[i] - b)));
+        if (q) taken.push([q[0] - 4, q[1] - 4, 8, 8]);
+      }
+    }
     for (const a of this.arrows || []) {
       const s = P(...a.tip), o = P(...a.base);
       if (!s || !o) continue;
@@ -959,20 +1150,53 @@ export class Surface3D {
       const by = ctx.textBaseline === 'top' ? y : ctx.textBaseline === 'bottom' ? y - th : y - th / 2;
       ctx.fillStyle = 'rgba(0,0,0,0.62)';
       ctx.fillRect(bx - 3, by - 1, tw + 6, th + 2);
+      taken.push([bx - 3, by - 1, tw + 6, th + 2]);
       ctx.fillStyle = a.lam >= 0 ? EIGEN_POS : EIGEN_NEG;
       ctx.fillText(text, x, y + (ctx.textBaseline === 'top' ? 1 : ctx.textBaseline === 'bottom' ? -1 : 0));
     }
+    this.modelLabel = null;
     if (this.modelAt) {
       const s = P(...this.modelAt);
       if (s) {
-        ctx.font = font(11);
+        // On a light plate, at the corner of the point where it covers least of the labels and points.
+        const text = 'model’s stationary point';
+        ctx.font = font(12, 'bold ');
         ctx.textAlign = 'left';
         ctx.textBaseline = 'top';
-        ctx.lineWidth = 3;
-        ctx.strokeStyle = 'rgba(255,255,255,0.8)';
-        ctx.strokeText('model’s stationary point', s[0] + 6, s[1] + 4);
-        ctx.fillStyle = '#c2185b';
-        ctx.fillText('model’s stationary point', s[0] + 6, s[1] + 4);
+        const tw = ctx.measureText(text).width + 8, th = 16 * ui.font;
+        const cover = (r) => taken.reduce((a, q) => a + Math.max(0, Math.min(r[0] + r[2], q[0] + q[2]) - Math.max(r[0], q[0])) * Math.max(0, Math.min(r[1] + r[3], q[1] + q[3]) - Math.max(r[1], q[1])), 0)
+          + (r[0] < 0 || r[1] < 0 || r[0] + r[2] > this.w || r[1] + r[3] > this.h ? 1e6 : 0);
+        // Nearest first, in eight directions; a plate away from the point gets a leader line.
+        const spots = [];
+        for (const d of [8, 30, 60]) {
+          for (const [ux, uy] of [[1, 1], [-1, 1], [1, -1], [-1, -1], [0, 1], [0, -1], [1, 0], [-1, 0]]) {
+            const x = ux > 0 ? s[0] + d : ux < 0 ? s[0] - d - tw : s[0] - tw / 2, y = uy > 0 ? s[1] + d * 0.75 : uy < 0 ? s[1] - d * 0.75 - th : s[1] - th / 2;
+            spots.push([x, y, tw, th, d]);
+          }
+        }
+        const end = (q) => [Math.min(Math.max(s[0], q[0]), q[0] + q[2]), Math.min(Math.max(s[1], q[1]), q[1] + q[3])];
+        // A leader line along an arrow would seem to label it: its points past the point's own marker count too.
+        const leader = (q) => {
+          if (q[4] <= 8) return 0;
+          const [ex, ey] = end(q);
+          let n = 0;
+          for (let f = 0.35; f < 1; f += 0.15) n += cover([s[0] + f * (ex - s[0]) - 1, s[1] + f * (ey - s[1]) - 1, 2, 2]) > 0 ? 40 : 0;
+          return n;
+        };
+        const cost = (q) => cover(q) + leader(q);
+        const best = spots.reduce((b, q) => (cost(q) < cost(b) ? q : b)), r = best.slice(0, 4);
+        if (best[4] > 8) {
+          const [cx, cy] = end(best);
+          ctx.strokeStyle = '#ad1457';
+          ctx.lineWidth = 1.5;
+          ctx.beginPath(); ctx.moveTo(s[0], s[1]); ctx.lineTo(cx, cy); ctx.stroke();
+        }
+        ctx.fillStyle = 'rgba(255,255,255,0.85)';
+        ctx.fillRect(...r);
+        ctx.fillStyle = '#ad1457';
+        ctx.fillText(text, r[0] + 4, r[1] + 2 * ui.font);
+        this.modelLabel = r; // where it went, and what it had to miss (tests)
+        this.labelTaken = taken;
       }
     }
   }
@@ -1041,16 +1265,41 @@ export class Surface3D {
 }
 
 /**
- * subGrid returns every s-th row and column of the landscape grid L (the
- * last ones always in): {nx, ny, values, xs, ys} with the columns' x and
- * the rows' y.
+ * chain joins trace's segments ([x0, y0, x1, y1, ...]; a point where a
+ * line crosses a cell's edge is the same number in both cells) into
+ * polylines, each a flat [x, y, ...].
  */
-export function subGrid(L, s) {
-  const pick = (n) => { const out = []; for (let i = 0; i < n - 1; i += s) out.push(i); out.push(n - 1); return out; };
-  const cols = pick(L.nx), rows = pick(L.ny), values = new Float64Array(cols.length * rows.length);
-  rows.forEach((j, b) => cols.forEach((i, a) => { values[b * cols.length + a] = L.values[j * L.nx + i]; }));
-  const dx = (L.x[1] - L.x[0]) / (L.nx - 1), dy = (L.y[1] - L.y[0]) / (L.ny - 1);
-  return { nx: cols.length, ny: rows.length, values, xs: cols.map((i) => L.x[0] + i * dx), ys: rows.map((j) => L.y[0] + j * dy) };
+export function chain(seg) {
+  const n = seg.length / 4, ends = new Map(), used = new Uint8Array(n), key = (x, y) => x + ',' + y;
+  for (let s = 0; s < n; s++) {
+    for (const e of [0, 2]) {
+      const k = key(seg[4 * s + e], seg[4 * s + e + 1]), l = ends.get(k);
+      if (l) l.push(s); else ends.set(k, [s]);
+    }
+  }
+  // walk follows the unused segments on from (x, y), pushing the points it reaches.
+  const walk = (x, y, out) => {
+    for (;;) {
+      const s = ends.get(key(x, y))?.find((q) => !used[q]);
+      if (s === undefined) return;
+      used[s] = 1;
+      const at0 = seg[4 * s] === x && seg[4 * s + 1] === y;
+      x = at0 ? seg[4 * s + 2] : seg[4 * s]; y = at0 ? seg[4 * s + 3] : seg[4 * s + 1];
+      out.push(x, y);
+    }
+  };
+  const lines = [];
+  for (let s = 0; s < n; s++) {
+    if (used[s]) continue;
+    used[s] = 1;
+    const fwd = [seg[4 * s], seg[4 * s + 1], seg[4 * s + 2], seg[4 * s + 3]], back = [];
+    walk(seg[4 * s + 2], seg[4 * s + 3], fwd);
+    walk(seg[4 * s], seg[4 * s + 1], back);
+    const line = [];
+    for (let i = back.length - 2; i >= 0; i -= 2) line.push(back[i], back[i + 1]);
+    lines.push(line.concat(fwd));
+  }
+  return lines;
 }
 
 /** vertexColours returns the heat map's colour of each t (4 bytes a vertex, for a normalised attribute). */

@@ -3,7 +3,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { identity, multiply, perspective, lookAt, transform, project } from './mat4.mjs';
-import { clampCamera, sceneMap, cameraEye, heightField, gridIndices, meshStride, ribbon, quadIndices, gridValue, parseColour, DEFAULT_CAMERA, subGrid, vertexColours } from './surface3d.mjs';
+import { clampCamera, sceneMap, cameraEye, heightField, gridIndices, ribbon, quadIndices, gridValue, parseColour, DEFAULT_CAMERA, vertexColours, meshSide, resample, rtinErrors, rtinIndices, interleave, Chords, chain } from './surface3d.mjs';
+import { trace } from './contour.mjs';
 import { lut } from './colormap.mjs';
 import { valueScale } from './colormap.mjs';
 import { encodeState, decodeState } from './urlstate.mjs';
@@ -113,13 +114,6 @@ test('gridIndices covers every cell with two triangles of its corners', () => {
   assert.equal(Math.max(...sub), 15);
 });
 
-test('meshStride draws cells of about 3 px, twice as coarse while moving', () => {
-  assert.equal(meshStride(256, 587, false), 2);
-  assert.equal(meshStride(256, 587, true), 4);
-  assert.equal(meshStride(64, 900, false), 1);
-  assert.equal(meshStride(512, 390, false), 4);
-});
-
 test('ribbon makes one quad of 4 vertices per segment; quadIndices two triangles of each, one side each', () => {
   const out = ribbon([0, 0, 0, 1, 0, 0, 1, 1, 0]);
   assert.equal(out.length, 2 * 4 * 7);
@@ -162,18 +156,126 @@ test('the URL keeps the 3-D layout and its camera', () => {
   assert.doesNotMatch(encodeState(decodeState('?obj=saddle')), /cam=/);
 });
 
-test('subGrid keeps every s-th row and column and the last, with their coordinates', () => {
-  const L = saddleGrid(5), g = subGrid(L, 3);
-  assert.equal(g.nx, 3); assert.equal(g.ny, 3);
-  assert.deepEqual(g.xs, [-1, 0.5, 1]);
-  close(g.values[0], L.values[0]); close(g.values[4], L.values[3 * 5 + 3]); close(g.values[8], L.values[24]);
-  assert.equal(subGrid(L, 1).values.length, 25);
-});
-
 test('vertexColours are the heat map table’s colours, clamped', () => {
   const T = lut(), c = vertexColours(Float32Array.from([0, 1, 0.5, -1, 2]));
   assert.deepEqual(Array.from(c.slice(0, 4)), [T[0], T[1], T[2], 255]);
   assert.deepEqual(Array.from(c.slice(4, 8)), [T[765], T[766], T[767], 255]);
   assert.deepEqual(Array.from(c.slice(12, 16)), Array.from(c.slice(0, 4)));
   assert.deepEqual(Array.from(c.slice(16, 20)), Array.from(c.slice(4, 8)));
+});
+
+test('meshSide is the smallest 2^k + 1 not under the longer side, capped', () => {
+  assert.equal(meshSide(256, 256), 257);
+  assert.equal(meshSide(64, 40), 65);
+  assert.equal(meshSide(65, 65), 65);
+  assert.equal(meshSide(1024, 1024), 257);
+  assert.equal(meshSide(256, 256, 129), 129);
+  assert.equal(meshSide(2, 2), 3);
+});
+
+test('resample interpolates the grid on N × N over the same rectangle; holes stay holes', () => {
+  const L = saddleGrid(5);
+  assert.equal(resample(L, 5), L);
+  const R = resample(L, 9);
+  assert.equal(R.nx, 9); assert.deepEqual(R.x, L.x);
+  close(R.values[0], L.values[0]); close(R.values[80], L.values[24]);
+  close(R.values[2 * 9 + 2], L.values[1 * 5 + 1]); // grid points stay
+  close(R.values[1], (L.values[0] + L.values[1]) / 2); // between them, the mean
+  const holed = { ...L, values: Array.from(L.values, (v, k) => (k === 12 ? null : v)) };
+  assert.ok(Number.isNaN(resample(holed, 9).values[4 * 9 + 4]));
+});
+
+// mesh checks the network of tol on the N × N heights t: it tiles the
+// square (area), has no T-junction (no used point inside another
+// triangle's edge, so no crack) and keeps every grid point within about
+// tol (the error is measured at the hypotenuses' midpoints, each against
+// its own hypotenuse: points inside a triangle may be off by a little
+// more; 1.5 tol bounds it here).
+function mesh(t, N, tol) {
+  const idx = rtinIndices(rtinErrors(t, N), N, tol), used = new Set(idx);
+  let area = 0;
+  const xy = (k) => [k % N, Math.floor(k / N)];
+  for (let i = 0; i < idx.length; i += 3) {
+    const [a, b, c] = [idx[i], idx[i + 1], idx[i + 2]].map(xy);
+    const A = ((b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1])) / 2;
+    area += Math.abs(A);
+    for (const [p, q] of [[a, b], [b, c], [c, a]]) {
+      const n = Math.max(Math.abs(q[0] - p[0]), Math.abs(q[1] - p[1]));
+      for (let s = 1; s < n; s++) {
+        const k = (p[1] + ((q[1] - p[1]) * s) / n) * N + p[0] + ((q[0] - p[0]) * s) / n;
+        assert.ok(!used.has(k), `a T-junction at ${xy(k)}`);
+      }
+    }
+    // Every grid point in the triangle, against the plane through its corners.
+    const [x0, x1] = [Math.min(a[0], b[0], c[0]), Math.max(a[0], b[0], c[0])], [y0, y1] = [Math.min(a[1], b[1], c[1]), Math.max(a[1], b[1], c[1])];
+    for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) {
+      const w1 = ((b[1] - c[1]) * (x - c[0]) + (c[0] - b[0]) * (y - c[1])) / (2 * A), w2 = ((c[1] - a[1]) * (x - c[0]) + (a[0] - c[0]) * (y - c[1])) / (2 * A), w3 = 1 - w1 - w2;
+      if (w1 < -1e-9 || w2 < -1e-9 || w3 < -1e-9) continue;
+      const z = w1 * t[idx[i]] + w2 * t[idx[i + 1]] + w3 * t[idx[i + 2]];
+      assert.ok(Math.abs(z - t[y * N + x]) <= 1.5 * tol + 1e-6, `off by ${Math.abs(z - t[y * N + x])} at ${x}, ${y}`);
+    }
+  }
+  close(area, (N - 1) ** 2, 1e-9);
+  return idx.length / 3;
+}
+
+test('rtin: a plane is two triangles; a bump keeps its heights within the tolerance, with no cracks', () => {
+  const N = 33, plane = new Float32Array(N * N), bump = new Float32Array(N * N);
+  for (let j = 0; j < N; j++) for (let i = 0; i < N; i++) {
+    plane[j * N + i] = 0.2 + 0.01 * i + 0.005 * j;
+    const x = i / (N - 1) - 0.3, y = j / (N - 1) - 0.6;
+    bump[j * N + i] = Math.exp(-4 * (x * x + 2 * y * y)) * 0.6 + 0.05 * Math.sin(3 * x);
+  }
+  assert.equal(mesh(plane, N, 1e-6), 2); // (float rounding: not 0)
+  const fine = mesh(bump, N, 0), mid = mesh(bump, N, 0.01), coarse = mesh(bump, N, 0.05);
+  assert.ok(fine > 0.95 * 2 * (N - 1) ** 2 && fine <= 2 * (N - 1) ** 2); // all but where a midpoint is exact
+  assert.ok(coarse < mid && mid < fine / 3, `${coarse} < ${mid} < ${fine} / 3`);
+  // A hole keeps its neighbourhood at full detail.
+  bump[10 * N + 20] = -1;
+  const holed = rtinIndices(rtinErrors(bump, N), N, 0.05);
+  assert.ok(holed.includes(10 * N + 20) && holed.length / 3 > coarse);
+});
+
+test('interleave packs position, normal, t and the colour in 32 bytes a vertex', () => {
+  const f = { pos: Float32Array.of(1, 2, 3), nor: Float32Array.of(0, 0, 1), t: Float32Array.of(1) };
+  const ab = interleave(f), fv = new Float32Array(ab), bv = new Uint8Array(ab), T = lut();
+  assert.equal(ab.byteLength, 32);
+  assert.deepEqual(Array.from(fv.slice(0, 7)), [1, 2, 3, 0, 0, 1, 1]);
+  assert.deepEqual(Array.from(bv.slice(28)), [T[765], T[766], T[767], 255]);
+});
+
+test('Chords keeps the corners of a path and leaves out what lies on a chord', () => {
+  const c = new Chords(0.01);
+  for (let i = 0; i <= 50; i++) c.push(i / 50, 0, 0); // along x
+  for (let i = 1; i <= 50; i++) c.push(1, i / 50, 0); // then along y
+  assert.deepEqual(c.kept, [0, 0, 0, 1, 0, 0]);
+  assert.deepEqual(c.tail(), [1, 0, 0, 1, 1, 0]);
+  // A circle: every point within eps of the drawn polyline, far fewer segments than points.
+  const d = new Chords(0.002), pts = [];
+  for (let i = 0; i <= 1000; i++) { const a = (i / 1000) * 2 * Math.PI; pts.push([Math.cos(a), Math.sin(a), 0]); d.push(...pts.at(-1)); }
+  const poly = [...d.kept, ...d.tail().slice(3)], segs = poly.length / 3 - 1;
+  assert.ok(segs > 10 && segs < 100, `${segs} segments`);
+  for (const p of pts) {
+    let best = Infinity;
+    for (let s = 0; s < segs; s++) {
+      const a = poly.slice(3 * s, 3 * s + 3), b = poly.slice(3 * s + 3, 3 * s + 6), ab = [b[0] - a[0], b[1] - a[1]], ap = [p[0] - a[0], p[1] - a[1]];
+      const u = Math.min(1, Math.max(0, (ap[0] * ab[0] + ap[1] * ab[1]) / (ab[0] ** 2 + ab[1] ** 2)));
+      best = Math.min(best, Math.hypot(ap[0] - u * ab[0], ap[1] - u * ab[1]));
+    }
+    assert.ok(best <= 0.002 + 1e-9, `a point ${best} off the polyline`);
+  }
+});
+
+test('chain joins the segments of a traced level into polylines', () => {
+  // A circle's level set on a grid: one closed polyline of all the segments.
+  const n = 21, values = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) values[j * n + i] = Math.hypot(i - 10, j - 10);
+  const seg = trace(values, n, n, 6.3), lines = chain(seg);
+  assert.equal(lines.length, 1);
+  assert.equal(lines[0].length / 2 - 1, seg.length / 4);
+  close(lines[0][0], lines[0].at(-2), 1e-12); close(lines[0][1], lines[0].at(-1), 1e-12); // closed
+  // Two open pieces stay two; a segment's order does not matter.
+  const two = chain([0, 0, 1, 0, 2, 0, 1, 0, 5, 5, 6, 5]);
+  assert.deepEqual(two.map((l) => l.length / 2).sort(), [2, 3]);
+  assert.deepEqual(chain([]), []);
 });
