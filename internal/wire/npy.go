@@ -49,7 +49,9 @@ func AppendNPYFields(dst []byte, runs []scene.RunResult, fields scene.Fields) []
 }
 
 // WriteNPY writes what AppendNPY appends to w, in pieces.
-func WriteNPY(w io.Writer, runs []scene.RunResult) error { return WriteNPYFields(w, runs, scene.AllFields) }
+func WriteNPY(w io.Writer, runs []scene.RunResult) error {
+	return WriteNPYFields(w, runs, scene.AllFields)
+}
 
 // WriteNPYFields writes what AppendNPYFields appends to w, in pieces.
 func WriteNPYFields(w io.Writer, runs []scene.RunResult, fields scene.Fields) error {
