@@ -195,28 +195,59 @@ func (s *Scene) pointOf(i int, st *optim.Step, d Detail, f Fields, a *pointArena
 			}
 		}
 		if len(st.State) > 0 && f.Has(FieldState) {
-			p.State = stateOf(st.State, a)
+			p.State = s.stateOf(i, st.State, a)
 		}
 	}
 	return p
 }
 
-// stateOf copies a method's state: its finite vectors, sorted by name.
-func stateOf(vs []optim.Vec, a *pointArena) State {
-	n := 0
-	for _, v := range vs {
-		if allFinite(v.V) {
-			n++
+// stateOrder is how run's state vectors were last sorted: their names as
+// the method gave them, and the order by name of the finite ones. A method
+// names the same vectors step after step (the same strings: comparing them
+// is comparing pointers), so the sort is done again only when that changes.
+type stateOrder struct {
+	names []string
+	order []int // indices into names, by name; nil entries left out
+	ok    []bool
+}
+
+// stateOf copies run i's state: its finite vectors, sorted by name.
+func (s *Scene) stateOf(i int, vs []optim.Vec, a *pointArena) State {
+	for len(s.orders) <= i {
+		s.orders = append(s.orders, stateOrder{})
+	}
+	o := &s.orders[i]
+	same := len(o.names) == len(vs)
+	for j := 0; same && j < len(vs); j++ {
+		same = o.names[j] == vs[j].Name && o.ok[j] == allFinite(vs[j].V)
+	}
+	if !same {
+		o.names, o.ok, o.order = o.names[:0], o.ok[:0], o.order[:0]
+	names:
+		for j, v := range vs {
+			o.names = append(o.names, v.Name)
+			o.ok = append(o.ok, allFinite(v.V))
+			if !o.ok[j] {
+				continue
+			}
+			for k, m := range o.order {
+				if vs[m].Name == v.Name { // the later of two of a name, as a map keeps
+					o.order[k] = j
+					continue names
+				}
+			}
+			o.order = append(o.order, j)
+			for k := len(o.order) - 1; k > 0 && vs[o.order[k]].Name < vs[o.order[k-1]].Name; k-- {
+				o.order[k], o.order[k-1] = o.order[k-1], o.order[k]
+			}
 		}
 	}
-	if n == 0 {
+	if len(o.order) == 0 {
 		return nil
 	}
-	out := a.vecs(n)[:0]
-	for _, v := range vs {
-		if allFinite(v.V) {
-			out = insertSorted(out, NamedVec{v.Name, a.copy(v.V)})
-		}
+	out := a.vecs(len(o.order))
+	for k, j := range o.order {
+		out[k] = NamedVec{vs[j].Name, a.copy(vs[j].V)}
 	}
 	return out
 }

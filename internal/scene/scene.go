@@ -124,10 +124,11 @@ type Scene struct {
 	// View is the plane of a projected objective; nil for a 2-D one.
 	View *zoo.View
 
-	hess *mat.SymDense // scratch for gᵀHg; nil when the objective has no cheap Hessian
-	hv   []float64     // scratch for gᵀHg by a Hessian-vector product (projected objectives)
-	u    []float64     // scratch for gᵀHg: g scaled
-	live pointArena    // storage of the points PointOf makes
+	hess   *mat.SymDense // scratch for gᵀHg; nil when the objective has no cheap Hessian
+	hv     []float64     // scratch for gᵀHg by a Hessian-vector product (projected objectives)
+	u      []float64     // scratch for gᵀHg: g scaled
+	live   pointArena    // storage of the points PointOf makes
+	orders []stateOrder  // each run's state vectors by name
 }
 
 // Build validates req and builds its runs. Errors are *fielderr.Error with
