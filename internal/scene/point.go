@@ -291,6 +291,9 @@ func (s *Scene) gtHg(g []float64) (float64, bool) {
 func innerSym(h *mat.SymDense, u []float64) float64 {
 	raw := h.RawSymmetric()
 	n := raw.N
+	if n == 2 {
+		return innerSym2(raw.Data[0], raw.Data[1], raw.Data[raw.Stride+1], u[0], u[1])
+	}
 	var sum float64
 	for i := range n {
 		row := raw.Data[i*raw.Stride : i*raw.Stride+n]
@@ -300,6 +303,24 @@ func innerSym(h *mat.SymDense, u []float64) float64 {
 				sum += ui * floats.Dot(row[i+1:], u[i+1:])
 			}
 		}
+	}
+	return sum
+}
+
+// innerSym2 is innerSym of [[a, b], [b, c]] in closed form: Inner's three
+// products, each added as gonum's DotUnitary adds fewer than 4 terms (from
+// +0, then +0 twice more, so a −0 comes out +0). The float64 conversions
+// keep a compiler from fusing a product into an addition (the spec allows
+// it otherwise), which would change the bits.
+func innerSym2(a, b, c, u0, u1 float64) float64 {
+	small := func(s float64) float64 { return 0 + (s + 0) }
+	var sum float64
+	if u0 != 0 {
+		sum += float64(u0 * small(float64(0+float64(a*u0))+float64(b*u1)))
+		sum += float64(u0 * small(0+float64(b*u1)))
+	}
+	if u1 != 0 {
+		sum += float64(u1 * small(0+float64(c*u1)))
 	}
 	return sum
 }

@@ -16,7 +16,11 @@ import (
 func TestInnerSymIsGonums(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for n := 1; n <= 64; n++ {
-		for range 4 {
+		reps := 4
+		if n == 2 {
+			reps = 100000 // the closed form
+		}
+		for range reps {
 			h := mat.NewSymDense(n, nil)
 			u := make([]float64, n)
 			for i := range n {
@@ -27,9 +31,39 @@ func TestInnerSymIsGonums(t *testing.T) {
 					h.SetSym(i, j, rng.NormFloat64()*1e3)
 				}
 			}
+			if n == 2 && rng.IntN(3) == 0 { // signed zeros: a closed form must keep gonum's
+				h.SetSym(rng.IntN(2), 1, math.Copysign(0, -1))
+				u[rng.IntN(2)] = math.Copysign(0, -1)
+			}
 			uv := mat.NewVecDense(n, u)
 			if got, want := innerSym(h, u), mat.Inner(uv, h, uv); math.Float64bits(got) != math.Float64bits(want) {
 				t.Fatalf("n = %d: %v, gonum %v", n, got, want)
+			}
+		}
+	}
+}
+
+// TestInnerSym2Edges: the 2-D closed form is gonum's on every mix of
+// signed zeros, ones, the tiniest and the largest numbers.
+func TestInnerSym2Edges(t *testing.T) {
+	vals := []float64{0, math.Copysign(0, -1), 1, -1, 5e-324, -math.MaxFloat64, 0.1}
+	h := mat.NewSymDense(2, nil)
+	u := make([]float64, 2)
+	uv := mat.NewVecDense(2, u)
+	for _, a := range vals {
+		for _, b := range vals {
+			for _, c := range vals {
+				for _, u0 := range vals {
+					for _, u1 := range vals {
+						h.SetSym(0, 0, a)
+						h.SetSym(0, 1, b)
+						h.SetSym(1, 1, c)
+						u[0], u[1] = u0, u1
+						if got, want := innerSym(h, u), mat.Inner(uv, h, uv); math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+							t.Fatalf("H = [%v %v; %v %v], u = %v: %v, gonum %v", a, b, b, c, u, got, want)
+						}
+					}
+				}
 			}
 		}
 	}
