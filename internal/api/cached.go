@@ -135,12 +135,17 @@ func canonical(v any) []byte {
 
 func (h *handlers) runGET(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Vary", "Accept")
-	body, e := sceneBody(r, "format")
+	body, e := sceneBody(r, "format", "fields")
 	if e != nil {
 		writeError(w, e)
 		return
 	}
 	format, e := negotiateRun(r)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	fields, e := runFields(r, format)
 	if e != nil {
 		writeError(w, e)
 		return
@@ -156,7 +161,7 @@ func (h *handlers) runGET(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Steps = &steps
-	if cacheable(w, r, etagOf(format.etagName(), canonical(req))) {
+	if cacheable(w, r, etagOf(format.etagName(fields), canonical(req))) {
 		return
 	}
 	release := func() {}
@@ -169,7 +174,7 @@ func (h *handlers) runGET(w http.ResponseWriter, r *http.Request) {
 		}
 		defer release()
 	}
-	runs, err := s.RunAllContext(r.Context(), steps)
+	runs, err := s.RunFieldsContext(r.Context(), steps, fields)
 	if err != nil {
 		w.Header().Del("ETag")
 		w.Header().Del("Cache-Control")
@@ -179,7 +184,7 @@ func (h *handlers) runGET(w http.ResponseWriter, r *http.Request) {
 	// The answer streams out after the slot is freed: its encoding is a
 	// few milliseconds, and a client reading slowly must not hold the pool.
 	release()
-	writeRun(w, format, runs)
+	writeRun(w, format, fields, runs)
 }
 
 func (h *handlers) landscapeGET(w http.ResponseWriter, r *http.Request) {

@@ -71,6 +71,11 @@ func (h *handlers) run(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
+	fields, e := runFields(r, format)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
 	var req runRequest
 	if e := decode(w, r, &req); e != nil {
 		writeError(w, e)
@@ -89,7 +94,7 @@ func (h *handlers) run(w http.ResponseWriter, r *http.Request) {
 		}
 		defer release()
 	}
-	runs, err := s.RunAllContext(r.Context(), steps)
+	runs, err := s.RunFieldsContext(r.Context(), steps, fields)
 	if err != nil {
 		writeError(w, timeoutError(err))
 		return
@@ -97,7 +102,7 @@ func (h *handlers) run(w http.ResponseWriter, r *http.Request) {
 	// The answer streams out after the slot is freed: its encoding is a
 	// few milliseconds, and a client reading slowly must not hold the pool.
 	release()
-	writeRun(w, format, runs)
+	writeRun(w, format, fields, runs)
 }
 
 // runIsHeavy reports whether a run goes through the heavy pool: many

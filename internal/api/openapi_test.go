@@ -284,6 +284,11 @@ func TestOpenAPIExamples(t *testing.T) {
 		{method: "GET", path: "/api/run?scene=" + b64(runBody) + "&v=2", status: 200},
 		{method: "GET", path: "/api/run?scene=" + b64(runBody), ifNoneMatch: "*", status: 304},
 		{method: "GET", path: "/api/run?scene=***", status: 400},
+		{method: "POST", path: "/api/run?format=columns&fields=k,xy,loss", body: runBody, status: 200},
+		{method: "POST", path: "/api/run?format=npy&fields=loss", body: runBody, status: 200},
+		{method: "POST", path: "/api/run?format=columns&fields=k,k", body: runBody, status: 400},
+		{method: "GET", path: "/api/run?scene=" + b64(runBody) + "&format=columns&fields=xy,state", status: 200},
+		{method: "GET", path: "/api/run?scene=" + b64(runBody) + "&fields=xy", status: 400},
 		{method: "GET", path: "/api/run?scene=" + strings.Repeat("A", MaxSceneQuery+1), status: 414},
 
 		{method: "POST", path: "/api/hessian", body: `{"objective": {"id": "rosenbrock"}, "at": [1, 2]}`, status: 200},

@@ -3,6 +3,7 @@ package api
 import (
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,9 +27,53 @@ const (
 // runFormats are the names ?format= takes.
 var runFormats = map[string]runFormat{"json": formatRows, "columns": formatColumns, "npy": formatNPY}
 
-// etagName keeps each form's ETag apart (the rows' is the one it always was).
-func (f runFormat) etagName() string {
-	return [...]string{"run", "run-columns", "run-npy"}[f]
+// etagName keeps each form's ETag apart (the rows' is the one it always was),
+// and each choice of fields.
+func (f runFormat) etagName(fields scene.Fields) string {
+	name := [...]string{"run", "run-columns", "run-npy"}[f]
+	if fields != scene.AllFields {
+		name += "-fields-" + strconv.FormatUint(uint64(fields), 16)
+	}
+	return name
+}
+
+// fieldList is the fields ?fields= may name, for messages.
+var fieldList = strings.Join(scene.FieldNames[:], ", ")
+
+// runFields reads ?fields=, the fields the columns or the .npy carry
+// (API.md): a comma-separated list of point fields, each at most once, in
+// any order (the answer keeps the point's order). Without it, every field.
+// The rows always carry every field: fields with them is a 400.
+func runFields(r *http.Request, f runFormat) (scene.Fields, *httpError) {
+	vals, ok := r.URL.Query()["fields"]
+	if !ok {
+		return scene.AllFields, nil
+	}
+	if len(vals) != 1 {
+		return 0, badRequest("fields", "given %d times; give it once, the fields separated by commas", len(vals))
+	}
+	if f == formatRows {
+		return 0, badRequest("fields", "picks the columns of format=columns or format=npy; the rows (format=json) carry every field")
+	}
+	if vals[0] == "" {
+		return 0, badRequest("fields", "names no field; name some of %s, separated by commas", fieldList)
+	}
+	var out scene.Fields
+	for name := range strings.SplitSeq(vals[0], ",") {
+		bit := slices.Index(scene.FieldNames[:], name)
+		if bit < 0 {
+			if name == "run" {
+				return 0, badRequest("fields", "run is not a field to pick: the columns are each run's, and the .npy always has a run field; name some of %s", fieldList)
+			}
+			return 0, badRequest("fields", "unknown field %q; the fields are %s", name, fieldList)
+		}
+		b := scene.Fields(1) << bit
+		if out&b != 0 {
+			return 0, badRequest("fields", "names %q twice; name each field once", name)
+		}
+		out |= b
+	}
+	return out, nil
 }
 
 // negotiateRun picks a run answer's form: ?format= when given, else the
@@ -94,18 +139,18 @@ func negotiateRun(r *http.Request) (runFormat, *httpError) {
 // (wire.ChunkSize): a long answer is never held whole a second time. It
 // cannot fail but for the connection: the appenders take the points as
 // scene made them (finite).
-func writeRun(w http.ResponseWriter, f runFormat, runs []scene.RunResult) {
+func writeRun(w http.ResponseWriter, f runFormat, fields scene.Fields, runs []scene.RunResult) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	switch f {
 	case formatColumns:
 		h.Set("Content-Type", "application/json; format=columns")
 		w.WriteHeader(http.StatusOK)
-		_ = wire.WriteRunsColumns(w, runs)
+		_ = wire.WriteRunsColumnsFields(w, runs, fields)
 	case formatNPY:
 		h.Set("Content-Type", wire.NPYType)
 		w.WriteHeader(http.StatusOK)
-		_ = wire.WriteNPY(w, runs)
+		_ = wire.WriteNPYFields(w, runs, fields)
 	default:
 		h.Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)

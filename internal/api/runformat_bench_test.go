@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http/httptest"
 	"strings"
@@ -26,7 +27,8 @@ var benchScenes = []struct{ name, body string }{
 // compare: the engine alone (Run.Step of every run, the reference), the
 // scene (steps plus the points, no encoding), each encoder alone on the
 // same points (encoding/json as the API used it before, the hand-written
-// rows, columns, .npy), and whole requests through the router in each form.
+// rows, columns, .npy), and whole requests through the router in each form;
+// and the columns of ?fields=k,xy,loss (the scene, the encoder, requests).
 func BenchmarkRunForms(b *testing.B) {
 	for _, sc := range benchScenes {
 		var req runRequest
@@ -75,6 +77,19 @@ func BenchmarkRunForms(b *testing.B) {
 			}
 			perPoint(b, 0)
 		})
+		// The few fields a script plotting a trajectory asks for (?fields=k,xy,loss).
+		few := scene.FieldK | scene.FieldXY | scene.FieldLoss
+		b.Run(sc.name+"/scene/fields=k,xy,loss", func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				s, steps := build(b)
+				b.StartTimer()
+				if _, err := s.RunFieldsContext(context.Background(), steps, few); err != nil {
+					b.Fatal(err)
+				}
+			}
+			perPoint(b, 0)
+		})
 		b.Run(sc.name+"/encode/encoding-json", func(b *testing.B) {
 			var buf bytes.Buffer
 			for b.Loop() {
@@ -101,8 +116,15 @@ func BenchmarkRunForms(b *testing.B) {
 				perPoint(b, len(buf))
 			})
 		}
+		b.Run(sc.name+"/encode/columns/fields=k,xy,loss", func(b *testing.B) {
+			var buf []byte
+			for b.Loop() {
+				buf = wire.AppendRunsColumnsFields(buf[:0], runs, few)
+			}
+			perPoint(b, len(buf))
+		})
 		h := NewHandler(Options{})
-		for _, form := range []string{"json", "columns", "npy"} {
+		for _, form := range []string{"json", "columns", "npy", "columns&fields=k,xy,loss", "npy&fields=k,xy,loss"} {
 			b.Run(sc.name+"/request/"+form, func(b *testing.B) {
 				size := 0
 				for b.Loop() {

@@ -156,7 +156,7 @@ func TestOverlaysHaveTheirData(t *testing.T) {
 				case OverlayVelocity, OverlayLookahead, OverlayEffLR, OverlayInvHessian:
 					found := false
 					for _, r := range rs {
-						_, ok := last(r).State[stateOf[o]]
+						_, ok := last(r).State.Get(stateOf[o])
 						found = found || ok
 					}
 					if !found {
@@ -707,15 +707,16 @@ func TestClaimMomentum(t *testing.T) {
 	if !crossed {
 		t.Error("momentum never overshot the valley's floor")
 	}
-	if _, ok := mom.Points[1].State["velocity"]; !ok {
+	if _, ok := mom.Points[1].State.Get("velocity"); !ok {
 		t.Error("momentum's state has no velocity to draw")
 	}
-	look, ok := nes.Points[2].State["lookahead"]
+	look, ok := nes.Points[2].State.Get("lookahead")
 	if !ok {
 		t.Fatal("Nesterov's state has no look-ahead point to draw")
 	}
 	// The look-ahead of step 2 is θ₁ + α·v₁.
-	alpha, v1 := l.Scene.Runs[2].Hyper.Num["momentum"], nes.Points[1].State["velocity"]
+	alpha := l.Scene.Runs[2].Hyper.Num["momentum"]
+	v1, _ := nes.Points[1].State.Get("velocity")
 	for i := range look {
 		if want := nes.Points[1].XY[i] + alpha*v1[i]; math.Abs(look[i]-want) > 1e-12 {
 			t.Errorf("look-ahead %v, want θ₁ + αv₁ = %v", look, want)
@@ -730,7 +731,7 @@ func TestClaimAdaptiveRates(t *testing.T) {
 	_, rs := play(t, l, -1, l.Steps)
 	for i, id := range []string{"adagrad", "rmsprop", "adam", "adadelta"} {
 		r := runOf(t, rs, i, id)
-		eff, ok := r.Points[50].State["eff_lr"]
+		eff, ok := r.Points[50].State.Get("eff_lr")
 		if !ok || len(eff) != 2 {
 			t.Errorf("%s: no per-coordinate eff_lr at step 50", id)
 			continue
@@ -828,7 +829,7 @@ func TestClaimBFGS(t *testing.T) {
 		t.Fatalf("BFGS: %s, want converged", b.Status)
 	}
 	relErr := func(p scene.Point) float64 {
-		m, ok := p.State["inv_hessian"]
+		m, ok := p.State.Get("inv_hessian")
 		if !ok {
 			t.Fatalf("step %d: no inv_hessian in the state", p.K)
 		}

@@ -124,8 +124,11 @@ type Scene struct {
 	// View is the plane of a projected objective; nil for a 2-D one.
 	View *zoo.View
 
-	hess *mat.SymDense // scratch for gᵀHg; nil when the objective has no cheap Hessian
-	hv   []float64     // scratch for gᵀHg by a Hessian-vector product (projected objectives)
+	hess   *mat.SymDense // scratch for gᵀHg; nil when the objective has no cheap Hessian
+	hv     []float64     // scratch for gᵀHg by a Hessian-vector product (projected objectives)
+	u      []float64     // scratch for gᵀHg: g scaled
+	live   pointArena    // storage of the points PointOf makes
+	orders []stateOrder  // each run's state vectors by name
 }
 
 // Build validates req and builds its runs. Errors are *fielderr.Error with
@@ -207,6 +210,7 @@ func Build(req Request) (*Scene, error) {
 	}
 	if _, ok := obj.(landscape.Hessianer); ok && obj.Dim() <= 64 {
 		s.hess = mat.NewSymDense(obj.Dim(), nil)
+		s.u = make([]float64, obj.Dim())
 	}
 	if _, ok := obj.(landscape.HessVecer); ok && view != nil {
 		s.hv = make([]float64, obj.Dim())
@@ -258,120 +262,6 @@ func (s *Scene) Grid(ctx context.Context, cache *landscape.GridCache, x, y [2]fl
 	return cache.Grid(ctx, s.GridKey(x, y, nx, ny), s.Obj)
 }
 
-// Point is one step of one run on the wire (API.md). Optional fields carry
-// what the page draws: the update, the raw gradient of a clipped step, gᵀHg,
-// and the optimizer's state.
-type Point struct {
-	Run      int                  `json:"run"`
-	K        int                  `json:"k"`
-	XY       []float64            `json:"xy"`
-	Loss     float64              `json:"loss"`
-	Grad     []float64            `json:"grad,omitempty"`
-	GradNorm float64              `json:"grad_norm"`
-	Clipped  bool                 `json:"clipped"`
-	Update   []float64            `json:"update,omitempty"`
-	RawGrad  []float64            `json:"raw_grad,omitempty"`  // the gradient before clipping, only when clipped
-	UsedGrad []float64            `json:"used_grad,omitempty"` // after clipping, only when clipped
-	LR       float64              `json:"lr,omitempty"`
-	GtHg     *float64             `json:"gthg,omitempty"` // gᵀHg at θ_k (8.2.1)
-	State    map[string][]float64 `json:"state,omitempty"`
-	Evals    int                  `json:"evals,omitempty"`
-}
-
-// Detail chooses how much of a step goes on the wire.
-type Detail int
-
-const (
-	Compact Detail = iota // run, k, xy, loss, grad_norm, clipped, gᵀHg
-	Full                  // plus grad, update, raw/used gradient, lr, state, evals
-)
-
-// PointOf converts run i's current step. It copies every slice, so the
-// point stays valid after the run steps again.
-func (s *Scene) PointOf(i int, st *optim.Step, d Detail) Point {
-	p := Point{Run: i, K: st.K, XY: s.project(st.Theta), Loss: st.Loss,
-		GradNorm: st.GradNorm, Clipped: st.Clipped}
-	if s.View != nil {
-		// Full-dimensional vectors (gradient, update, state) stay on the
-		// server: a point is its plane coordinates and scalars.
-		if d == Full {
-			p.LR = st.LR
-			p.Evals = st.Evals
-			if s.hv != nil && allFinite(st.Grad) {
-				s.Obj.(landscape.HessVecer).HessVec(s.hv, st.Theta, st.Grad)
-				if v := dot(st.Grad, s.hv); !math.IsNaN(v) && !math.IsInf(v, 0) {
-					p.GtHg = &v
-				}
-			}
-		}
-		return p
-	}
-	if s.hess != nil {
-		if h, ok := s.Obj.(landscape.Hessianer); ok {
-			h.Hess(s.hess, st.Theta)
-			if v, ok := gtHg(s.hess, st.Grad); ok {
-				p.GtHg = &v
-			}
-		}
-	}
-	if d == Full {
-		p.Grad = clone(st.Grad)
-		p.LR = st.LR
-		p.Evals = st.Evals
-		if st.K > 0 {
-			p.Update = clone(st.Update)
-		}
-		// The gradient a step used was taken at a trial point (a line search's,
-		// Nesterov's look-ahead) and may have overflowed there: only finite
-		// vectors go on the wire.
-		if st.Clipped && allFinite(st.RawGrad) && allFinite(st.UsedGrad) {
-			p.RawGrad, p.UsedGrad = clone(st.RawGrad), clone(st.UsedGrad)
-		}
-		if len(st.State) > 0 {
-			p.State = make(map[string][]float64, len(st.State))
-			for _, v := range st.State {
-				if allFinite(v.V) {
-					p.State[v.Name] = clone(v.V)
-				}
-			}
-		}
-	}
-	return p
-}
-
-// project maps θ to the plot's plane: for a 2-D objective θ itself, for a
-// projected one the least-squares coordinates (a, b) on the scene's plane.
-func (s *Scene) project(theta []float64) []float64 {
-	if s.View != nil {
-		a, b := s.View.Coords(theta)
-		return []float64{a, b}
-	}
-	return clone(theta)
-}
-
-// gtHg is gᵀHg computed on g scaled by its largest component, so that it
-// overflows only when the result itself is beyond the largest float64; ok
-// is false then (or for a non-finite H or g), and the point carries none.
-func gtHg(h *mat.SymDense, g []float64) (float64, bool) {
-	m := 0.0
-	for _, x := range g {
-		m = math.Max(m, math.Abs(x))
-	}
-	if !isFinite(m) {
-		return 0, false
-	}
-	if m == 0 {
-		m = 1
-	}
-	u := make([]float64, len(g))
-	for i, x := range g {
-		u[i] = x / m
-	}
-	uv := mat.NewVecDense(len(u), u)
-	v := mat.Inner(uv, h, uv) * m * m
-	return v, isFinite(v)
-}
-
 func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 func dot(x, y []float64) float64 {
@@ -409,17 +299,25 @@ func (s *Scene) RunAll(steps int) []RunResult {
 // RunAllContext is RunAll that gives up when ctx ends (a client that hung up,
 // a request over its time budget), returning ctx's error.
 func (s *Scene) RunAllContext(ctx context.Context, steps int) ([]RunResult, error) {
+	return s.RunFieldsContext(ctx, steps, AllFields)
+}
+
+// RunFieldsContext is RunAllContext for an answer that sends only fields:
+// the vectors and gᵀHg it leaves out are neither computed nor copied (the
+// scalars are always there).
+func (s *Scene) RunFieldsContext(ctx context.Context, steps int, fields Fields) ([]RunResult, error) {
 	out := make([]RunResult, len(s.Runs))
+	a := pointArena{batch: true}
 	for i, r := range s.Runs {
 		pts := make([]Point, 0, steps+1)
-		pts = append(pts, s.PointOf(i, r.Current(), Full))
+		pts = append(pts, s.pointOf(i, r.Current(), Full, fields, &a))
 		var in, all float64 // squared step lengths in the plane and in full
 		for k := 0; k < steps && !r.Done(); k++ {
 			if k%256 == 255 && ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			st := r.Step()
-			pts = append(pts, s.PointOf(i, st, Full))
+			pts = append(pts, s.pointOf(i, st, Full, fields, &a))
 			if s.View != nil {
 				p, q := pts[len(pts)-2].XY, pts[len(pts)-1].XY
 				in += s.View.Norm2(q[0]-p[0], q[1]-p[1])
@@ -443,8 +341,6 @@ func (s *Scene) RunAllContext(ctx context.Context, steps int) ([]RunResult, erro
 	}
 	return out, nil
 }
-
-func clone(x []float64) []float64 { return append([]float64(nil), x...) }
 
 func allFinite(xs []float64) bool {
 	for _, x := range xs {

@@ -26,7 +26,7 @@ func TestAppendPointIsEncodingJSON(t *testing.T) {
 		{"zero gthg", scene.Point{XY: []float64{0, 0}, GtHg: &gthg}},
 		{"clipped", scene.Point{XY: []float64{1, 2}, Clipped: true, RawGrad: []float64{1e22, -3e-7},
 			UsedGrad: []float64{0.7071067811865475, -2.1e-29}}},
-		{"state", scene.Point{XY: []float64{1, 2}, State: map[string][]float64{"velocity": {1, 2}, "r": {3}, "eff_lr": {1e-9, 5e-324}}}},
+		{"state", scene.Point{XY: []float64{1, 2}, State: scene.State{{Name: "eff_lr", V: []float64{1e-9, 5e-324}}, {Name: "r", V: []float64{3}}, {Name: "velocity", V: []float64{1, 2}}}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -43,6 +43,11 @@ func TestAppendPointIsEncodingJSON(t *testing.T) {
 
 // fill sets every field of v to something non-zero.
 func fill(v reflect.Value) {
+	if v.Type() == reflect.TypeFor[scene.State]() { // distinct names, sorted, as scene makes them
+		v.Set(reflect.ValueOf(scene.State{{Name: "inv_hessian", V: []float64{1.0 / 3, 1.0 / 3}},
+			{Name: "lookahead", V: []float64{1.0 / 3, 1.0 / 3}}, {Name: "s", V: []float64{1.0 / 3, 1.0 / 3}}}))
+		return
+	}
 	switch v.Kind() {
 	case reflect.Struct:
 		for i := range v.NumField() {

@@ -59,7 +59,7 @@ func benchFrame(runs int) *frame {
 	for r := range f.runs {
 		f.runs[r] = []scene.Point{{Run: r, K: 100, XY: []float64{0.123456789, -1.23456789}, Loss: 0.5,
 			Grad: []float64{0.1, 0.2}, GradNorm: 0.2236, Update: []float64{-0.001, -0.002}, LR: 0.01,
-			State: map[string][]float64{"velocity": {0.01, 0.02}}}}
+			State: scene.State{{Name: "velocity", V: []float64{0.01, 0.02}}}}}
 	}
 	return f
 }

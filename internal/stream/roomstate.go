@@ -99,6 +99,9 @@ func (s *roomState) addPoints(pts []scene.Point) {
 		s.full[r] = p
 		c := p
 		compact(&c)
+		// Its own copy of xy: a point's vectors share a chunk with other
+		// points' (scene's arena), which a path kept for long must not pin.
+		c.XY = append([]float64(nil), c.XY...)
 		s.runs[r] = append(s.runs[r], c)
 		if len(s.runs[r]) > roomKeepPerRun {
 			s.runs[r] = thinKeepEnds(s.runs[r])

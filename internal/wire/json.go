@@ -156,14 +156,13 @@ func AppendPoint(dst []byte, p *scene.Point) []byte {
 	}
 	if len(p.State) > 0 {
 		dst = append(dst, `,"state":{`...)
-		var buf [8]stateEntry
-		for i, e := range stateEntries(p.State, &buf) {
+		for i, e := range p.State {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = AppendString(dst, e.name)
+			dst = AppendString(dst, e.Name)
 			dst = append(dst, ':')
-			dst = AppendFloats(dst, e.v)
+			dst = AppendFloats(dst, e.V)
 		}
 		dst = append(dst, '}')
 	}
@@ -172,29 +171,6 @@ func AppendPoint(dst []byte, p *scene.Point) []byte {
 		dst = strconv.AppendInt(dst, int64(p.Evals), 10)
 	}
 	return append(dst, '}')
-}
-
-// stateEntry is one named vector of an optimizer's state.
-type stateEntry struct {
-	name string
-	v    []float64
-}
-
-// stateEntries are a state's vectors in encoding/json's order (sorted by
-// name). A state has a few (velocity; m and v): they are sorted in buf, by
-// insertion, without allocating, and the map is read once.
-func stateEntries(m map[string][]float64, buf *[8]stateEntry) []stateEntry {
-	es := buf[:0]
-	if len(m) > len(buf) {
-		es = make([]stateEntry, 0, len(m))
-	}
-	for k, v := range m {
-		es = append(es, stateEntry{k, v})
-		for i := len(es) - 1; i > 0 && es[i].name < es[i-1].name; i-- {
-			es[i], es[i-1] = es[i-1], es[i]
-		}
-	}
-	return es
 }
 
 // appendRunHead appends a run's fields before its points, as encoding/json

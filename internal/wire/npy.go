@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/saddle-viz/saddle/internal/scene"
 )
@@ -37,23 +38,39 @@ type npyField struct {
 // vector field is as wide as its widest value, shorter ones padded with NaN.
 // The run's optimizer, status and reason are in the JSON forms only.
 func AppendNPY(dst []byte, runs []scene.RunResult) []byte {
+	return AppendNPYFields(dst, runs, scene.AllFields)
+}
+
+// AppendNPYFields is AppendNPY with only the fields of fields (and run).
+func AppendNPYFields(dst []byte, runs []scene.RunResult, fields scene.Fields) []byte {
 	s := sink{buf: dst}
-	s.npy(runs)
+	s.npy(runs, fields)
 	return s.buf
 }
 
 // WriteNPY writes what AppendNPY appends to w, in pieces.
 func WriteNPY(w io.Writer, runs []scene.RunResult) error {
+	return WriteNPYFields(w, runs, scene.AllFields)
+}
+
+// WriteNPYFields writes what AppendNPYFields appends to w, in pieces.
+func WriteNPYFields(w io.Writer, runs []scene.RunResult, fields scene.Fields) error {
 	s := sink{w: w, buf: make([]byte, 0, 2*ChunkSize)}
-	s.npy(runs)
+	s.npy(runs, fields)
 	return s.flush()
 }
 
-func (s *sink) npy(runs []scene.RunResult) {
+// stateWidth is one state vector's name and widest length.
+type stateWidth struct {
+	name  string
+	width int
+}
+
+func (s *sink) npy(runs []scene.RunResult, only scene.Fields) {
 	n := 0
 	var wXY, wGrad, wUpd, wRaw, wUsed int
 	var hasLR, hasGtHg, hasEvals bool
-	width := map[string]int{}
+	var widths []stateWidth
 	for i := range runs {
 		for j := range runs[i].Points {
 			p := &runs[i].Points[j]
@@ -63,8 +80,15 @@ func (s *sink) npy(runs []scene.RunResult) {
 			hasLR = hasLR || p.LR != 0
 			hasGtHg = hasGtHg || p.GtHg != nil
 			hasEvals = hasEvals || p.Evals != 0
-			for k, v := range p.State {
-				width[k] = max(width[k], len(v), 1)
+		state:
+			for _, e := range p.State {
+				for i := range widths {
+					if widths[i].name == e.Name {
+						widths[i].width = max(widths[i].width, len(e.V))
+						continue state
+					}
+				}
+				widths = append(widths, stateWidth{e.Name, max(len(e.V), 1)})
 			}
 		}
 	}
@@ -74,39 +98,48 @@ func (s *sink) npy(runs []scene.RunResult) {
 	scalar := func(name string, get func(*scene.Point) float64) npyField {
 		return npyField{name, "<f8", 0, func(dst []byte, p *scene.Point) []byte { return putF(dst, get(p)) }}
 	}
-	fields := []npyField{
-		{"run", "<i8", 0, func(dst []byte, p *scene.Point) []byte {
-			return binary.LittleEndian.AppendUint64(dst, uint64(int64(p.Run)))
-		}},
-		{"k", "<i8", 0, func(dst []byte, p *scene.Point) []byte {
+	has := func(f scene.Fields) bool { return only.Has(f) }
+	fields := []npyField{{"run", "<i8", 0, func(dst []byte, p *scene.Point) []byte {
+		return binary.LittleEndian.AppendUint64(dst, uint64(int64(p.Run)))
+	}}}
+	if has(scene.FieldK) {
+		fields = append(fields, npyField{"k", "<i8", 0, func(dst []byte, p *scene.Point) []byte {
 			return binary.LittleEndian.AppendUint64(dst, uint64(int64(p.K)))
-		}},
-		vec("xy", max(wXY, 1), func(p *scene.Point) []float64 { return p.XY }),
-		scalar("loss", func(p *scene.Point) float64 { return p.Loss }),
+		}})
 	}
-	if wGrad > 0 {
+	if has(scene.FieldXY) {
+		fields = append(fields, vec("xy", max(wXY, 1), func(p *scene.Point) []float64 { return p.XY }))
+	}
+	if has(scene.FieldLoss) {
+		fields = append(fields, scalar("loss", func(p *scene.Point) float64 { return p.Loss }))
+	}
+	if wGrad > 0 && has(scene.FieldGrad) {
 		fields = append(fields, vec("grad", wGrad, func(p *scene.Point) []float64 { return p.Grad }))
 	}
-	fields = append(fields, scalar("grad_norm", func(p *scene.Point) float64 { return p.GradNorm }),
-		npyField{"clipped", "|b1", 0, func(dst []byte, p *scene.Point) []byte {
+	if has(scene.FieldGradNorm) {
+		fields = append(fields, scalar("grad_norm", func(p *scene.Point) float64 { return p.GradNorm }))
+	}
+	if has(scene.FieldClipped) {
+		fields = append(fields, npyField{"clipped", "|b1", 0, func(dst []byte, p *scene.Point) []byte {
 			if p.Clipped {
 				return append(dst, 1)
 			}
 			return append(dst, 0)
 		}})
-	if wUpd > 0 {
+	}
+	if wUpd > 0 && has(scene.FieldUpdate) {
 		fields = append(fields, vec("update", wUpd, func(p *scene.Point) []float64 { return p.Update }))
 	}
-	if wRaw > 0 {
+	if wRaw > 0 && has(scene.FieldRawGrad) {
 		fields = append(fields, vec("raw_grad", wRaw, func(p *scene.Point) []float64 { return p.RawGrad }))
 	}
-	if wUsed > 0 {
+	if wUsed > 0 && has(scene.FieldUsedGrad) {
 		fields = append(fields, vec("used_grad", wUsed, func(p *scene.Point) []float64 { return p.UsedGrad }))
 	}
-	if hasLR {
+	if hasLR && has(scene.FieldLR) {
 		fields = append(fields, scalar("lr", func(p *scene.Point) float64 { return p.LR }))
 	}
-	if hasGtHg {
+	if hasGtHg && has(scene.FieldGtHg) {
 		fields = append(fields, scalar("gthg", func(p *scene.Point) float64 {
 			if p.GtHg == nil {
 				return math.NaN()
@@ -114,15 +147,16 @@ func (s *sink) npy(runs []scene.RunResult) {
 			return *p.GtHg
 		}))
 	}
-	names := make([]string, 0, len(width))
-	for k := range width {
-		names = append(names, k)
+	if has(scene.FieldState) {
+		slices.SortFunc(widths, func(a, b stateWidth) int { return strings.Compare(a.name, b.name) })
+		for _, w := range widths {
+			fields = append(fields, vec("state."+w.name, w.width, func(p *scene.Point) []float64 {
+				v, _ := p.State.Get(w.name)
+				return v
+			}))
+		}
 	}
-	slices.Sort(names)
-	for _, k := range names {
-		fields = append(fields, vec("state."+k, width[k], func(p *scene.Point) []float64 { return p.State[k] }))
-	}
-	if hasEvals {
+	if hasEvals && has(scene.FieldEvals) {
 		fields = append(fields, npyField{"evals", "<i8", 0, func(dst []byte, p *scene.Point) []byte {
 			return binary.LittleEndian.AppendUint64(dst, uint64(int64(p.Evals)))
 		}})
