@@ -117,19 +117,12 @@ func (m *MLP) forwardPlane(ws *workspace, theta []float64, x blas64.General, lab
 	}
 	z := ws.a[L].Data // k × B
 	k := ws.a[L].Rows
+	if m.loss == CrossEntropy {
+		return crossEntropyPlane(z, k, B, labels, sum)
+	}
 	for i := range B {
 		y := labels[i]
 		switch m.loss {
-		case CrossEntropy:
-			mx := z[i]
-			for j := 1; j < k; j++ {
-				mx = max(mx, z[j*B+i])
-			}
-			var s float64
-			for j := range k {
-				s += math.Exp(z[j*B+i] - mx)
-			}
-			sum += mx + math.Log(s) - z[y*B+i]
 		case Squared:
 			for j := range k {
 				r := z[j*B+i]
@@ -141,6 +134,38 @@ func (m *MLP) forwardPlane(ws *workspace, theta []float64, x blas64.General, lab
 		}
 	}
 	return sum
+}
+
+// crossEntropyPlane adds the panel's cross-entropies to sum with one
+// logarithm for the panel instead of one a point: Σ log sᵢ is the log of
+// Π sᵢ, the product kept in range by taking its exponent out every 64
+// points (each sᵢ = Σⱼ exp(zⱼ − max) lies in [1, k], k ≤ 1024 classes,
+// so 64 of them stay below 2⁶⁴⁰). The exp of the largest logit is 1 and is
+// not computed. The product rounds once a point as the sum of logs did,
+// so the loss moves by a few ulp of the sum, not more.
+func crossEntropyPlane(z []float64, k, B int, labels []int, sum float64) float64 {
+	prod, exp2 := 1.0, 0
+	for i := range B {
+		mx, am := z[i], 0
+		for j := 1; j < k; j++ {
+			if v := z[j*B+i]; v > mx || v != v {
+				mx, am = v, j
+			}
+		}
+		s := 1.0
+		for j := range k {
+			if j != am {
+				s += math.Exp(z[j*B+i] - mx)
+			}
+		}
+		sum += mx - z[labels[i]*B+i]
+		prod *= s
+		if i&63 == 63 {
+			f, e := math.Frexp(prod)
+			prod, exp2 = f, exp2+e
+		}
+	}
+	return sum + (math.Log(prod) + float64(exp2)*math.Ln2)
 }
 
 // affineBias sets z = W·a + b·1ᵀ with the bias in the kernel's
