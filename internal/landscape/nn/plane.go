@@ -60,13 +60,24 @@ func planeTanh(x float64) float64 {
 	return math.Copysign(math.Abs(m/(2+m)), x)
 }
 
+// planeTanh512 lets planeTanhSlice take tanhx8 where the CPU has it (a
+// variable so the tests and benchmarks can compare the two).
+var planeTanh512 = true
+
 // planeTanhSlice sets z[i] = tanh(z[i]) the plane's way.
 func planeTanhSlice(z []float64) {
 	n4 := 0
 	if haveKernels {
+		n8 := 0
+		if have512 && planeTanh512 {
+			n8 = len(z) &^ 7
+			if n8 > 0 {
+				tanhx8(&z[0], n8, &planeTanhTable)
+			}
+		}
 		n4 = len(z) &^ 3
-		if n4 > 0 {
-			tanhx4(&z[0], n4, &planeTanhTable)
+		if n4 > n8 {
+			tanhx4(&z[n8], n4-n8, &planeTanhTable)
 		}
 	}
 	for i := n4; i < len(z); i++ {

@@ -24,6 +24,18 @@ func TestPlaneTanh(t *testing.T) {
 	}
 	got := append([]float64(nil), xs...)
 	planeTanhSlice(got)
+	if have512 {
+		// The AVX2 kernel gives the same bits as the AVX-512 one.
+		planeTanh512 = false
+		g4 := append([]float64(nil), xs...)
+		planeTanhSlice(g4)
+		planeTanh512 = true
+		for i, x := range xs {
+			if math.Float64bits(got[i]) != math.Float64bits(g4[i]) {
+				t.Fatalf("x = %v: AVX-512 %v, AVX2 %v", x, got[i], g4[i])
+			}
+		}
+	}
 	for i, x := range xs {
 		want := math.Tanh(x)
 		s := planeTanh(x)
@@ -121,7 +133,11 @@ func BenchmarkPlaneTanh(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		f    func([]float64)
-	}{{"training", tanhSlice}, {"plane", planeTanhSlice}} {
+	}{{"training", tanhSlice}, {"plane", planeTanhSlice}, {"plane-avx2", func(z []float64) {
+		planeTanh512 = false
+		planeTanhSlice(z)
+		planeTanh512 = true
+	}}} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
