@@ -195,7 +195,14 @@ func affineBias(z, a, w blas64.General, b []float64) {
 					ap[r] = &w.Data[(i+min(r, rows-1))*w.Stride]
 					bias[r] = b[i+min(r, rows-1)]
 				}
-				gemm4x8b(k, strips, &ap, 1, &a.Data[j0], a.Stride, &z.Data[i*z.Stride+j0], z.Stride, rows, &bias)
+				j := j0
+				if s := 8 * strips / 32; s > 0 && have512 && gemm512 {
+					gemm4x32zb(k, s, &ap, 1, &a.Data[j], a.Stride, &z.Data[i*z.Stride+j], z.Stride, rows, &bias)
+					j += 32 * s
+				}
+				if s := (j0 + 8*strips - j) / 8; s > 0 {
+					gemm4x8b(k, s, &ap, 1, &a.Data[j], a.Stride, &z.Data[i*z.Stride+j], z.Stride, rows, &bias)
+				}
 			}
 		}
 	}

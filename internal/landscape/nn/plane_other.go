@@ -2,8 +2,6 @@
 
 package nn
 
-const have512 = false
-
 func gemm4x8b(k, strips int, ap *[4]*float64, aK int, b *float64, ldb int, c *float64, ldc int, rows int, bias *[4]float64) {
 	panic("nn: no gemm kernel on this platform")
 }
