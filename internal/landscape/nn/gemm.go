@@ -10,9 +10,9 @@ import (
 // The products of the network's passes have few rows (the layer widths, at
 // most 1024) and long rows (the batch), a shape gonum's general Dgemm (an
 // axpy per element of A, with SSE2) runs at a few GFLOP/s. Where the CPU
-// has AVX2 and FMA, gemm runs them on a 4×8 register-blocked kernel, 4×32
-// where it has AVX-512 (kernels512_amd64.s),
-// instead (kernels_amd64.s) and tanh on a four-wide version of fastTanh.
+// has AVX2 and FMA, gemm runs them on a 4×8 register-blocked kernel
+// instead (kernels_amd64.s), 4×32 where it has AVX-512 too
+// (kernels512_amd64.s), and tanh on a four-wide version of fastTanh.
 
 // gemmPanel is the number of columns of B and C a kernel call covers: a
 // 1024-wide layer's 8·panel-byte strip of B stays in L2 while every block
