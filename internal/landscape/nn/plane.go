@@ -49,7 +49,10 @@ func planeTanh(x float64) float64 {
 		return x
 	}
 	t := max(-2*math.Abs(x), -expMax)
-	k := math.RoundToEven(t * log2e)
+	// k = round(t·log2e) by adding 2⁵² + 1023 in the FMA (its rounding to
+	// an integer is the rounding), one operation fewer than a product
+	// and a round; the sum's low bits are then k + 1023, 2^k's exponent.
+	k := math.FMA(t, log2e, planeTanhTable[19]) - planeTanhTable[19]
 	r := math.FMA(-k, ln2Lo, math.FMA(-k, ln2Hi, t))
 	q := planeTanhTable[6]
 	for j := 11; j >= 0; j-- {

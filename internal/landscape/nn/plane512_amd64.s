@@ -5,9 +5,11 @@
 // func tanhx8(x *float64, n int, c *[planeTanhConsts]float64)
 //
 // tanhx4 on AVX-512: sets x[i] = tanh(x[i]) for i < n, n a multiple of 8,
-// by the same operations in the same order (so to the bit the same
-// numbers), eight to a register, three registers at a time while 24 are
-// left, then eight at a time. Every constant stays in a register.
+// with the same roundings (so to the bit the same numbers), eight to a
+// register, three registers at a time while 24 are left, then eight at a
+// time. Every constant stays in a register; the FMA that rounds k keeps
+// 2^k's exponent in its low bits, and one ternary-logic operation puts
+// back the sign.
 TEXT ·tanhx8(SB), NOSPLIT, $0-24
 	MOVQ x+0(FP), DI
 	MOVQ n+8(FP), CX
@@ -53,18 +55,21 @@ three:
 	VMAXPD Z1, Z29, Z1
 	VMAXPD Z5, Z29, Z5
 	VMAXPD Z9, Z29, Z9
-	VMULPD Z28, Z1, Z2
-	VMULPD Z28, Z5, Z6
-	VMULPD Z28, Z9, Z10
-	VRNDSCALEPD $0, Z2, Z2
-	VRNDSCALEPD $0, Z6, Z6
-	VRNDSCALEPD $0, Z10, Z10
-	VFNMADD231PD Z27, Z2, Z1
-	VFNMADD231PD Z27, Z6, Z5
-	VFNMADD231PD Z27, Z10, Z9
-	VFNMADD231PD Z26, Z2, Z1
-	VFNMADD231PD Z26, Z6, Z5
-	VFNMADD231PD Z26, Z10, Z9
+	VMOVAPD Z25, Z2
+	VMOVAPD Z25, Z6
+	VMOVAPD Z25, Z10
+	VFMADD231PD Z28, Z1, Z2
+	VFMADD231PD Z28, Z5, Z6
+	VFMADD231PD Z28, Z9, Z10
+	VSUBPD Z25, Z2, Z3
+	VSUBPD Z25, Z6, Z7
+	VSUBPD Z25, Z10, Z11
+	VFNMADD231PD Z27, Z3, Z1
+	VFNMADD231PD Z27, Z7, Z5
+	VFNMADD231PD Z27, Z11, Z9
+	VFNMADD231PD Z26, Z3, Z1
+	VFNMADD231PD Z26, Z7, Z5
+	VFNMADD231PD Z26, Z11, Z9
 	VBROADCASTSD 48(SI), Z3
 	VBROADCASTSD 48(SI), Z7
 	VBROADCASTSD 48(SI), Z11
@@ -107,9 +112,6 @@ three:
 	VMULPD Z1, Z3, Z3
 	VMULPD Z5, Z7, Z7
 	VMULPD Z9, Z11, Z11
-	VADDPD Z25, Z2, Z2
-	VADDPD Z25, Z6, Z6
-	VADDPD Z25, Z10, Z10
 	VPSLLQ $52, Z2, Z2
 	VPSLLQ $52, Z6, Z6
 	VPSLLQ $52, Z10, Z10
@@ -125,12 +127,9 @@ three:
 	VDIVPD Z1, Z3, Z3
 	VDIVPD Z5, Z7, Z7
 	VDIVPD Z9, Z11, Z11
-	VPANDQ Z31, Z3, Z3
-	VPANDQ Z31, Z7, Z7
-	VPANDQ Z31, Z11, Z11
-	VPORQ Z0, Z3, Z3
-	VPORQ Z4, Z7, Z7
-	VPORQ Z8, Z11, Z11
+	VPTERNLOGQ $0xea, Z0, Z31, Z3
+	VPTERNLOGQ $0xea, Z4, Z31, Z7
+	VPTERNLOGQ $0xea, Z8, Z31, Z11
 	VMOVUPD Z3, 0(DI)
 	VMOVUPD Z7, 64(DI)
 	VMOVUPD Z11, 128(DI)
@@ -146,10 +145,11 @@ one:
 	VPANDQ Z31, Z1, Z1
 	VMULPD Z30, Z1, Z1
 	VMAXPD Z1, Z29, Z1
-	VMULPD Z28, Z1, Z2
-	VRNDSCALEPD $0, Z2, Z2
-	VFNMADD231PD Z27, Z2, Z1
-	VFNMADD231PD Z26, Z2, Z1
+	VMOVAPD Z25, Z2
+	VFMADD231PD Z28, Z1, Z2
+	VSUBPD Z25, Z2, Z3
+	VFNMADD231PD Z27, Z3, Z1
+	VFNMADD231PD Z26, Z3, Z1
 	VBROADCASTSD 48(SI), Z3
 	VFMADD213PD Z12, Z1, Z3
 	VFMADD213PD Z13, Z1, Z3
@@ -164,14 +164,12 @@ one:
 	VFMADD213PD Z22, Z1, Z3
 	VFMADD213PD Z24, Z1, Z3
 	VMULPD Z1, Z3, Z3
-	VADDPD Z25, Z2, Z2
 	VPSLLQ $52, Z2, Z2
 	VSUBPD Z24, Z2, Z1
 	VFMADD213PD Z1, Z2, Z3
 	VADDPD Z23, Z3, Z1
 	VDIVPD Z1, Z3, Z3
-	VPANDQ Z31, Z3, Z3
-	VPORQ Z0, Z3, Z3
+	VPTERNLOGQ $0xea, Z0, Z31, Z3
 	VMOVUPD Z3, 0(DI)
 	ADDQ $64, DI
 	DECQ CX
