@@ -67,6 +67,33 @@ func planeTanh(x float64) float64 {
 	return math.Copysign(math.Abs(m/(2+m)), x)
 }
 
+// tanh8Consts is the length of tanh8Table.
+const tanh8Consts = 21
+
+// tanh8Table holds tanhx8's constants: the same computation as planeTanh
+// rescaled by powers of two, which round alike, so that it needs two
+// operations fewer and gives the same bits. It clamps |x| ≤ 20 instead of
+// −2|x| ≥ −40, rounds k from |x|·(−2·log2e), reduces r' = −r/2 (with
+// ln2/2), runs the polynomial in r' on the coefficients c_j·(−2)^j, and
+// takes −2·2^k straight from the rounding's bits (2⁵² + 3072: the 2048 is
+// the sign bit once shifted) so that m = (r'q)·(−2·2^k) + (2^k − 1); the
+// sign is x's, put back by a bitwise select. In order: |·| mask, 20,
+// −2·log2e, 2⁵² + 3072, ln2/2 (high and low parts), −1/2, −1, 1, 2, the
+// 11 rescaled coefficients from the highest.
+var tanh8Table = func() (t [tanh8Consts]float64) {
+	t[0] = math.Float64frombits(1<<63 - 1)
+	t[1], t[2], t[3] = expMax/2, -2*log2e, 1<<52+3072
+	t[4], t[5] = ln2Hi/2, ln2Lo/2
+	t[6], t[7], t[8], t[9] = -0.5, -1, 1, 2
+	for i, c := range planeQ {
+		t[10+i] = math.Ldexp(c, 10-i)
+		if (10-i)%2 == 1 {
+			t[10+i] = -t[10+i]
+		}
+	}
+	return t
+}()
+
 // planeTanh512 lets planeTanhSlice take tanhx8 where the CPU has it (a
 // variable so the tests and benchmarks can compare the two).
 var planeTanh512 = true
@@ -79,7 +106,7 @@ func planeTanhSlice(z []float64) {
 		if have512 && planeTanh512 {
 			n8 = len(z) &^ 7
 			if n8 > 0 {
-				tanhx8(&z[0], n8, &planeTanhTable)
+				tanhx8(&z[0], n8, &tanh8Table)
 			}
 		}
 		n4 = len(z) &^ 3
