@@ -163,6 +163,10 @@ func (m *MLP) forwardPlane(ws *workspace, theta []float64, x blas64.General, lab
 	z := ws.a[L].Data // k × B
 	k := ws.a[L].Rows
 	if m.loss == CrossEntropy {
+		if k == 2 && have512 && planeTanh512 {
+			resize(&ws.tmp, 1, B)
+			return crossEntropy2Plane(z, B, labels, sum, ws.tmp.Data)
+		}
 		return crossEntropyPlane(z, k, B, labels, sum)
 	}
 	for i := range B {
@@ -204,6 +208,33 @@ func crossEntropyPlane(z []float64, k, B int, labels []int, sum float64) float64
 			}
 		}
 		sum += mx - z[labels[i]*B+i]
+		prod *= s
+		if i&63 == 63 {
+			f, e := math.Frexp(prod)
+			prod, exp2 = f, exp2+e
+		}
+	}
+	return sum + (math.Log(prod) + float64(exp2)*math.Ln2)
+}
+
+// crossEntropy2Plane is crossEntropyPlane for two classes with the sums
+// sᵢ = 1 + e^(−|z₀ − z₁|) eight at a time (softx8, tanhx8's denominator;
+// its error is an ulp of sᵢ, as exp's was); buf is scratch of length B.
+func crossEntropy2Plane(z []float64, B int, labels []int, sum float64, buf []float64) float64 {
+	z0, z1 := z[:B], z[B:2*B]
+	for i := range B {
+		buf[i] = 0.5 * math.Abs(z0[i]-z1[i])
+		sum += max(z0[i], z1[i]) - z[labels[i]*B+i]
+	}
+	n8 := B &^ 7
+	if n8 > 0 {
+		softx8(&buf[0], n8, &tanh8Table)
+	}
+	for i := n8; i < B; i++ {
+		buf[i] = 1 + math.Exp(-2*buf[i])
+	}
+	prod, exp2 := 1.0, 0
+	for i, s := range buf {
 		prod *= s
 		if i&63 == 63 {
 			f, e := math.Frexp(prod)

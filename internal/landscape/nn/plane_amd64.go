@@ -10,3 +10,6 @@ func tanhx4(x *float64, n int, c *[planeTanhConsts]float64)
 
 //go:noescape
 func tanhx8(x *float64, n int, c *[tanh8Consts]float64)
+
+//go:noescape
+func softx8(x *float64, n int, c *[tanh8Consts]float64)

@@ -13,3 +13,7 @@ func tanhx4(x *float64, n int, c *[planeTanhConsts]float64) {
 func tanhx8(x *float64, n int, c *[tanh8Consts]float64) {
 	panic("nn: no tanh kernel on this platform")
 }
+
+func softx8(x *float64, n int, c *[tanh8Consts]float64) {
+	panic("nn: no kernel on this platform")
+}

@@ -109,16 +109,28 @@ func TestPlaneValueIsValue(t *testing.T) {
 		{"tanh/squared/ragged", Tanh, Squared, []int{13, 9}, 777},
 		{"relu/ce", ReLU, CrossEntropy, []int{16}, 300},
 		{"sigmoid/ce", Sigmoid, CrossEntropy, []int{7, 5, 3}, 64},
+		{"tanh/ce/ragged", Tanh, CrossEntropy, []int{13, 9}, 777},
+		{"tanh/ce/3 classes", Tanh, CrossEntropy, []int{13, 9}, 500},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m, theta := tinyNet(t, tc.act, tc.loss, tc.hidden, "spirals", tc.n)
+			data := "spirals"
+			if tc.name == "tanh/ce/3 classes" {
+				data = "blobs"
+			}
+			m, theta := tinyNet(t, tc.act, tc.loss, tc.hidden, data, tc.n)
+			if want := map[bool]int{true: 3, false: 2}[data == "blobs"]; m.Sizes()[len(m.Sizes())-1] != want {
+				t.Fatalf("%d classes, want %d", m.Sizes()[len(m.Sizes())-1], want)
+			}
 			rng := NewRNG(5)
+			worst := 0.0
+			defer func() { t.Logf("worst: %.1e relative", worst) }()
 			for _, scale := range []float64{0, 0.1, 1, 10} {
 				th := append([]float64(nil), theta...)
 				for i := range th {
 					th[i] += scale * rng.NormFloat64()
 				}
 				v, p := m.Value(th), m.PlaneValue(th)
+				worst = max(worst, math.Abs(p-v)/math.Abs(v))
 				if math.Abs(p-v) > 1e-13*math.Abs(v) {
 					t.Errorf("scale %v: PlaneValue %v, Value %v (%.2g relative)", scale, p, v, math.Abs(p-v)/math.Abs(v))
 				}
@@ -153,5 +165,36 @@ func BenchmarkPlaneTanh(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(z)), "ns/elem")
 		})
+	}
+}
+
+// TestSoftx8: the two-class cross-entropy's sums 1 + e^(−2x), x ≥ 0, to
+// within an ulp (and 1 past x = 20, NaN for NaN).
+func TestSoftx8(t *testing.T) {
+	if !have512 {
+		t.Skip("no AVX-512 on this CPU")
+	}
+	rng := NewRNG(8)
+	var xs []float64
+	for range 20000 {
+		xs = append(xs, math.Abs(rng.NormFloat64())*math.Pow(10, float64(rng.IntN(6)-4)))
+	}
+	xs = append(xs, 0, 1e-300, 19.99, 20, 20.5, 1e300, math.Inf(1), math.NaN())
+	for len(xs)%8 != 0 {
+		xs = append(xs, 1)
+	}
+	got := append([]float64(nil), xs...)
+	softx8(&got[0], len(got), &tanh8Table)
+	for i, x := range xs {
+		want := 1 + math.Exp(-2*x)
+		if math.IsNaN(x) {
+			if !math.IsNaN(got[i]) {
+				t.Fatalf("NaN gave %v", got[i])
+			}
+			continue
+		}
+		if math.Abs(got[i]-want) > 2.3e-16*want {
+			t.Fatalf("x = %v: %v, want %v", x, got[i], want)
+		}
 	}
 }
