@@ -198,3 +198,12 @@ func TestSoftx8(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaneValueAllocatesNothing: a grid point reuses its pooled scratch.
+func TestPlaneValueAllocatesNothing(t *testing.T) {
+	m, theta := tinyNet(t, Tanh, CrossEntropy, []int{68, 68}, "spirals", 1000)
+	m.PlaneValue(theta)
+	if n := testing.AllocsPerRun(20, func() { m.PlaneValue(theta) }); n != 0 {
+		t.Errorf("PlaneValue allocates %v times a call", n)
+	}
+}
