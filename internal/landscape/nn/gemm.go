@@ -114,7 +114,11 @@ func gemmAdd(tA bool, a, b, c blas64.General) {
 			}
 			j := j0
 			if s := 8 * strips / 32; s > 0 && have512 && gemm512 {
-				gemm4x32z(k, s, &ap, aK, &b.Data[j], b.Stride, &c.Data[i*c.Stride+j], c.Stride, rows)
+				if rows <= 2 {
+					gemm2x32z(k, s, &ap, aK, &b.Data[j], b.Stride, &c.Data[i*c.Stride+j], c.Stride, rows)
+				} else {
+					gemm4x32z(k, s, &ap, aK, &b.Data[j], b.Stride, &c.Data[i*c.Stride+j], c.Stride, rows)
+				}
 				j += 32 * s
 			}
 			if s := (j0 + 8*strips - j) / 8; s > 0 {

@@ -4,7 +4,8 @@
 
 // The products' kernels on AVX-512: four rows by 32 columns, sixteen
 // accumulators of eight (twice the chains the FMA latency needs), four
-// loads of b and four broadcasts of A per step for sixteen FMAs. Each
+// loads of b and four broadcasts of A per step for sixteen FMAs; two rows
+// by 32 for a block of one or two rows (a two-class output layer). Each
 // element of c is summed in the same order with the same FMAs as in the
 // AVX2 kernels, so both give the same bits.
 
@@ -240,6 +241,159 @@ gemm4x32zb_next:
 	ADDQ $256, DX
 	DECQ BX
 	JNZ  gemm4x32zb_strip
+	VZEROUPPER
+	RET
+
+// func gemm2x32z(k, strips int, ap *[4]*float64, aK int, b *float64, ldb int, c *float64, ldc int, rows int)
+//
+// As gemm4x32z for rows ≤ 2: ap[0], ap[1] and bias[0], bias[1] are read.
+TEXT ·gemm2x32z(SB), NOSPLIT, $0-72
+	MOVQ aK+24(FP), R11
+	SHLQ $3, R11
+	MOVQ b+32(FP), AX
+	MOVQ ldb+40(FP), R12
+	SHLQ $3, R12
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R13
+	SHLQ $3, R13
+	MOVQ strips+8(FP), BX
+
+gemm2x32z_strip:
+	MOVQ ap+16(FP), DI
+	MOVQ 0(DI), SI
+	MOVQ 8(DI), R8
+	MOVQ AX, DI
+	MOVQ k+0(FP), CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+
+gemm2x32z_k:
+	VMOVUPD 0(DI), Z16
+	VMOVUPD 64(DI), Z17
+	VMOVUPD 128(DI), Z18
+	VMOVUPD 192(DI), Z19
+	VBROADCASTSD (SI), Z20
+	VFMADD231PD Z16, Z20, Z0
+	VFMADD231PD Z17, Z20, Z1
+	VFMADD231PD Z18, Z20, Z2
+	VFMADD231PD Z19, Z20, Z3
+	VBROADCASTSD (R8), Z21
+	VFMADD231PD Z16, Z21, Z4
+	VFMADD231PD Z17, Z21, Z5
+	VFMADD231PD Z18, Z21, Z6
+	VFMADD231PD Z19, Z21, Z7
+	ADDQ R11, SI
+	ADDQ R11, R8
+	ADDQ R12, DI
+	DECQ CX
+	JNZ  gemm2x32z_k
+
+	MOVQ rows+64(FP), CX
+	MOVQ DX, DI
+	VADDPD 0(DI), Z0, Z0
+	VMOVUPD Z0, 0(DI)
+	VADDPD 64(DI), Z1, Z1
+	VMOVUPD Z1, 64(DI)
+	VADDPD 128(DI), Z2, Z2
+	VMOVUPD Z2, 128(DI)
+	VADDPD 192(DI), Z3, Z3
+	VMOVUPD Z3, 192(DI)
+	CMPQ CX, $1
+	JLE  gemm2x32z_next
+	ADDQ R13, DI
+	VADDPD 0(DI), Z4, Z4
+	VMOVUPD Z4, 0(DI)
+	VADDPD 64(DI), Z5, Z5
+	VMOVUPD Z5, 64(DI)
+	VADDPD 128(DI), Z6, Z6
+	VMOVUPD Z6, 128(DI)
+	VADDPD 192(DI), Z7, Z7
+	VMOVUPD Z7, 192(DI)
+
+gemm2x32z_next:
+	ADDQ $256, AX
+	ADDQ $256, DX
+	DECQ BX
+	JNZ  gemm2x32z_strip
+	VZEROUPPER
+	RET
+
+// func gemm2x32zb(k, strips int, ap *[4]*float64, aK int, b *float64, ldb int, c *float64, ldc int, rows int, bias *[4]float64)
+//
+// As gemm4x32zb for rows ≤ 2: ap[0], ap[1] and bias[0], bias[1] are read.
+TEXT ·gemm2x32zb(SB), NOSPLIT, $0-80
+	MOVQ aK+24(FP), R11
+	SHLQ $3, R11
+	MOVQ b+32(FP), AX
+	MOVQ ldb+40(FP), R12
+	SHLQ $3, R12
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R13
+	SHLQ $3, R13
+	MOVQ strips+8(FP), BX
+	MOVQ bias+72(FP), R14
+
+gemm2x32zb_strip:
+	MOVQ ap+16(FP), DI
+	MOVQ 0(DI), SI
+	MOVQ 8(DI), R8
+	MOVQ AX, DI
+	MOVQ k+0(FP), CX
+	VBROADCASTSD 0(R14), Z0
+	VMOVAPD Z0, Z1
+	VMOVAPD Z0, Z2
+	VMOVAPD Z0, Z3
+	VBROADCASTSD 8(R14), Z4
+	VMOVAPD Z4, Z5
+	VMOVAPD Z4, Z6
+	VMOVAPD Z4, Z7
+
+gemm2x32zb_k:
+	VMOVUPD 0(DI), Z16
+	VMOVUPD 64(DI), Z17
+	VMOVUPD 128(DI), Z18
+	VMOVUPD 192(DI), Z19
+	VBROADCASTSD (SI), Z20
+	VFMADD231PD Z16, Z20, Z0
+	VFMADD231PD Z17, Z20, Z1
+	VFMADD231PD Z18, Z20, Z2
+	VFMADD231PD Z19, Z20, Z3
+	VBROADCASTSD (R8), Z21
+	VFMADD231PD Z16, Z21, Z4
+	VFMADD231PD Z17, Z21, Z5
+	VFMADD231PD Z18, Z21, Z6
+	VFMADD231PD Z19, Z21, Z7
+	ADDQ R11, SI
+	ADDQ R11, R8
+	ADDQ R12, DI
+	DECQ CX
+	JNZ  gemm2x32zb_k
+
+	MOVQ rows+64(FP), CX
+	MOVQ DX, DI
+	VMOVUPD Z0, 0(DI)
+	VMOVUPD Z1, 64(DI)
+	VMOVUPD Z2, 128(DI)
+	VMOVUPD Z3, 192(DI)
+	CMPQ CX, $1
+	JLE  gemm2x32zb_next
+	ADDQ R13, DI
+	VMOVUPD Z4, 0(DI)
+	VMOVUPD Z5, 64(DI)
+	VMOVUPD Z6, 128(DI)
+	VMOVUPD Z7, 192(DI)
+
+gemm2x32zb_next:
+	ADDQ $256, AX
+	ADDQ $256, DX
+	DECQ BX
+	JNZ  gemm2x32zb_strip
 	VZEROUPPER
 	RET
 

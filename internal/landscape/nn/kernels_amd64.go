@@ -23,3 +23,9 @@ func gemm4x8(k, strips int, ap *[4]*float64, aK int, b *float64, ldb int, c *flo
 
 //go:noescape
 func tanh4(x *float64, n int, c *[tanhConsts]float64)
+
+//go:noescape
+func gemm2x32z(k, strips int, ap *[4]*float64, aK int, b *float64, ldb int, c *float64, ldc int, rows int)
+
+//go:noescape
+func gemm2x32zb(k, strips int, ap *[4]*float64, aK int, b *float64, ldb int, c *float64, ldc int, rows int, bias *[4]float64)

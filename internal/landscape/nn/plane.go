@@ -262,7 +262,11 @@ func affineBias(z, a, w blas64.General, b []float64) {
 				}
 				j := j0
 				if s := 8 * strips / 32; s > 0 && have512 && gemm512 {
-					gemm4x32zb(k, s, &ap, 1, &a.Data[j], a.Stride, &z.Data[i*z.Stride+j], z.Stride, rows, &bias)
+					if rows <= 2 {
+						gemm2x32zb(k, s, &ap, 1, &a.Data[j], a.Stride, &z.Data[i*z.Stride+j], z.Stride, rows, &bias)
+					} else {
+						gemm4x32zb(k, s, &ap, 1, &a.Data[j], a.Stride, &z.Data[i*z.Stride+j], z.Stride, rows, &bias)
+					}
 					j += 32 * s
 				}
 				if s := (j0 + 8*strips - j) / 8; s > 0 {
