@@ -119,6 +119,12 @@ func planeTanhSlice(z []float64) {
 	}
 }
 
+// planePanel is the number of points PlaneValue runs through the network
+// at a time: 64, so that a panel's activations of a 68-wide layer (35 KB)
+// stay in L1 between the layers; measured against 32, 96, 128 and 256
+// (Value's panel), 2–5% faster on the yardstick.
+const planePanel = 64
+
 // PlaneValue is the full-batch loss, as Value, to about 1e-15 relative,
 // faster: for drawing planes, not for stepping (see above). It is safe for
 // concurrent use.
@@ -131,9 +137,9 @@ func (m *MLP) PlaneValue(theta []float64) float64 {
 	defer m.pool.Put(ws)
 	n := m.data.N()
 	var sum float64
-	for j0 := 0; j0 < n; j0 += valuePanel {
+	for j0 := 0; j0 < n; j0 += planePanel {
 		x := m.xT
-		x.Cols, x.Data = min(valuePanel, n-j0), x.Data[j0:]
+		x.Cols, x.Data = min(planePanel, n-j0), x.Data[j0:]
 		sum = m.forwardPlane(ws, theta, x, m.data.Labels[j0:j0+x.Cols], sum)
 	}
 	return sum * (1 / float64(n))
