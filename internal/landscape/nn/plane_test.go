@@ -210,3 +210,21 @@ func TestPlaneValueAllocatesNothing(t *testing.T) {
 		t.Errorf("PlaneValue allocates %v times a call", n)
 	}
 }
+
+// TestPlaneValueAVX2: on a CPU without AVX-512 (the wide kernels turned
+// off here) PlaneValue is still Value to 1e-13, and within 1e-15 of
+// itself with them.
+func TestPlaneValueAVX2(t *testing.T) {
+	if !have512 {
+		t.Skip("no AVX-512 to turn off")
+	}
+	m, theta := tinyNet(t, Tanh, CrossEntropy, []int{68, 68}, "spirals", 1000)
+	wide := m.PlaneValue(theta)
+	gemm512, planeTanh512 = false, false
+	narrow := m.PlaneValue(theta)
+	gemm512, planeTanh512 = true, true
+	v := m.Value(theta)
+	if math.Abs(narrow-v) > 1e-13*math.Abs(v) || math.Abs(narrow-wide) > 1e-15*math.Abs(v) {
+		t.Errorf("AVX2 %v, AVX-512 %v, Value %v", narrow, wide, v)
+	}
+}
