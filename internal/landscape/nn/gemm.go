@@ -10,13 +10,19 @@ import (
 // The products of the network's passes have few rows (the layer widths, at
 // most 1024) and long rows (the batch), a shape gonum's general Dgemm (an
 // axpy per element of A, with SSE2) runs at a few GFLOP/s. Where the CPU
-// has AVX2 and FMA, gemm runs them on an 4×8 register-blocked kernel
-// instead (kernels_amd64.s) and tanh on a four-wide version of fastTanh.
+// has AVX2 and FMA, gemm runs them on a 4×8 register-blocked kernel
+// instead (kernels_amd64.s), 4×32 where it has AVX-512 too
+// (kernels512_amd64.s), and tanh on a four-wide version of fastTanh.
 
 // gemmPanel is the number of columns of B and C a kernel call covers: a
 // 1024-wide layer's 8·panel-byte strip of B stays in L2 while every block
 // of four rows of C passes over it.
 const gemmPanel = 256
+
+// gemm512 lets the products take the AVX-512 kernels where the CPU has
+// them (a variable so that tests and benchmarks can compare; both kernels
+// give the same bits).
+var gemm512 = true
 
 // gemmScratch holds gemm's buffers for products with a transposed b.
 type gemmScratch struct {
@@ -106,7 +112,18 @@ func gemmAdd(tA bool, a, b, c blas64.General) {
 				// computes but does not store them.
 				ap[r] = &a.Data[(i+min(r, rows-1))*aRow]
 			}
-			gemm4x8(k, strips, &ap, aK, &b.Data[j0], b.Stride, &c.Data[i*c.Stride+j0], c.Stride, rows)
+			j := j0
+			if s := 8 * strips / 32; s > 0 && have512 && gemm512 {
+				if rows <= 2 {
+					gemm2x32z(k, s, &ap, aK, &b.Data[j], b.Stride, &c.Data[i*c.Stride+j], c.Stride, rows)
+				} else {
+					gemm4x32z(k, s, &ap, aK, &b.Data[j], b.Stride, &c.Data[i*c.Stride+j], c.Stride, rows)
+				}
+				j += 32 * s
+			}
+			if s := (j0 + 8*strips - j) / 8; s > 0 {
+				gemm4x8(k, s, &ap, aK, &b.Data[j], b.Stride, &c.Data[i*c.Stride+j], c.Stride, rows)
+			}
 		}
 	}
 	if n8 == n {

@@ -201,3 +201,43 @@ func TestHessVecSplitOverCores(t *testing.T) {
 		})
 	}
 }
+
+// TestKernels512SameBits: the AVX-512 kernels give the products and the
+// plane's biased products the AVX2 kernels give, to the bit, on shapes
+// where the 32-column strips, the 8-column strips and the scalar tail all
+// take part (so no loss, gradient or plane moves with the CPU).
+func TestKernels512SameBits(t *testing.T) {
+	if !have512 {
+		t.Skip("no AVX-512 on this CPU")
+	}
+	defer func() { gemm512 = true }()
+	rng := NewRNG(9)
+	for _, tc := range []struct{ m, n, k int }{{68, 1000, 68}, {2, 232, 68}, {68, 256, 2}, {5, 777, 9}, {7, 40, 3}, {1, 8, 1}, {9, 300, 130}} {
+		w := randGeneral(rng, tc.m, tc.k, tc.k)
+		a := randGeneral(rng, tc.k, tc.n, tc.n)
+		bias := make([]float64, tc.m)
+		for i := range bias {
+			bias[i] = rng.NormFloat64()
+		}
+		run := func(wide bool) (prod, biased, trans []float64) {
+			gemm512 = wide
+			c := randGeneral(NewRNG(4), tc.m, tc.n, tc.n)
+			gemm(false, false, w, a, 1, c, nil)
+			z := blas64.General{Rows: tc.m, Cols: tc.n, Stride: tc.n, Data: make([]float64, tc.m*tc.n)}
+			affineBias(z, a, w, bias)
+			// Wᵀ·(W·a): the transposed-A path of the backward pass.
+			ct := blas64.General{Rows: tc.k, Cols: tc.n, Stride: tc.n, Data: make([]float64, tc.k*tc.n)}
+			gemm(true, false, w, z, 0, ct, nil)
+			return c.Data, z.Data, ct.Data
+		}
+		p1, b1, t1 := run(true)
+		p0, b0, t0 := run(false)
+		for name, pair := range map[string][2][]float64{"W·a + c": {p1, p0}, "W·a + b": {b1, b0}, "Wᵀ·z": {t1, t0}} {
+			for i := range pair[0] {
+				if math.Float64bits(pair[0][i]) != math.Float64bits(pair[1][i]) {
+					t.Fatalf("%v %s: element %d is %v with AVX-512, %v with AVX2", tc, name, i, pair[0][i], pair[1][i])
+				}
+			}
+		}
+	}
+}
