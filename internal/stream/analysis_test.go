@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -70,7 +71,18 @@ func (c *client) setMarker() []wire {
 // then a final one equal to the plane's grid as /api/landscape computes it,
 // with progress on the way; the same view again is one final landscape.
 func TestLandscapeCoarseToFine(t *testing.T) {
-	_, ts := newTestServer(t, Options{})
+	srv, ts := newTestServer(t, Options{})
+	// The final landscape is held until the page has seen a step, so the
+	// test proves that stepping goes on while the plane is computed,
+	// however fast the plane is on this machine.
+	stepped := make(chan struct{})
+	var once sync.Once
+	srv.beforeFinalLandscape = func(ctx context.Context) {
+		select {
+		case <-stepped:
+		case <-ctx.Done():
+		}
+	}
 	req := scene.Request{Objective: smallMLP, Seed: 3, Runs: []scene.RunSpec{adamRun(0.01)}}
 	view := map[string]any{"x": []float64{-1, 1}, "y": []float64{-1, 1}, "nx": 51, "ny": 51}
 	c := dial(t, ts)
@@ -78,6 +90,11 @@ func TestLandscapeCoarseToFine(t *testing.T) {
 	var partial, progress int
 	var final landscapeWire
 	ms := c.until(20*time.Second, "the final landscape", func(m wire) bool {
+		for _, p := range m.Points {
+			if p.K >= 1 {
+				once.Do(func() { close(stepped) })
+			}
+		}
 		switch m.Type {
 		case "error":
 			t.Fatalf("error: %s (%s)", m.Error, m.Field)

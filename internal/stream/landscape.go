@@ -160,6 +160,9 @@ func (e *engine) landscapeTask() {
 
 // finishLandscape encodes, caches and sends t's final landscape.
 func (e *engine) finishLandscape(t *task, key landscape.GridKey, m landscapeMsg) error {
+	if hold := e.srv.beforeFinalLandscape; hold != nil {
+		hold(t.ctx)
+	}
 	b, err := e.srv.encoded.encode(key, func() ([]byte, error) { return appendLandscape(nil, &m) })
 	if err != nil {
 		return err

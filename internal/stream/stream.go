@@ -82,6 +82,10 @@ type Options struct {
 type Server struct {
 	opts Options
 	log  *slog.Logger
+	// beforeFinalLandscape, when set (by tests only), runs before a
+	// computed landscape's final message is sent: a test holds it there to
+	// see the runs step while the landscape is still being computed.
+	beforeFinalLandscape func(ctx context.Context)
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
