@@ -188,17 +188,26 @@ func TestPhoneShowsTheFigureFirst(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests are slow")
 	}
-	for _, pg := range []struct{ name, path string }{
-		{"explorer", "/"},
-		{"lesson", "/lessons/ill-conditioning"},
-		{"lesson with side-by-side panels", "/lessons/cliffs"},
-		{"projected lesson", "/lessons/real-network"},
+	for _, pg := range []struct {
+		name, path string
+		at         int // the step to play to first (its cue is the one shown)
+	}{
+		{"explorer", "/", 0},
+		{"lesson", "/lessons/ill-conditioning", 0},
+		{"lesson with side-by-side panels", "/lessons/cliffs", 0},
+		{"projected lesson", "/lessons/real-network", 0},
+		// Two stacked panels under a ten-line cue, and variants named at length.
+		{"lesson with two panels at its longest cue", "/lessons/basins", 100},
 	} {
 		t.Run(pg.name, func(t *testing.T) {
 			b := newBrowser(t, 390, 844)
 			t.Cleanup(func() { clearViewport(b) })
 			b.setViewport(390, 844)
 			b.openAt(pg.path)
+			if pg.at > 0 {
+				claimPage{b}.reach(pg.at)
+				b.wait("the last cue", fmt.Sprintf(`document.querySelector('[data-testid=cue].current')?.dataset.at == %d`, pg.at))
+			}
 			if bad := b.settleOn(firstScreen); bad != "" {
 				t.Errorf("at 390×844: %s", bad)
 			}
@@ -207,6 +216,9 @@ func TestPhoneShowsTheFigureFirst(t *testing.T) {
 			}
 			if pg.path == "/lessons/ill-conditioning" {
 				b.screenshot("62-lesson-390x844")
+			}
+			if pg.path == "/lessons/basins" {
+				b.screenshot("62-lesson-two-panels-390x844")
 			}
 			// The controls fold below the figure and open on a tap.
 			if !eval[bool](b, `(() => { const d = document.querySelector('[data-testid=more-controls]'); return !!d && !d.open && !document.querySelector('[data-testid=objective-picker]').checkVisibility(); })()`) {
