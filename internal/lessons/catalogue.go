@@ -240,7 +240,7 @@ func longTermDependencies() Lesson {
 		View: view(-1.2, 1.2, -1, 3), Steps: 300, Speed: 30,
 		Overlays: []string{OverlayClipArrows, OverlayLossCurve},
 		Script: []Cue{
-			{At: 0, Text: "Left of w = 1 the contours run almost parallel to the w axis: the loss barely depends on w."},
+			{At: 0, Text: "θ₁ is w, θ₂ is u. Between w = −1 and w = 1 the colour hardly changes: the loss stays between 16 and 35 there, where at w = 1.2 it reaches 4 × 10⁵. The early inputs are forgotten and the loss barely depends on w."},
 			{At: 12, Text: "The unclipped run passed w = 1, where the gradient explodes, and one step threw it off the picture."},
 			{At: 100, Text: "The clipped run sits at the edge of the cliff near w = 1, where the contours crowd together."},
 		},

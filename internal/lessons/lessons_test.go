@@ -3,6 +3,7 @@ package lessons
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"regexp"
 	"slices"
@@ -653,6 +654,39 @@ func TestClaimLongTermDependencies(t *testing.T) {
 	}
 	if clipped.Clips == 0 || !(last(clipped).Loss < clipped.Points[0].Loss) {
 		t.Errorf("the clipped run: %d clips, loss %v → %v; want clipping and a lower loss", clipped.Clips, clipped.Points[0].Loss, last(clipped).Loss)
+	}
+}
+
+// The first cue of the long-term dependencies lesson names what the heat
+// map shows between w = −1 and w = 1 (little change of colour: the loss
+// within a narrow band) against the cliff at the view's right edge. It once
+// said the contours there ran parallel to the w axis, where on average
+// |∂J/∂w| is larger than |∂J/∂u| and hardly a contour crosses the region.
+func TestLongTermDependenciesFlatBand(t *testing.T) {
+	l := mustGet(t, "long-term-dependencies")
+	obj, _, err := landscape.New(l.Scene.Objective)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi, cliff := math.Inf(1), 0.0, 0.0
+	for u := l.View.Y[0]; u <= l.View.Y[1]; u += 0.02 {
+		for w := -0.8; w <= 0.8; w += 0.02 {
+			j := obj.Value([]float64{w, u})
+			lo, hi = math.Min(lo, j), math.Max(hi, j)
+		}
+		cliff = math.Max(cliff, obj.Value([]float64{l.View.X[1], u}))
+	}
+	want := []string{
+		fmt.Sprintf("between %.0f and %.0f", lo, hi),
+		fmt.Sprintf("at w = %g it reaches %.0f × 10⁵", l.View.X[1], cliff/1e5),
+	}
+	for _, w := range want {
+		if !strings.Contains(l.Script[0].Text, w) {
+			t.Errorf("the first cue says %q; from the objective it should say %q", l.Script[0].Text, w)
+		}
+	}
+	if !(hi < 3*lo && cliff > 1e4*hi) {
+		t.Errorf("the loss ranges over [%.3g, %.3g] for |w| ≤ 0.8 and reaches %.3g at the edge: not a flat band before a cliff", lo, hi, cliff)
 	}
 }
 
