@@ -101,6 +101,21 @@ const textSizes = `(() => {
 	return Math.min(...els.map(e => parseFloat(getComputedStyle(e).fontSize)));
 })()`
 
+// titlesClearOfBars lists the panels whose run title (side by side) lies
+// over the colour bar the panel draws right of its plot (panel.mjs
+// drawColourBar: from plot.x + plot.w + 10, 12 px wide).
+const titlesClearOfBars = `(() => {
+	const bad = [];
+	saddle.panels.forEach((p, i) => {
+		const t = p.el.querySelector('.panel-title');
+		if (!t || !t.checkVisibility()) return;
+		const c = p.canvas.getBoundingClientRect(), r = t.getBoundingClientRect();
+		const bar = c.left + p.plot.x + p.plot.w + 10;
+		if (r.right > bar - 1) bad.push('panel ' + i + "'s title ends at x = " + Math.round(r.right) + ', over its colour bar from x = ' + Math.round(bar));
+	});
+	return bad.join('; ');
+})()`
+
 func TestPresentationModeFitsOneScreen(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests are slow")
@@ -125,6 +140,9 @@ func TestPresentationModeFitsOneScreen(t *testing.T) {
 					b.do(chromedp.KeyEvent("p"))
 					b.wait("presentation mode", `document.documentElement.classList.contains('presenting')`)
 					if bad := b.settleOn(onScreen(pg.cue)); bad != "" {
+						t.Errorf("in presentation mode: %s", bad)
+					}
+					if bad := eval[string](b, titlesClearOfBars); bad != "" {
 						t.Errorf("in presentation mode: %s", bad)
 					}
 					if size[0] == 1280 {
