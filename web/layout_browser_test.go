@@ -126,6 +126,7 @@ func TestPresentationModeFitsOneScreen(t *testing.T) {
 	}{
 		{"lesson with side-by-side panels", "/lessons/cliffs", true},
 		{"lesson with one panel", "/lessons/ill-conditioning", true},
+		{"lesson with a long section note", "/lessons/momentum", true},
 		{"explorer", "/", false},
 	}
 	for _, size := range [][2]int{{1280, 720}, {1366, 768}, {1920, 1080}} {
@@ -141,6 +142,10 @@ func TestPresentationModeFitsOneScreen(t *testing.T) {
 					b.wait("presentation mode", `document.documentElement.classList.contains('presenting')`)
 					if bad := b.settleOn(onScreen(pg.cue)); bad != "" {
 						t.Errorf("in presentation mode: %s", bad)
+					}
+					// The lesson's title is read whole; the section's note may give way.
+					if cut := eval[string](b, `(() => { const h = document.querySelector('[data-testid=lesson-title]'); return h && h.scrollWidth > h.clientWidth + 1 ? h.textContent + ' shown in ' + h.clientWidth + ' of ' + h.scrollWidth + ' px' : ''; })()`); cut != "" {
+						t.Errorf("in presentation mode the lesson title is cut: %s", cut)
 					}
 					if bad := eval[string](b, titlesClearOfBars); bad != "" {
 						t.Errorf("in presentation mode: %s", bad)
