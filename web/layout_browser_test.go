@@ -477,3 +477,37 @@ func embedServer(t *testing.T) string {
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
+
+// The edge-of-stability lesson's cue says "the plot beside the landscape
+// follows the sharpness": the sharpness plot is in the side column's first
+// screen beside the landscape, on the page and in presentation mode.
+func TestSharpnessBesideTheLandscape(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1280, 720)
+	t.Cleanup(func() { clearViewport(b) })
+	b.openAt("/lessons/edge-of-stability")
+	b.wait("the sharpness plot", `document.querySelector('[data-testid=plot-sharpness]')`)
+	beside := `(() => {` + measureJS + `
+	if (scrollY !== 0) scrollTo(0, 0);
+	const s = document.querySelector('[data-testid=plot-sharpness]'), land = document.querySelector('canvas.landscape');
+	const r = s.getBoundingClientRect(), l = land.getBoundingClientRect();
+	if (!shown(s)) return 'the sharpness plot is not shown';
+	if (r.left < l.right) return 'the sharpness plot at ' + box(s) + ' is not beside the landscape at ' + box(land);
+	if (r.top >= vh || r.bottom > Math.max(vh, l.bottom) + 0.5) return 'the sharpness plot at ' + box(s) + ' is below the screen (' + vw + '×' + vh + ') and the landscape ' + box(land);
+	return '';
+})()`
+	if bad := b.settleOn(beside); bad != "" {
+		t.Errorf("on the page: %s", bad)
+	}
+	b.do(chromedp.KeyEvent("p"))
+	b.wait("presentation mode", `document.documentElement.classList.contains('presenting')`)
+	if bad := b.settleOn(beside); bad != "" {
+		t.Errorf("in presentation mode: %s", bad)
+	}
+	c := claimPage{b}
+	c.reach(700)
+	b.wait("drawn", pageDrawn)
+	b.screenshot("64-sharpness-presentation-1280x720")
+}
