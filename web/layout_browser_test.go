@@ -478,9 +478,9 @@ func embedServer(t *testing.T) string {
 	return srv.URL
 }
 
-// The edge-of-stability lesson's cue says "the plot beside the landscape
-// follows the sharpness": the sharpness plot is in the side column's first
-// screen beside the landscape, on the page and in presentation mode.
+// The edge-of-stability lesson is about its sharpness plot: it is in the
+// side column's first screen, beside the landscape, on the page and in
+// presentation mode (not under the read-out and the model's panels).
 func TestSharpnessBesideTheLandscape(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests are slow")

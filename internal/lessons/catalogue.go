@@ -71,7 +71,7 @@ func illConditioning() Lesson {
 		Summary: "Gradient descent zig-zags across a narrow valley while gᵀHg outgrows gᵀg.",
 		Caption: "The valley is 25 times steeper across than along (condition number 25), so a rate small enough " +
 			"not to blow up across it (ε < 2/25) creeps along it. Every step across overshoots and the path zig-zags. " +
-			"The curve below shows why: the second-order term ½ε²gᵀHg eats almost all of the first-order gain εgᵀg.",
+			"The plot of gᵀg and gᵀHg shows why: the second-order term ½ε²gᵀHg eats almost all of the first-order gain εgᵀg.",
 		Scene: scene.Request{
 			Objective: spec("quadratic", map[string]float64{"a": 1, "b": 25, "angle": 30}),
 			Start:     []float64{-2.45, -1.3},
@@ -180,7 +180,7 @@ func plateaus() Lesson {
 		View: view(-3, 3, -3, 3), Steps: 400, Speed: 40,
 		Overlays: []string{OverlayLossCurve},
 		Script: []Cue{
-			{At: 0, Text: "Watch the gradient norm below: on the shelf it is about 0.03."},
+			{At: 0, Text: "Watch the plot of the gradient norm ‖g‖: on the shelf it is about 0.03."},
 			{At: 100, Text: "Gradient descent has barely moved; Adam is already in the well."},
 			{At: 360, Text: "Gradient descent finally reaches the edge of the shelf and drops into the well."},
 		},

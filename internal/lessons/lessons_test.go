@@ -657,6 +657,35 @@ func TestClaimLongTermDependencies(t *testing.T) {
 	}
 }
 
+// The plots of the side column (loss, ‖g‖, gᵀg and gᵀHg, sharpness, the
+// interpolation) sit right of the landscape on a wide screen and below it
+// on a narrow one or a phone: a caption or cue that names one says which
+// plot, not where it is. ("The curve below shows why" pointed at nothing
+// under the landscape of ill-conditioning at 1280 px.) Views drawn under
+// the landscape on every screen (the maps) may say "below".
+func TestTextDoesNotPlaceTheSidePlots(t *testing.T) {
+	plot := regexp.MustCompile(`(?i)\b(curve|plot|gradient norm)\b|loss from θ₀`)
+	// A place, not a value ("far below log 2", "above 2/25"): the word ends the clause or names what is there.
+	place := regexp.MustCompile(`(?i)\b(below|beside|above|underneath|on the (right|left))(\s*($|[,;.])|\s+(the|shows|it)\b)`)
+	// Awaiting honestsaddle (networks.go): "Below, the loss from θ₀ straight to Adam's solution".
+	awaits := map[string]bool{"real-network": true}
+	for _, l := range All() {
+		texts := []string{l.Caption}
+		for _, c := range l.Script {
+			texts = append(texts, c.Text)
+		}
+		for _, text := range texts {
+			for _, sentence := range strings.Split(text, ". ") {
+				for _, clause := range strings.Split(sentence, ":") {
+					if plot.MatchString(clause) && place.MatchString(clause) && !awaits[l.ID] {
+						t.Errorf("%s places a side plot, which moves with the screen: %q", l.ID, clause)
+					}
+				}
+			}
+		}
+	}
+}
+
 // The first cue of the long-term dependencies lesson names what the heat
 // map shows between w = −1 and w = 1 (little change of colour: the loss
 // within a narrow band) against the cliff at the view's right edge. It once
