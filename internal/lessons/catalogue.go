@@ -464,8 +464,8 @@ func naturalGradient() Lesson {
 		View: domainView("logistic_regression"), Steps: 50, Speed: 5,
 		Overlays: []string{OverlaySideBySide, OverlayLossCurve},
 		Script: []Cue{
-			{At: 5, Text: "The natural gradient is nearly there; gradient descent is still turning into the valley."},
-			{At: 50, Text: "Raise ε to 1: the natural gradient here is Newton's step, and from this far start it overshoots."},
+			{At: 5, Text: "The natural gradient is nearly there, though its first step overshot the minimum and had to come back; gradient descent is still turning into the valley."},
+			{At: 50, Text: "Raise ε to 1: the natural gradient here is Newton's step, and from this far start it is thrown out of the picture."},
 		},
 	}
 }

@@ -949,6 +949,34 @@ func TestClaimNaturalGradient(t *testing.T) {
 	}
 }
 
+// The natural gradient's cues say what its path shows: at the lesson's
+// ε = 0.5 the first step already lands past the minimum (the cue once
+// kept "overshoots" for ε = 1), and at ε = 1, Newton's step, the far start
+// throws it out of the view.
+func TestNaturalGradientOvershoot(t *testing.T) {
+	l := mustGet(t, "natural-gradient")
+	sc, rs := play(t, l, -1, 1)
+	m := sc.Info.Minima[0]
+	p0, p1 := runOf(t, rs, 1, "natural_gradient").Points[0].XY, runOf(t, rs, 1, "natural_gradient").Points[1].XY
+	past := (p0[0]-m[0])*(p1[0]-m[0])+(p0[1]-m[1])*(p1[1]-m[1]) < 0
+	if says := strings.Contains(l.Script[0].Text, "overshot the minimum"); says != past {
+		t.Errorf("first step %v → %v, minimum %v: past it %v, the cue at %d says so %v", p0, p1, m, past, l.Script[0].At, says)
+	}
+	req := l.Request(-1)
+	req.Runs = []scene.RunSpec{run("natural_gradient", "", map[string]float64{"lr": 1})}
+	sc1, err := scene.Build(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := false
+	for _, p := range sc1.RunAll(l.Steps)[0].Points {
+		out = out || !inView(l.View, p.XY)
+	}
+	if says := strings.Contains(l.Script[1].Text, "Raise ε to 1") && strings.Contains(l.Script[1].Text, "out of the picture"); says != out {
+		t.Errorf("at ε = 1 the run leaves the view: %v; the cue at %d says so: %v", out, l.Script[1].At, says)
+	}
+}
+
 // Coordinate descent (8.7.1): every step moves along one axis, and the
 // steps needed to reach a tolerance grow as α → 0.
 func TestClaimCoordinateDescent(t *testing.T) {
