@@ -807,6 +807,60 @@ func TestClaimAdaptiveRates(t *testing.T) {
 	}
 }
 
+// AdaDelta's loss, the loss plot's most visible event, is what the last
+// cue says: it falls to its lowest near step 121 as AdaDelta raises its own
+// rates (it has no ε to hold them), then, its rate past 2/λmax across the
+// valley, it bounces from side to side (its step along the stiff
+// eigenvector changes sign every step) and the loss climbs.
+func TestAdaDeltaBouncesBack(t *testing.T) {
+	l := mustGet(t, "adaptive-rates")
+	sc, rs := play(t, l, -1, l.Steps)
+	r := runOf(t, rs, 3, "adadelta")
+	best := 0
+	for i, p := range r.Points {
+		if p.Loss < r.Points[best].Loss {
+			best = i
+		}
+	}
+	maxEff := func(p scene.Point) float64 { e := p.State["eff_lr"]; return math.Max(e[0], e[1]) }
+	b, end := r.Points[best], last(r)
+	h := mat.NewSymDense(2, nil)
+	var es mat.EigenSym
+	sc.Obj.(landscape.Hessianer).Hess(h, b.XY)
+	if !es.Factorize(h, true) {
+		t.Fatal("no eigen-decomposition")
+	}
+	lmax := es.Values(nil)[1]
+	flips, n := 0, 0
+	var ev mat.Dense
+	for _, p := range r.Points[best+30:] {
+		sc.Obj.(landscape.Hessianer).Hess(h, p.XY)
+		es.Factorize(h, true)
+		es.VectorsTo(&ev)
+		q := r.Points[p.K-1]
+		d0 := p.Update[0]*ev.At(0, 1) + p.Update[1]*ev.At(1, 1)
+		d1 := q.Update[0]*ev.At(0, 1) + q.Update[1]*ev.At(1, 1)
+		if d0*d1 < 0 {
+			flips++
+		}
+		n++
+	}
+	cue := l.Script[len(l.Script)-1].Text
+	want := []string{
+		fmt.Sprintf("%.0f times by step %d", maxEff(b)/maxEff(r.Points[50]), b.K),
+		fmt.Sprintf("from %.1g back to %.2g", b.Loss, end.Loss),
+	}
+	for _, w := range want {
+		if !strings.Contains(cue, w) {
+			t.Errorf("the last cue says %q; from the run it should say %q", cue, w)
+		}
+	}
+	if !(maxEff(b) > 2/lmax && flips > 9*n/10 && end.Loss > 100*b.Loss) {
+		t.Errorf("AdaDelta at its lowest (step %d): rate %.3g against 2/λmax = %.3g; %d of %d later steps flip across the valley; loss %.3g → %.3g",
+			b.K, maxEff(b), 2/lmax, flips, n, b.Loss, end.Loss)
+	}
+}
+
 // Newton vs GD (8.5.1, Fig 8.7): Newton solves the quadratic in one step,
 // GD takes many; Newton's step is the gradient step of rate 1 in φ = H^½θ;
 // on Rosenbrock Newton converges in a few steps while GD crawls.
