@@ -349,9 +349,9 @@ func adaptiveRates() Lesson {
 		Script: []Cue{
 			{At: 0, Text: "Press play: four methods, four ways to keep a running size of the gradient."},
 			{At: 50, Text: "The bars show each coordinate's effective rate: they are not equal."},
-			{At: 500, Text: "AdaGrad's rates only ever shrink; RMSprop's and Adam's forget old gradients. " +
-				"AdaDelta has no rate to set: as its gradients shrank it raised its own rates, 18 times by step 121, " +
-				"past 2/λmax across the valley, so it has bounced from side to side since and its loss has climbed from 0.001 back to 0.66."},
+			{At: 300, Text: "AdaDelta has no rate to set and grew its own, 18 times by step 121, past 2/λmax: " +
+				"since then it bounces across the valley and its loss climbs back up from 0.001."},
+			{At: 500, Text: "AdaGrad's rates only ever shrink; RMSprop's and Adam's forget old gradients."},
 		},
 	}
 }
