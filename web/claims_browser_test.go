@@ -373,6 +373,13 @@ var lessonClaims = map[string][]claim{
 			}
 			return nil
 		}},
+		{0, "the read-out marks the start's Hessian singular (λ₁ = 0), as ill-conditioning's first cue says it does", "", func(c claimPage) error {
+			c.wait("the geometry read-out", `document.getElementById('geometry').textContent.includes('κ')`)
+			if s := c.js(`document.getElementById('geometry').textContent`); !strings.Contains(s, "λ₁ = 0,") || !strings.Contains(s, "singular") {
+				return errorf("the read-out says %q", s)
+			}
+			return nil
+		}},
 		{90, "the unclipped run was thrown out of the picture", "", func(c claimPage) error {
 			if p := c.pt(0, 90); c.inView(p) {
 				return errorf("it is at (%.3g, %.3g)", p.X, p.Y)

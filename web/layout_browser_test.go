@@ -101,6 +101,21 @@ const textSizes = `(() => {
 	return Math.min(...els.map(e => parseFloat(getComputedStyle(e).fontSize)));
 })()`
 
+// titlesClearOfBars lists the panels whose run title (side by side) lies
+// over the colour bar the panel draws right of its plot (panel.mjs
+// drawColourBar: from plot.x + plot.w + 10, 12 px wide).
+const titlesClearOfBars = `(() => {
+	const bad = [];
+	saddle.panels.forEach((p, i) => {
+		const t = p.el.querySelector('.panel-title');
+		if (!t || !t.checkVisibility()) return;
+		const c = p.canvas.getBoundingClientRect(), r = t.getBoundingClientRect();
+		const bar = c.left + p.plot.x + p.plot.w + 10;
+		if (r.right > bar - 1) bad.push('panel ' + i + "'s title ends at x = " + Math.round(r.right) + ', over its colour bar from x = ' + Math.round(bar));
+	});
+	return bad.join('; ');
+})()`
+
 func TestPresentationModeFitsOneScreen(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests are slow")
@@ -111,6 +126,7 @@ func TestPresentationModeFitsOneScreen(t *testing.T) {
 	}{
 		{"lesson with side-by-side panels", "/lessons/cliffs", true},
 		{"lesson with one panel", "/lessons/ill-conditioning", true},
+		{"lesson with a long section note", "/lessons/momentum", true},
 		{"explorer", "/", false},
 	}
 	for _, size := range [][2]int{{1280, 720}, {1366, 768}, {1920, 1080}} {
@@ -125,6 +141,13 @@ func TestPresentationModeFitsOneScreen(t *testing.T) {
 					b.do(chromedp.KeyEvent("p"))
 					b.wait("presentation mode", `document.documentElement.classList.contains('presenting')`)
 					if bad := b.settleOn(onScreen(pg.cue)); bad != "" {
+						t.Errorf("in presentation mode: %s", bad)
+					}
+					// The lesson's title is read whole; the section's note may give way.
+					if cut := eval[string](b, `(() => { const h = document.querySelector('[data-testid=lesson-title]'); return h && h.scrollWidth > h.clientWidth ? h.textContent + ' shown in ' + h.clientWidth + ' of ' + h.scrollWidth + ' px' : ''; })()`); cut != "" {
+						t.Errorf("in presentation mode the lesson title is cut: %s", cut)
+					}
+					if bad := eval[string](b, titlesClearOfBars); bad != "" {
 						t.Errorf("in presentation mode: %s", bad)
 					}
 					if size[0] == 1280 {
@@ -188,17 +211,26 @@ func TestPhoneShowsTheFigureFirst(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests are slow")
 	}
-	for _, pg := range []struct{ name, path string }{
-		{"explorer", "/"},
-		{"lesson", "/lessons/ill-conditioning"},
-		{"lesson with side-by-side panels", "/lessons/cliffs"},
-		{"projected lesson", "/lessons/real-network"},
+	for _, pg := range []struct {
+		name, path string
+		at         int // the step to play to first (its cue is the one shown)
+	}{
+		{"explorer", "/", 0},
+		{"lesson", "/lessons/ill-conditioning", 0},
+		{"lesson with side-by-side panels", "/lessons/cliffs", 0},
+		{"projected lesson", "/lessons/real-network", 0},
+		// Two stacked panels under a ten-line cue, and variants named at length.
+		{"lesson with two panels at its longest cue", "/lessons/basins", 100},
 	} {
 		t.Run(pg.name, func(t *testing.T) {
 			b := newBrowser(t, 390, 844)
 			t.Cleanup(func() { clearViewport(b) })
 			b.setViewport(390, 844)
 			b.openAt(pg.path)
+			if pg.at > 0 {
+				claimPage{b}.reach(pg.at)
+				b.wait("the last cue", fmt.Sprintf(`document.querySelector('[data-testid=cue].current')?.dataset.at == %d`, pg.at))
+			}
 			if bad := b.settleOn(firstScreen); bad != "" {
 				t.Errorf("at 390×844: %s", bad)
 			}
@@ -207,6 +239,9 @@ func TestPhoneShowsTheFigureFirst(t *testing.T) {
 			}
 			if pg.path == "/lessons/ill-conditioning" {
 				b.screenshot("62-lesson-390x844")
+			}
+			if pg.path == "/lessons/basins" {
+				b.screenshot("62-lesson-two-panels-390x844")
 			}
 			// The controls fold below the figure and open on a tap.
 			if !eval[bool](b, `(() => { const d = document.querySelector('[data-testid=more-controls]'); return !!d && !d.open && !document.querySelector('[data-testid=objective-picker]').checkVisibility(); })()`) {
@@ -441,4 +476,38 @@ func embedServer(t *testing.T) string {
 	srv := httptest.NewServer(api.NewHandler(api.Options{}))
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// The edge-of-stability lesson is about its sharpness plot: it is in the
+// side column's first screen, beside the landscape, on the page and in
+// presentation mode (not under the read-out and the model's panels).
+func TestSharpnessBesideTheLandscape(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1280, 720)
+	t.Cleanup(func() { clearViewport(b) })
+	b.openAt("/lessons/edge-of-stability")
+	b.wait("the sharpness plot", `document.querySelector('[data-testid=plot-sharpness]')`)
+	beside := `(() => {` + measureJS + `
+	if (scrollY !== 0) scrollTo(0, 0);
+	const s = document.querySelector('[data-testid=plot-sharpness]'), land = document.querySelector('canvas.landscape');
+	const r = s.getBoundingClientRect(), l = land.getBoundingClientRect();
+	if (!shown(s)) return 'the sharpness plot is not shown';
+	if (r.left < l.right) return 'the sharpness plot at ' + box(s) + ' is not beside the landscape at ' + box(land);
+	if (r.top >= vh || r.bottom > Math.max(vh, l.bottom) + 0.5) return 'the sharpness plot at ' + box(s) + ' is below the screen (' + vw + '×' + vh + ') and the landscape ' + box(land);
+	return '';
+})()`
+	if bad := b.settleOn(beside); bad != "" {
+		t.Errorf("on the page: %s", bad)
+	}
+	b.do(chromedp.KeyEvent("p"))
+	b.wait("presentation mode", `document.documentElement.classList.contains('presenting')`)
+	if bad := b.settleOn(beside); bad != "" {
+		t.Errorf("in presentation mode: %s", bad)
+	}
+	c := claimPage{b}
+	c.reach(700)
+	b.wait("drawn", pageDrawn)
+	b.screenshot("64-sharpness-presentation-1280x720")
 }

@@ -71,7 +71,7 @@ func illConditioning() Lesson {
 		Summary: "Gradient descent zig-zags across a narrow valley while gᵀHg outgrows gᵀg.",
 		Caption: "The valley is 25 times steeper across than along (condition number 25), so a rate small enough " +
 			"not to blow up across it (ε < 2/25) creeps along it. Every step across overshoots and the path zig-zags. " +
-			"The curve below shows why: the second-order term ½ε²gᵀHg eats almost all of the first-order gain εgᵀg.",
+			"The plot of gᵀg and gᵀHg shows why: the second-order term ½ε²gᵀHg eats almost all of the first-order gain εgᵀg.",
 		Scene: scene.Request{
 			Objective: spec("quadratic", map[string]float64{"a": 1, "b": 25, "angle": 30}),
 			Start:     []float64{-2.45, -1.3},
@@ -180,7 +180,7 @@ func plateaus() Lesson {
 		View: view(-3, 3, -3, 3), Steps: 400, Speed: 40,
 		Overlays: []string{OverlayLossCurve},
 		Script: []Cue{
-			{At: 0, Text: "Watch the gradient norm below: on the shelf it is about 0.03."},
+			{At: 0, Text: "Watch the plot of the gradient norm ‖g‖: on the shelf it is about 0.03."},
 			{At: 100, Text: "Gradient descent has barely moved; Adam is already in the well."},
 			{At: 360, Text: "Gradient descent finally reaches the edge of the shelf and drops into the well."},
 		},
@@ -240,7 +240,7 @@ func longTermDependencies() Lesson {
 		View: view(-1.2, 1.2, -1, 3), Steps: 300, Speed: 30,
 		Overlays: []string{OverlayClipArrows, OverlayLossCurve},
 		Script: []Cue{
-			{At: 0, Text: "Left of w = 1 the contours run almost parallel to the w axis: the loss barely depends on w."},
+			{At: 0, Text: "θ₁ is w, θ₂ is u. Between w = −1 and w = 1 the colour hardly changes: the loss stays between 16 and 35 there, where at w = 1.2 it reaches 4 × 10⁵. The early inputs are forgotten and the loss barely depends on w."},
 			{At: 12, Text: "The unclipped run passed w = 1, where the gradient explodes, and one step threw it off the picture."},
 			{At: 100, Text: "The clipped run sits at the edge of the cliff near w = 1, where the contours crowd together."},
 		},
@@ -349,6 +349,8 @@ func adaptiveRates() Lesson {
 		Script: []Cue{
 			{At: 0, Text: "Press play: four methods, four ways to keep a running size of the gradient."},
 			{At: 50, Text: "The bars show each coordinate's effective rate: they are not equal."},
+			{At: 300, Text: "AdaDelta has no rate to set and grew its own, 18 times by step 121, past 2/λmax: " +
+				"since then it bounces across the valley and its loss climbs back up from 0.001."},
 			{At: 500, Text: "AdaGrad's rates only ever shrink; RMSprop's and Adam's forget old gradients."},
 		},
 	}
@@ -464,8 +466,8 @@ func naturalGradient() Lesson {
 		View: domainView("logistic_regression"), Steps: 50, Speed: 5,
 		Overlays: []string{OverlaySideBySide, OverlayLossCurve},
 		Script: []Cue{
-			{At: 5, Text: "The natural gradient is nearly there; gradient descent is still turning into the valley."},
-			{At: 50, Text: "Raise ε to 1: the natural gradient here is Newton's step, and from this far start it overshoots."},
+			{At: 5, Text: "The natural gradient is nearly there, though its first step overshot the minimum and had to come back; gradient descent is still turning into the valley."},
+			{At: 50, Text: "Raise ε to 1: the natural gradient here is Newton's step, and from this far start it is thrown out of the picture."},
 		},
 	}
 }

@@ -42,7 +42,7 @@ func edgeOfStability() Lesson {
 		View: view(-2.8, -0.3, -0.6, 1.0), Steps: 1500, Speed: 100,
 		Overlays: []string{OverlayLossCurve, OverlaySharpness},
 		Script: []Cue{
-			{At: 0, Text: "The plot beside the landscape follows the sharpness λmax(H), the largest eigenvalue of the Hessian, every 5 steps, against the line 2/ε of the selected run."},
+			{At: 0, Text: "The sharpness plot follows λmax(H), the largest eigenvalue of the Hessian, every 5 steps, against the line 2/ε of the selected run."},
 			{At: 300, Text: "The sharpness has been rising as the network fits the moons: progressive sharpening."},
 			{At: 700, Text: "It has reached 2/ε = 10. On a quadratic, gradient descent would now diverge."},
 			{At: 1500, Text: "Instead the sharpness hovers at 2/ε while the loss keeps falling, with small rises. Select the run with ε = 0.05: its sharpness stays far below its 2/ε = 40."},

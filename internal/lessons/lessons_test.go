@@ -3,6 +3,7 @@ package lessons
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"regexp"
 	"slices"
@@ -656,6 +657,68 @@ func TestClaimLongTermDependencies(t *testing.T) {
 	}
 }
 
+// The plots of the side column (loss, ‖g‖, gᵀg and gᵀHg, sharpness, the
+// interpolation) sit right of the landscape on a wide screen and below it
+// on a narrow one or a phone: a caption or cue that names one says which
+// plot, not where it is. ("The curve below shows why" pointed at nothing
+// under the landscape of ill-conditioning at 1280 px.) Views drawn under
+// the landscape on every screen (the maps) may say "below".
+func TestTextDoesNotPlaceTheSidePlots(t *testing.T) {
+	plot := regexp.MustCompile(`(?i)\b(curve|plot|gradient norm)\b|loss from θ₀`)
+	// A place, not a value ("far below log 2", "above 2/25"): the word ends the clause or names what is there.
+	place := regexp.MustCompile(`(?i)\b(below|beside|above|underneath|on the (right|left))(\s*($|[,;.])|\s+(the|shows|it)\b)`)
+	// Awaiting honestsaddle (networks.go): "Below, the loss from θ₀ straight to Adam's solution".
+	awaits := map[string]bool{"real-network": true}
+	for _, l := range All() {
+		texts := []string{l.Caption}
+		for _, c := range l.Script {
+			texts = append(texts, c.Text)
+		}
+		for _, text := range texts {
+			for _, sentence := range strings.Split(text, ". ") {
+				for _, clause := range strings.Split(sentence, ":") {
+					if plot.MatchString(clause) && place.MatchString(clause) && !awaits[l.ID] {
+						t.Errorf("%s places a side plot, which moves with the screen: %q", l.ID, clause)
+					}
+				}
+			}
+		}
+	}
+}
+
+// The first cue of the long-term dependencies lesson names what the heat
+// map shows between w = −1 and w = 1 (little change of colour: the loss
+// within a narrow band) against the cliff at the view's right edge. It once
+// said the contours there ran parallel to the w axis, where on average
+// |∂J/∂w| is larger than |∂J/∂u| and hardly a contour crosses the region.
+func TestLongTermDependenciesFlatBand(t *testing.T) {
+	l := mustGet(t, "long-term-dependencies")
+	obj, _, err := landscape.New(l.Scene.Objective)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi, cliff := math.Inf(1), 0.0, 0.0
+	for u := l.View.Y[0]; u <= l.View.Y[1]; u += 0.02 {
+		for w := -0.8; w <= 0.8; w += 0.02 {
+			j := obj.Value([]float64{w, u})
+			lo, hi = math.Min(lo, j), math.Max(hi, j)
+		}
+		cliff = math.Max(cliff, obj.Value([]float64{l.View.X[1], u}))
+	}
+	want := []string{
+		fmt.Sprintf("between %.0f and %.0f", lo, hi),
+		fmt.Sprintf("at w = %g it reaches %.0f × 10⁵", l.View.X[1], cliff/1e5),
+	}
+	for _, w := range want {
+		if !strings.Contains(l.Script[0].Text, w) {
+			t.Errorf("the first cue says %q; from the objective it should say %q", l.Script[0].Text, w)
+		}
+	}
+	if !(hi < 3*lo && cliff > 1e4*hi) {
+		t.Errorf("the loss ranges over [%.3g, %.3g] for |w| ≤ 0.8 and reaches %.3g at the edge: not a flat band before a cliff", lo, hi, cliff)
+	}
+}
+
 // SGD (8.3.2): with a constant rate the loss keeps fluctuating above the
 // minimum; with the decaying rate it ends much closer; a larger batch
 // shrinks the constant rate's fluctuation.
@@ -742,6 +805,68 @@ func TestClaimAdaptiveRates(t *testing.T) {
 		if !(last(r).Loss < 0.1*r.Points[0].Loss) {
 			t.Errorf("%s: loss %v → %v, want a tenth of the start", id, r.Points[0].Loss, last(r).Loss)
 		}
+	}
+}
+
+// AdaDelta's loss, the loss plot's most visible event, is what its cue
+// says: it falls to its lowest near step 121 as AdaDelta raises its own
+// rates (it has no ε to hold them), then, its rate past 2/λmax across the
+// valley, it bounces from side to side (its step along the stiff
+// eigenvector changes sign every step) and the loss climbs.
+func TestAdaDeltaBouncesBack(t *testing.T) {
+	l := mustGet(t, "adaptive-rates")
+	sc, rs := play(t, l, -1, l.Steps)
+	r := runOf(t, rs, 3, "adadelta")
+	best := 0
+	for i, p := range r.Points {
+		if p.Loss < r.Points[best].Loss {
+			best = i
+		}
+	}
+	maxEff := func(p scene.Point) float64 { e := p.State["eff_lr"]; return math.Max(e[0], e[1]) }
+	b, end := r.Points[best], last(r)
+	h := mat.NewSymDense(2, nil)
+	var es mat.EigenSym
+	sc.Obj.(landscape.Hessianer).Hess(h, b.XY)
+	if !es.Factorize(h, true) {
+		t.Fatal("no eigen-decomposition")
+	}
+	lmax := es.Values(nil)[1]
+	flips, n := 0, 0
+	var ev mat.Dense
+	for _, p := range r.Points[best+30:] {
+		sc.Obj.(landscape.Hessianer).Hess(h, p.XY)
+		es.Factorize(h, true)
+		es.VectorsTo(&ev)
+		q := r.Points[p.K-1]
+		d0 := p.Update[0]*ev.At(0, 1) + p.Update[1]*ev.At(1, 1)
+		d1 := q.Update[0]*ev.At(0, 1) + q.Update[1]*ev.At(1, 1)
+		if d0*d1 < 0 {
+			flips++
+		}
+		n++
+	}
+	var cue Cue
+	for _, c := range l.Script {
+		if strings.HasPrefix(c.Text, "AdaDelta") {
+			cue = c
+		}
+	}
+	want := []string{
+		fmt.Sprintf("%.0f times by step %d", maxEff(b)/maxEff(r.Points[50]), b.K),
+		fmt.Sprintf("climbs back up from %.1g", b.Loss),
+	}
+	for _, w := range want {
+		if !strings.Contains(cue.Text, w) {
+			t.Errorf("AdaDelta's cue says %q; from the run it should say %q", cue.Text, w)
+		}
+	}
+	if at := r.Points[cue.At]; !(cue.At > b.K && at.Loss > 100*b.Loss) {
+		t.Errorf("AdaDelta's cue at step %d, its loss there %.3g, its lowest %.3g at step %d: the climb is not on screen yet", cue.At, at.Loss, b.Loss, b.K)
+	}
+	if !(maxEff(b) > 2/lmax && flips > 9*n/10 && end.Loss > 100*b.Loss) {
+		t.Errorf("AdaDelta at its lowest (step %d): rate %.3g against 2/λmax = %.3g; %d of %d later steps flip across the valley; loss %.3g → %.3g",
+			b.K, maxEff(b), 2/lmax, flips, n, b.Loss, end.Loss)
 	}
 }
 
@@ -884,6 +1009,34 @@ func TestClaimNaturalGradient(t *testing.T) {
 				t.Errorf("ε = %v, step %d: natural gradient loss %.6g, gradient descent %.6g", lr, k, ln, lg)
 			}
 		}
+	}
+}
+
+// The natural gradient's cues say what its path shows: at the lesson's
+// ε = 0.5 the first step already lands past the minimum (the cue once
+// kept "overshoots" for ε = 1), and at ε = 1, Newton's step, the far start
+// throws it out of the view.
+func TestNaturalGradientOvershoot(t *testing.T) {
+	l := mustGet(t, "natural-gradient")
+	sc, rs := play(t, l, -1, 1)
+	m := sc.Info.Minima[0]
+	p0, p1 := runOf(t, rs, 1, "natural_gradient").Points[0].XY, runOf(t, rs, 1, "natural_gradient").Points[1].XY
+	past := (p0[0]-m[0])*(p1[0]-m[0])+(p0[1]-m[1])*(p1[1]-m[1]) < 0
+	if says := strings.Contains(l.Script[0].Text, "overshot the minimum"); says != past {
+		t.Errorf("first step %v → %v, minimum %v: past it %v, the cue at %d says so %v", p0, p1, m, past, l.Script[0].At, says)
+	}
+	req := l.Request(-1)
+	req.Runs = []scene.RunSpec{run("natural_gradient", "", map[string]float64{"lr": 1})}
+	sc1, err := scene.Build(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := false
+	for _, p := range sc1.RunAll(l.Steps)[0].Points {
+		out = out || !inView(l.View, p.XY)
+	}
+	if says := strings.Contains(l.Script[1].Text, "Raise ε to 1") && strings.Contains(l.Script[1].Text, "out of the picture"); says != out {
+		t.Errorf("at ε = 1 the run leaves the view: %v; the cue at %d says so: %v", out, l.Script[1].At, says)
 	}
 }
 

@@ -125,7 +125,9 @@ export const draw = {
     if (!g) { box.textContent = ''; return; }
     const [l1, l2] = g.eigenvalues;
     const where = this.geometry && this.geometry !== this.startGeometry ? `at (${fmt(g.xy[0])}, ${fmt(g.xy[1])})` : 'at the start';
-    box.textContent = `Hessian ${where}: λ₁ = ${fmt(l1)}, λ₂ = ${fmt(l2)}, condition number κ = ${g.condition != null ? fmt(g.condition) : "∞ (λmin = 0)"}` +
+    // The server caps κ at 10¹⁶ and says so (singular): a curvature of 0 is not a κ of 1e16.
+    const kappa = g.condition == null ? '∞ (λmin = 0)' : g.singular ? `${fmt(g.condition)} (capped at 10¹⁶: singular)` : fmt(g.condition);
+    box.textContent = `Hessian ${where}: λ₁ = ${fmt(l1)}, λ₂ = ${fmt(l2)}, condition number κ = ${kappa}` +
       curvatureWords(l1, l2) +
       (l2 > 0 ? ` · 2/λmax = ${fmt(2 / l2)}` : '');
   },
