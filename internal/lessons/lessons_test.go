@@ -823,7 +823,7 @@ func TestAdaDeltaBouncesBack(t *testing.T) {
 			best = i
 		}
 	}
-	maxEff := func(p scene.Point) float64 { e := p.State["eff_lr"]; return math.Max(e[0], e[1]) }
+	maxEff := func(p scene.Point) float64 { e, _ := p.State.Get("eff_lr"); return math.Max(e[0], e[1]) }
 	b, end := r.Points[best], last(r)
 	h := mat.NewSymDense(2, nil)
 	var es mat.EigenSym
