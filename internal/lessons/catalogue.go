@@ -133,8 +133,8 @@ func saddlePoints() Lesson {
 	return Lesson{
 		ID: "saddle-points", Title: "Saddle points", Section: "8.2.3 (draft 8.2.4)",
 		Summary: "Gradient descent slides off a saddle, Newton's method jumps into it, saddle-free Newton escapes.",
-		Caption: "At a saddle the gradient vanishes but the point is no minimum: J curves up along x and down along y. " +
-			"Gradient descent is pushed away along y, slowly at first. Newton's method solves for the point where " +
+		Caption: "At a saddle the gradient vanishes but the point is no minimum: J = θ₁² − θ₂² curves up along θ₁ and down along θ₂. " +
+			"Gradient descent is pushed away along θ₂, slowly at first. Newton's method solves for the point where " +
 			"the gradient vanishes and lands on the saddle in one step; saddle-free Newton rescales by |H| and always goes downhill.",
 		Scene: scene.Request{
 			Objective: spec("saddle", nil),
@@ -150,10 +150,10 @@ func saddlePoints() Lesson {
 		// It opens on the 3-D surface: "up one way, down the other" is seen, not read off contours.
 		Overlays: []string{OverlaySurface3D, OverlayEigen, OverlayQuadraticModel, OverlayLossCurve},
 		Script: []Cue{
-			{At: 0, Text: "Drag the surface to turn it: it curves up along x and down along y. The translucent pink surface is the quadratic model at the current point; Newton's method jumps to its stationary point."},
+			{At: 0, Text: "Drag the surface to turn it: it curves up along θ₁ and down along θ₂. The translucent pink surface is the quadratic model at the current point; Newton's method jumps to its stationary point."},
 			{At: 1, Text: "Newton's step lands exactly on the saddle: the gradient is zero there, and it stops."},
-			{At: 10, Text: "Gradient descent has nearly reached the saddle along x, but the small y grows every step."},
-			{At: 25, Text: "Both escapes go downhill forever along y: this saddle has no minimum below it."},
+			{At: 10, Text: "Gradient descent has nearly reached the saddle along θ₁, but its small θ₂ grows every step."},
+			{At: 25, Text: "Both escapes go downhill forever along θ₂: this saddle has no minimum below it."},
 		},
 	}
 }

@@ -451,6 +451,7 @@ canvas.landscape-3d:active { cursor: grabbing; }
 .labels-3d { position: absolute; left: 0; top: 0; pointer-events: none; }
 .bar-3d { position: absolute; left: 6px; bottom: 4px; display: flex; gap: 0.4rem; align-items: center; font-size: 0.75rem; color: var(--muted); }
 .bar-3d button { font-size: 0.75rem; padding: 0 0.4rem; }
+.hint-3d { position: absolute; right: 8px; top: 4px; font-size: 0.75rem; color: var(--muted); pointer-events: none; }
 .mode-why { font-size: 0.75rem; color: var(--muted); }`;
 
 function addStyles() {
@@ -491,8 +492,9 @@ export class Surface3D {
     hint.textContent = 'drag to turn · wheel or pinch to zoom';
     hint.title = 'arrows turn, +/− zoom, 0 resets (the view focused); the start moves in the 2-D views';
     this.hint = hint; // it goes once the view has been turned
-    bar.append(reset, hint);
-    this.el.append(this.canvas, this.labels, bar);
+    bar.append(reset);
+    // The hint sits top right, clear of the floor's tick labels at the bottom.
+    this.el.append(this.canvas, this.labels, bar, hint);
     this.bar = bar;
     if (app.setColourScale) { // the colour scale, as on the 2-D panel
       const sel = this.cscale = document.createElement('select');
@@ -1079,9 +1081,21 @@ export class Surface3D {
       ctx.textBaseline = oy > 0.3 ? 'top' : oy < -0.3 ? 'bottom' : 'middle';
       ctx.font = name ? font(13, 'italic ') : font(11);
       const d = name ? 26 : 8;
-      ctx.fillText(label, ...inside(label, a[0] + ox * d, a[1] + oy * d));
+      const at = inside(label, a[0] + ox * d, a[1] + oy * d), box = boxOf(label, at);
+      // Where the two floor edges meet, their end ticks would print over
+      // each other: a tick whose label touches one already written is left
+      // out (its tick mark stays); an axis name is always written.
+      if (!name && placed.some((q) => box[0] < q[2] && q[0] < box[2] && box[1] < q[3] && q[1] < box[3])) return;
+      placed.push(box);
+      ctx.fillText(label, ...at);
     };
-    // inside moves a label's anchor so that the text stays on the canvas (a front corner's tick can fall off its edge).
+    const placed = [];
+    const boxOf = (text, [x, y]) => {
+      const tw = ctx.measureText(text).width, th = 12 * ui.font;
+      const l = ctx.textAlign === 'left' ? x : ctx.textAlign === 'right' ? x - tw : x - tw / 2;
+      const t = ctx.textBaseline === 'top' ? y : ctx.textBaseline === 'bottom' ? y - th : y - th / 2;
+      return [l - 2, t, l + tw + 2, t + th];
+    };
     // inside moves a label's anchor so that the text stays on the canvas
     // (a front corner's tick can fall off its edge) and above the bar of
     // buttons under its left corner.
