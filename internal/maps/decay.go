@@ -35,8 +35,11 @@ const (
 	// MaxDecayPoints bounds the points an answer carries; longer runs are
 	// thinned to every s-th step (the last kept).
 	MaxDecayPoints = 1000
-	// MaxDecayWork bounds one decay in weighted optimizer steps (stepWeight).
-	MaxDecayWork = 1e6
+	// MaxDecayWork bounds one decay in weighted optimizer steps (stepWeight):
+	// the size below which a map is cheap enough to skip the heavy-work
+	// pool, since a decay is answered at once, on the session's goroutine
+	// over /ws and in the handler over HTTP.
+	MaxDecayWork = 2e5
 )
 
 // Decay modes.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/saddle-viz/saddle/internal/fielderr"
@@ -155,6 +156,16 @@ func TestDecayBadInput(t *testing.T) {
 				t.Fatalf("error %v, want one on %q", err, c.field)
 			}
 		})
+	}
+	// A decay is answered at once, outside the heavy-work pool, so its
+	// work is held to a cheap map's: 10 000 steps on a blurred objective
+	// (each gradient an average over the blur's nodes) are refused.
+	blurred := valley
+	blurred.Blur = 0.5
+	full := MaxDecaySteps
+	_, err := NewDecayJob(buildScene(t, blurred, nil, scene.RunSpec{Optimizer: "gd"}), 0, DecayParams{Steps: &full}, full)
+	if fe := (*fielderr.Error)(nil); !errors.As(err, &fe) || fe.Field != "steps" || !strings.Contains(fe.Msg, "the limit is 2e+05") {
+		t.Fatalf("a blurred 10 000-step decay: %v, want a refusal on steps naming the limit", err)
 	}
 	proj, err := scene.Build(scene.Request{Objective: landscape.Spec{ID: "mlp"}, Runs: []scene.RunSpec{{Optimizer: "gd"}}})
 	if err != nil {

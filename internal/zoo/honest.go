@@ -229,7 +229,8 @@ func ComputeHonest(ctx context.Context, m *Model, theta []float64, p HonestParam
 		return nil, curvatureErr(err)
 	}
 	h.Products = products
-	if !finite(h.Trace) || !finite(h.LambdaMin) || !finite(h.LambdaMax) || !finite(h.Loss) {
+	if !finite(h.Trace) || !finite(h.LambdaMin) || !finite(h.LambdaMax) || !finite(h.Loss) ||
+		!finite(h.Random.Curvature[0]) || !finite(h.Random.Curvature[1]) {
 		return nil, curvatureErr(hd.ErrNotFinite)
 	}
 	honests.Lock()

@@ -2,6 +2,7 @@ package zoo
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
@@ -36,6 +37,11 @@ func TestHonestCost(t *testing.T) {
 			t.Fatalf("%s: %v", spec.ID, err)
 		}
 		took := time.Since(t0)
+		// tr(H)/n is the mean eigenvalue, so it lies between λmin and λmax
+		// (an exact trace; a Hutchinson estimate within its error).
+		if mean, slack := h.Trace/float64(h.Dim), 3*h.TraceErr/float64(h.Dim)+1e-9*math.Abs(h.LambdaMax); mean < h.LambdaMin-slack || mean > h.LambdaMax+slack {
+			t.Errorf("%s: tr(H)/n = %g outside [λmin, λmax] = [%g, %g]", spec.ID, mean, h.LambdaMin, h.LambdaMax)
+		}
 		t.Logf("%s (n = %d): honest %v (%d products, trace %s), the 51×51 landscape %v: ratio %.2f", spec.ID, h.Dim, took.Round(time.Millisecond), h.Products, h.TraceMethod, ref.Round(time.Millisecond), took.Seconds()/ref.Seconds())
 	}
 }
