@@ -6,6 +6,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/saddle-viz/saddle/internal/landscape"
+	"github.com/saddle-viz/saddle/internal/optim"
 )
 
 // Theory is the closed-form answer on a quadratic J = ½θᵀHθ with
@@ -60,30 +61,15 @@ func QuadraticEigen(spec landscape.Spec, obj landscape.Objective) (lo, hi float6
 	return lo, hi, lo > 0
 }
 
-// SpectralRadius2 is the largest |z| of z² − b·z + c = 0.
-func SpectralRadius2(b, c float64) float64 {
-	disc := b*b - 4*c
-	if disc < 0 {
-		return math.Sqrt(c) // a complex pair: |z|² = c
-	}
-	s := math.Sqrt(disc)
-	return math.Max(math.Abs(b+s), math.Abs(b-s)) / 2
-}
-
 // TheoryRate is the rate of optimizer id (gd, momentum, nesterov) with
 // step eps and momentum alpha on eigenvalue lambda; ok is false for
-// another method.
+// another method. The closed form is optim's (QuadraticRate), the one the
+// decay and sharpness panels draw, so the rate map cannot disagree with them.
 func TheoryRate(id string, eps, alpha, lambda float64) (float64, bool) {
-	switch id {
-	case "gd":
-		return math.Abs(1 - eps*lambda), true
-	case "momentum":
-		return SpectralRadius2(1+alpha-eps*lambda, alpha), true
-	case "nesterov":
-		t := 1 - eps*lambda
-		return SpectralRadius2((1+alpha)*t, alpha*t), true
+	if id != "gd" && id != "momentum" && id != "nesterov" {
+		return 0, false
 	}
-	return 0, false
+	return optim.QuadraticRate(id, map[string]float64{"momentum": alpha}, eps, lambda)
 }
 
 // theory fills the closed form for the job when it has one: a quadratic,
@@ -129,13 +115,13 @@ func (j *HyperJob) theory() *Theory {
 	switch id {
 	case "gd":
 		t.Formula = "ε = 2/λmax"
-		t.Boundary = [][2]float64{{2 / L, 0}}
+		t.Boundary = [][2]float64{{boundary(id, 0, L), 0}}
 		t.Optimum = &Optimum{X: 2 / (L + mu), Rate: (kappa - 1) / (kappa + 1)}
 	case "momentum":
 		t.Formula = "ε = (2 + 2α)/λmax"
 		for jj := range ny {
 			a := alpha(jj)
-			t.Boundary = append(t.Boundary, [2]float64{(2 + 2*a) / L, a})
+			t.Boundary = append(t.Boundary, [2]float64{boundary(id, a, L), a})
 		}
 		s := math.Sqrt(L) + math.Sqrt(mu)
 		t.Optimum = &Optimum{X: 4 / (s * s), Y: math.Pow((sk-1)/(sk+1), 2), Rate: (sk - 1) / (sk + 1)}
@@ -143,8 +129,14 @@ func (j *HyperJob) theory() *Theory {
 		t.Formula = "ε = (2 + 2α)/((1 + 2α)·λmax)"
 		for jj := range ny {
 			a := alpha(jj)
-			t.Boundary = append(t.Boundary, [2]float64{(2 + 2*a) / ((1 + 2*a) * L), a})
+			t.Boundary = append(t.Boundary, [2]float64{boundary(id, a, L), a})
 		}
 	}
 	return t
+}
+
+// boundary is the largest stable ε on curvature L: optim's threshold on
+// λ for ε = 1 (it scales as 1/ε), divided by L.
+func boundary(id string, alpha, L float64) float64 {
+	return optim.StabilityOf(id, map[string]float64{"momentum": alpha}, 1).Threshold / L
 }
