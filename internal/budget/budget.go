@@ -28,6 +28,10 @@ type Pool struct {
 	mu      sync.Mutex
 	waiting int
 	held    map[string]int // running or waiting, by client
+	// changed is closed (and replaced) whenever a hold ends or a waiter
+	// leaves the line, to wake Wait's callers.
+	changed chan struct{}
+	counts  Counters
 }
 
 // New returns a pool of slots running at once, at most wait more in line,
@@ -36,7 +40,7 @@ func New(slots, wait, perClient int) *Pool {
 	if slots < 1 || wait < 0 || perClient < 1 {
 		panic("budget: New needs slots ≥ 1, wait ≥ 0, perClient ≥ 1")
 	}
-	return &Pool{slots: make(chan struct{}, slots), maxWait: wait, perClient: perClient, held: map[string]int{}}
+	return &Pool{slots: make(chan struct{}, slots), maxWait: wait, perClient: perClient, held: map[string]int{}, changed: make(chan struct{})}
 }
 
 // Acquire takes a slot for client, waiting in line until one frees or ctx
@@ -51,6 +55,7 @@ func (p *Pool) Acquire(ctx context.Context, client string) (release func(), err 
 	select {
 	case p.slots <- struct{}{}:
 		p.held[client]++
+		p.admitted(client)
 		p.mu.Unlock()
 		return p.releaser(client), nil
 	default:
@@ -67,6 +72,8 @@ func (p *Pool) Acquire(ctx context.Context, client string) (release func(), err 
 	case p.slots <- struct{}{}:
 		p.mu.Lock()
 		p.waiting--
+		p.admitted(client)
+		p.wake()
 		p.mu.Unlock()
 		return p.releaser(client), nil
 	case <-ctx.Done():
@@ -76,6 +83,41 @@ func (p *Pool) Acquire(ctx context.Context, client string) (release func(), err 
 		p.mu.Unlock()
 		return nil, ctx.Err()
 	}
+}
+
+// Wait is Acquire for work that is not refused but waits its turn (a
+// live session's task: the page asked once and is not retrying): while
+// the line is full or client holds its share, it waits for a hold to end
+// instead of failing. It returns an error only when ctx ends.
+func (p *Pool) Wait(ctx context.Context, client string) (release func(), err error) {
+	for {
+		p.mu.Lock()
+		changed := p.changed
+		p.mu.Unlock()
+		release, err := p.Acquire(ctx, client)
+		if !errors.Is(err, ErrBusy) && !errors.Is(err, ErrClientBusy) {
+			return release, err
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// admitted counts a granted slot; called with mu held.
+func (p *Pool) admitted(client string) {
+	c := &p.counts
+	c.Admitted++
+	c.PeakRunning = max(c.PeakRunning, len(p.slots))
+	c.PeakClient = max(c.PeakClient, p.held[client])
+}
+
+// wake tells Wait's callers that a hold ended; called with mu held.
+func (p *Pool) wake() {
+	close(p.changed)
+	p.changed = make(chan struct{})
 }
 
 func (p *Pool) releaser(client string) func() {
@@ -95,6 +137,7 @@ func (p *Pool) drop(client string) {
 	if p.held[client]--; p.held[client] <= 0 {
 		delete(p.held, client)
 	}
+	p.wake()
 }
 
 // Stats are the pool's counts now.
@@ -105,6 +148,19 @@ func (p *Pool) Stats() Stats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return Stats{Running: len(p.slots), Waiting: p.waiting, Clients: len(p.held)}
+}
+
+// Counters are what the pool has granted since New: Admitted slots in all,
+// the most running at once (PeakRunning ≤ slots), and the most one client
+// held running or waiting when it was granted one (PeakClient ≤ perClient).
+// Tests read them to see heavy work went through the pool within bounds.
+type Counters struct{ Admitted, PeakRunning, PeakClient int }
+
+// Counters returns the pool's counters.
+func (p *Pool) Counters() Counters {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.counts
 }
 
 // workersKey carries a slot's share of cores in a context.
