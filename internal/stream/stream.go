@@ -161,6 +161,7 @@ type session struct {
 
 	lastRead atomic.Int64 // UnixNano of the page's last message, for the idle limit
 	pongs    atomic.Int64 // pings the page has answered (tests wait on it)
+	idled    atomic.Int64 // times the engine's chores went idle (tests wait on it)
 
 	rmu  sync.Mutex
 	room roomPart // its part in a room (roomsession.go)
