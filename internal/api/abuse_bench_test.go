@@ -103,14 +103,18 @@ func abuse(b *testing.B, pool *budget.Pool, ws bool) {
 	e := strings.Join(terms, "+")
 	var stop atomic.Bool
 	var wg sync.WaitGroup
-	var heavyDone, refused atomic.Int64
+	var heavyDone, refused, wsDone atomic.Int64
+	// Ended at the stop: abusers waiting on an answer give up at once.
+	wsCtx, endWS := context.WithCancel(context.Background())
 	for i := range 20 {
 		local := &net.TCPAddr{IP: net.IPv4(127, 0, 1, byte(i+1))}
 		cl := &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{LocalAddr: local}).DialContext}}
 		wg.Go(func() {
 			for n := 0; !stop.Load(); n++ {
 				body := fmt.Sprintf(`{"objective": {"expr": "%s"}, "x": [-3, %d.%03d], "y": [-3, 3], "nx": 512, "ny": 512}`, e, 3, i*1000+n%1000)
-				res, err := cl.Post(srv.URL+"/api/landscape", "application/json", strings.NewReader(body))
+				req, _ := http.NewRequestWithContext(wsCtx, "POST", srv.URL+"/api/landscape", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				res, err := cl.Do(req)
 				if err != nil {
 					continue
 				}
@@ -124,8 +128,6 @@ func abuse(b *testing.B, pool *budget.Pool, ws bool) {
 			}
 		})
 	}
-	var wsDone atomic.Int64
-	wsCtx, endWS := context.WithCancel(context.Background())
 	if ws {
 		for i := range 20 {
 			local := &net.TCPAddr{IP: net.IPv4(127, 0, 2, byte(i+1))}
@@ -155,7 +157,7 @@ func abuse(b *testing.B, pool *budget.Pool, ws bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	stop.Store(true)
-	endWS() // a session waiting for its answer is closed at once
+	endWS() // a request or session waiting for its answer ends at once
 	wg.Wait()
 	p99 := func(d []time.Duration) float64 {
 		slices.Sort(d)

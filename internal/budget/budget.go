@@ -47,6 +47,11 @@ func New(slots, wait, perClient int) *Pool {
 // ends. It never waits when the line is full (ErrBusy) or the client holds
 // its share (ErrClientBusy). release must be called once the work is done.
 func (p *Pool) Acquire(ctx context.Context, client string) (release func(), err error) {
+	return p.acquire(ctx, client, false)
+}
+
+// acquire is Acquire; queue: join the line even when it is full.
+func (p *Pool) acquire(ctx context.Context, client string, queue bool) (release func(), err error) {
 	p.mu.Lock()
 	if p.held[client] >= p.perClient {
 		p.mu.Unlock()
@@ -60,7 +65,7 @@ func (p *Pool) Acquire(ctx context.Context, client string) (release func(), err 
 		return p.releaser(client), nil
 	default:
 	}
-	if p.waiting >= p.maxWait {
+	if p.waiting >= p.maxWait && !queue {
 		p.mu.Unlock()
 		return nil, ErrBusy
 	}
@@ -86,16 +91,18 @@ func (p *Pool) Acquire(ctx context.Context, client string) (release func(), err 
 }
 
 // Wait is Acquire for work that is not refused but waits its turn (a
-// live session's task: the page asked once and is not retrying): while
-// the line is full or client holds its share, it waits for a hold to end
+// live session's task: the page asked once and is not retrying): it joins
+// the line even when the line is full (such work is bounded by its
+// callers: a session has a task of each kind at most), in order, and
+// while client holds its share it waits for one of its holds to end
 // instead of failing. It returns an error only when ctx ends.
 func (p *Pool) Wait(ctx context.Context, client string) (release func(), err error) {
 	for {
 		p.mu.Lock()
 		changed := p.changed
 		p.mu.Unlock()
-		release, err := p.Acquire(ctx, client)
-		if !errors.Is(err, ErrBusy) && !errors.Is(err, ErrClientBusy) {
+		release, err := p.acquire(ctx, client, true)
+		if !errors.Is(err, ErrClientBusy) {
 			return release, err
 		}
 		select {

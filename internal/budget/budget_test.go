@@ -114,9 +114,14 @@ func TestWait(t *testing.T) {
 	}()
 	cctx, cancel := context.WithCancel(ctx)
 	go func() {
-		_, err := p.Wait(cctx, "b") // the line is full (wait 0): waits
+		_, err := p.Wait(cctx, "b") // the line is full (wait 0): joins it all the same
 		got <- err
 	}()
+	for p.Stats().Waiting != 1 {
+	}
+	if _, err := p.Acquire(ctx, "c"); !errors.Is(err, ErrBusy) {
+		t.Errorf("Acquire behind a full line: %v, want ErrBusy", err)
+	}
 	cancel()
 	if err := <-got; !errors.Is(err, context.Canceled) {
 		t.Fatalf("a cancelled Wait: %v, want context.Canceled", err)
