@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -104,7 +103,9 @@ func TestPresentationAndAccessibility(t *testing.T) {
 			b.do(chromedp.Evaluate[chromedp.Void](`(() => { const p = saddle.panels[0]; if (!p._counted) { const d = p.draw.bind(p); p.draw = () => { p.draws++; d(); }; p._counted = true; } p.draws = 0; })()`))
 			b.do(chromedp.Click(chromedp.CSS(`[data-testid=play]`)))
 			b.do(chromedp.Evaluate[chromedp.Void](`window.__t0 = performance.now()`))
-			b.do(chromedp.Sleep(1500 * time.Millisecond))
+			// A measurement window, not a wait for a state: the page's own
+			// clock says when 1.5 s of play have passed.
+			b.wait("1.5 s of play", `performance.now() - window.__t0 >= 1500`)
 			secs := eval[float64](b, `(performance.now() - window.__t0) / 1000`)
 			b.do(chromedp.Click(chromedp.CSS(`[data-testid=play]`)))
 			return eval[int](b, `saddle.panels[0].draws`), secs

@@ -52,6 +52,42 @@ type browser struct {
 type consoleLog struct {
 	mu       sync.Mutex
 	messages []chromedp.ConsoleMessage
+	grew     chan struct{} // closed (and replaced) when a message comes
+}
+
+// add records a console message and wakes waitLog.
+func (l *consoleLog) add(m chromedp.ConsoleMessage) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.messages = append(l.messages, m)
+	if l.grew != nil {
+		close(l.grew)
+	}
+	l.grew = make(chan struct{})
+}
+
+// waitLog waits until ok holds for the browser's console errors (checked
+// as each console message comes) or within passes; it reports whether ok
+// held.
+func (b *browser) waitLog(within time.Duration, ok func(errs []string) bool) bool {
+	deadline := time.NewTimer(within)
+	defer deadline.Stop()
+	for {
+		b.log.mu.Lock()
+		if b.log.grew == nil {
+			b.log.grew = make(chan struct{})
+		}
+		grew := b.log.grew
+		b.log.mu.Unlock()
+		if ok(b.errors()) {
+			return true
+		}
+		select {
+		case <-grew:
+		case <-deadline.C:
+			return ok(b.errors())
+		}
+	}
 }
 
 // on returns the browser reporting failures to t (a subtest).
@@ -155,9 +191,7 @@ func newBrowser(t testing.TB, width, height int) *browser {
 			if err != nil {
 				return
 			}
-			b.log.mu.Lock()
-			b.log.messages = append(b.log.messages, m)
-			b.log.mu.Unlock()
+			b.log.add(m)
 		}
 	}()
 	// The viewport is emulated: a window's size is not its viewport's
@@ -198,11 +232,12 @@ func (b *browser) wait(what, js string) {
 		// An element not there yet is "not yet", not an error.
 		guarded := "(() => { try { return !!(" + js + ") } catch (e) { return false } })()"
 		_, err = chromedp.Run(ctx, chromedp.Poll[chromedp.Void](guarded, chromedp.WithPollingTimeout(hangGuard)))
-		// Right after a navigation the old document's context may be gone.
+		// Right after a navigation the old document's context may be gone:
+		// wait for the new document's body, then poll again.
 		if err == nil || !strings.Contains(err.Error(), "context with specified id") {
 			break
 		}
-		time.Sleep(200 * time.Millisecond)
+		chromedp.Run(ctx, chromedp.WaitReady(chromedp.CSS("body")))
 	}
 	if err != nil {
 		b.t.Fatalf("waiting for %s (%s): %v", what, js, err)
@@ -274,7 +309,8 @@ func TestExplorerInBrowser(t *testing.T) {
 		b := b.on(t)
 		b.do(chromedp.Click(chromedp.CSS(`[data-testid=step]`)))
 		b.wait("step 1", `saddle.currentK() >= 1`)
-		// A window for a wrong second step to show: a slow machine can hide
+		// An absence (no second step), so no event to wait on: a bounded
+		// window for a wrong second step to show. A slow machine can hide
 		// such a bug here, never fail a right page.
 		b.do(chromedp.Sleep(400 * time.Millisecond))
 		if k := eval[int](b, `saddle.currentK()`); k != 1 {
@@ -286,6 +322,7 @@ func TestExplorerInBrowser(t *testing.T) {
 		// The keyboard's → steps too.
 		b.do(chromedp.KeyEvent(kb.ArrowRight))
 		b.wait("step 2", `saddle.currentK() >= 2`)
+		// An absence again (no third step): a bounded window, as above.
 		b.do(chromedp.Sleep(300 * time.Millisecond))
 		if k := eval[int](b, `saddle.currentK()`); k != 2 {
 			t.Errorf("after → k = %d, want 2", k)

@@ -16,7 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -88,7 +87,7 @@ func TestExportsInBrowser(t *testing.T) {
 	b.useExporter()
 	b.do(chromedp.Evaluate[chromedp.Void](`saddle.stepBy(40)`))
 	b.wait("step 40", `saddle.tracks.every(t => t.lastK === 40)`)
-	b.do(chromedp.Sleep(300 * time.Millisecond))
+	b.wait("step 40 drawn", pageDrawn)
 	streamed := eval[[]track](b, tracksJS)
 
 	t.Run("PNG is the figure at twice the panel's CSS size", func(t *testing.T) {
@@ -244,7 +243,7 @@ func TestExportsInBrowser(t *testing.T) {
 		b := b.on(t)
 		// A view of our own, so the file must carry it.
 		b.do(chromedp.Evaluate[chromedp.Void](`saddle.setView([-1.5, 1.25, -0.5, 1.75]); saddle.state.overlays = ['clip_arrows', 'velocity']`))
-		b.do(chromedp.Sleep(300 * time.Millisecond))
+		b.wait("the new view drawn", `saddle.state.view[0] === -1.5 && saddle.state.view[3] === 1.75 && `+pageDrawn)
 		text := eval[string](b, `saddle.exporter.scene()`)
 		file := b.save("33-scene.json", []byte(text))
 		wantView := eval[[]float64](b, `saddle.state.view`)
@@ -253,7 +252,7 @@ func TestExportsInBrowser(t *testing.T) {
 		b.do(chromedp.Click(chromedp.CSS(`[data-testid=export-menu] summary`)))
 		b.do(chromedp.SetUploadFiles(chromedp.CSS(`#load-scene`), []string{file}))
 		b.wait("the loaded scene at step 40", `saddle.state.objective.id === 'rosenbrock' && saddle.tracks.length === 2 && saddle.tracks.every(t => t.lastK === 40)`)
-		b.do(chromedp.Sleep(300 * time.Millisecond))
+		b.wait("the loaded scene drawn", pageDrawn)
 		sameTracks(t, "loaded scene", eval[[]track](b, tracksJS), streamed)
 		if v := eval[[]float64](b, `saddle.state.view`); fmt.Sprint(v) != fmt.Sprint(wantView) {
 			t.Errorf("view %v, saved %v", v, wantView)
@@ -324,7 +323,7 @@ func TestExportSideBySide(t *testing.T) {
 	b.open("?scene=cliffs")
 	b.do(chromedp.Evaluate[chromedp.Void](`saddle.stepBy(30)`))
 	b.wait("step 30", `saddle.currentK() >= 30 || saddle.status.filter(Boolean).every(s => s.status !== 'running' && s.status !== 'paused')`)
-	b.do(chromedp.Sleep(300 * time.Millisecond))
+	b.wait("step 30 drawn", pageDrawn)
 	size := eval[[]int](b, `[saddle.panels.reduce((a, p) => a + p.w, 0), Math.max(...saddle.panels.map(p => p.h)), saddle.panels.length]`)
 	if size[2] != 2 {
 		t.Fatalf("%d panels, want 2", size[2])

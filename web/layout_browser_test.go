@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -49,14 +50,11 @@ func (b *browser) openAt(path string) {
 // answer.
 func (b *browser) settleOn(js string) string {
 	b.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		got := eval[string](b, js)
-		if got == "" || time.Now().After(deadline) {
-			return got
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	// Polled on every animation frame; at the deadline, the last answer.
+	chromedp.Run(ctx, chromedp.Poll[chromedp.Void]("("+js+") === ''", chromedp.WithPollingTimeout(10*time.Second)))
+	return eval[string](b, js)
 }
 
 // measureJS defines, in the page, shown(el) and box(el): whether el is

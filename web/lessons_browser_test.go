@@ -1,13 +1,16 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
 	"github.com/saddle-viz/saddle/internal/api"
@@ -70,6 +73,8 @@ func TestLessonsInBrowser(t *testing.T) {
 					}
 					b.do(chromedp.Click(chromedp.CSS(`[data-testid=play]`)))
 					b.wait("the lesson's scripted end", lessonDone)
+					// An absence (no step past the lesson's end), so no event
+					// to wait on: a bounded window for a wrong step to show.
 					b.do(chromedp.Sleep(250 * time.Millisecond))
 					if k := eval[int](b, `saddle.currentK()`); k > l.Steps {
 						t.Errorf("played to step %d, past the lesson's %d steps", k, l.Steps)
@@ -155,13 +160,10 @@ func TestEmbedInAnotherSite(t *testing.T) {
 		b := browserUnder(t, api.Options{FrameAncestors: "'self'"})
 		embedURL = b.srv.URL + "/embed?lesson=cliffs&autoplay=1"
 		b.do(chromedp.Navigate(hostOrigin + "/"))
-		refused := false
-		for try := 0; try < 50 && !refused; try++ {
-			time.Sleep(100 * time.Millisecond)
-			for _, e := range b.errors() {
-				refused = refused || strings.Contains(e, "frame-ancestors 'self'")
-			}
-		}
+		// Waits on console messages as they come, up to 5 s.
+		refused := b.waitLog(5*time.Second, func(errs []string) bool {
+			return slices.ContainsFunc(errs, func(e string) bool { return strings.Contains(e, "frame-ancestors 'self'") })
+		})
 		if !refused {
 			t.Errorf("the browser did not refuse to frame /embed under frame-ancestors 'self' (console: %q)", b.errors())
 		}
@@ -174,8 +176,23 @@ func TestEmbedInAnotherSite(t *testing.T) {
 // that evaluates in it and records its console.
 func (b *browser) iframe(t *testing.T, prefix string) *browser {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	// Look again whenever the browser reports a target created or changed
+	// (an iframe's target appears, then gets its URL), for up to 20 s.
+	changed := make(chan struct{}, 1)
+	lctx, stop := context.WithCancel(b.ctx)
+	defer stop()
+	chromedp.ListenBrowser(lctx, func(ev any) {
+		switch ev.(type) {
+		case *target.EventTargetCreated, *target.EventTargetInfoChanged:
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		}
+	})
+	deadline := time.NewTimer(20 * time.Second)
+	defer deadline.Stop()
+	for {
 		infos, err := chromedp.Targets(b.ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -191,18 +208,18 @@ func (b *browser) iframe(t *testing.T, prefix string) *browser {
 						if err != nil {
 							return
 						}
-						f.log.mu.Lock()
-						f.log.messages = append(f.log.messages, m)
-						f.log.mu.Unlock()
+						f.log.add(m)
 					}
 				}()
 				return f
 			}
 		}
-		time.Sleep(200 * time.Millisecond)
+		select {
+		case <-changed:
+		case <-deadline.C:
+			t.Fatalf("no iframe target at %s", prefix)
+		}
 	}
-	t.Fatalf("no iframe target at %s", prefix)
-	return nil
 }
 
 // checkShareDialog opens the share / embed dialog on a lesson page and

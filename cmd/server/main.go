@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/saddle-viz/saddle/internal/api"
+	"github.com/saddle-viz/saddle/internal/budget"
 	"github.com/saddle-viz/saddle/internal/landscape"
 	"github.com/saddle-viz/saddle/internal/natsrelay"
 	"github.com/saddle-viz/saddle/internal/stream"
@@ -252,11 +253,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		relay = rl
 		log.Info("rooms travel over NATS", "url", c.nats)
 	}
+	// One pool bounds the heavy routes and the sessions' heavy tasks.
+	heavy := budget.New(api.HeavySlots, api.HeavyWaiting, api.HeavyPerClient)
 	sessions := stream.New(stream.Options{OriginPatterns: c.originPatterns(), MaxSessions: c.maxSessions, Logger: log, Grids: grids,
-		PingInterval: disabled(c.ping), IdleTimeout: disabled(c.idle), Relay: relay, RoomGrace: c.roomGrace})
+		PingInterval: disabled(c.ping), IdleTimeout: disabled(c.idle), Relay: relay, RoomGrace: c.roomGrace, Heavy: heavy})
 	srv := &http.Server{
 		Handler: api.NewHandler(api.Options{BasePath: c.basePath, FrameAncestors: c.frameAnc, Stream: sessions, Logger: log, Grids: grids,
-			AllowedHosts: c.allowedHosts(), StaticSources: !c.minify}),
+			AllowedHosts: c.allowedHosts(), StaticSources: !c.minify, Heavy: heavy}),
 		ReadHeaderTimeout: readHeaderTimeout,
 		IdleTimeout:       idleTimeout,
 		// ReadTimeout and WriteTimeout are set per API request by the handler:

@@ -93,11 +93,12 @@ func NewHandler(opts Options) http.Handler {
 	if opts.Grids == nil {
 		opts.Grids = landscape.NewGridCache(GridCacheEntries)
 	}
-	if opts.Stream == nil {
-		opts.Stream = stream.New(stream.Options{Logger: opts.Logger, Grids: opts.Grids})
-	}
 	if opts.Heavy == nil {
 		opts.Heavy = budget.New(HeavySlots, HeavyWaiting, HeavyPerClient)
+	}
+	if opts.Stream == nil {
+		// One pool for the heavy routes and the sessions' heavy tasks.
+		opts.Stream = stream.New(stream.Options{Logger: opts.Logger, Grids: opts.Grids, Heavy: opts.Heavy})
 	}
 	h := &handlers{log: opts.Logger, grids: &grids{cache: opts.Grids}, pool: opts.Heavy}
 

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/saddle-viz/saddle/internal/figure"
 )
 
 // Fuzz tests of the request decoder (issue 14): for every endpoint's body,
@@ -59,6 +61,11 @@ func FuzzDecodeLandscape(f *testing.F)   { fuzzDecode[landscapeRequest](f) }
 func FuzzDecodeHessian(f *testing.F)     { fuzzDecode[hessianRequest](f) }
 func FuzzDecodeSpectrum(f *testing.F)    { fuzzDecode[spectrumRequest](f) }
 func FuzzDecodeInterpolate(f *testing.F) { fuzzDecode[interpolateRequest](f) }
+func FuzzDecodeSuggest(f *testing.F)     { fuzzDecode[suggestRequest](f) }
+func FuzzDecodeSharpness(f *testing.F)   { fuzzDecode[sharpnessRequest](f) }
+func FuzzDecodeHypermap(f *testing.F)    { fuzzDecode[hypermapRequest](f) }
+func FuzzDecodeBasins(f *testing.F)      { fuzzDecode[basinsRequest](f) }
+func FuzzDecodeFigure(f *testing.F)      { fuzzDecode[figure.Request](f) }
 
 // FuzzSceneQuery: the GET form's query, any bytes: reading ?scene= and
 // decoding it never panics, and a refusal is a 4xx naming a field or the

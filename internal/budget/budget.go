@@ -28,6 +28,10 @@ type Pool struct {
 	mu      sync.Mutex
 	waiting int
 	held    map[string]int // running or waiting, by client
+	// changed is closed (and replaced) whenever a hold ends or a waiter
+	// leaves the line, to wake Wait's callers.
+	changed chan struct{}
+	counts  Counters
 }
 
 // New returns a pool of slots running at once, at most wait more in line,
@@ -36,13 +40,18 @@ func New(slots, wait, perClient int) *Pool {
 	if slots < 1 || wait < 0 || perClient < 1 {
 		panic("budget: New needs slots ≥ 1, wait ≥ 0, perClient ≥ 1")
 	}
-	return &Pool{slots: make(chan struct{}, slots), maxWait: wait, perClient: perClient, held: map[string]int{}}
+	return &Pool{slots: make(chan struct{}, slots), maxWait: wait, perClient: perClient, held: map[string]int{}, changed: make(chan struct{})}
 }
 
 // Acquire takes a slot for client, waiting in line until one frees or ctx
 // ends. It never waits when the line is full (ErrBusy) or the client holds
 // its share (ErrClientBusy). release must be called once the work is done.
 func (p *Pool) Acquire(ctx context.Context, client string) (release func(), err error) {
+	return p.acquire(ctx, client, false)
+}
+
+// acquire is Acquire; queue: join the line even when it is full.
+func (p *Pool) acquire(ctx context.Context, client string, queue bool) (release func(), err error) {
 	p.mu.Lock()
 	if p.held[client] >= p.perClient {
 		p.mu.Unlock()
@@ -51,11 +60,12 @@ func (p *Pool) Acquire(ctx context.Context, client string) (release func(), err 
 	select {
 	case p.slots <- struct{}{}:
 		p.held[client]++
+		p.admitted(client)
 		p.mu.Unlock()
 		return p.releaser(client), nil
 	default:
 	}
-	if p.waiting >= p.maxWait {
+	if p.waiting >= p.maxWait && !queue {
 		p.mu.Unlock()
 		return nil, ErrBusy
 	}
@@ -67,6 +77,8 @@ func (p *Pool) Acquire(ctx context.Context, client string) (release func(), err 
 	case p.slots <- struct{}{}:
 		p.mu.Lock()
 		p.waiting--
+		p.admitted(client)
+		p.wake()
 		p.mu.Unlock()
 		return p.releaser(client), nil
 	case <-ctx.Done():
@@ -76,6 +88,43 @@ func (p *Pool) Acquire(ctx context.Context, client string) (release func(), err 
 		p.mu.Unlock()
 		return nil, ctx.Err()
 	}
+}
+
+// Wait is Acquire for work that is not refused but waits its turn (a
+// live session's task: the page asked once and is not retrying): it joins
+// the line even when the line is full (such work is bounded by its
+// callers: a session has a task of each kind at most), in order, and
+// while client holds its share it waits for one of its holds to end
+// instead of failing. It returns an error only when ctx ends.
+func (p *Pool) Wait(ctx context.Context, client string) (release func(), err error) {
+	for {
+		p.mu.Lock()
+		changed := p.changed
+		p.mu.Unlock()
+		release, err := p.acquire(ctx, client, true)
+		if !errors.Is(err, ErrClientBusy) {
+			return release, err
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// admitted counts a granted slot; called with mu held.
+func (p *Pool) admitted(client string) {
+	c := &p.counts
+	c.Admitted++
+	c.PeakRunning = max(c.PeakRunning, len(p.slots))
+	c.PeakClient = max(c.PeakClient, p.held[client])
+}
+
+// wake tells Wait's callers that a hold ended; called with mu held.
+func (p *Pool) wake() {
+	close(p.changed)
+	p.changed = make(chan struct{})
 }
 
 func (p *Pool) releaser(client string) func() {
@@ -95,6 +144,7 @@ func (p *Pool) drop(client string) {
 	if p.held[client]--; p.held[client] <= 0 {
 		delete(p.held, client)
 	}
+	p.wake()
 }
 
 // Stats are the pool's counts now.
@@ -105,6 +155,19 @@ func (p *Pool) Stats() Stats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return Stats{Running: len(p.slots), Waiting: p.waiting, Clients: len(p.held)}
+}
+
+// Counters are what the pool has granted since New: Admitted slots in all,
+// the most running at once (PeakRunning ≤ slots), and the most one client
+// held running or waiting when it was granted one (PeakClient ≤ perClient).
+// Tests read them to see heavy work went through the pool within bounds.
+type Counters struct{ Admitted, PeakRunning, PeakClient int }
+
+// Counters returns the pool's counters.
+func (p *Pool) Counters() Counters {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.counts
 }
 
 // workersKey carries a slot's share of cores in a context.

@@ -91,3 +91,50 @@ func TestShareLeavesACore(t *testing.T) {
 		t.Errorf("a share of 0: %d workers, want 1", w)
 	}
 }
+
+// TestWait: Wait does not refuse a client over its share or a full line;
+// it takes a slot once a hold ends, or gives up when its context ends, and
+// the counters record the grants within the bounds.
+func TestWait(t *testing.T) {
+	p := New(1, 0, 1)
+	ctx := context.Background()
+	r1, err := p.Acquire(ctx, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Acquire(ctx, "a"); !errors.Is(err, ErrClientBusy) {
+		t.Fatalf("a second hold of a: %v, want ErrClientBusy", err)
+	}
+	got := make(chan error, 2)
+	var r2 func()
+	go func() {
+		var err error
+		r2, err = p.Wait(ctx, "a") // over its share: waits
+		got <- err
+	}()
+	cctx, cancel := context.WithCancel(ctx)
+	go func() {
+		_, err := p.Wait(cctx, "b") // the line is full (wait 0): joins it all the same
+		got <- err
+	}()
+	for p.Stats().Waiting != 1 {
+	}
+	if _, err := p.Acquire(ctx, "c"); !errors.Is(err, ErrBusy) {
+		t.Errorf("Acquire behind a full line: %v, want ErrBusy", err)
+	}
+	cancel()
+	if err := <-got; !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled Wait: %v, want context.Canceled", err)
+	}
+	r1()
+	if err := <-got; err != nil {
+		t.Fatal(err)
+	}
+	r2()
+	if s := p.Stats(); s != (Stats{}) {
+		t.Errorf("stats %+v after both released, want zero", s)
+	}
+	if c := p.Counters(); c != (Counters{Admitted: 2, PeakRunning: 1, PeakClient: 1}) {
+		t.Errorf("counters %+v, want 2 admitted, at most 1 running, 1 per client", c)
+	}
+}

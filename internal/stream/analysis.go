@@ -272,7 +272,7 @@ func (e *engine) spectrum(c spectrumCmd) {
 		}
 		t.send("spectrum", spectrumOut{Type: "spectrum", At: at, Run: run, K: k, Spectrum: s}, true)
 		return nil
-	})
+	}, heavyTask)
 }
 
 func (e *engine) interpolate(c interpolateCmd) {
@@ -290,7 +290,7 @@ func (e *engine) interpolate(c interpolateCmd) {
 		}
 		t.send("interpolation", interpolationOut{Type: "interpolation", Run: c.run, K: k, Interpolation: in}, true)
 		return nil
-	})
+	}, heavyTask)
 }
 
 // history is a bounded, evenly thinned record of one run's path: the
@@ -384,7 +384,7 @@ func (e *engine) fidelity(c fidelityCmd) {
 		}
 		t.send("fidelity", fidelityOut{Type: "fidelity", Run: c.run, K: ks, TrueLoss: tl, PlaneLoss: pl, InPlane: inPlane}, true)
 		return nil
-	})
+	}, heavyTask)
 }
 
 // regionsSub is the page's subscription to one run's decision regions.

@@ -351,7 +351,7 @@ type regionsWire struct {
 // regions of a run training with Adam on two spirals come while it moves,
 // nx×ny classes each, and the training accuracy rises.
 func TestRegionsFollowTraining(t *testing.T) {
-	_, ts := newTestServer(t, Options{})
+	srv, ts := newTestServer(t, Options{})
 	spec := landscape.Spec{ID: "mlp", Params: map[string]float64{"width": 16, "depth": 2, "points": 200, "noise": 0.02}}
 	req := scene.Request{Objective: spec, Seed: 2, Runs: []scene.RunSpec{adamRun(0.03)}}
 	const steps = 600
@@ -420,11 +420,16 @@ func TestRegionsFollowTraining(t *testing.T) {
 	if end.K != steps || !(end.Accuracy > first.Accuracy+0.2) {
 		t.Errorf("accuracy %.3f at k = 0, %.3f at k = %d; want the last step and a clear rise", first.Accuracy, end.Accuracy, end.K)
 	}
-	// Unsubscribed, stepping sends no regions.
+	// Unsubscribed, stepping sends no regions. The sync point: the
+	// engine's chores go idle (while subscribed they never do), so no
+	// chore is left to draw regions; the marker then collects everything
+	// sent until then.
+	ss := srv.anySession()
+	idled := ss.idled.Load()
 	c.send(map[string]any{"type": "regions", "run": -1})
 	c.send(map[string]any{"type": "reset"})
 	c.send(map[string]any{"type": "step", "n": 5})
-	time.Sleep(2 * regionsInterval)
+	waitFor(t, "the chores to go idle", func() bool { return ss.idled.Load() > idled })
 	for _, m := range c.marker() {
 		if m.Type == "regions" {
 			t.Errorf("regions after unsubscribing: k = %d", decodeRaw[regionsWire](t, m).K)

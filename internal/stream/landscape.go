@@ -132,7 +132,11 @@ func (e *engine) landscapeTask() {
 	}
 	if !sc.Projected() {
 		// Progress only once the grid has taken a while (or promises to):
-		// most 2-D grids take a few milliseconds.
+		// most 2-D grids take a few milliseconds, outside the heavy pool.
+		opts := []launchOption{quietStart}
+		if heavyGrid(sc.Obj, v.NX, v.NY) {
+			opts = append(opts, heavyTask)
+		}
 		e.launch(taskLandscape, true, v.NX*v.NY, fmt.Sprintf("%d×%d grid", v.NX, v.NY), func(t *task) error {
 			g, err := e.srv.grids.Compute(t.ctx, key, func(ctx context.Context) (*landscape.Grid, error) {
 				return flatGrid(ctx, t, sc.Obj, v)
@@ -141,7 +145,7 @@ func (e *engine) landscapeTask() {
 				return err
 			}
 			return e.finishLandscape(t, key, landscapeMsg{Type: "landscape", Grid: g})
-		}, quietStart)
+		}, opts...)
 		return
 	}
 	pi := sc.View.Info(false)
@@ -155,7 +159,7 @@ func (e *engine) landscapeTask() {
 			return err
 		}
 		return e.finishLandscape(t, key, landscapeMsg{Type: "landscape", Grid: g, Plane: &pi})
-	})
+	}, heavyTask)
 }
 
 // finishLandscape encodes, caches and sends t's final landscape.

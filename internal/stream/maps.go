@@ -143,7 +143,7 @@ func (e *engine) launchMap(name string, out mapOut, j mapJob, compute func(t *ta
 		out.Map = b
 		t.sendBytes(name, mustMarshal(out), true)
 		return nil
-	})
+	}, heavyTask)
 }
 
 // sendMap sends a partial picture of a map.

@@ -156,6 +156,9 @@ func (e *engine) stopChores() {
 	if e.chores != nil {
 		e.chores.Stop()
 		e.chores = nil
+		if e.ss != nil {
+			e.ss.idled.Add(1)
+		}
 	}
 }
 

@@ -231,10 +231,17 @@ func (e *engine) restartSharpness() {
 				return nil
 			case <-sub.wake:
 			}
+			// Each batch of measurements is heavy work (Lanczos on the
+			// Hessian): it waits for a turn of the pool (heavy.go).
+			release, err := e.admit(t.ctx)
+			if err != nil {
+				return nil
+			}
 			snaps, skipped := sub.take()
 			for i, sn := range snaps {
 				lambda, err := ss[sn.run].Measure(t.ctx, sn.theta, sn.precond)
 				if t.ctx.Err() != nil {
+					release()
 					return nil
 				}
 				if err != nil {
@@ -248,6 +255,7 @@ func (e *engine) restartSharpness() {
 					send(skipped)
 				}
 			}
+			release()
 			if len(snaps) > 0 {
 				send(skipped)
 			}

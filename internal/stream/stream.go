@@ -16,6 +16,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/saddle-viz/saddle/internal/budget"
 	"github.com/saddle-viz/saddle/internal/landscape"
 )
 
@@ -76,6 +77,10 @@ type Options struct {
 	// to come back (0: DefaultRoomGrace).
 	Relay     Relay
 	RoomGrace time.Duration
+	// Heavy bounds the sessions' heavy tasks (heavy.go); share the HTTP
+	// API's pool so both draw on one budget (nil: a pool of the server's
+	// own, DefaultHeavySlots, DefaultHeavyWaiting, DefaultHeavyPerClient).
+	Heavy *budget.Pool
 }
 
 // Server accepts WebSocket sessions on GET /ws.
@@ -97,6 +102,7 @@ type Server struct {
 	rooms   *rooms
 	clock   clock      // ticks of the sessions playing at frame rate (clock.go)
 	watch   writeWatch // drops pages whose write is stuck (clock.go)
+	heavy   *budget.Pool
 }
 
 // New returns a session server. It panics if OriginPatterns holds "*",
@@ -139,7 +145,11 @@ func New(opts Options) *Server {
 	if opts.RoomGrace <= 0 {
 		opts.RoomGrace = DefaultRoomGrace
 	}
-	s := &Server{opts: opts, log: log, sessions: map[*session]struct{}{}, grids: grids}
+	heavy := opts.Heavy
+	if heavy == nil {
+		heavy = budget.New(DefaultHeavySlots, DefaultHeavyWaiting, DefaultHeavyPerClient)
+	}
+	s := &Server{opts: opts, log: log, sessions: map[*session]struct{}{}, grids: grids, heavy: heavy}
 	s.rooms = newRooms(s, opts.Relay, opts.RoomGrace)
 	s.watch.srv = s
 	return s
@@ -160,9 +170,12 @@ type session struct {
 	lastRead atomic.Int64 // UnixNano of the page's last message, for the idle limit
 	pongs    atomic.Int64 // pings the page has answered (tests wait on it)
 	writing  atomic.Int64 // UnixNano when the write in progress began; 0 between writes
+	idled    atomic.Int64 // times the engine's chores went idle (tests wait on it)
 
 	rmu  sync.Mutex
 	room roomPart // its part in a room (roomsession.go)
+
+	heavy heavyShare // its heavy tasks' admission (heavy.go)
 }
 
 // ServeHTTP upgrades the request to a live session and serves it until the
@@ -183,7 +196,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ss := &session{srv: s, conn: conn, ctx: ctx, cancel: cancel, closed: make(chan struct{}),
-		out: newOutbox(s.opts.MaxQueued, s.opts.MaxPendingPerRun)}
+		out: newOutbox(s.opts.MaxQueued, s.opts.MaxPendingPerRun), heavy: newHeavyShare(r.RemoteAddr)}
 	if n, err := s.add(ss); err != nil {
 		cancel()
 		code, reason := websocket.StatusTryAgainLater, fmt.Sprintf("server full: %d live sessions", n)

@@ -74,12 +74,20 @@ type launchOption int
 // that is usually quick sends none.
 const quietStart launchOption = 1
 
+// heavyTask: the work waits for a turn of the heavy pool (heavy.go) and
+// runs on a slot's share of the cores.
+const heavyTask launchOption = 2
+
 // launch cancels any live task of this name and starts work in a new one;
 // total and note describe its progress when report is set. work's error
 // (unless the task was cancelled) goes to the page as an error message.
 func (e *engine) launch(name string, report bool, total int, note string, work func(t *task) error, opts ...launchOption) {
 	e.stopTask(name, false)
 	ctx, cancel := context.WithCancel(e.ctx)
+	heavy := slices.Contains(opts, heavyTask)
+	if heavy {
+		ctx = e.heavyContext(ctx)
+	}
 	t := &task{name: name, ctx: ctx, cancel: cancel, e: e, report: report, note: note, lastProgress: time.Now()}
 	t.total.Store(int64(total))
 	e.tasks.mu.Lock()
@@ -94,7 +102,16 @@ func (e *engine) launch(name string, report bool, total int, note string, work f
 	e.startChores()
 	e.tasks.wg.Go(func() {
 		defer cancel()
-		err := work(t)
+		var err error
+		if heavy {
+			var release func()
+			if release, err = e.admit(ctx); err == nil {
+				defer release()
+			}
+		}
+		if err == nil {
+			err = work(t)
+		}
 		e.tasks.mu.Lock()
 		defer e.tasks.mu.Unlock()
 		if err != nil && !t.over && ctx.Err() == nil {
