@@ -55,7 +55,19 @@ func TestHeavyTasksGoThroughThePool(t *testing.T) {
 			return m.Type == "landscape" && !l.Partial && l.NX == 33
 		})
 	}
-	const tasks = 5 * pages
+	for i, c := range clients {
+		// The honest saddle on a small network of its own each page (so no
+		// landscape or picture from the cache): its honest picture is one
+		// more heavy task (its projected landscape too, unless the next
+		// scene cancels it while it waits, so it is not counted).
+		net := landscape.Spec{ID: "deep_linear", Params: map[string]float64{"width": 4, "depth": 2, "points": float64(50 + i)}}
+		c.send(startMsgOf(scene.Request{Objective: net, Runs: []scene.RunSpec{{Optimizer: "gd"}}}, map[string]any{"paused": true}))
+		c.send(map[string]any{"type": "honest", "run": 0, "n": 5, "random_seed": 501 + i})
+	}
+	for _, c := range clients {
+		c.until(20*time.Second, "the honest saddle", isType("honest"))
+	}
+	const tasks = 6 * pages
 	got := pool.Counters()
 	if got.Admitted < tasks {
 		t.Errorf("the pool admitted %d heavy tasks; the %d pages asked for %d", got.Admitted, pages, tasks)

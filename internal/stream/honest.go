@@ -72,5 +72,5 @@ func (e *engine) honest(c honestCmd) {
 		}
 		t.send(taskHonest, honestOut{Type: "honest", Run: c.run, K: k, Honest: h}, true)
 		return nil
-	}, quietStart)
+	}, quietStart, heavyTask)
 }
