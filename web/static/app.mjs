@@ -312,6 +312,7 @@ class App {
     this.wireMaps();
     this.wireSharpness();
     this.wireDecay();
+    if (DATA.embed) import('./embedviews.mjs').then((m) => (this.embedViews = m.installEmbedViews(this))); // the theory views' place in an iframe
     installA11y(this, DATA);
     this.layoutControls();
     // The share dialog and its module arrive with its first opening.
