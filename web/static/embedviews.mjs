@@ -47,7 +47,8 @@ export function installEmbedViews(app) {
     place.dataset.views = shown.map(([v]) => v.id).join(' ');
     if (!shown.length) return;
     const beside = getComputedStyle(stage).display === 'grid';
-    const cap = parseFloat(getComputedStyle(place).maxHeight);
+    const mh = getComputedStyle(place).maxHeight; // '42%' of the stage below the landscape, 'none' beside it
+    const cap = mh.endsWith('%') ? parseFloat(mh) / 100 * stage.clientHeight : parseFloat(mh);
     const room = beside || !Number.isFinite(cap) ? place.clientHeight : cap;
     place.dataset.layout = beside ? 'beside' : 'below';
     const share = room / shown.length;
