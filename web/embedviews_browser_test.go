@@ -381,3 +381,19 @@ func TestShareDialogEmbedsTheViews(t *testing.T) {
 	e.wait("drawn", pageDrawn)
 	e.screenshot("embed-from-dialog-640x400")
 }
+
+// TestTheoryViewModulesLoadOnDemand: the explorer without a theory view
+// loads neither the embed's placement of the views nor the SVG helper.
+func TestTheoryViewModulesLoadOnDemand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1280, 720)
+	b.open("?obj=quadratic&run=gd|lr=0.05")
+	at := files(b.loaded())
+	for _, name := range []string{"embedviews.mjs", "svgcanvas.mjs", "maps.mjs", "decay.mjs", "sharpness.mjs"} {
+		if at[name] {
+			t.Errorf("%s is loaded at start", name)
+		}
+	}
+}
