@@ -397,3 +397,31 @@ func TestTheoryViewModulesLoadOnDemand(t *testing.T) {
 		}
 	}
 }
+
+// TestTheoryViewExportButtons: each view's bar has its PNG, SVG and CSV
+// buttons on screen, in the explorer at 1280×720, 1440×900 and 390×844.
+func TestTheoryViewExportButtons(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	for _, size := range [][2]int{{1280, 720}, {1440, 900}, {390, 844}} {
+		b := newBrowser(t, size[0], size[1])
+		embedShots(b)
+		b.open("?" + valley + "&map=hypermap&decay=1&sharp=5")
+		b.wait("the views", mapsWhole+` && saddle.decay?.msg && saddle.sharpness?.traces[0]?.k.at(-1) === 60`)
+		for _, box := range []struct{ sel, buttons string }{
+			{"#maps-view", "maps-png maps-svg maps-csv"},
+			{"#decay-box", "decay-csv decay-png decay-svg"},
+			{"#sharpness-box", "sharpness-csv sharpness-png sharpness-svg"},
+		} {
+			b.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('` + box.sel + `').scrollIntoView({block: 'center'})`))
+			b.wait("drawn", pageDrawn)
+			for _, id := range strings.Fields(box.buttons) {
+				if bad := eval[string](b, `(() => {`+measureJS+` const el = document.querySelector('[data-testid=`+id+`]'); return shown(el) && inside(el) ? '' : '`+id+` not on screen at ' + (el ? box(el) : 'nowhere'); })()`); bad != "" {
+					t.Errorf("%v: %s", size, bad)
+				}
+			}
+			b.screenshot(fmt.Sprintf("explorer-%s-%dx%d", strings.TrimPrefix(box.sel, "#"), size[0], size[1]))
+		}
+	}
+}

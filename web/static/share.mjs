@@ -97,7 +97,7 @@ export function initShare(app, data) {
   views.id = 'share-views';
   views.className = 'share-opts';
   views.dataset.testid = 'share-views';
-  views.innerHTML = '<legend>Views beside the landscape</legend>';
+  views.innerHTML = '<legend>Views in the embed, beside or below the landscape</legend>';
   pickBox.before(views);
   const buildViews = () => {
     const off = new Set([...views.querySelectorAll('input:not(:checked)')].map((c) => c.value));
