@@ -336,7 +336,8 @@ class MapsView {
 
   /** paint draws pane into ctx (CSS px): its canvas's 2-D context, or an SVGContext (svg()). */
   paint(ctx, P, pane) {
-    const dark = document.documentElement.dataset.theme === 'dark' || matchMedia?.('(prefers-color-scheme: dark)').matches && document.documentElement.dataset.theme !== 'light';
+    const own = document.getElementById('embed')?.dataset.theme; // an embed's theme is its author's (theme.mjs)
+    const dark = own ? own === 'dark' : document.documentElement.dataset.theme === 'dark' || matchMedia?.('(prefers-color-scheme: dark)').matches && document.documentElement.dataset.theme !== 'light';
     const fg = dark ? '#ddd' : '#222';
     ctx.fillStyle = dark ? '#111' : '#fff';
     ctx.fillRect(0, 0, P.w, P.h);
