@@ -19,6 +19,8 @@ export const THEORY_VIEWS = [
   { id: 'maps', label: 'the maps view (rate map or basins)', box: '#maps-view', params: ['map', 'mmeas'], view: (app) => app.maps, open: (app) => app.state.map && app.loadMaps?.() },
   { id: 'sharpness', label: 'the sharpness panel', box: '#sharpness-box', params: ['sharp'], view: (app) => app.sharpness },
   { id: 'decay', label: 'the eigen-component decay panel', box: '#decay-box', params: ['decay'], view: (app) => app.decay },
+  // honest.mjs (honest=1), built on another branch: nothing matches its box until it is merged.
+  { id: 'honest', label: 'the honest saddle', box: '#honest-view', params: ['honest'], view: (app) => app.honest },
 ];
 
 /** openViews are the views shown on the page now (share.mjs: what an embed link of it carries). */
@@ -64,13 +66,17 @@ export function installEmbedViews(app) {
     for (const [v, h] of want) v.view(app)?.fitHeight?.(h);
   };
   for (const v of THEORY_VIEWS) v.open?.(app);
-  new MutationObserver(adopt).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
-  let pending = false;
-  new ResizeObserver(() => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => { pending = false; fit(); });
-  }).observe(stage);
+  // At most once a frame: the page changes text many times a frame while playing.
+  const later = (f) => {
+    let pending = false;
+    return () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => { pending = false; f(); });
+    };
+  };
+  new MutationObserver(later(adopt)).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
+  new ResizeObserver(later(fit)).observe(stage);
   adopt();
   return { place, fit, adopt };
 }
