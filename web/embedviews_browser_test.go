@@ -91,8 +91,11 @@ func TestEmbedTheoryViews(t *testing.T) {
 					if n := eval[int](b, `saddle.maps.msg.map.x.n * saddle.maps.msg.map.y.n`); n != 64*64 {
 						t.Errorf("the embed's map has %d cells, want the lesson's 64×64", n)
 					}
-					if opt := eval[[]float64](b, `saddle.maps.markers.optimum || []`); len(opt) != 2 {
-						t.Error("the embed's map has no optimum ☆ drawn")
+					// The ☆ is drawn where the markers say: the pixel there is its white.
+					px := eval[[]int](b, `(() => { const v = saddle.maps, o = v.markers.optimum, dpr = devicePixelRatio || 1; if (!o) return [];
+						return [...v.canvas.getContext('2d').getImageData(Math.round(o[0] * dpr), Math.round(o[1] * dpr), 1, 1).data.slice(0, 3)]; })()`)
+					if len(px) != 3 || px[0] < 230 || px[1] < 230 || px[2] < 230 {
+						t.Errorf("the embed's map has no optimum ☆ drawn (the pixel there: %v)", px)
 					}
 				}
 				b.screenshot(fmt.Sprintf("embed-%s-%dx%d", tc.name, size[0], size[1]))
