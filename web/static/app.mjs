@@ -332,6 +332,7 @@ class App {
     this.wireSharpness();
     this.wireDecay();
     this.wireHonest();
+    if (DATA.embed) import('./embedviews.mjs').then((m) => (this.embedViews = m.installEmbedViews(this))); // the theory views' place in an iframe
     installA11y(this, DATA);
     this.layoutControls();
     // The share dialog and its module arrive with its first opening.

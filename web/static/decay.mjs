@@ -8,6 +8,7 @@
 
 import { XYPlot, extent } from './xyplot.mjs';
 import { fmt } from './ticks.mjs';
+import { plotSVG, download } from './svgcanvas.mjs';
 
 /**
  * COLOURS are the directions' measured curves (q₁ the flatter, q₂ the
@@ -88,7 +89,7 @@ export function installDecay(app) {
   box.dataset.testid = 'decay-box';
   box.innerHTML = '<h2>Eigen-component decay <small data-testid="decay-mode"></small></h2>' +
     '<canvas id="plot-decay" class="plot" data-testid="plot-decay" role="img" aria-label="the selected run’s error along each Hessian eigenvector over the steps, on a log scale, with its closed-form rate dashed"></canvas>' +
-    '<div class="buttons"><button type="button" data-testid="decay-csv">CSV</button><button type="button" data-testid="decay-png">PNG</button>' +
+    '<div class="buttons"><button type="button" data-testid="decay-csv">CSV</button><button type="button" data-testid="decay-png">PNG</button><button type="button" data-testid="decay-svg">SVG</button>' +
     '<button type="button" data-testid="decay-close" aria-label="close the decay panel">×</button></div>' +
     '<p class="desc" data-testid="decay-text"></p>';
   // Under its toggle at the foot of the side column (app.mjs wireDecay).
@@ -149,6 +150,13 @@ export function installDecay(app) {
       text.textContent = ui.error ? `No decay for this scene: ${ui.error}` : decayText(d);
     },
     csv() { return decayCSV(ui.msg?.decay); },
+    /** svg is the panel as drawn, as an SVG document (svgcanvas.mjs): measured curves solid, the closed-form rates dashed. */
+    svg() {
+      return plotSVG(XYPlot, ui.spec(), plot.w || 320, plot.height, { title: 'Saddle: eigen-component decay', desc: text.textContent });
+    },
+    plot,
+    /** fitHeight sets the plot's height to fit px CSS pixels (an embed's room). */
+    fitHeight(px) { const h = Math.max(90, Math.min(190, px)); if (plot.height !== h) { plot.height = h; ui.draw(); } },
     open() {
       box.hidden = false;
       toggle?.setAttribute('aria-pressed', 'true');
@@ -169,6 +177,7 @@ export function installDecay(app) {
     toggle() { return box.hidden ? ui.open() : ui.close(); },
   };
   box.querySelector('[data-testid="decay-csv"]').onclick = () => save('saddle-decay.csv', URL.createObjectURL(new Blob([ui.csv()], { type: 'text/csv' })));
+  box.querySelector('[data-testid="decay-svg"]').onclick = () => { ui.lastExport = download('saddle-decay.svg', ui.svg(), 'image/svg+xml'); };
   box.querySelector('[data-testid="decay-png"]').onclick = () => save('saddle-decay.png', canvas.toDataURL('image/png'));
   box.querySelector('[data-testid="decay-close"]').onclick = () => ui.close();
   new ResizeObserver(() => { if (!box.hidden) ui.draw(); }).observe(box);

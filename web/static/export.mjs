@@ -4,6 +4,7 @@
 // the page and saves files.
 
 import { exportShapes, shapesSVG } from './overlays.mjs';
+import { escapeXML } from './svgcanvas.mjs';
 import { niceTicks, fmt } from './ticks.mjs';
 import { lut, colourBarTicks } from './colormap.mjs';
 import { ui } from './ui.mjs';
@@ -333,8 +334,8 @@ function parseRun(r, at, known) {
 
 // ----- the figure as SVG -----
 
-/** escapeXML makes text safe inside SVG text and attribute values. */
-export const escapeXML = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+// escapeXML (svgcanvas.mjs, the small SVG helper the theory views share) makes text safe inside SVG.
+export { escapeXML };
 
 const r2 = (v) => Math.round(v * 100) / 100;
 

@@ -14,6 +14,7 @@ import { viridis } from './colormap.mjs';
 import { logTicks, niceTicks, fmt } from './ticks.mjs';
 import { optInfo } from './page.mjs';
 import { runColour } from './track.mjs';
+import { SVGContext, download } from './svgcanvas.mjs';
 
 const CSS = `
 .maps-view{margin:.5rem 0;padding:.5rem;border:1px solid var(--border,#ccc);border-radius:6px}
@@ -69,6 +70,8 @@ class MapsView {
       <select id="maps-measure" aria-label="measure" data-testid="maps-measure">
         <option value="rate">rate per step</option><option value="loss">final loss</option><option value="steps">steps to ‖g‖ ≤ 10⁻⁶</option></select>
       <button type="button" id="maps-png" data-testid="maps-png">PNG</button>
+      <button type="button" id="maps-svg" data-testid="maps-svg">SVG</button>
+      <button type="button" id="maps-csv" data-testid="maps-csv">CSV</button>
       <button type="button" id="maps-close" aria-label="close the maps" data-testid="maps-close">×</button>
       <span class="maps-progress" id="maps-progress" data-testid="maps-progress"></span></div>
       <div class="maps-panes" id="maps-panes"></div>`;
@@ -83,6 +86,8 @@ class MapsView {
     this.measure.onchange = () => { app.state.mapMeasure = this.measure.value; app.saveURL(); this.ask(true); };
     box.querySelector('#maps-close').onclick = () => this.close();
     box.querySelector('#maps-png').onclick = () => this.png();
+    box.querySelector('#maps-svg').onclick = () => this.saveSVG();
+    box.querySelector('#maps-csv').onclick = () => this.saveCSV();
     new ResizeObserver(() => this.drawAll()).observe(box);
   }
 
@@ -240,13 +245,14 @@ class MapsView {
   plot(pane = this.panes[0]) {
     const w = pane.canvas.clientWidth || 600;
     if (this.kind !== 'basins') {
-      const h = Math.round(Math.min(w * 0.75, 460));
+      const h = Math.round(Math.max(Math.min(w * 0.75, 460, this.maxH || Infinity), 120)); // maxH: an embed's room (fitHeight)
       return { w, h, x0: M.l, y0: M.t, x1: w - M.r, y1: h - M.b };
     }
     // Basins: a square view of starts, its key to the right, or below
     // when the pane is narrow (a phone, two panes side by side).
     const rows = Math.max(...this.panes.map((p) => this.legend(p.msg?.map).length)), below = w < 520; // panes of one height
-    const side = Math.min(below ? w - M.l - 12 : w - M.l - 150, 420);
+    let side = Math.min(below ? w - M.l - 12 : w - M.l - 150, 420);
+    if (this.maxH) side = Math.max(Math.min(side, this.maxH - M.t - M.b - (below ? Math.ceil(rows / 2) * 16 + 12 : 0)), 80);
     const y1 = M.t + side, h = y1 + M.b + (below ? Math.ceil(rows / 2) * 16 + 12 : 0);
     return { w, h: Math.max(h, below ? 0 : M.t + rows * 16 + 8), x0: M.l, y0: M.t, x1: M.l + side, y1, below };
   }
@@ -325,7 +331,13 @@ class MapsView {
     cv.height = Math.round(P.h * dpr);
     const ctx = cv.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const dark = document.documentElement.dataset.theme === 'dark' || matchMedia?.('(prefers-color-scheme: dark)').matches && document.documentElement.dataset.theme !== 'light';
+    this.paint(ctx, P, pane);
+  }
+
+  /** paint draws pane into ctx (CSS px): its canvas's 2-D context, or an SVGContext (svg()). */
+  paint(ctx, P, pane) {
+    const own = document.getElementById('embed')?.dataset.theme; // an embed's theme is its author's (theme.mjs)
+    const dark = own ? own === 'dark' : document.documentElement.dataset.theme === 'dark' || matchMedia?.('(prefers-color-scheme: dark)').matches && document.documentElement.dataset.theme !== 'light';
     const fg = dark ? '#ddd' : '#222';
     ctx.fillStyle = dark ? '#111' : '#fff';
     ctx.fillRect(0, 0, P.w, P.h);
@@ -344,6 +356,7 @@ class MapsView {
   }
 
   cells(ctx, P, nx, ny, colour) {
+    if (ctx.svg) return ctx.cells(P.x0, P.y0, P.x1, P.y1, nx, ny, colour); // as rects, in the SVG
     const img = ctx.createImageData(nx, ny);
     for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
       const c = colour(j * nx + i), o = 4 * ((ny - 1 - j) * nx + i);
@@ -464,6 +477,72 @@ class MapsView {
 
   note(pane, text) { pane.fig.querySelector('.maps-note').textContent = text; }
 
+  /** fileName is the exports' name: saddle-<kind>-<optimizers>.<ext>. */
+  fileName(ext) { return `saddle-${this.kind}-${this.panes.map((p) => p.msg?.map?.optimizer || 'map').join('-')}.${ext}`; }
+
+  /**
+   * svg is the map as an SVG document, drawn by paint into an SVGContext:
+   * every cell a rect, the axes, ticks, labels, key and theory as vectors;
+   * side by side, the panes beside each other (each its run's name above).
+   */
+  svg() {
+    const plots = this.panes.map((p) => this.plot(p)), cap = this.panes.length > 1 ? 18 : 0;
+    const w = plots.reduce((a, P) => a + P.w, 0), h = Math.max(...plots.map((P) => P.h)) + cap;
+    const ctx = new SVGContext(w, h);
+    let x = 0;
+    this.panes.forEach((pane, i) => {
+      ctx.save();
+      ctx.translate(x, 0);
+      if (cap) { ctx.font = 'bold 12px system-ui, sans-serif'; ctx.fillStyle = runColour(pane.run); ctx.fillText(this.app.runName(pane.run), plots[i].x0, 13); ctx.translate(0, cap); }
+      this.paint(ctx, plots[i], pane);
+      ctx.restore();
+      x += plots[i].w;
+    });
+    const what = this.kind === 'hypermap' ? 'rate map' : 'basins of attraction';
+    return ctx.document({ title: `Saddle: ${what} of ${this.panes.map((p) => this.app.runName(p.run)).join(' and ')}`,
+      desc: this.panes.map((p) => p.fig.querySelector('.maps-note').textContent).join(' | ') });
+  }
+
+  /**
+   * csv is the map's cells: hypermap run,i,j,<x name>,<y name>,value,status
+   * (status 0 ok, 1 diverged, 2 not reached); basins run,i,j,x,y,basin,k
+   * (basin the minimum's index, or −1 diverged, −2 not converged, −3 a
+   * saddle, −4 a maximum; k the steps taken).
+   */
+  csv() {
+    const rows = [];
+    for (const p of this.panes) {
+      const mp = p.msg?.map;
+      if (!mp) continue;
+      if (this.kind === 'hypermap') {
+        if (!rows.length) rows.push(`run,i,j,${mp.x.name},${mp.y ? mp.y.name : ''},${mp.measure},status`);
+        const nx = mp.x.n, ny = mp.y ? mp.y.n : 1;
+        for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
+          const c = j * nx + i;
+          rows.push([p.run, i, j, mp.x.values[i], mp.y ? mp.y.values[j] : '', mp.values[c], mp.status[c]].join(','));
+        }
+      } else {
+        if (!rows.length) rows.push('run,i,j,x,y,basin,k');
+        const n = mp.n, dx = (mp.x[1] - mp.x[0]) / n, dy = (mp.y[1] - mp.y[0]) / n;
+        for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) {
+          const c = j * n + i;
+          rows.push([p.run, i, j, mp.x[0] + (i + 0.5) * dx, mp.y[0] + (j + 0.5) * dy, mp.basin[c], mp.k[c]].join(','));
+        }
+      }
+    }
+    return rows.join('\n') + '\n';
+  }
+
+  saveSVG() { return (this.lastExport = download(this.fileName('svg'), this.svg(), 'image/svg+xml')); }
+  saveCSV() { return (this.lastExport = download(this.fileName('csv'), this.csv(), 'text/csv')); }
+
+  /** fitHeight caps the map's height at px CSS pixels (an embed's room; 0: no cap). */
+  fitHeight(px) {
+    if (this.maxH === px) return;
+    this.maxH = px;
+    this.drawAll();
+  }
+
   /** png saves the map as drawn (maps-<kind>.png). */
   png() {
     // Side by side: the panes' canvases beside each other on one image.
@@ -477,7 +556,7 @@ class MapsView {
       for (const p of this.panes) { ctx.drawImage(p.canvas, x, 0); x += p.canvas.width; }
     }
     return new Promise((resolve) => cv.toBlob((b) => {
-      const name = `saddle-${this.kind}-${this.panes.map((p) => p.msg?.map?.optimizer || 'map').join('-')}.png`;
+      const name = this.fileName('png');
       const a = document.createElement('a');
       a.href = URL.createObjectURL(b);
       a.download = name;

@@ -3,16 +3,19 @@
 // embedURL and iframeSnippet are pure (static.test.mjs).
 
 import { encodeState } from './urlstate.mjs';
+import { openViews } from './embedviews.mjs';
 
 /**
  * embedURL is the /embed address of a scene: origin and base path, the
  * scene's query (encodeState), the lesson it came from, and the options:
  * controls 'play' | 'sliders' | 'none' | 'pick' (then pick lists the chosen
  * controls: 'play', 'speed', 'runN.<hyper>', 'p.<param>'), autoplay, theme,
- * caption and cues.
+ * caption and cues; omit lists the scene's parameters to leave out (a
+ * theory view the author does not want in the embed: embedviews.mjs).
  */
-export function embedURL(origin, base, query, { lesson = '', controls = 'play', pick = [], autoplay = false, theme = 'light', caption = false, cues = false } = {}) {
+export function embedURL(origin, base, query, { lesson = '', controls = 'play', pick = [], autoplay = false, theme = 'light', caption = false, cues = false, omit = [] } = {}) {
   const q = new URLSearchParams(query);
+  for (const name of omit) q.delete(name);
   if (lesson) q.set('lesson', lesson);
   // Chosen controls: none chosen is none; play alone is the classic play bar.
   if (controls === 'pick') controls = pick.length ? pick.join(',') : 'none';
@@ -89,6 +92,30 @@ export function initShare(app, data) {
     $('share-cues').disabled = !data.lesson?.script?.length;
   };
   const pickBox = $('share-pick');
+  // The theory views open now (maps, sharpness, decay): the embed shows them too, unless unticked.
+  const views = document.createElement('fieldset');
+  views.id = 'share-views';
+  views.className = 'share-opts';
+  views.dataset.testid = 'share-views';
+  views.innerHTML = '<legend>Views in the embed, beside or below the landscape</legend>';
+  pickBox.before(views);
+  const buildViews = () => {
+    const off = new Set([...views.querySelectorAll('input:not(:checked)')].map((c) => c.value));
+    for (const l of views.querySelectorAll('label')) l.remove();
+    const open = openViews();
+    views.hidden = !open.length;
+    for (const v of open) {
+      const l = document.createElement('label'), c = document.createElement('input');
+      c.type = 'checkbox';
+      c.value = v.id;
+      c.checked = !off.has(v.id);
+      c.dataset.testid = 'share-view';
+      c.dataset.params = v.params.join(',');
+      l.append(c, ' ' + v.label);
+      views.append(l);
+    }
+  };
+  views.addEventListener('change', () => fill());
   const fill = () => {
     const query = encodeState(app.state);
     $('share-link').value = `${location.origin}${location.pathname}?${query}`;
@@ -98,6 +125,7 @@ export function initShare(app, data) {
       lesson: data.lesson?.id || '', controls, autoplay: $('share-autoplay').checked, theme: $('share-theme').value,
       pick: [...pickBox.querySelectorAll('input:checked')].map((c) => c.value),
       caption: $('share-caption').checked && !$('share-caption').disabled, cues: $('share-cues').checked && !$('share-cues').disabled,
+      omit: [...views.querySelectorAll('input:not(:checked)')].flatMap((c) => c.dataset.params.split(',')),
     });
     $('share-snippet').value = iframeSnippet(url, +$('share-width').value || 720, +$('share-height').value || 480,
       data.lesson ? `Saddle: ${data.lesson.title}` : 'Saddle: loss landscape');
@@ -126,7 +154,7 @@ export function initShare(app, data) {
     }
   };
   pickBox.addEventListener('change', fill);
-  button.onclick = () => { avail(); buildPick(); fill(); dialog.showModal(); $('share-link').select(); };
+  button.onclick = () => { avail(); buildPick(); buildViews(); fill(); dialog.showModal(); $('share-link').select(); };
   for (const id of ['share-controls', 'share-autoplay', 'share-theme', 'share-width', 'share-height', 'share-caption', 'share-cues']) {
     $(id).addEventListener('input', fill);
     $(id).addEventListener('change', fill);

@@ -62,3 +62,14 @@ test('b64url is unpadded base64url of UTF-8', () => {
   assert.match(enc, /^[A-Za-z0-9_-]+$/);
   assert.equal(Buffer.from(enc, 'base64url').toString('utf8'), s);
 });
+
+test('embedURL keeps the theory views the scene opens and leaves out those omitted', () => {
+  const query = 'obj=quadratic&run=momentum&map=hypermap&mmeas=loss&decay=1&sharp=5';
+  const keep = new URL(embedURL('http://h', '', query));
+  assert.equal(keep.searchParams.get('map'), 'hypermap');
+  assert.equal(keep.searchParams.get('decay'), '1');
+  assert.equal(keep.searchParams.get('sharp'), '5');
+  const some = new URL(embedURL('http://h', '', query, { omit: ['map', 'mmeas', 'sharp'] }));
+  assert.equal(some.searchParams.has('map') || some.searchParams.has('mmeas') || some.searchParams.has('sharp'), false);
+  assert.equal(some.searchParams.get('decay'), '1');
+});

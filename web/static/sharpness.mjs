@@ -8,6 +8,7 @@
 import { XYPlot, extent } from './xyplot.mjs';
 import { runColour } from './track.mjs';
 import { fmt } from './ticks.mjs';
+import { plotSVG, download } from './svgcanvas.mjs';
 
 export const DEFAULT_EVERY = 5;
 
@@ -65,7 +66,7 @@ export function installSharpness(app) {
   box.dataset.testid = 'sharpness-box';
   box.innerHTML = '<h2>Sharpness λmax(H) against 2/ε <small>(edge of stability)</small></h2>' +
     '<canvas id="plot-sharpness" class="plot" data-testid="plot-sharpness" role="img" aria-label="each run’s sharpness over the steps against its stability threshold"></canvas>' +
-    '<div class="buttons"><button type="button" data-testid="sharpness-csv">CSV</button><button type="button" data-testid="sharpness-png">PNG</button></div>' +
+    '<div class="buttons"><button type="button" data-testid="sharpness-csv">CSV</button><button type="button" data-testid="sharpness-png">PNG</button><button type="button" data-testid="sharpness-svg">SVG</button></div>' +
     '<p class="desc" data-testid="sharpness-text"></p>';
   const side = document.querySelector('[data-testid="side"]') || document.body;
   side.append(box);
@@ -91,8 +92,16 @@ export function installSharpness(app) {
       text.textContent = sharpnessText(ui.traces, names);
     },
     csv() { return sharpnessCSV(ui.traces); },
+    /** svg is the panel as drawn, as an SVG document (svgcanvas.mjs): curves as paths, thresholds dashed. */
+    svg() {
+      return plotSVG(XYPlot, ui.spec(), plot.w || 320, plot.height, { title: 'Saddle: sharpness λmax(H) against the stability threshold', desc: sharpnessText(ui.traces, names) });
+    },
+    plot,
+    /** fitHeight sets the plot's height to fit px CSS pixels (an embed's room). */
+    fitHeight(px) { const h = Math.max(90, Math.min(170, px)); if (plot.height !== h) { plot.height = h; ui.dirty = true; ui.draw(); } },
   };
   box.querySelector('[data-testid="sharpness-csv"]').onclick = () => save('saddle-sharpness.csv', URL.createObjectURL(new Blob([ui.csv()], { type: 'text/csv' })));
+  box.querySelector('[data-testid="sharpness-svg"]').onclick = () => { ui.lastExport = download('saddle-sharpness.svg', ui.svg(), 'image/svg+xml'); };
   box.querySelector('[data-testid="sharpness-png"]').onclick = () => save('saddle-sharpness.png', plot.canvas.toDataURL('image/png'));
   ui.draw();
   return ui;
