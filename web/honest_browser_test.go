@@ -115,6 +115,31 @@ func TestHonestSaddleView(t *testing.T) {
 		if csv := eval[int](b, `saddle.honest.csv().trim().split('\n').length`); csv != 3+2*41*41 {
 			t.Errorf("CSV of %d lines, want 3 + 2·41² rows", csv)
 		}
+		// The SVG export: both planes' cells as rects (41 × 41 each, as the
+		// server sent them), the axes named, the figures line as on screen.
+		svg := eval[struct {
+			OK     bool
+			Grids  []string
+			Texts  string
+			Figure string
+		}](b, `(() => {
+			const doc = new DOMParser().parseFromString(saddle.honest.svg(), 'image/svg+xml');
+			return { ok: !doc.querySelector('parsererror') && doc.documentElement.nodeName === 'svg',
+				grids: [...doc.querySelectorAll('g.cells')].map(g => g.dataset.nx + 'x' + g.dataset.ny),
+				texts: [...doc.querySelectorAll('text')].map(t => t.textContent).join('|'),
+				figure: document.querySelector('[data-testid=honest-figures]')?.textContent || '' };
+		})()`)
+		if !svg.OK || len(svg.Grids) != 2 || svg.Grids[0] != "41x41" || svg.Grids[1] != "41x41" {
+			t.Errorf("SVG export: well-formed %v, cell grids %v; want two 41x41", svg.OK, svg.Grids)
+		}
+		for _, want := range []string{"d₁", "q_max", "q_min", "random (d₁, d₂), step 5"} {
+			if !strings.Contains(svg.Texts, want) {
+				t.Errorf("the SVG's text lacks %q: %s", want, svg.Texts)
+			}
+		}
+		if svg.Figure == "" || !strings.Contains(svg.Texts, svg.Figure) {
+			t.Errorf("the SVG does not carry the figures line %q shown on the page", svg.Figure)
+		}
 		b.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=honest-close]').click()`))
 		if q := eval[string](b, `location.search`); strings.Contains(q, "honest=") {
 			t.Errorf("closed, the URL still says %s", q)

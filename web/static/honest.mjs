@@ -8,6 +8,7 @@
 
 import { viridis, lut, valueScale, paint } from './colormap.mjs';
 import { fmt } from './ticks.mjs';
+import { SVGContext, download } from './svgcanvas.mjs';
 
 const CSS = `.honest-view { margin-top: 0.5rem; }
 .honest-bar { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; font-size: 0.85rem; }
@@ -54,23 +55,45 @@ const TABLE = lut(viridis);
 
 /** drawPlane paints plane p into canvas with labelled axes and θ marked at the centre. */
 function drawPlane(canvas, p, title) {
-  const dpr = window.devicePixelRatio || 1, w = Math.max(120, canvas.clientWidth || 240), h = w, small = w < 240;
+  const dpr = window.devicePixelRatio || 1, w = Math.max(120, canvas.clientWidth || 240);
   canvas.width = Math.round(w * dpr);
-  canvas.height = Math.round(h * dpr);
+  canvas.height = Math.round(w * dpr);
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const [cx, cy] = drawPlaneOn(ctx, w, p, title);
+  canvas.dataset.drawn = '1';
+  canvas.dataset.marker = `${Math.round(cx)},${Math.round(cy)}`;
+}
+
+/**
+ * drawPlaneOn draws plane p, w × w CSS px, on ctx: a canvas's context, or
+ * svgcanvas.mjs's SVGContext for the SVG export, where the heat map's
+ * cells are written as rects. It returns θₖ's place.
+ */
+function drawPlaneOn(ctx, w, p, title) {
+  const h = w, small = w < 240;
   const dark = matchMedia?.('(prefers-color-scheme: dark)').matches && !document.documentElement.dataset.theme || document.documentElement.dataset.theme === 'dark';
   const ink = dark ? '#ddd' : '#222';
   ctx.fillStyle = dark ? '#111' : '#fff';
   ctx.fillRect(0, 0, w, h);
   const box = { x: small ? 34 : 44, y: small ? 20 : 22, w: w - (small ? 46 : 60), h: h - (small ? 52 : 62) };
-  const img = new ImageData(p.nx, p.ny);
-  paint(img.data, p.values, p.nx, p.ny, valueScale(p.min, p.max, { kind: 'lin' }), TABLE);
-  const off = document.createElement('canvas');
-  off.width = p.nx; off.height = p.ny;
-  off.getContext('2d').putImageData(img, 0, 0);
-  ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(off, box.x, box.y, box.w, box.h);
+  const scale = valueScale(p.min, p.max, { kind: 'lin' });
+  if (ctx.svg) {
+    ctx.cells(box.x, box.y, box.x + box.w, box.y + box.h, p.nx, p.ny, (c) => {
+      const v = p.values[c];
+      if (v == null || !Number.isFinite(v)) return [200, 200, 200];
+      const k = 3 * Math.round(Math.min(1, Math.max(0, scale.forward(v))) * 255);
+      return [TABLE[k], TABLE[k + 1], TABLE[k + 2]];
+    });
+  } else {
+    const img = new ImageData(p.nx, p.ny);
+    paint(img.data, p.values, p.nx, p.ny, scale, TABLE);
+    const off = document.createElement('canvas');
+    off.width = p.nx; off.height = p.ny;
+    off.getContext('2d').putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(off, box.x, box.y, box.w, box.h);
+  }
   ctx.strokeStyle = ink;
   ctx.strokeRect(box.x, box.y, box.w, box.h);
   ctx.fillStyle = ink;
@@ -100,8 +123,7 @@ function drawPlane(canvas, p, title) {
   ctx.strokeStyle = '#000';
   ctx.lineWidth = 1;
   ctx.beginPath(); ctx.arc(cx, cy, 7.5, 0, 2 * Math.PI); ctx.stroke();
-  canvas.dataset.drawn = '1';
-  canvas.dataset.marker = `${Math.round(cx)},${Math.round(cy)}`;
+  return [cx, cy];
 }
 
 class HonestView {
@@ -121,7 +143,7 @@ class HonestView {
     box.hidden = true;
     box.innerHTML = `<div class="honest-bar"><h2>Honest saddle: a random plane against the Hessian's <small>(axes: distance in parameter space)</small></h2>
       <span data-testid="honest-progress"></span>
-      <button type="button" data-testid="honest-csv">CSV</button><button type="button" data-testid="honest-png">PNG</button>
+      <button type="button" data-testid="honest-csv">CSV</button><button type="button" data-testid="honest-png">PNG</button><button type="button" data-testid="honest-svg">SVG</button>
       <button type="button" aria-label="close the honest saddle" data-testid="honest-close">×</button></div>
       <div class="honest-panels">
         <figure><canvas data-testid="honest-random" role="img" aria-label="the loss on a random plane through the current point"></canvas><figcaption data-testid="honest-random-caption"></figcaption></figure>
@@ -135,6 +157,7 @@ class HonestView {
     q('honest-close').onclick = () => this.close();
     q('honest-csv').onclick = () => this.msg && save('saddle-honest.csv', URL.createObjectURL(new Blob([honestCSV(this.msg)], { type: 'text/csv' })));
     q('honest-png').onclick = () => this.msg && save('saddle-honest.png', this.png());
+    q('honest-svg').onclick = () => { if (this.msg) this.lastExport = download('saddle-honest.svg', this.svg(), 'image/svg+xml'); };
     new ResizeObserver(() => this.draw()).observe(box);
   }
 
@@ -200,6 +223,22 @@ class HonestView {
   }
 
   csv() { return honestCSV(this.msg); }
+
+  /** svg is both planes and the figures as one SVG document, drawn by the code that draws the canvases. */
+  svg() {
+    const m = this.msg, w = Math.max(120, this.el.random.clientWidth || 240);
+    const ctx = new SVGContext(2 * w, w + 24);
+    drawPlaneOn(ctx, w, m.random, `random (d₁, d₂), step ${m.k}`);
+    ctx.save();
+    ctx.translate(w, 0);
+    drawPlaneOn(ctx, w, m.hessian, `Hessian (q_max, q_min), step ${m.k}`);
+    ctx.restore();
+    ctx.fillStyle = '#222';
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.textAlign = 'left';
+    ctx.fillText(honestText(m), 6, w + 16);
+    return ctx.document({ title: 'Saddle: the honest saddle', desc: honestText(m) });
+  }
 
   /** png is both panels and the figures as one picture. */
   png() {
