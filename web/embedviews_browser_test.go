@@ -292,7 +292,7 @@ func TestTheoryViewsExportSVG(t *testing.T) {
 		if got, ok := s.cells(cell[0], cell[1]); s.NX != n || s.NY != n || got != 2*n*n || !ok {
 			t.Errorf("the SVG's grids are %d × %d covering %d cells (whole cells: %v); want two of the map's %d × %d", s.NX, s.NY, got, ok, n, n)
 		}
-		for _, want := range []string{"gradient descent", "Newton", "x (start)"} {
+		for _, want := range []string{"gradient descent", "Newton", "θ₁ of the start", "θ₂"} {
 			if !s.has(want) {
 				t.Errorf("the SVG has no text %q", want)
 			}

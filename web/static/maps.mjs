@@ -452,7 +452,10 @@ class MapsView {
     });
     ctx.fillStyle = fg; ctx.strokeStyle = fg; ctx.textAlign = 'center';
     for (const v of niceTicks(mp.x[0], mp.x[1], 5)) { const x = this.toCanvas(v, mp.y[0], pane)[0]; ctx.fillText(fmt(v, 2), x, P.y1 + 16); }
-    ctx.fillText('x (start)', (P.x0 + P.x1) / 2, P.y1 + 34);
+    // The landscape's own axis names (θ₁, θ₂), so the map reads as the view it colours.
+    const [n1, n2] = this.app.model?.axisNames?.() || ['θ₁', 'θ₂'];
+    ctx.fillText(`${n1} of the start`, (P.x0 + P.x1) / 2, P.y1 + 34);
+    ctx.save(); ctx.translate(P.x0 - 40, (P.y0 + P.y1) / 2); ctx.rotate(-Math.PI / 2); ctx.fillText(n2, 0, 0); ctx.restore();
     ctx.textAlign = 'right';
     for (const v of niceTicks(mp.y[0], mp.y[1], 5)) { const y = this.toCanvas(mp.x[0], v, pane)[1]; ctx.fillText(fmt(v, 2), P.x0 - 6, y + 4); }
     ctx.textAlign = 'left';

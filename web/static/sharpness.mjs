@@ -21,7 +21,9 @@ export function sharpnessSpec(traces, names = (r) => `run ${r}`) {
     pre ||= t.preconditioned;
     const colour = runColour(r);
     series.push({ x: t.k, y: t.lambda, colour, width: 1.8 });
-    legend.push({ text: `${t.preconditioned ? 'λmax(PH)' : 'λmax(H)'}, ${names(r)}`, colour });
+    // The run's name first: a narrow legend cuts the end of an entry, and
+    // the name (its ε) is what tells two runs apart; the axis names λmax.
+    legend.push({ text: t.preconditioned ? `${names(r)}: λmax(PH)` : names(r), colour });
     xs.push(t.k);
     ys.push(t.lambda);
     if (t.rule && t.threshold.some((v) => v > 0)) {
