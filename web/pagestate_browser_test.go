@@ -201,3 +201,21 @@ func TestPermalinkPastManySteps(t *testing.T) {
 		t.Errorf("console errors: %q", errs)
 	}
 }
+
+// A lesson link (or an embed of it) with k= replays to that step, as the
+// explorer's permalinks do, and shows the cue of that step: the lesson's
+// own start at k = 0 used to win, so a shared "step 61" opened at 0.
+func TestLessonLinkReplaysToItsStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1280, 720)
+	for _, path := range []string{"/lessons/momentum?k=61", "/embed?lesson=momentum&k=61&cues=1"} {
+		b.do(chromedp.Navigate(b.srv.URL + path))
+		b.wait(path+" replayed to step 61", `window.saddle && saddle.tracks.length === 3 && saddle.tracks.every(t => t.n === 62) && saddle.state.k === 61`)
+		cue := eval[string](b, `document.querySelector('[data-testid=cue].current')?.textContent || document.getElementById('cue')?.textContent || ''`)
+		if !strings.Contains(cue, "velocity has built up") {
+			t.Errorf("%s: the cue at step 61 is %q, want the one of step 60", path, cue)
+		}
+	}
+}

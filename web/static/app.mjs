@@ -24,10 +24,11 @@ class App {
     let hasView = new URLSearchParams(location.search).has('view');
     if (!this.state.runs.length && DATA.lesson) {
       // A lesson page (or /embed?lesson=) opens on the lesson's scene; a
-      // link's own speed wins over the lesson's.
-      const speed = this.state.speed;
+      // link's own speed, and the step it replays to, win over the lesson's.
+      const { speed, k } = this.state, q = new URLSearchParams(location.search);
       lessonState(this.state, DATA.lesson);
-      if (new URLSearchParams(location.search).has('speed')) this.state.speed = speed;
+      if (q.has('speed')) this.state.speed = speed;
+      if (q.has('k')) this.state.k = k;
       hasView = !!this.state.view; // the lesson's view, on its plane, is drawn as it is
     } else if (!this.state.runs.length) this.applyScene(this.state.scene || DATA.scenes[0]?.id, false);
     this.fillView();
