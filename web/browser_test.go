@@ -232,9 +232,10 @@ func (b *browser) wait(what, js string) {
 		// An element not there yet is "not yet", not an error.
 		guarded := "(() => { try { return !!(" + js + ") } catch (e) { return false } })()"
 		_, err = chromedp.Run(ctx, chromedp.Poll[chromedp.Void](guarded, chromedp.WithPollingTimeout(hangGuard)))
-		// Right after a navigation the old document's context may be gone:
-		// wait for the new document's body, then poll again.
-		if err == nil || !strings.Contains(err.Error(), "context with specified id") {
+		// Right after a navigation the old document's context may be gone
+		// (a join link that sends the page on to its lesson, say): wait
+		// for the new document's body, then poll again.
+		if err == nil || !navigated(err) {
 			break
 		}
 		chromedp.Run(ctx, chromedp.WaitReady(chromedp.CSS("body")))
@@ -242,6 +243,14 @@ func (b *browser) wait(what, js string) {
 	if err != nil {
 		b.t.Fatalf("waiting for %s (%s): %v", what, js, err)
 	}
+}
+
+// navigated reports an error that only says the page moved to a new
+// document while it was being polled.
+func navigated(err error) bool {
+	m := err.Error()
+	return strings.Contains(m, "context with specified id") || strings.Contains(m, "Inspected target navigated or closed") ||
+		strings.Contains(m, "Execution context was destroyed")
 }
 
 // open loads the page with query q and waits for the landscape and step 0.
