@@ -50,7 +50,7 @@ func realNetwork() Lesson {
 		Script: []Cue{
 			{At: 0, Text: "Each point of this picture is the whole network with its 354 parameters set to θ₀ + a·d₁ + b·d₂, d₁ and d₂ the principal directions of Adam's path (Li et al., 2018)."},
 			{At: 50, Text: "Adam has moved further along the first axis than the second: d₁ is the direction in which its whole path varies most."},
-			{At: 200, Text: "Below, the loss from θ₀ straight to Adam's solution only falls, as Goodfellow et al. (2015) found for real networks. Now try the random plane: the same path shrinks to a dot, because almost all of it lies outside that plane."},
+			{At: 200, Text: "The plot 'Loss from θ₀ to θk' shows the loss on the straight line from θ₀ to Adam's solution: it only falls, as Goodfellow et al. (2015) found for real networks. Now try the random plane: the same path shrinks to a dot, because almost all of it lies outside that plane."},
 		},
 		Variants: []Variant{
 			{Label: "random plane (filter-normalised)", Plane: plane(zoo.PlaneRandom), View: &square},
