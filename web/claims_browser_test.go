@@ -325,7 +325,7 @@ var lessonClaims = map[string][]claim{
 			}
 			return nil
 		}},
-		{12, "saddle-free Newton has reached the minimum", "", func(c claimPage) error {
+		{12, "saddle-free Newton has reached a minimum, a degenerate one (the legend says flat)", "", func(c claimPage) error {
 			s, g := c.pt(2, 12), c.pt(0, 12)
 			if !(s.Loss < 0.2*g.Loss) {
 				return errorf("saddle-free Newton %.3g, gradient descent %.3g", s.Loss, g.Loss)
@@ -359,6 +359,17 @@ var lessonClaims = map[string][]claim{
 			// Saddle-free Newton was already there at step 12.
 			if s12 := c.pt(2, 12).Loss; !nearly(s12, s.Loss, 0.01) {
 				return errorf("saddle-free Newton's loss %.4g at 12, %.4g at 400", s12, s.Loss)
+			}
+			// The cues call that minimum degenerate (flat) as the legend does:
+			// the server classed saddle-free Newton's end so, at a low loss.
+			if k := c.js(`saddle.status[2]?.stationary?.kind`); k != "degenerate" {
+				return errorf("saddle-free Newton's end is %q, not degenerate", k)
+			}
+			if legend := c.js(`document.getElementById('legend').textContent`); !strings.Contains(legend, "saddle-free Newton — stopped at a flat (degenerate) point") {
+				return errorf("legend %q", legend)
+			}
+			if !(s.Loss < 0.05) {
+				return errorf("saddle-free Newton's flat point has loss %.4g: not a minimum's", s.Loss)
 			}
 			return nil
 		}},

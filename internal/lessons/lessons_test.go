@@ -667,8 +667,6 @@ func TestTextDoesNotPlaceTheSidePlots(t *testing.T) {
 	plot := regexp.MustCompile(`(?i)\b(curve|plot|gradient norm)\b|loss from θ₀`)
 	// A place, not a value ("far below log 2", "above 2/25"): the word ends the clause or names what is there.
 	place := regexp.MustCompile(`(?i)\b(below|beside|above|underneath|on the (right|left))(\s*($|[,;.])|\s+(the|shows|it)\b)`)
-	// Awaiting honestsaddle (networks.go): "Below, the loss from θ₀ straight to Adam's solution".
-	awaits := map[string]bool{"real-network": true}
 	for _, l := range All() {
 		texts := []string{l.Caption}
 		for _, c := range l.Script {
@@ -677,7 +675,7 @@ func TestTextDoesNotPlaceTheSidePlots(t *testing.T) {
 		for _, text := range texts {
 			for _, sentence := range strings.Split(text, ". ") {
 				for _, clause := range strings.Split(sentence, ":") {
-					if plot.MatchString(clause) && place.MatchString(clause) && !awaits[l.ID] {
+					if plot.MatchString(clause) && place.MatchString(clause) {
 						t.Errorf("%s places a side plot, which moves with the screen: %q", l.ID, clause)
 					}
 				}

@@ -50,7 +50,7 @@ func realNetwork() Lesson {
 		Script: []Cue{
 			{At: 0, Text: "Each point of this picture is the whole network with its 354 parameters set to θ₀ + a·d₁ + b·d₂, d₁ and d₂ the principal directions of Adam's path (Li et al., 2018)."},
 			{At: 50, Text: "Adam has moved further along the first axis than the second: d₁ is the direction in which its whole path varies most."},
-			{At: 200, Text: "Below, the loss from θ₀ straight to Adam's solution only falls, as Goodfellow et al. (2015) found for real networks. Now try the random plane: the same path shrinks to a dot, because almost all of it lies outside that plane."},
+			{At: 200, Text: "The plot 'Loss from θ₀ to θk' shows the loss on the straight line from θ₀ to Adam's solution: it only falls, as Goodfellow et al. (2015) found for real networks. Now try the random plane: the same path shrinks to a dot, because almost all of it lies outside that plane."},
 		},
 		Variants: []Variant{
 			{Label: "random plane (filter-normalised)", Plane: plane(zoo.PlaneRandom), View: &square},
@@ -69,7 +69,7 @@ func saddlesHighDim() Lesson {
 		Summary: "In a deep linear network gradient descent lingers near a saddle and escapes, Newton's method is drawn onto it, saddle-free Newton goes on down.",
 		Caption: "A linear network with 123 parameters has no bad local minima, but it has saddle points, and a small initialisation starts near one: gradient descent slows to a crawl on the plateau around it, then escapes along a direction of negative curvature. " +
 			"Newton's method solves for a point where the gradient vanishes and lands on the saddle, where several directions still curve downwards. " +
-			"Saddle-free Newton divides by |H| instead and goes on down to the minimum.",
+			"Saddle-free Newton divides by |H| instead and goes on down to a minimum. The legend calls that minimum flat (degenerate), and rightly: rescaling one layer by c and the next by 1/c leaves the network's function unchanged, so its minima are not isolated points but a valley of equal loss, flat along it.",
 		Scene: scene.Request{
 			Objective: landscape.Spec{ID: "deep_linear",
 				Params: map[string]float64{"width": 8, "depth": 2, "points": 200, "scale": 0.1}},
@@ -87,11 +87,11 @@ func saddlesHighDim() Lesson {
 		Overlays: []string{OverlayLossCurve, OverlaySpectrum, OverlayHonest},
 		Script: []Cue{
 			{At: 1, Text: "Newton's method has jumped to a point where the gradient is almost zero: the saddle, with loss 1/3, where it stays."},
-			{At: 12, Text: "Saddle-free Newton has already reached the minimum."},
+			{At: 12, Text: "Saddle-free Newton has already reached a minimum, a degenerate one: the legend says 'flat', since the network's minima form a valley of equal loss."},
 			{At: 100, Text: "Gradient descent crawls on the plateau: the gradient is tiny near the saddle."},
 			{At: HonestCueStep, Text: "Select Newton's run: below the landscape its saddle is seen two ways. On a random plane it sits low in a shallow valley that curves up along both axes, as if it were a minimum: a random direction sees about the average curvature tr(H)/n ≈ 0.025, which is positive. On the plane of the Hessian's extreme eigenvectors it is a saddle: λmin ≈ −0.06 < 0 < λmax ≈ 1."},
 			{At: 300, Text: "Gradient descent has escaped along a downward direction."},
-			{At: 400, Text: "It has reached the same minimum as saddle-free Newton: this network has no worse one."},
+			{At: 400, Text: "Gradient descent has come down to saddle-free Newton's loss, in the same flat valley of equal minima (hence the legend's 'flat (degenerate) point'): this network has no worse minimum."},
 		},
 	}
 }
