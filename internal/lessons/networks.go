@@ -69,7 +69,7 @@ func saddlesHighDim() Lesson {
 		Summary: "In a deep linear network gradient descent lingers near a saddle and escapes, Newton's method is drawn onto it, saddle-free Newton goes on down.",
 		Caption: "A linear network with 123 parameters has no bad local minima, but it has saddle points, and a small initialisation starts near one: gradient descent slows to a crawl on the plateau around it, then escapes along a direction of negative curvature. " +
 			"Newton's method solves for a point where the gradient vanishes and lands on the saddle, where several directions still curve downwards. " +
-			"Saddle-free Newton divides by |H| instead and goes on down to a minimum. The legend calls that minimum flat (degenerate), and rightly: rescaling one layer by c and the next by 1/c leaves the network's function unchanged, so its minima are not isolated points but a valley of equal loss, flat along it.",
+			"Saddle-free Newton divides by |H| instead and goes on down to a minimum, which the legend rightly calls flat (degenerate): rescaling one layer by c and the next by 1/c leaves the network's function unchanged, so its minima are not isolated points but a valley of equal loss, flat along it.",
 		Scene: scene.Request{
 			Objective: landscape.Spec{ID: "deep_linear",
 				Params: map[string]float64{"width": 8, "depth": 2, "points": 200, "scale": 0.1}},
