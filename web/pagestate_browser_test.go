@@ -219,3 +219,26 @@ func TestLessonLinkReplaysToItsStep(t *testing.T) {
 		}
 	}
 }
+
+// On a projected objective the dot sits on the plane's loss at its
+// projection, which is not the run's J(θ) once θ leaves the plane (the
+// high-dimensional saddle lesson: the colour under gradient descent's dot
+// reads about 0.3 where its loss is 0.04): the read-out says so, and on a
+// 2-D objective, where the colour is J(θ), it does not.
+func TestReadOutSaysTheColourIsThePlanes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	b := newBrowser(t, 1280, 720)
+	for _, c := range []struct {
+		path string
+		want bool
+	}{{"/lessons/saddle-points-high-dim?k=5", true}, {"/lessons/momentum?k=5", false}} {
+		b.do(chromedp.Navigate(b.srv.URL + c.path))
+		b.wait(c.path+" at step 5", `window.saddle && saddle.tracks.length > 0 && saddle.state.k === 5 && /J\(θ\)/.test(document.querySelector('[data-testid=readout]').textContent)`)
+		s := eval[string](b, `document.querySelector('[data-testid=readout]').textContent`)
+		if got := strings.Contains(s, "the plane’s loss at (α, β), not J(θ)"); got != c.want {
+			t.Errorf("%s: the read-out %q says the colour is the plane's: %v, want %v", c.path, s, got, c.want)
+		}
+	}
+}

@@ -304,6 +304,9 @@ export const draw = {
       // A projected model's point is drawn on the plane: say so, it is not θ.
       this.projected() ? ['(α, β) on the plane', vec([t.x[i], t.y[i]])] : ['θ', vec([t.x[i], t.y[i]])],
       ['J(θ)', fmt(t.loss[i])],
+      // The heat map under a projected point is the plane's loss at (α, β),
+      // not J(θ): θ has left the plane wherever the two differ.
+      ...(this.projected() ? [['colour under the point', 'the plane’s loss at (α, β), not J(θ): they differ where θ is off the plane (“fidelity” compares them)']] : []),
       ['g', p && p.k === t.k[i] ? vec(p.grad) : '–'],
       ['‖g‖', fmt(t.gn[i])],
       ['update Δθ', p && p.k === t.k[i] ? vec(p.update) : '–'],
