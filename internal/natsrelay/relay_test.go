@@ -1,11 +1,14 @@
 package natsrelay
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -127,11 +130,17 @@ func byK(ms []msg, run int) map[int]point {
 // shared NATS server.
 func replica(t *testing.T, url string) *httptest.Server {
 	t.Helper()
+	return replicaOn(t, url, func(rl *Relay) stream.Relay { return rl })
+}
+
+// replicaOn is replica with the relay the server uses made from the real one.
+func replicaOn(t *testing.T, url string, wrap func(*Relay) stream.Relay) *httptest.Server {
+	t.Helper()
 	rl, err := Dial(context.Background(), url, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sessions := stream.New(stream.Options{Relay: rl})
+	sessions := stream.New(stream.Options{Relay: wrap(rl)})
 	ts := httptest.NewServer(api.NewHandler(api.Options{Stream: sessions}))
 	t.Cleanup(func() {
 		sessions.Shutdown(context.Background())
@@ -217,6 +226,48 @@ func TestRoomAcrossReplicas(t *testing.T) {
 	}
 	student.send(`{"type":"room_join","code":"` + code + `"}`)
 	student.until("an ended room refused on B", func(m msg) bool { return m.Type == "error" && m.Field == "code" })
+}
+
+// endAfterDelete is a relay that checks, as a room's end is published,
+// that the directory no longer holds the room.
+type endAfterDelete struct {
+	*Relay
+	ends, early atomic.Int32
+}
+
+func (r *endAfterDelete) Publish(subject string, data []byte) error {
+	if code, ok := strings.CutPrefix(subject, "saddle.room."); ok && !strings.Contains(code, ".") && bytes.Contains(data, []byte(`"state":"closed"`)) {
+		r.ends.Add(1)
+		if _, err := r.Get(code); !errors.Is(err, stream.ErrNoRoom) {
+			r.early.Add(1)
+		}
+	}
+	return r.Relay.Publish(subject, data)
+}
+
+// TestRoomEndsAfterLeavingTheDirectory: the driver's replica removes a
+// closed room from the directory before it tells the other replicas the
+// room ended; in the other order a student on replica B who reads the end
+// and joins again at once is let into a room that is gone (CI saw it: the
+// refusal never came).
+func TestRoomEndsAfterLeavingTheDirectory(t *testing.T) {
+	url := natstest.Start(t)
+	var rl *endAfterDelete
+	a := replicaOn(t, url, func(r *Relay) stream.Relay { rl = &endAfterDelete{Relay: r}; return rl })
+	teacher := dial(t, a)
+	teacher.send(`{"type":"room_open"}`)
+	teacher.until("the room", func(m msg) bool { return m.Type == "room" && m.Token != "" })
+	teacher.send(scene)
+	teacher.send(`{"type":"step","n":3}`)
+	teacher.until("step 3", reaches(0, 3))
+	teacher.send(`{"type":"room_close"}`)
+	teacher.until("the room's end", func(m msg) bool { return m.Type == "room" && m.State == "closed" })
+	if n := rl.ends.Load(); n != 1 {
+		t.Fatalf("the room's end was published %d times, want once", n)
+	}
+	if rl.early.Load() != 0 {
+		t.Error("the room's end was published while the directory still held the room")
+	}
 }
 
 type httptestClient struct{}

@@ -41,6 +41,7 @@ type hub struct {
 	unsub   []func()    // relay subscriptions
 	snapDue *time.Timer // the directory's copy of the state is written soon
 	snapAt  time.Time
+	snapMu  sync.Mutex // held across a write to the directory (writeSnap, end)
 	// toDriver is a room message for the driver, sent by unlock.
 	toDriver []byte
 	// frameSize is the last encoded frame's length.
@@ -355,14 +356,15 @@ func (h *hub) end(reason string, last []byte) {
 			t.Stop()
 		}
 	}
+	// The driver's replica tells the others the room ended (below).
+	announce := last == nil && h.rooms.relay != nil && !h.mirror
 	if last == nil {
 		last, _ = json.Marshal(roomMsg{Type: "room", Code: h.code, Role: "follower", State: roomClosed, Reason: reason})
-		if rl := h.rooms.relay; rl != nil && !h.mirror {
-			h.seq++
-			if err := rl.Publish(roomSubject(h.code), encodeRelay(h.seq, "room", last)); err != nil {
-				h.rooms.srv.log.Warn("stream: publishing a room's end", "room", h.code, "err", err)
-			}
-		}
+	}
+	var seq uint64
+	if announce {
+		h.seq++
+		seq = h.seq
 	}
 	fls := h.followers
 	h.followers = map[*follower]struct{}{}
@@ -375,9 +377,19 @@ func (h *hub) end(reason string, last []byte) {
 		c()
 	}
 	h.rooms.drop(h)
-	if rl := h.rooms.relay; rl != nil && !h.mirror {
+	if announce {
+		// Out of the directory first, then the end: a student who reads
+		// it on another replica and joins again is refused, not let into a
+		// room that is gone. snapMu keeps a state write in flight from
+		// putting the room back after the delete.
+		rl := h.rooms.relay
+		h.snapMu.Lock()
 		if err := rl.Delete(h.code); err != nil {
 			h.rooms.srv.log.Warn("stream: removing a room from the directory", "room", h.code, "err", err)
+		}
+		h.snapMu.Unlock()
+		if err := rl.Publish(roomSubject(h.code), encodeRelay(seq, "room", last)); err != nil {
+			h.rooms.srv.log.Warn("stream: publishing a room's end", "room", h.code, "err", err)
 		}
 	}
 	for fl := range fls {

@@ -65,6 +65,8 @@ func (h *hub) snapSoonLocked(now bool) {
 }
 
 func (h *hub) writeSnap() {
+	h.snapMu.Lock()
+	defer h.snapMu.Unlock()
 	h.mu.Lock()
 	h.snapDue = nil
 	if h.closed {
