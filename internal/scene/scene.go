@@ -317,6 +317,9 @@ func (s *Scene) RunFieldsContext(ctx context.Context, steps int, fields Fields) 
 				return nil, ctx.Err()
 			}
 			st := r.Step()
+			if st.K == pts[len(pts)-1].K {
+				break // a step the method could not take: the run ended where it stood (optim.Run.Step)
+			}
 			pts = append(pts, s.pointOf(i, st, Full, fields, &a))
 			if s.View != nil {
 				p, q := pts[len(pts)-2].XY, pts[len(pts)-1].XY

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/saddle-viz/saddle/internal/fielderr"
@@ -143,5 +144,24 @@ func TestRunAllContextStops(t *testing.T) {
 	cancel()
 	if res, err := s.RunAllContext(ctx, 10_000); !errors.Is(err, context.Canceled) || res != nil {
 		t.Errorf("RunAllContext on a cancelled context = %d results, %v; want nil, context.Canceled", len(res), err)
+	}
+}
+
+// A step the method cannot take (Newton with damping 2 on x² − y², H + 2I
+// singular along y while the gradient is not zero there) ends the run where
+// it stood: the answer's points end at that k once, not with the point
+// repeated, and the status says why.
+func TestFailedStepIsNotARepeatedPoint(t *testing.T) {
+	newton := RunSpec{Optimizer: "newton", Hyper: Hyper{Num: map[string]float64{"damping": 2}}}
+	s, err := Build(Request{Objective: landscape.Spec{Expr: "x^2 - y^2"}, Start: []float64{0.5, 0.01}, Runs: []RunSpec{newton, gd(0.1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := s.RunAll(10)
+	if pts := res[0].Points; len(pts) != 1 || pts[0].K != 0 || res[0].Status != optim.Diverged || !strings.Contains(res[0].Reason, "singular") {
+		t.Errorf("newton: %d points (last k %d), status %s %q; want the start alone and a reason about the singular matrix", len(pts), pts[len(pts)-1].K, res[0].Status, res[0].Reason)
+	}
+	if n := len(res[1].Points); n != 11 {
+		t.Errorf("gd beside it made %d points, want 11", n)
 	}
 }

@@ -144,3 +144,35 @@ func TestInvalidUTF8Closes1007(t *testing.T) {
 		}
 	}
 }
+
+// A step the method could not take ends the run where it stood: the page
+// gets that point once (a repeated k would draw it twice, put a duplicate
+// row in its CSV and a zero-length segment on its loss curve) and a
+// diverged status that says why.
+func TestFailedStepSendsNoRepeatedPoint(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	c := dial(t, ts)
+	c.send(`{"type":"start","objective":{"expr":"x^2 - y^2"},"start":[0.5,0.01],"runs":[{"optimizer":"newton","hyper":{"damping":2}},{"optimizer":"gd","hyper":{"lr":0.1}}],"steps_per_second":1000,"max_steps":30,"view":{"x":[-1,1],"y":[-1,1],"nx":8,"ny":8}}`)
+	ms := c.until(10*time.Second, "every run to end", isSession("paused"))
+	var ks []int
+	var reason string
+	for _, m := range ms {
+		if m.Type == "status" && m.Run != nil && *m.Run == 0 {
+			reason = m.Status + ": " + m.Reason
+		}
+		for _, p := range m.Points {
+			if p.Run == 0 {
+				ks = append(ks, p.K)
+			}
+		}
+	}
+	if len(ks) != 1 || ks[0] != 0 {
+		t.Errorf("newton's points have k = %v, want the start's alone", ks)
+	}
+	if !strings.HasPrefix(reason, "diverged: ") || !strings.Contains(reason, "singular") {
+		t.Errorf("newton's status is %q, want diverged with the singular matrix as its reason", reason)
+	}
+	if k := lastK(ms, 1); k != 30 {
+		t.Errorf("gd beside it reached k = %d, want 30", k)
+	}
+}

@@ -471,7 +471,17 @@ func (e *engine) advance(n int, now time.Time) {
 		}
 		pts := f.runs[i][:0]
 		for j := 1; j <= n; j++ {
+			before := r.Current().K
 			st := r.Step()
+			if st.K == before {
+				// A step the method could not take (optim.Run.Step): the run
+				// ended where it stood, a point already drawn; only its
+				// status says so. The frame's newest point carries the detail.
+				if m := len(pts); m > 0 {
+					pts[m-1] = e.sc.PointOf(i, st, scene.Full)
+				}
+				break
+			}
 			e.track(i, st)
 			e.sharpTrack(i)
 			last := j == n || r.Done() || st.K >= e.maxSteps
