@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/saddle-viz/saddle/internal/landscape"
@@ -175,13 +176,8 @@ func (s *Scene) extremes(x []float64) (lo, hi float64, ok bool) {
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
-func norm(x []float64) float64 { return math.Sqrt(dot(x, x)) }
+// norm and dist are scaled (optim.Norm), so a point far out (‖θ‖ near
+// 1e160) does not overflow its square into +Inf.
+func norm(x []float64) float64 { return optim.Norm(x) }
 
-func dist(x, y []float64) float64 {
-	var s float64
-	for i := range x {
-		d := x[i] - y[i]
-		s += d * d
-	}
-	return math.Sqrt(s)
-}
+func dist(x, y []float64) float64 { return floats.Distance(x, y, 2) }
