@@ -426,5 +426,18 @@ func TestTheoryViewExportButtons(t *testing.T) {
 			}
 			b.screenshot(fmt.Sprintf("explorer-%s-%dx%d", strings.TrimPrefix(box.sel, "#"), size[0], size[1]))
 		}
+		if size[0] != 1280 {
+			continue
+		}
+		// Each button saves a file of its kind, not empty (download.mjs).
+		for _, view := range []string{"maps", "decay", "sharpness"} {
+			for _, kind := range [][2]string{{"csv", "text/csv"}, {"png", "image/png"}, {"svg", "image/svg+xml"}} {
+				b.do(chromedp.Evaluate[chromedp.Void](`saddle.`+view+`.lastExport = null`), chromedp.Click(chromedp.CSS(`[data-testid=`+view+`-`+kind[0]+`]`)))
+				b.wait(view+"'s "+kind[0]+" file", `saddle.`+view+`.lastExport?.name.endsWith('.`+kind[0]+`')`)
+				if got := eval[string](b, `(e => e.type + ' ' + (e.size > 200))(saddle.`+view+`.lastExport)`); got != kind[1]+" true" {
+					t.Errorf("%s's %s button saved %q, want %q", view, kind[0], got, kind[1]+" true")
+				}
+			}
+		}
 	}
 }

@@ -8,7 +8,8 @@
 
 import { XYPlot, extent } from './xyplot.mjs';
 import { fmt } from './ticks.mjs';
-import { plotSVG, download } from './svgcanvas.mjs';
+import { plotSVG } from './svgcanvas.mjs';
+import { download, downloadURL } from './download.mjs';
 
 /**
  * COLOURS are the directions' measured curves (q₁ the flatter, q₂ the
@@ -99,7 +100,6 @@ export function installDecay(app) {
   const canvas = box.querySelector('canvas');
   const plot = new XYPlot(canvas, 190);
   const text = box.querySelector('p'), mode = box.querySelector('small');
-  const save = (name, href) => { const a = document.createElement('a'); a.href = href; a.download = name; document.body.append(a); a.click(); a.remove(); };
   const ui = {
     msg: null, // the last decay message drawn
     asked: '', // what the request in flight (or the last) was for
@@ -176,9 +176,9 @@ export function installDecay(app) {
     },
     toggle() { return box.hidden ? ui.open() : ui.close(); },
   };
-  box.querySelector('[data-testid="decay-csv"]').onclick = () => save('saddle-decay.csv', URL.createObjectURL(new Blob([ui.csv()], { type: 'text/csv' })));
+  box.querySelector('[data-testid="decay-csv"]').onclick = () => { ui.lastExport = download('saddle-decay.csv', ui.csv(), 'text/csv'); };
   box.querySelector('[data-testid="decay-svg"]').onclick = () => { ui.lastExport = download('saddle-decay.svg', ui.svg(), 'image/svg+xml'); };
-  box.querySelector('[data-testid="decay-png"]').onclick = () => save('saddle-decay.png', canvas.toDataURL('image/png'));
+  box.querySelector('[data-testid="decay-png"]').onclick = () => { ui.lastExport = downloadURL('saddle-decay.png', canvas.toDataURL('image/png')); };
   box.querySelector('[data-testid="decay-close"]').onclick = () => ui.close();
   new ResizeObserver(() => { if (!box.hidden) ui.draw(); }).observe(box);
   ui.open();

@@ -5,6 +5,7 @@
 
 import { exportShapes, shapesSVG } from './overlays.mjs';
 import { escapeXML } from './svgcanvas.mjs';
+import { download } from './download.mjs';
 import { niceTicks, fmt } from './ticks.mjs';
 import { lut, colourBarTicks } from './colormap.mjs';
 import { ui } from './ui.mjs';
@@ -748,15 +749,7 @@ export class Exporter {
   save() {
     if (!this.last) return;
     const { name, type, data } = this.last;
-    const blob = data instanceof Blob ? data : new Blob([data], { type });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    download(name, data, type);
   }
 }
 

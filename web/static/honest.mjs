@@ -8,7 +8,8 @@
 
 import { viridis, lut, valueScale, paint } from './colormap.mjs';
 import { fmt } from './ticks.mjs';
-import { SVGContext, download } from './svgcanvas.mjs';
+import { SVGContext } from './svgcanvas.mjs';
+import { download, downloadURL } from './download.mjs';
 
 const CSS = `.honest-view { margin-top: 0.5rem; }
 .honest-bar { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; font-size: 0.85rem; }
@@ -155,8 +156,8 @@ class HonestView {
     this.el = { random: q('honest-random'), hessian: q('honest-hessian'), rcap: q('honest-random-caption'), hcap: q('honest-hessian-caption'),
       figures: q('honest-figures'), progress: q('honest-progress') };
     q('honest-close').onclick = () => this.close();
-    q('honest-csv').onclick = () => this.msg && save('saddle-honest.csv', URL.createObjectURL(new Blob([honestCSV(this.msg)], { type: 'text/csv' })));
-    q('honest-png').onclick = () => this.msg && save('saddle-honest.png', this.png());
+    q('honest-csv').onclick = () => { if (this.msg) this.lastExport = download('saddle-honest.csv', honestCSV(this.msg), 'text/csv'); };
+    q('honest-png').onclick = () => { if (this.msg) this.lastExport = downloadURL('saddle-honest.png', this.png()); };
     q('honest-svg').onclick = () => { if (this.msg) this.lastExport = download('saddle-honest.svg', this.svg(), 'image/svg+xml'); };
     new ResizeObserver(() => this.draw()).observe(box);
   }
@@ -256,15 +257,6 @@ class HonestView {
     ctx.fillText(honestText(this.msg), 6 * dpr, c.height - 8 * dpr, c.width - 12 * dpr);
     return c.toDataURL('image/png');
   }
-}
-
-function save(name, href) {
-  const a = document.createElement('a');
-  a.href = href;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
 }
 
 /** installHonest adds the honest-saddle view to app, open when the URL or the lesson asks. */

@@ -14,7 +14,8 @@ import { viridis } from './colormap.mjs';
 import { logTicks, niceTicks, fmt } from './ticks.mjs';
 import { optInfo } from './page.mjs';
 import { runColour } from './track.mjs';
-import { SVGContext, download } from './svgcanvas.mjs';
+import { SVGContext } from './svgcanvas.mjs';
+import { download } from './download.mjs';
 
 const CSS = `
 .maps-view{margin:.5rem 0;padding:.5rem;border:1px solid var(--border,#ccc);border-radius:6px}
@@ -559,13 +560,7 @@ class MapsView {
       for (const p of this.panes) { ctx.drawImage(p.canvas, x, 0); x += p.canvas.width; }
     }
     return new Promise((resolve) => cv.toBlob((b) => {
-      const name = this.fileName('png');
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(b);
-      a.download = name;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-      this.lastExport = { name, size: b.size, type: b.type };
+      this.lastExport = download(this.fileName('png'), b, 'image/png');
       resolve(this.lastExport);
     }, 'image/png'));
   }

@@ -8,7 +8,8 @@
 import { XYPlot, extent } from './xyplot.mjs';
 import { runColour } from './track.mjs';
 import { fmt } from './ticks.mjs';
-import { plotSVG, download } from './svgcanvas.mjs';
+import { plotSVG } from './svgcanvas.mjs';
+import { download, downloadURL } from './download.mjs';
 
 export const DEFAULT_EVERY = 5;
 
@@ -75,7 +76,6 @@ export function installSharpness(app) {
   const plot = new XYPlot(box.querySelector('canvas'), 170);
   const text = box.querySelector('p');
   const names = (r) => app.runName?.(r) || `run ${r}`;
-  const save = (name, href) => { const a = document.createElement('a'); a.href = href; a.download = name; document.body.append(a); a.click(); a.remove(); };
   const ui = {
     box, traces: (app.sharpTraces ||= []), dirty: true,
     onMessage(m) {
@@ -102,9 +102,9 @@ export function installSharpness(app) {
     /** fitHeight sets the plot's height to fit px CSS pixels (an embed's room). */
     fitHeight(px) { const h = Math.max(90, Math.min(170, px)); if (plot.height !== h) { plot.height = h; ui.dirty = true; ui.draw(); } },
   };
-  box.querySelector('[data-testid="sharpness-csv"]').onclick = () => save('saddle-sharpness.csv', URL.createObjectURL(new Blob([ui.csv()], { type: 'text/csv' })));
+  box.querySelector('[data-testid="sharpness-csv"]').onclick = () => { ui.lastExport = download('saddle-sharpness.csv', ui.csv(), 'text/csv'); };
   box.querySelector('[data-testid="sharpness-svg"]').onclick = () => { ui.lastExport = download('saddle-sharpness.svg', ui.svg(), 'image/svg+xml'); };
-  box.querySelector('[data-testid="sharpness-png"]').onclick = () => save('saddle-sharpness.png', plot.canvas.toDataURL('image/png'));
+  box.querySelector('[data-testid="sharpness-png"]').onclick = () => { ui.lastExport = downloadURL('saddle-sharpness.png', plot.canvas.toDataURL('image/png')); };
   ui.draw();
   return ui;
 }

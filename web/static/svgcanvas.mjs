@@ -172,14 +172,3 @@ export function plotSVG(Plot, spec, w, height, meta) {
   return ctx.document(meta);
 }
 
-/** download saves text as a file named name (the views' export buttons). */
-export function download(name, text, type) {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type }));
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-  return { name, size: text.length, type };
-}
