@@ -195,7 +195,11 @@ func TestLinkedHoverInBrowser(t *testing.T) {
 	b := newBrowser(t, 1500, 1000)
 	// Big steps, so the path's points stand apart on the landscape.
 	b.open("?obj=quadratic&p=a:1,b:4&start=-2.5,1.5&run=gd|lr=0.2&run=momentum|lr=0.05|momentum=0.8&k=30")
-	b.wait("the replay", `saddle.currentK() === 30`)
+	// Every run at step 30 and the landscape in, so nothing but the hover
+	// changes the pixels compared below (currentK is the furthest run's k:
+	// the other run's path could still grow through the ring).
+	b.wait("the replay", `saddle.tracks.length === 2 && saddle.tracks.every(t => t.lastK === 30)`)
+	b.wait("the landscape", landed)
 	b.do(chromedp.Evaluate[chromedp.Void](probeJS))
 	b.wait("drawn", `!saddle.dirty && !saddle.plotsDirty`)
 
