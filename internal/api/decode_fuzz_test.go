@@ -17,7 +17,7 @@ import (
 //
 //	go test -run '^$' -fuzz '^FuzzDecodeRun$' -fuzztime 20s ./internal/api
 //
-// (make fuzz runs each for FUZZTIME, 10s by default).
+// (make fuzz runs each for FUZZTIME inputs, 100000x by default).
 
 var fuzzSeeds = []string{
 	`{"objective": {"id": "rosenbrock"}, "start": [-1.2, 1.0], "steps": 200, "seed": 7, "runs": [{"optimizer": "adam", "hyper": {"lr": 0.05}, "clip": {"norm": 1}}, {"optimizer": "newton"}]}`,
