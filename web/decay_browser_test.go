@@ -192,6 +192,24 @@ func TestDecayPanel(t *testing.T) {
 		}
 		b.do(chromedp.Evaluate[chromedp.Void](`document.querySelector("[data-testid=decay-box]").scrollIntoView()`))
 		b.screenshot("decay-local-1280x720")
+		// A new theme: the panel's axis labels take the page's ink at once,
+		// not at its next answer (it kept dark labels on the dark page).
+		if eval[bool](b, `!!document.querySelector('[data-testid=theme-toggle]')`) {
+			// The mean grey of the opaque pixels left of the plot's frame (tick labels, axis name).
+			const labels = `(() => { const c = saddle.decay.plot.canvas, d = c.getContext('2d').getImageData(0, 0, Math.round(40 * devicePixelRatio), c.height).data;
+				let s = 0, n = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200) { s += (d[i] + d[i + 1] + d[i + 2]) / 3; n++; } return n ? s / n : -1; })()`
+			for _, want := range []string{"dark", "light"} {
+				b.do(chromedp.Click(chromedp.CSS(`[data-testid=theme-toggle]`)))
+				b.wait("the "+want+" theme", fmt.Sprintf(`document.documentElement.dataset.theme === '%s'`, want))
+				b.wait("the decay plot in the page's ink", `saddle.decay.plot.ink === getComputedStyle(document.body).color`)
+				grey := eval[float64](b, labels)
+				b.do(chromedp.Evaluate[chromedp.Void](`document.querySelector("[data-testid=decay-box]").scrollIntoView()`))
+				b.screenshot("decay-local-" + want + "-1280x720")
+				if dark := want == "dark"; grey < 0 || dark && grey < 128 || !dark && grey > 128 {
+					t.Errorf("in the %s theme the decay plot's labels are grey %.0f of 255", want, grey)
+				}
+			}
+		}
 		// Closing it drops decay=1 from the link.
 		b.do(chromedp.Click(chromedp.CSS(`[data-testid=decay-close]`)))
 		if q := eval[string](b, `location.search`); strings.Contains(q, "decay=") {

@@ -13,6 +13,7 @@
 import { niceTicks, logTicks, fmt } from './ticks.mjs';
 import { runColour } from './track.mjs';
 import { ui } from './ui.mjs';
+import { haloColour, backgroundLuminance } from './contrast.mjs';
 import { fwd, inv, axisEnd, snapRange, Buckets, Columns } from './curves.mjs';
 
 // Margins hold tick labels, so they grow with ui.font (presentation mode).
@@ -263,19 +264,9 @@ export class CurvePlot {
   halo(colour) {
     if (!this.halos) {
       this.halos = new Map();
-      let el = this.canvas, bg = null;
-      while (el && !bg) {
-        const c = parseRGB(getComputedStyle(el).backgroundColor);
-        if (c && c[3] > 0) bg = c;
-        el = el.parentElement;
-      }
-      this.bgLum = luminance(bg || [255, 255, 255]);
+      this.bgLum = backgroundLuminance(this.canvas);
     }
-    if (!this.halos.has(colour)) {
-      const c = parseRGB(colour);
-      const ink = parseRGB(this.ink) || [0, 0, 0];
-      this.halos.set(colour, c && Math.abs(luminance(c) - this.bgLum) < 0.3 ? `rgba(${ink[0]},${ink[1]},${ink[2]},0.55)` : '');
-    }
+    if (!this.halos.has(colour)) this.halos.set(colour, haloColour(colour, this.bgLum, this.ink));
     return this.halos.get(colour);
   }
 
@@ -354,23 +345,6 @@ function paintBars(ctx, rects, gaps, colour, lw, e) {
   for (let i = 0; i < gaps.length; i += 4) { ctx.moveTo(gaps[i], gaps[i + 1]); ctx.lineTo(gaps[i + 2], gaps[i + 3]); }
   ctx.stroke();
   ctx.lineWidth = lw;
-}
-
-/** parseRGB reads "#rrggbb", "#rgb" or "rgb(a)(…)" as [r, g, b, a], or null. */
-function parseRGB(s) {
-  if (!s) return null;
-  let m = /^#([0-9a-f]{6})$/i.exec(s);
-  if (m) { const n = parseInt(m[1], 16); return [n >> 16, (n >> 8) & 255, n & 255, 1]; }
-  m = /^#([0-9a-f]{3})$/i.exec(s);
-  if (m) return [...m[1]].map((h) => parseInt(h + h, 16)).concat(1);
-  m = /^rgba?\(([\d.]+)[, ]+([\d.]+)[, ]+([\d.]+)(?:[,/ ]+([\d.]+))?\)$/.exec(s);
-  return m ? [+m[1], +m[2], +m[3], m[4] == null ? 1 : +m[4]] : null;
-}
-
-// luminance is the relative luminance (WCAG) of [r, g, b] in 0..255.
-function luminance([r, g, b]) {
-  const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
-  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
 }
 
 function sameSeries(a, b) {

@@ -4,6 +4,7 @@
 
 import { niceTicks, logTicks, fmt } from './ticks.mjs';
 import { ui } from './ui.mjs';
+import { haloColour, backgroundLuminance } from './contrast.mjs';
 
 /** symlog maps v to sign(v)·log10(1 + |v|/c): linear near 0, logarithmic far out. */
 export const symlog = (v, c = 1) => Math.sign(v) * Math.log10(1 + Math.abs(v) / c);
@@ -78,6 +79,19 @@ export class XYPlot {
     this.height = height;
     this.ctx = canvas.getContext('2d');
     this.last = null;
+    // A new theme: the ink (axes, labels, halos) is the page's colour anew.
+    // Only a canvas on the page listens (plotSVG's drawings are thrown away).
+    if (typeof HTMLCanvasElement !== 'undefined' && canvas instanceof HTMLCanvasElement) {
+      const repaint = () => requestAnimationFrame(() => { this.ink = null; this.bgLum = null; if (this.last) this.draw(this.last); });
+      window.addEventListener('saddle-theme', repaint);
+      window.matchMedia?.('(prefers-color-scheme: dark)').addEventListener?.('change', repaint);
+    }
+  }
+
+  // halo is the outline under a line of colour too close to the background's.
+  halo(colour) {
+    this.bgLum ??= this.canvas.nodeType === 1 ? backgroundLuminance(this.canvas) : 1;
+    return haloColour(colour, this.bgLum, this.ink);
   }
 
   resize() {
@@ -104,6 +118,7 @@ export class XYPlot {
     const ctx = this.ctx, dpr = this.dpr, w = this.w, h = this.h;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
+    const ink = this.ink || (this.ink = getComputedStyle(document.body).color || '#222');
     // The legend sits above the plot, never over the curves.
     ctx.font = `${Math.round(10 * ui.font)}px system-ui, sans-serif`;
     const lh = 13 * ui.font;
@@ -113,15 +128,18 @@ export class XYPlot {
     const pw = w - M.left - M.right, ph = h - top - M.bottom;
     for (const it of items) {
       const px = M.left + it.x, py = 6 + it.row * lh;
-      ctx.strokeStyle = it.colour;
-      ctx.lineWidth = 2 * ui.line;
       ctx.setLineDash(it.dash || []);
-      ctx.beginPath();
-      ctx.moveTo(px, py);
-      ctx.lineTo(px + 18, py);
-      ctx.stroke();
+      const halo = this.halo(it.colour);
+      for (const [c, lw] of halo ? [[halo, 3.6], [it.colour, 2]] : [[it.colour, 2]]) {
+        ctx.strokeStyle = c;
+        ctx.lineWidth = lw * ui.line;
+        ctx.beginPath();
+        ctx.moveTo(px, py);
+        ctx.lineTo(px + 18, py);
+        ctx.stroke();
+      }
       ctx.setLineDash([]);
-      ctx.fillStyle = this.ink || (this.ink = getComputedStyle(document.body).color || '#222');
+      ctx.fillStyle = ink;
       ctx.textAlign = 'left';
       ctx.textBaseline = 'middle';
       ctx.fillText(it.text, px + 22, py);
@@ -136,7 +154,6 @@ export class XYPlot {
     const X = (v) => M.left + ((mx.f(v) - x0) / (x1 - x0)) * pw;
     const Y = (v) => top + ph - ((my.f(v) - y0) / (y1 - y0)) * ph;
     this.X = X; this.Y = Y;
-    const ink = this.ink || (this.ink = getComputedStyle(document.body).color || '#222');
     ctx.fillStyle = ink;
     ctx.font = `${Math.round(10 * ui.font)}px system-ui, sans-serif`;
     ctx.textAlign = 'right';
@@ -219,6 +236,14 @@ export class XYPlot {
         if (!Number.isFinite(px) || !Number.isFinite(py)) { pen = false; continue; }
         if (pen) ctx.lineTo(px, py); else ctx.moveTo(px, py);
         pen = true;
+      }
+      const halo = this.halo(s.colour);
+      if (halo) { // the same path, wider, under the line
+        ctx.strokeStyle = halo;
+        ctx.lineWidth = ((s.width || 1.5) + 1.6) * ui.line;
+        ctx.stroke();
+        ctx.strokeStyle = s.colour;
+        ctx.lineWidth = (s.width || 1.5) * ui.line;
       }
       ctx.stroke();
     }
