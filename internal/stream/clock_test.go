@@ -31,13 +31,18 @@ func TestWriteWatchDropsAStuckPage(t *testing.T) {
 	send(`{"type":"start","objective":{"id":"rosenbrock"},"start":[-1.2,1],"paused":true,` +
 		`"view":{"x":[-2,2],"y":[-1,3],"nx":512,"ny":512},"runs":[{"optimizer":"gd","hyper":{"lr":0.001}}]}`)
 	waitFor(t, "the session", func() bool { return srv.Live() == 1 })
+	encoded := func() int { srv.encoded.mu.Lock(); defer srv.encoded.mu.Unlock(); return srv.encoded.encoded }
+	writing := func() bool { ss := srv.anySession(); return ss != nil && ss.writing.Load() != 0 }
 	for i := 0; srv.Live() == 1; i++ {
-		ss := srv.anySession()
-		if ss != nil && ss.writing.Load() != 0 {
+		if writing() {
 			break // a write is under way; whether it ends is the watch's to decide
 		}
+		// Each view once the last one's landscape is encoded (and so queued):
+		// a new view cancels a landscape still being computed, and one every
+		// few milliseconds could cancel them all on a slow machine.
+		n := encoded()
 		send(fmt.Sprintf(`{"type":"view","x":[-2,%d],"y":[-1,3],"nx":512,"ny":512}`, 3+i))
-		time.Sleep(10 * time.Millisecond) // pacing the page's messages, not a wait for a state
+		waitFor(t, "the view's landscape", func() bool { return encoded() > n || writing() || srv.Live() == 0 })
 	}
 	waitFor(t, "the stuck page to be dropped", func() bool { return srv.Live() == 0 })
 }

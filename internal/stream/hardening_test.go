@@ -47,7 +47,7 @@ func TestStrictMessages(t *testing.T) {
 	// After the errors, a scene plays; a live "set" with a 0 threshold is
 	// refused, and {} turns clipping off as before.
 	c.send(`{"type":"start",` + objective + `,"runs":[{"optimizer":"gd","clip":{"norm":1}}],"paused":true,"view":{"x":[-3,3],"y":[-3,3],"nx":8,"ny":8}}`)
-	c.untilAll(5*time.Second, "paused status and landscape", isSession("paused"), isType("landscape"))
+	c.untilAll(5*time.Second, "paused status and landscape", isSession("paused"), isFinalLandscape)
 	c.send(`{"type":"set","run":0,"clip":{"norm":0}}`)
 	if m, err := c.read(5 * time.Second); err != nil || m.Type != "error" || m.Field != "clip.norm" {
 		t.Errorf("set clip norm 0: got %s (%v), want an error on clip.norm", m.Raw, err)

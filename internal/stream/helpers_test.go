@@ -33,13 +33,14 @@ type wire struct {
 	Error string `json:"error"`
 	Field string `json:"field"`
 	// landscape
-	X      [2]float64 `json:"x"`
-	Y      [2]float64 `json:"y"`
-	NX     int        `json:"nx"`
-	NY     int        `json:"ny"`
-	Values []float64  `json:"values"`
-	Min    float64    `json:"min"`
-	Max    float64    `json:"max"`
+	X       [2]float64 `json:"x"`
+	Y       [2]float64 `json:"y"`
+	NX      int        `json:"nx"`
+	NY      int        `json:"ny"`
+	Values  []float64  `json:"values"`
+	Min     float64    `json:"min"`
+	Max     float64    `json:"max"`
+	Partial bool       `json:"partial"`
 	// scene
 	Runs []runInfo `json:"runs"`
 	// geometry
@@ -201,6 +202,10 @@ func (c *client) untilAll(d time.Duration, what string, preds ...func(wire) bool
 }
 
 func isType(typ string) func(wire) bool { return func(m wire) bool { return m.Type == typ } }
+
+// isFinalLandscape is a landscape that is not a coarse pass (a grid that
+// looks slow, as any may on a loaded machine, sends one first).
+func isFinalLandscape(m wire) bool { return m.Type == "landscape" && !m.Partial }
 
 func isSession(status string) func(wire) bool {
 	return func(m wire) bool {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -34,6 +35,7 @@ type encodedCache struct {
 	order    []landscape.GridKey
 	byKey    map[landscape.GridKey][]byte
 	inflight map[landscape.GridKey]*encoding
+	encoded  int // encodings done, for tests
 }
 
 // encoding is one landscape being encoded; done closes when b and err are set.
@@ -80,6 +82,7 @@ func (c *encodedCache) encode(key landscape.GridKey, enc func() ([]byte, error))
 	delete(c.inflight, key)
 	if w.err == nil {
 		c.put(key, w.b)
+		c.encoded++
 	}
 	c.mu.Unlock()
 	close(w.done)
@@ -188,12 +191,10 @@ const (
 // partial landscape (every point holding its evaluated neighbour
 // above-left) and progress starts at once.
 func flatGrid(ctx context.Context, t *task, obj landscape.Objective, v viewMsg) (*landscape.Grid, error) {
-	start := time.Now()
-	coarse, n := coarseGrid(ctx, obj, v)
+	coarse, perPoint := coarseGrid(ctx, obj, v)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	perPoint := time.Since(start) / time.Duration(n)
 	if estimate := perPoint * time.Duration(v.NX*v.NY/runtime.GOMAXPROCS(0)); estimate >= slowGrid {
 		t.startReporting()
 		t.send("landscape", landscapeMsg{Type: "landscape", Grid: coarse, Partial: true}, false)
@@ -201,22 +202,28 @@ func flatGrid(ctx context.Context, t *task, obj landscape.Objective, v viewMsg) 
 	return landscape.EvalGrid(ctx, countingObjective{obj, t.count}, v.X, v.Y, v.NX, v.NY)
 }
 
-// coarseGrid evaluates every flatStride-th point of v's grid (n of them)
-// and fills the rest from the evaluated neighbour above-left; values that
-// are not finite become the range's ends, as in landscape.EvalGrid.
-func coarseGrid(ctx context.Context, obj landscape.Objective, v viewMsg) (g *landscape.Grid, n int) {
+// coarseGrid evaluates every flatStride-th point of v's grid and fills the
+// rest from the evaluated neighbour above-left; values that are not finite
+// become the range's ends, as in landscape.EvalGrid. perPoint is the median
+// time of one of its evaluations: the median, not the mean, so that a
+// preemption or a collection on a loaded machine during a few of them does
+// not make a quick grid look slow (a 16×16 quadratic did, and came with a
+// coarse pass and progress it did not need).
+func coarseGrid(ctx context.Context, obj landscape.Objective, v viewMsg) (g *landscape.Grid, perPoint time.Duration) {
 	g = &landscape.Grid{X: v.X, Y: v.Y, NX: v.NX, NY: v.NY, Values: make([]float64, v.NX*v.NY)}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	p := make([]float64, 2)
+	times := make([]time.Duration, 0, (v.NX/flatStride+1)*(v.NY/flatStride+1))
 	for j := 0; j < v.NY; j += flatStride {
 		if ctx.Err() != nil {
-			return nil, 1
+			return nil, 0
 		}
 		p[1] = g.YAt(j)
 		for i := 0; i < v.NX; i += flatStride {
 			p[0] = g.XAt(i)
+			start := time.Now()
 			f := obj.Value(p)
-			n++
+			times = append(times, time.Since(start))
 			if !math.IsNaN(f) && !math.IsInf(f, 0) {
 				lo, hi = min(lo, f), max(hi, f)
 			}
@@ -227,6 +234,8 @@ func coarseGrid(ctx context.Context, obj landscape.Objective, v viewMsg) (g *lan
 		lo, hi = 0, 0
 	}
 	g.Min, g.Max = lo, hi
+	slices.Sort(times)
+	perPoint = times[len(times)/2]
 	for j := range v.NY {
 		for i := range v.NX {
 			f := g.Values[j/flatStride*flatStride*v.NX+i/flatStride*flatStride]
@@ -239,7 +248,7 @@ func coarseGrid(ctx context.Context, obj landscape.Objective, v viewMsg) (g *lan
 			g.Values[j*v.NX+i] = f
 		}
 	}
-	return g, n
+	return g, perPoint
 }
 
 // countingObjective counts each value for a task's progress.

@@ -162,7 +162,7 @@ func TestBadMessages(t *testing.T) {
 	// The session carries on: a good start plays, and errors that need the
 	// scene name their field too.
 	c.send(good)
-	c.untilAll(2*time.Second, "paused status and landscape", isSession("paused"), isType("landscape"))
+	c.untilAll(2*time.Second, "paused status and landscape", isSession("paused"), isFinalLandscape)
 	for _, tc := range []struct{ msg, field string }{
 		{`{"type":"set","run":3,"hyper":{"lr":0.1}}`, "run"},
 		{`{"type":"set","run":0,"hyper":{"lr":1000}}`, "hyper.lr"},
@@ -271,10 +271,10 @@ func TestViewAndGeometry(t *testing.T) {
 	req := scene.Request{Objective: landscape.Spec{ID: "quadratic", Params: map[string]float64{"a": 1, "b": 25}},
 		Runs: []scene.RunSpec{gd(0.01)}}
 	c.send(startMsgOf(req, map[string]any{"paused": true, "view": smallView}))
-	c.untilAll(2*time.Second, "paused and the start's landscape", isSession("paused"), isType("landscape"))
+	c.untilAll(2*time.Second, "paused and the start's landscape", isSession("paused"), isFinalLandscape)
 
 	c.send(`{"type":"view","x":[0,2],"y":[-1,1],"nx":3,"ny":5}`)
-	m := c.until(5*time.Second, "landscape", isType("landscape"))[0]
+	m := c.until(5*time.Second, "landscape", isFinalLandscape)[0]
 	if m.NX != 3 || m.NY != 5 || len(m.Values) != 15 {
 		t.Fatalf("landscape %d×%d with %d values, want 3×5", m.NX, m.NY, len(m.Values))
 	}
