@@ -116,7 +116,8 @@ func (s *Scene) curvature(theta []float64) (lo, hi, scale, width float64, ok boo
 	}
 	scale = max(math.Abs(lo), math.Abs(hi))
 	if s.View != nil || s.Obj.Dim() != 2 {
-		return lo, hi, scale, max(1, norm(theta), dist(theta, s.Start)), true
+		// Scaled norms: a run far out (‖θ‖ near 1e160) does not overflow to +Inf.
+		return lo, hi, scale, max(1, optim.Norm(theta), floats.Distance(theta, s.Start, 2)), true
 	}
 	// The Hessian's scale over the domain: a point where it vanishes says
 	// nothing of the landscape's curvature elsewhere.
@@ -175,9 +176,3 @@ func (s *Scene) extremes(x []float64) (lo, hi float64, ok bool) {
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
-
-// norm and dist are scaled (optim.Norm), so a point far out (‖θ‖ near
-// 1e160) does not overflow its square into +Inf.
-func norm(x []float64) float64 { return optim.Norm(x) }
-
-func dist(x, y []float64) float64 { return floats.Distance(x, y, 2) }

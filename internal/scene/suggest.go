@@ -49,7 +49,7 @@ func Local(s *Scene) optim.Local {
 	n := s.Obj.Dim()
 	g := make([]float64, n)
 	s.Obj.Grad(g, s.Start)
-	l := optim.Local{LambdaMax: math.NaN(), LambdaDomain: math.NaN(), GradNorm: norm(g)}
+	l := optim.Local{LambdaMax: math.NaN(), LambdaDomain: math.NaN(), GradNorm: optim.Norm(g)}
 	if !finite(l.GradNorm) {
 		l.GradNorm = 0
 	}
@@ -67,7 +67,7 @@ func Local(s *Scene) optim.Local {
 		}
 	} else {
 		rms := math.Sqrt(float64(n))
-		l.Width = max(1e-3, norm(s.Start)/rms)
+		l.Width = max(1e-3, optim.Norm(s.Start)/rms)
 		l.GradNorm /= rms
 	}
 	return l

@@ -81,7 +81,7 @@ func TestFullScene(t *testing.T) {
 		t.Errorf("scene after set: lr %v, want 0.1", lr)
 	}
 	c.send(`{"type":"step","n":1}`)
-	f = c.until(2*time.Second, "a frame", isType("frame"))[0]
+	f = last(c.until(2*time.Second, "a frame", isType("frame")))
 	p := f.Points[0]
 	if p.LR != 0.1 || p.K != prev.K+1 {
 		t.Errorf("step after set: k %d lr %v, want k %d lr 0.1", p.K, p.LR, prev.K+1)
@@ -108,7 +108,7 @@ func TestFullScene(t *testing.T) {
 	c.until(2*time.Second, "paused status after reset", isSession("paused"))
 	// The lr set live survives the reset (Run.Reset keeps hyperparameters).
 	c.send(`{"type":"step","n":1}`)
-	f = c.until(2*time.Second, "a frame", isType("frame"))[0]
+	f = last(c.until(2*time.Second, "a frame", isType("frame")))
 	if f.Points[0].K != 1 || f.Points[0].LR != 0.1 {
 		t.Errorf("first step after reset: k %d lr %v, want k 1 lr 0.1", f.Points[0].K, f.Points[0].LR)
 	}
@@ -274,7 +274,7 @@ func TestViewAndGeometry(t *testing.T) {
 	c.untilAll(2*time.Second, "paused and the start's landscape", isSession("paused"), isFinalLandscape)
 
 	c.send(`{"type":"view","x":[0,2],"y":[-1,1],"nx":3,"ny":5}`)
-	m := c.until(5*time.Second, "landscape", isFinalLandscape)[0]
+	m := last(c.until(5*time.Second, "landscape", isFinalLandscape))
 	if m.NX != 3 || m.NY != 5 || len(m.Values) != 15 {
 		t.Fatalf("landscape %d×%d with %d values, want 3×5", m.NX, m.NY, len(m.Values))
 	}
@@ -291,7 +291,7 @@ func TestViewAndGeometry(t *testing.T) {
 	}
 
 	c.send(`{"type":"hessian","at":[1,2]}`)
-	g := c.until(2*time.Second, "geometry", isType("geometry"))[0]
+	g := last(c.until(2*time.Second, "geometry", isType("geometry")))
 	if len(g.Eigenvalues) != 2 || math.Abs(g.Eigenvalues[0]-1) > 1e-12 || math.Abs(g.Eigenvalues[1]-25) > 1e-12 {
 		t.Errorf("eigenvalues %v, want [1 25]", g.Eigenvalues)
 	}
@@ -302,7 +302,7 @@ func TestViewAndGeometry(t *testing.T) {
 		t.Errorf("eigenvector of 25: %v, want ±(0, 1)", v)
 	}
 	c.send(`{"type":"hessian","run":0}`)
-	g = c.until(2*time.Second, "geometry", isType("geometry"))[0]
+	g = last(c.until(2*time.Second, "geometry", isType("geometry")))
 	if g.Run == nil || *g.Run != 0 {
 		t.Errorf("geometry of run 0: %s", g.Raw)
 	}
